@@ -1,0 +1,63 @@
+package org.forecaster.core.kernel;
+
+/**
+ * The numeric primitives every cell and head is built from. Two implementations sit side by side with
+ * the same contract: {@link ScalarKernels}, the readable reference, and {@link VectorKernels}, the SIMD
+ * one on the Vector API. {@link KernelsProvider} chooses one per process.
+ *
+ * <p>Weight matrices are stored <em>input-major</em>: a matrix with {@code rows} outputs and {@code cols}
+ * inputs keeps, for every input {@code c}, its {@code rows} output weights contiguously at
+ * {@code w[wOff + c * ld + r]} ({@code ld >= rows}). A matrix-vector product then streams whole vectors of
+ * outputs per input (a broadcast and an FMA, no horizontal reduction), which is what makes the small
+ * recurrent shapes fast.
+ *
+ * <p>All methods accumulate into or overwrite only the output range they name; inputs are never modified
+ * unless a method says "in place". Arrays are owned by the caller; implementations keep no references and
+ * are stateless and thread-safe. Shapes are checked once at entry, with the sizes in the message.
+ */
+public interface Kernels {
+
+    /** Sum of {@code a[aOff+i] * b[bOff+i]} for {@code i < n}. */
+    float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+    /** {@code y[yOff+i] += alpha * x[xOff+i]} for {@code i < n}. */
+    void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+    /**
+     * Matrix-vector product, accumulating: {@code y[yOff+r] += sum_c w[wOff + c*ld + r] * x[xOff+c]} for
+     * {@code r < rows}, {@code c < cols}.
+     */
+    void gemv(float[] w, int wOff, int ld, int rows, int cols, float[] x, int xOff, float[] y, int yOff);
+
+    /**
+     * Batched gate GEMM: the {@link #gemv} of {@code batch} keys at once, each weight vector loaded once and
+     * reused across keys. For {@code b < batch}: {@code y[yOff + b*ldy + r] += sum_c w[wOff + c*ld + r] *
+     * x[xOff + b*ldx + c]}.
+     */
+    void gemm(float[] w, int wOff, int ld, int rows, int cols,
+              float[] x, int xOff, int ldx, float[] y, int yOff, int ldy, int batch);
+
+    /**
+     * Transposed product, accumulating (the backward of {@link #gemv}): {@code x[xOff+c] += sum_r
+     * w[wOff + c*ld + r] * dy[dyOff+r]} for {@code c < cols}, {@code r < rows}.
+     */
+    void gemvTransposed(float[] w, int wOff, int ld, int rows, int cols, float[] dy, int dyOff, float[] x, int xOff);
+
+    /**
+     * Rank-one update (the weight gradient of {@link #gemv}): {@code w[wOff + c*ld + r] += x[xOff+c] *
+     * dy[dyOff+r]} for {@code c < cols}, {@code r < rows}.
+     */
+    void addOuter(float[] w, int wOff, int ld, int rows, int cols, float[] x, int xOff, float[] dy, int dyOff);
+
+    /** {@code out[outOff+i] = a[aOff+i] * b[bOff+i]}; {@code out} may alias {@code a} or {@code b}. */
+    void hadamard(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n);
+
+    /** Logistic sigmoid in place on {@code a[off .. off+n)}. */
+    void sigmoid(float[] a, int off, int n);
+
+    /** Hyperbolic tangent in place on {@code a[off .. off+n)}. */
+    void tanh(float[] a, int off, int n);
+
+    /** Short name for logs and benchmark tables, e.g. {@code "scalar"} or {@code "vector-512"}. */
+    String name();
+}

@@ -1,0 +1,85 @@
+package org.forecaster.core.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The architecture of a forecaster: {@code layers} stacked recurrent layers of one {@link CellType} with
+ * hidden size {@code hidden}, fed {@code inputSize} features per step, and a dense Gaussian head giving a
+ * mean and a log-scale for each of {@code horizon} future steps.
+ *
+ * <p>The flat parameter array is the concatenation of {@link #tensors()} in order:
+ * <ul>
+ *   <li>{@code layer<l>.w}: {@code [I_l + H, G*H]}, input-major, inputs ordered {@code [x, h]}; gate blocks
+ *       in the order of the cell (LSTM/peephole: i, f, g, o; GRU: z, r, candidate), where {@code I_0 =
+ *       inputSize} and {@code I_l = H} above;</li>
+ *   <li>{@code layer<l>.b}: {@code [G*H]};</li>
+ *   <li>{@code layer<l>.p}: {@code [3, H]} peephole weights for i, f, o (peephole LSTM only);</li>
+ *   <li>{@code head.w}: {@code [H, 2K]} (outputs: K means, then K log-scales) and {@code head.b}: {@code [2K]}.</li>
+ * </ul>
+ */
+public record ModelSpec(CellType cell, int layers, int inputSize, int hidden, int horizon) {
+
+    public ModelSpec {
+        if (cell == null) {
+            throw new IllegalArgumentException("cell type is required");
+        }
+        if (layers < 1 || layers > 8) {
+            throw new IllegalArgumentException("layers must be in 1..8, got " + layers);
+        }
+        if (inputSize < 1 || inputSize > 4096) {
+            throw new IllegalArgumentException("input size must be in 1..4096, got " + inputSize);
+        }
+        if (hidden < 1 || hidden > 4096) {
+            throw new IllegalArgumentException("hidden size must be in 1..4096, got " + hidden);
+        }
+        if (horizon < 1 || horizon > 1024) {
+            throw new IllegalArgumentException("horizon must be in 1..1024, got " + horizon);
+        }
+    }
+
+    /** Input width of layer {@code l}: the features for layer 0, the layer below's h above it. */
+    public int layerInput(int l) {
+        return l == 0 ? inputSize : hidden;
+    }
+
+    /** Floats of recurrent state per key and layer. */
+    public int stateSizePerLayer() {
+        return cell.stateVectors() * hidden;
+    }
+
+    /** Floats of recurrent state per key, all layers. */
+    public int stateSize() {
+        return layers * stateSizePerLayer();
+    }
+
+    /** The parameter tensors in storage order, with their offsets into the flat array. */
+    public List<TensorSpec> tensors() {
+        List<TensorSpec> out = new ArrayList<>();
+        int off = 0;
+        int gh = cell.gates() * hidden;
+        for (int l = 0; l < layers; l++) {
+            off = add(out, "layer" + l + ".w", new int[] {layerInput(l) + hidden, gh}, off);
+            off = add(out, "layer" + l + ".b", new int[] {gh}, off);
+            if (cell == CellType.PEEPHOLE_LSTM) {
+                off = add(out, "layer" + l + ".p", new int[] {3, hidden}, off);
+            }
+        }
+        off = add(out, "head.w", new int[] {hidden, 2 * horizon}, off);
+        add(out, "head.b", new int[] {2 * horizon}, off);
+        return List.copyOf(out);
+    }
+
+    /** Total number of parameters. */
+    public int parameterCount() {
+        List<TensorSpec> t = tensors();
+        TensorSpec last = t.get(t.size() - 1);
+        return last.offset() + last.size();
+    }
+
+    private static int add(List<TensorSpec> out, String name, int[] shape, int off) {
+        TensorSpec t = new TensorSpec(name, shape, off);
+        out.add(t);
+        return Math.addExact(off, t.size());
+    }
+}
