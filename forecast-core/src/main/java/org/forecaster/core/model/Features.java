@@ -1,0 +1,36 @@
+package org.forecaster.core.model;
+
+/**
+ * The network's inputs for one step: the normalised value (clipped, so one wild point cannot saturate
+ * every gate), a missing flag, and hour-of-day and day-of-week as sin/cos pairs of the step's UTC time.
+ */
+public final class Features {
+    /** Features per step. */
+    public static final int COUNT = 6;
+    /** Normalised inputs are clipped to +-CLIP. */
+    public static final float CLIP = 8f;
+
+    private static final long HOUR = 3_600_000L, DAY = 24 * HOUR, WEEK = 7 * DAY;
+    private static final double TWO_PI = 2 * Math.PI;
+
+    private Features() {}
+
+    /**
+     * Writes the {@link #COUNT} features of one step into {@code dst[off ..]}.
+     *
+     * @param z       the normalised value (for a missing step: the model's own forecast of it)
+     * @param missing whether the step had no observation
+     * @param epochMillis the step's timestamp
+     */
+    public static void fill(float[] dst, int off, double z, boolean missing, long epochMillis) {
+        double dayPhase = Math.floorMod(epochMillis, DAY) / (double) DAY;
+        // 1970-01-01 was a Thursday; shifting by 3 days puts Monday 00:00 at phase 0.
+        double weekPhase = Math.floorMod(epochMillis + 3 * DAY, WEEK) / (double) WEEK;
+        dst[off] = (float) Math.max(-CLIP, Math.min(CLIP, z));
+        dst[off + 1] = missing ? 1f : 0f;
+        dst[off + 2] = (float) Math.sin(TWO_PI * dayPhase);
+        dst[off + 3] = (float) Math.cos(TWO_PI * dayPhase);
+        dst[off + 4] = (float) Math.sin(TWO_PI * weekPhase);
+        dst[off + 5] = (float) Math.cos(TWO_PI * weekPhase);
+    }
+}

@@ -1,0 +1,174 @@
+package org.forecaster.core.model;
+
+import java.util.SplittableRandom;
+import org.forecaster.core.cell.GruCell;
+import org.forecaster.core.cell.LstmCell;
+import org.forecaster.core.cell.PeepholeLstmCell;
+import org.forecaster.core.cell.RecurrentCell;
+import org.forecaster.core.kernel.Kernels;
+
+/**
+ * The network: {@link ModelSpec#layers()} stacked recurrent cells and a dense Gaussian head, over one flat
+ * parameter array (layout: {@link ModelSpec#tensors()}). Stateless apart from the parameters: recurrent
+ * states, caches and gradients belong to the caller, so one instance serves every key and thread.
+ *
+ * <p>Per step and key the head writes {@code 2K} numbers: the means of the next K normalised values, then
+ * their log-scales. The parameter array is owned by this instance after construction; trainers update it
+ * in place through {@link #parameters()}.
+ */
+public final class Forecaster {
+    private final ModelSpec spec;
+    private final Kernels kernels;
+    private final float[] params;
+    private final RecurrentCell[] cells;
+    private final int[] cellOffsets;
+    private final int headWeights;
+    private final int headBias;
+
+    public Forecaster(ModelSpec spec, float[] params, Kernels kernels) {
+        if (params.length != spec.parameterCount()) {
+            throw new IllegalArgumentException("model " + spec + " needs " + spec.parameterCount()
+                    + " parameters, got " + params.length);
+        }
+        this.spec = spec;
+        this.kernels = kernels;
+        this.params = params;
+        this.cells = new RecurrentCell[spec.layers()];
+        this.cellOffsets = new int[spec.layers()];
+        int off = 0;
+        for (int l = 0; l < spec.layers(); l++) {
+            cells[l] = newCell(spec.cell(), spec.layerInput(l), spec.hidden());
+            cellOffsets[l] = off;
+            off += cells[l].parameterCount();
+        }
+        this.headWeights = off;
+        this.headBias = off + spec.hidden() * 2 * spec.horizon();
+        if (headBias + 2 * spec.horizon() != params.length) {
+            throw new IllegalStateException("cell parameter counts disagree with ModelSpec.tensors() for " + spec);
+        }
+    }
+
+    /** A freshly initialised network (Glorot weights, forget bias 1, zero head), deterministic for a seed. */
+    public static Forecaster initialize(ModelSpec spec, long seed, Kernels kernels) {
+        float[] params = new float[spec.parameterCount()];
+        Forecaster f = new Forecaster(spec, params, kernels);
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int l = 0; l < spec.layers(); l++) {
+            f.cells[l].initialize(params, f.cellOffsets[l], random);
+        }
+        RecurrentCell.glorot(params, f.headWeights, spec.hidden() * 2 * spec.horizon(), spec.hidden(), 2 * spec.horizon(), random);
+        return f;
+    }
+
+    static RecurrentCell newCell(CellType type, int inputs, int hidden) {
+        return switch (type) {
+            case LSTM -> new LstmCell(inputs, hidden);
+            case GRU -> new GruCell(inputs, hidden);
+            case PEEPHOLE_LSTM -> new PeepholeLstmCell(inputs, hidden);
+        };
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    /** The live parameter array (not a copy). */
+    public float[] parameters() {
+        return params;
+    }
+
+    /** Floats of head output per key: K means then K log-scales. */
+    public int outputSize() {
+        return 2 * spec.horizon();
+    }
+
+    /** Per-layer state arrays for {@code batch} keys, zero (the start state of a new series). */
+    public float[][] newStates(int batch) {
+        float[][] s = new float[spec.layers()][];
+        for (int l = 0; l < s.length; l++) {
+            s[l] = new float[batch * spec.stateSizePerLayer()];
+        }
+        return s;
+    }
+
+    /** What one step keeps for backward (and scratch for inference), for up to {@code maxBatch} keys. */
+    public StepCaches newCache(int maxBatch) {
+        var layers = new org.forecaster.core.cell.StepCache[spec.layers()];
+        for (int l = 0; l < layers.length; l++) {
+            layers[l] = cells[l].newCache(maxBatch);
+        }
+        return new StepCaches(layers, new float[maxBatch * spec.hidden()], new float[maxBatch * outputSize()], maxBatch);
+    }
+
+    /**
+     * Advances {@code batch} keys one step in place and writes the head's outputs.
+     *
+     * @param x      {@code batch x inputSize} features, row stride {@code ldx}
+     * @param states per layer {@code batch x stateSizePerLayer}, updated in place
+     * @param out    {@code batch x outputSize()}, overwritten
+     * @param cache  records the step; pass the same one every step for inference
+     */
+    public void step(int batch, float[] x, int xOff, int ldx, float[][] states, float[] out, int outOff, StepCaches cache) {
+        if (batch > cache.maxBatch()) {
+            throw new IllegalArgumentException("batch " + batch + " exceeds cache capacity " + cache.maxBatch());
+        }
+        int h = spec.hidden(), s = spec.stateSizePerLayer(), o = outputSize();
+        float[] in = x;
+        int inOff = xOff, inLd = ldx;
+        for (int l = 0; l < cells.length; l++) {
+            cells[l].forward(kernels, params, cellOffsets[l], in, inOff, inLd, states[l], states[l], batch, cache.layers()[l]);
+            in = states[l];
+            inOff = 0;
+            inLd = s;
+        }
+        float[] top = states[cells.length - 1];
+        float[] hTop = cache.hTop();
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(top, b * s, hTop, b * h, h);
+            System.arraycopy(params, headBias, out, outOff + b * o, o);
+        }
+        kernels.gemm(params, headWeights, o, o, h, hTop, 0, h, out, outOff, o, batch);
+    }
+
+    /**
+     * Backpropagates the step recorded in {@code cache}. {@code dOut} is the loss gradient with respect to
+     * that step's head output ({@code batch x outputSize()}); {@code dStates} holds, per layer, the gradient
+     * with respect to this step's output state arriving from the next step, and is replaced by the gradient
+     * with respect to the previous step's state. {@code scratch} is from {@link #newGradientScratch(int)}.
+     * Parameter gradients are added into {@code grads}.
+     */
+    public void backwardStep(StepCaches cache, float[] dOut, float[][] dStates, float[][] scratch, float[] grads) {
+        int batch = cache.layers()[0].batch();
+        int h = spec.hidden(), s = spec.stateSizePerLayer(), o = outputSize();
+        int top = cells.length - 1;
+        float[] hTop = cache.hTop();
+        for (int b = 0; b < batch; b++) {
+            kernels.axpy(1f, dOut, b * o, grads, headBias, o);
+            kernels.addOuter(grads, headWeights, o, o, h, hTop, b * h, dOut, b * o);
+            kernels.gemvTransposed(params, headWeights, o, o, h, dOut, b * o, dStates[top], b * s);
+        }
+        float[] discardDx = scratch[cells.length];
+        for (int l = top; l >= 0; l--) {
+            float[] dx = l > 0 ? dStates[l - 1] : discardDx;
+            int lddx = l > 0 ? s : spec.inputSize();
+            cells[l].backward(kernels, params, cellOffsets[l], cache.layers()[l], dStates[l], scratch[l], dx, 0, lddx, grads);
+            float[] t = dStates[l];
+            dStates[l] = scratch[l];
+            scratch[l] = t;
+        }
+    }
+
+    /** Scratch for {@link #backwardStep}: one state-sized array per layer plus one for the input gradient. */
+    public float[][] newGradientScratch(int maxBatch) {
+        float[][] s = new float[spec.layers() + 1][];
+        for (int l = 0; l < spec.layers(); l++) {
+            s[l] = new float[maxBatch * spec.stateSizePerLayer()];
+        }
+        s[spec.layers()] = new float[maxBatch * spec.inputSize()];
+        return s;
+    }
+}

@@ -1,0 +1,191 @@
+package org.forecaster.core.model;
+
+import org.forecaster.core.state.KeyState;
+import org.forecaster.core.train.Loss;
+
+/**
+ * The online path: advances one key's {@link KeyState} by one observed point, filling any missing steps
+ * first, scores the point against the one-step prediction made before it, and forecasts the next K steps.
+ * The model service, the CLI and the trainer's evaluation all go through this class, so offline numbers
+ * predict live ones. Allocation-free per point; one instance per thread (it owns scratch buffers and the
+ * reused {@link StepResult}).
+ *
+ * <p>Anomaly score: {@code 1 - P(|Z| >= |z|)} for the point's standardised deviation {@code z} under the
+ * one-step Gaussian prediction, so 0 at the mean and towards 1 in the tails.
+ */
+public final class Stepper {
+    private final Forecaster model;
+    private final Normalizer normalizer;
+    private final long stepMillis;
+    private final double intervalZ;
+    private final int maxGapSteps;
+    private final int ringCapacity;
+    private final float[][] states;
+    private final StepCaches cache;
+    private final float[] x, out;
+    private final StepResult result;
+
+    /**
+     * @param stepMillis    the series step (the ingest window)
+     * @param intervalLevel central probability of the forecast intervals, e.g. 0.95
+     * @param maxGapSteps   longer gaps reset the recurrent state instead of being filled step by step
+     * @param ringCapacity  inputs remembered per key for re-warming
+     */
+    public Stepper(Forecaster model, NormalizerSpec normalizer, long stepMillis, double intervalLevel,
+                   int maxGapSteps, int ringCapacity) {
+        if (stepMillis <= 0) {
+            throw new IllegalArgumentException("step must be positive, got " + stepMillis + " ms");
+        }
+        if (!(intervalLevel > 0 && intervalLevel < 1)) {
+            throw new IllegalArgumentException("interval level must be in (0, 1), got " + intervalLevel);
+        }
+        if (maxGapSteps < 0 || ringCapacity < 1) {
+            throw new IllegalArgumentException("max gap must be >= 0 and ring capacity >= 1, got " + maxGapSteps + ", " + ringCapacity);
+        }
+        if (model.spec().inputSize() != Features.COUNT) {
+            throw new IllegalArgumentException("model input size " + model.spec().inputSize() + " does not match the "
+                    + Features.COUNT + " step features");
+        }
+        this.model = model;
+        this.normalizer = new Normalizer(normalizer);
+        this.stepMillis = stepMillis;
+        this.intervalZ = Gaussian.quantile(0.5 + intervalLevel / 2);
+        this.maxGapSteps = maxGapSteps;
+        this.ringCapacity = ringCapacity;
+        this.states = model.newStates(1);
+        this.cache = model.newCache(1);
+        this.x = new float[Features.COUNT];
+        this.out = new float[model.outputSize()];
+        this.result = new StepResult(model.spec().horizon());
+    }
+
+    public Forecaster model() {
+        return model;
+    }
+
+    public long stepMillis() {
+        return stepMillis;
+    }
+
+    /** A new key's state: zero recurrent state, empty normaliser and ring. */
+    public KeyState newState(long modelVersion) {
+        KeyState s = new KeyState(model.spec().stateSize(), ringCapacity);
+        s.modelVersion = modelVersion;
+        return s;
+    }
+
+    /**
+     * Advances {@code state} by the point {@code (timestamp, value)}; the returned result is reused by the
+     * next call. Throws IllegalArgumentException for a non-finite value or a timestamp not after the key's
+     * last one (the caller decides what a duplicate or late point means).
+     */
+    public StepResult observe(KeyState state, long timestamp, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("value must be finite, got " + value);
+        }
+        if (state.recurrent.length != model.spec().stateSize()) {
+            throw new IllegalArgumentException("state has " + state.recurrent.length + " recurrent floats, model expects "
+                    + model.spec().stateSize());
+        }
+        result.gapsFilled = 0;
+        result.stateReset = false;
+        if (state.lastTimestamp != KeyState.NO_TIMESTAMP) {
+            if (timestamp <= state.lastTimestamp) {
+                throw new IllegalArgumentException("point at " + timestamp + " is not after the key's last point at " + state.lastTimestamp);
+            }
+            long gaps = Math.floorDiv(timestamp - state.lastTimestamp + stepMillis / 2, stepMillis) - 1;
+            if (gaps > maxGapSteps) {
+                state.resetRecurrent();
+                result.stateReset = true;
+            } else {
+                for (long g = 1; g <= gaps; g++) {
+                    advance(state, state.lastTimestamp + g * stepMillis, Double.NaN, true);
+                    result.gapsFilled++;
+                }
+            }
+        }
+        result.scored = !Double.isNaN(state.expected);
+        result.expected = state.expected;
+        result.sigma = state.sigma;
+        result.score = result.scored ? 1 - Gaussian.twoSidedTail((value - state.expected) / state.sigma) : 0;
+        advance(state, timestamp, value, true);
+        state.lastTimestamp = timestamp;
+        writeForecast(timestamp);
+        return result;
+    }
+
+    /**
+     * Rebuilds {@code state}'s recurrent state under this stepper's model (after a weight swap) by replaying the
+     * remembered inputs from a zero state with the key's current normaliser held fixed, and stamps it with
+     * {@code modelVersion}. The last timestamp, normaliser and ring are kept.
+     */
+    public void rewarm(KeyState state, long modelVersion) {
+        state.resetRecurrent();
+        int n = state.remembered();
+        normalizer.set(state.normCount, state.normMean, state.normVariance);
+        for (int i = 0; i < n; i++) {
+            float v = state.recall(i);
+            long ts = state.lastTimestamp - (long) (n - 1 - i) * stepMillis;
+            double z = Float.isNaN(v) ? missingInput(state) : normalizer.normalize(v);
+            Features.fill(x, 0, z, Float.isNaN(v), ts);
+            run(state);
+        }
+        state.modelVersion = modelVersion;
+    }
+
+    /** One step: normaliser, features, network, prediction. {@code remember} adds the input to the ring. */
+    private void advance(KeyState state, long timestamp, double value, boolean remember) {
+        boolean missing = Double.isNaN(value);
+        normalizer.set(state.normCount, state.normMean, state.normVariance);
+        double z;
+        if (missing) {
+            z = missingInput(state);
+        } else {
+            normalizer.update(value);
+            state.normCount = normalizer.count();
+            state.normMean = normalizer.mean();
+            state.normVariance = normalizer.variance();
+            z = normalizer.normalize(value);
+        }
+        Features.fill(x, 0, z, missing, timestamp);
+        if (remember) {
+            state.remember((float) value);
+        }
+        run(state);
+    }
+
+    /** The input for a missing step: the model's own prediction of it, normalised. */
+    private double missingInput(KeyState state) {
+        return Double.isNaN(state.expected) ? 0 : normalizer.normalize(state.expected);
+    }
+
+    private void run(KeyState state) {
+        int per = model.spec().stateSizePerLayer();
+        for (int l = 0; l < states.length; l++) {
+            System.arraycopy(state.recurrent, l * per, states[l], 0, per);
+        }
+        model.step(1, x, 0, Features.COUNT, states, out, 0, cache);
+        for (int l = 0; l < states.length; l++) {
+            System.arraycopy(states[l], 0, state.recurrent, l * per, per);
+        }
+        state.steps++;
+        state.expected = normalizer.denormalize(out[0]);
+        state.sigma = sigmaAt(0);
+    }
+
+    private double sigmaAt(int k) {
+        float s = out[model.spec().horizon() + k];
+        return normalizer.scale() * Math.exp(Math.max(Loss.MIN_LOG_SCALE, Math.min(Loss.MAX_LOG_SCALE, s)));
+    }
+
+    private void writeForecast(long timestamp) {
+        for (int k = 0; k < result.horizon(); k++) {
+            double m = normalizer.denormalize(out[k]);
+            double sd = sigmaAt(k);
+            result.timestamps[k] = timestamp + (k + 1) * stepMillis;
+            result.mean[k] = m;
+            result.lower[k] = m - intervalZ * sd;
+            result.upper[k] = m + intervalZ * sd;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package org.forecaster.core.state;
+
+import java.util.Arrays;
+
+/**
+ * Everything the model service remembers about one series between points: the recurrent state of every
+ * layer, the running normaliser, the last timestamp, the model version the state belongs to, the last
+ * one-step prediction (to score the next point), the alert run, and a ring of the last inputs (raw
+ * values, NaN for missing steps) so the state can be rebuilt under new weights ("re-warm").
+ *
+ * <p>Mutable and not thread-safe; encoded by {@link KeyStateCodec}. Arrays are owned by this object.
+ */
+public final class KeyState {
+    /** No point seen yet. */
+    public static final long NO_TIMESTAMP = Long.MIN_VALUE;
+
+    public long modelVersion;
+    public long lastTimestamp = NO_TIMESTAMP;
+    /** Steps taken (observed and gap-filled) since the state was last reset. */
+    public long steps;
+    public long normCount;
+    public double normMean;
+    public double normVariance;
+    /** Prediction for the next step made at the last step, raw units; NaN when there is none. */
+    public double expected = Double.NaN;
+    public double sigma = Double.NaN;
+    /** Consecutive points whose anomaly score passed the threshold, and whether an alert is open. */
+    public int anomalyRun;
+    public boolean alertOpen;
+    /** All layers' states, {@code layers x stateSizePerLayer}. */
+    public final float[] recurrent;
+    private final float[] ring;
+    private int ringStart;
+    private int ringSize;
+
+    public KeyState(int recurrentSize, int ringCapacity) {
+        if (recurrentSize < 1 || ringCapacity < 1) {
+            throw new IllegalArgumentException("key state needs positive sizes, got recurrent " + recurrentSize + ", ring " + ringCapacity);
+        }
+        this.recurrent = new float[recurrentSize];
+        this.ring = new float[ringCapacity];
+    }
+
+    /** Appends an input (raw value, NaN for a missing step), dropping the oldest when full. */
+    public void remember(float value) {
+        if (ringSize < ring.length) {
+            ring[(ringStart + ringSize++) % ring.length] = value;
+        } else {
+            ring[ringStart] = value;
+            ringStart = (ringStart + 1) % ring.length;
+        }
+    }
+
+    /** Inputs remembered, oldest first. */
+    public int remembered() {
+        return ringSize;
+    }
+
+    /** The i-th remembered input, oldest first. */
+    public float recall(int i) {
+        if (i < 0 || i >= ringSize) {
+            throw new IndexOutOfBoundsException("ring holds " + ringSize + " inputs, asked for " + i);
+        }
+        return ring[(ringStart + i) % ring.length];
+    }
+
+    public int ringCapacity() {
+        return ring.length;
+    }
+
+    /** Forgets the recurrent state and prediction (not the normaliser, timestamps or ring). */
+    public void resetRecurrent() {
+        Arrays.fill(recurrent, 0f);
+        expected = Double.NaN;
+        sigma = Double.NaN;
+        steps = 0;
+    }
+
+    /** Replaces the ring's contents (decoding). */
+    void restoreRing(float[] oldestFirst) {
+        if (oldestFirst.length > ring.length) {
+            throw new IllegalArgumentException("ring of " + oldestFirst.length + " inputs exceeds capacity " + ring.length);
+        }
+        System.arraycopy(oldestFirst, 0, ring, 0, oldestFirst.length);
+        ringStart = 0;
+        ringSize = oldestFirst.length;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof KeyState k)) {
+            return false;
+        }
+        if (k.ringSize != ringSize) {
+            return false;
+        }
+        for (int i = 0; i < ringSize; i++) {
+            if (Float.floatToIntBits(recall(i)) != Float.floatToIntBits(k.recall(i))) {
+                return false;
+            }
+        }
+        return modelVersion == k.modelVersion && lastTimestamp == k.lastTimestamp && steps == k.steps
+                && normCount == k.normCount && Double.compare(normMean, k.normMean) == 0
+                && Double.compare(normVariance, k.normVariance) == 0 && Double.compare(expected, k.expected) == 0
+                && Double.compare(sigma, k.sigma) == 0 && anomalyRun == k.anomalyRun && alertOpen == k.alertOpen
+                && Arrays.equals(recurrent, k.recurrent) && ring.length == k.ring.length;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(lastTimestamp) * 31 + Arrays.hashCode(recurrent);
+    }
+}

@@ -1,0 +1,48 @@
+package org.forecaster.core.train;
+
+/**
+ * Per-step loss of the head's output {@code [mu_1..mu_K, s_1..s_K]} (normalised units, {@code sigma = exp(s)})
+ * against the next K normalised values. Missing targets (NaN) contribute nothing.
+ */
+public enum Loss {
+    /** Gaussian negative log-likelihood {@code s + (y-mu)^2 / (2 sigma^2) + log(2 pi)/2}: trains means and scales. */
+    GAUSSIAN_NLL,
+    /** Squared error {@code (y-mu)^2} on the means only; the log-scales get no gradient. */
+    MSE;
+
+    /** Log-scales are clamped to this range (no gradient outside), so a collapsing sigma cannot blow up the loss. */
+    public static final float MIN_LOG_SCALE = -7f, MAX_LOG_SCALE = 7f;
+    private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+
+    /**
+     * Adds this step's loss gradient, scaled by {@code weight}, into {@code dOut[dOff .. dOff+2K)} and
+     * returns the unscaled loss summed over the valid targets; {@code counted[0]} is increased by their number.
+     */
+    public double accumulate(float[] out, int off, int horizon, float[] targets, int tOff,
+                             float weight, float[] dOut, int dOff, int[] counted) {
+        double sum = 0;
+        for (int k = 0; k < horizon; k++) {
+            float y = targets[tOff + k];
+            if (Float.isNaN(y)) {
+                continue;
+            }
+            counted[0]++;
+            float mu = out[off + k];
+            float err = mu - y;
+            if (this == MSE) {
+                sum += (double) err * err;
+                dOut[dOff + k] += weight * 2 * err;
+                continue;
+            }
+            float s = out[off + horizon + k];
+            float sc = Math.max(MIN_LOG_SCALE, Math.min(MAX_LOG_SCALE, s));
+            double invVar = Math.exp(-2.0 * sc);
+            sum += sc + 0.5 * err * err * invVar + HALF_LOG_TWO_PI;
+            dOut[dOff + k] += (float) (weight * err * invVar);
+            if (s == sc) {
+                dOut[dOff + horizon + k] += (float) (weight * (1 - err * err * invVar));
+            }
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,60 @@
+package org.forecaster.core.train;
+
+import org.forecaster.core.model.Features;
+import org.forecaster.core.model.Normalizer;
+import org.forecaster.core.model.NormalizerSpec;
+
+/**
+ * A series run once through its {@link Normalizer}, exactly as the serving path does step by step: per step
+ * the features (value slot already normalised for observed steps), and the mean and scale after that step,
+ * which define the frame of the step's forecast targets.
+ */
+final class PreparedSeries {
+    /** Targets are clipped to +-this many scales so one outlier cannot dominate a batch's gradient. */
+    static final float TARGET_CLIP = 50f;
+
+    final Series series;
+    final int length;
+    final float[] features;
+    final boolean[] missing;
+    final double[] mean;
+    final double[] scale;
+
+    PreparedSeries(Series series, NormalizerSpec spec) {
+        this.series = series;
+        this.length = series.length();
+        this.features = new float[length * Features.COUNT];
+        this.missing = new boolean[length];
+        this.mean = new double[length];
+        this.scale = new double[length];
+        Normalizer n = new Normalizer(spec);
+        float[] v = series.values();
+        for (int t = 0; t < length; t++) {
+            missing[t] = Float.isNaN(v[t]);
+            if (!missing[t]) {
+                n.update(v[t]);
+            }
+            mean[t] = n.mean();
+            scale[t] = n.scale();
+            double z = missing[t] ? 0 : n.normalize(v[t]);
+            Features.fill(features, t * Features.COUNT, z, missing[t], series.timestamp(t));
+        }
+    }
+
+    /**
+     * Writes the K targets of step t into {@code dst}: the next K values in step t's frame, NaN where missing
+     * or outside {@code [from, until)}.
+     */
+    void targets(int t, int horizon, int from, int until, float[] dst, int off) {
+        float[] v = series.values();
+        for (int k = 0; k < horizon; k++) {
+            int i = t + 1 + k;
+            if (i < from || i >= until || i >= length || missing[i]) {
+                dst[off + k] = Float.NaN;
+            } else {
+                double z = (v[i] - mean[t]) / scale[t];
+                dst[off + k] = (float) Math.max(-TARGET_CLIP, Math.min(TARGET_CLIP, z));
+            }
+        }
+    }
+}

@@ -1,0 +1,302 @@
+package org.forecaster.core.train;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.forecaster.core.kernel.Kernels;
+import org.forecaster.core.model.Features;
+import org.forecaster.core.model.Forecaster;
+import org.forecaster.core.model.ModelSpec;
+import org.forecaster.core.model.StepCaches;
+import org.forecaster.core.optim.GlobalNormClipping;
+import org.forecaster.core.optim.Optimizer;
+
+/**
+ * Truncated backpropagation through time, TBPTT(k1, k2) (Williams and Peng 1990; seed 001): mini-batches of
+ * series advance in lockstep from a zero state, carrying their state across the whole training range;
+ * every k1 steps the loss of those k1 steps is backpropagated through the last k2 steps and the optimizer
+ * updates the parameters. Each epoch visits the series in a seeded random order (series are shuffled,
+ * time never is), then scores the validation range; the best parameters by validation loss are kept and
+ * training stops after {@code patience} epochs without improvement.
+ *
+ * <p>Single-threaded and deterministic: the same data, config and seed give bit-identical parameters.
+ */
+public final class TbpttTrainer {
+    private final TrainConfig config;
+    private final Kernels kernels;
+
+    public TbpttTrainer(TrainConfig config, Kernels kernels) {
+        this.config = config;
+        this.kernels = kernels;
+        if (config.spec().inputSize() != Features.COUNT) {
+            throw new IllegalArgumentException("model input size " + config.spec().inputSize()
+                    + " does not match the " + Features.COUNT + " step features");
+        }
+    }
+
+    /** Trains a freshly initialised model (seeded). */
+    public TrainResult train(List<Series> data) {
+        return train(data, Forecaster.initialize(config.spec(), config.seed(), kernels).parameters());
+    }
+
+    /** Trains starting from {@code initial} (copied; e.g. to fine-tune the production model). */
+    public TrainResult train(List<Series> data, float[] initial) {
+        List<PreparedSeries> series = prepare(data);
+        if (series.isEmpty()) {
+            throw new IllegalArgumentException("no series long enough to train on (need more than " + 2 + " training steps)");
+        }
+        ModelSpec spec = config.spec();
+        Forecaster model = new Forecaster(spec, initial.clone(), kernels);
+        Optimizer optimizer = Optimizer.named(config.optimizer());
+        optimizer.init(spec.parameterCount());
+        Run run = new Run(model, optimizer, Math.min(config.batchSize(), series.size()));
+        SplittableRandom random = new SplittableRandom(config.seed());
+
+        float[] best = model.parameters().clone();
+        double bestLoss = Double.POSITIVE_INFINITY;
+        List<Double> trainHistory = new ArrayList<>(), validationHistory = new ArrayList<>();
+        int epochsRun = 0, sinceBest = 0;
+        int[] order = new int[series.size()];
+        for (int epoch = 0; epoch < config.maxEpochs(); epoch++) {
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            for (int i = order.length - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            run.lossSum = 0;
+            run.lossCount = 0;
+            for (int from = 0; from < order.length; from += run.maxBatch) {
+                List<PreparedSeries> batch = new ArrayList<>();
+                for (int i = from; i < Math.min(order.length, from + run.maxBatch); i++) {
+                    batch.add(series.get(order[i]));
+                }
+                run.trainBatch(batch);
+            }
+            epochsRun++;
+            trainHistory.add(run.lossCount == 0 ? Double.NaN : run.lossSum / run.lossCount);
+            double validation = evaluate(model, series, Range.VALIDATION, run);
+            validationHistory.add(validation);
+            if (Double.isNaN(validation)) { // no validation data: keep the latest parameters
+                best = model.parameters().clone();
+                continue;
+            }
+            if (validation < bestLoss) {
+                bestLoss = validation;
+                System.arraycopy(model.parameters(), 0, best, 0, best.length);
+                sinceBest = 0;
+            } else if (++sinceBest >= config.patience()) {
+                break;
+            }
+        }
+        return new TrainResult(best, epochsRun, run.updates, Double.isInfinite(bestLoss) ? Double.NaN : bestLoss,
+                List.copyOf(trainHistory), List.copyOf(validationHistory));
+    }
+
+    /** Which targets a pass scores. */
+    public enum Range { TRAIN, VALIDATION, TEST }
+
+    /**
+     * Mean loss per target of {@code params} on the given range of every series (running each series from
+     * its start so the state is warm), using this trainer's normaliser, split and loss.
+     */
+    public double evaluate(float[] params, List<Series> data, Range range) {
+        List<PreparedSeries> series = prepare(data);
+        Forecaster model = new Forecaster(config.spec(), params.clone(), kernels);
+        Run run = new Run(model, null, Math.max(1, Math.min(config.batchSize(), series.size())));
+        return evaluate(model, series, range, run);
+    }
+
+    private double evaluate(Forecaster model, List<PreparedSeries> series, Range range, Run run) {
+        double sum = 0;
+        long count = 0;
+        for (int from = 0; from < series.size(); from += run.maxBatch) {
+            List<PreparedSeries> batch = series.subList(from, Math.min(series.size(), from + run.maxBatch));
+            double[] r = run.scoreBatch(batch, range);
+            sum += r[0];
+            count += (long) r[1];
+        }
+        return count == 0 ? Double.NaN : sum / count;
+    }
+
+    private List<PreparedSeries> prepare(List<Series> data) {
+        List<PreparedSeries> out = new ArrayList<>(data.size());
+        for (Series s : data) {
+            if (config.split().trainEnd(s.length()) > 2) {
+                out.add(new PreparedSeries(s, config.normalizer()));
+            }
+        }
+        return out;
+    }
+
+    /** The working buffers of one run: allocated once, reused for every batch and step. */
+    private final class Run {
+        final Forecaster model;
+        final Optimizer optimizer;
+        final int maxBatch;
+        final int horizon, in, out;
+        final StepCaches[] ring;
+        final float[][] states;
+        final float[][] dStates, scratch;
+        final float[] x, dOut, targets, prevMean, grads;
+        final int[] counted = new int[1];
+        long updates;
+        double lossSum;
+        long lossCount;
+
+        Run(Forecaster model, Optimizer optimizer, int maxBatch) {
+            this.model = model;
+            this.optimizer = optimizer;
+            this.maxBatch = maxBatch;
+            ModelSpec spec = model.spec();
+            this.horizon = spec.horizon();
+            this.in = spec.inputSize();
+            this.out = model.outputSize();
+            this.ring = new StepCaches[optimizer == null ? 1 : config.k2()];
+            for (int i = 0; i < ring.length; i++) {
+                ring[i] = model.newCache(maxBatch);
+            }
+            this.states = model.newStates(maxBatch);
+            this.dStates = model.newStates(maxBatch);
+            this.scratch = model.newGradientScratch(maxBatch);
+            this.x = new float[maxBatch * in];
+            this.dOut = new float[maxBatch * out];
+            this.targets = new float[horizon];
+            this.prevMean = new float[maxBatch];
+            this.grads = new float[spec.parameterCount()];
+        }
+
+        private void resetStates() {
+            for (float[] s : states) {
+                Arrays.fill(s, 0f);
+            }
+            Arrays.fill(prevMean, 0f);
+        }
+
+        /** Features of every key at step t; a missing value is replaced by the key's own last forecast. */
+        private void fillInputs(List<PreparedSeries> batch, int t) {
+            for (int b = 0; b < batch.size(); b++) {
+                PreparedSeries s = batch.get(b);
+                if (t < s.length) {
+                    System.arraycopy(s.features, t * in, x, b * in, in);
+                    if (s.missing[t]) {
+                        x[b * in] = Math.max(-Features.CLIP, Math.min(Features.CLIP, prevMean[b]));
+                    }
+                } else {
+                    Arrays.fill(x, b * in, (b + 1) * in, 0f);
+                }
+            }
+        }
+
+        private void forward(List<PreparedSeries> batch, int t, StepCaches cache) {
+            fillInputs(batch, t);
+            model.step(batch.size(), x, 0, in, states, cache.out(), 0, cache);
+            for (int b = 0; b < batch.size(); b++) {
+                prevMean[b] = cache.out()[b * out];
+            }
+        }
+
+        void trainBatch(List<PreparedSeries> batch) {
+            resetStates();
+            int steps = 0;
+            for (PreparedSeries s : batch) {
+                steps = Math.max(steps, config.split().trainEnd(s.length));
+            }
+            int k1 = config.k1(), k2 = config.k2(), pending = 0;
+            for (int t = 0; t < steps; t++) {
+                forward(batch, t, ring[t % k2]);
+                pending++;
+                if (pending == k1 || t == steps - 1) {
+                    update(batch, t, pending);
+                    pending = 0;
+                }
+            }
+        }
+
+        /** Backpropagates the loss of steps (t-pending, t] through steps (t-k2, t], then updates. */
+        private void update(List<PreparedSeries> batch, int t, int pending) {
+            for (float[] d : dStates) {
+                Arrays.fill(d, 0f);
+            }
+            counted[0] = 0;
+            double loss = 0;
+            int k2 = config.k2();
+            for (int s = t; s > t - k2 && s >= 0; s--) {
+                StepCaches cache = ring[s % k2];
+                Arrays.fill(dOut, 0f);
+                if (s > t - pending) {
+                    loss += stepLoss(batch, s, cache, Range.TRAIN, dOut);
+                }
+                model.backwardStep(cache, dOut, dStates, scratch, grads);
+            }
+            int n = counted[0];
+            if (n == 0) {
+                Arrays.fill(grads, 0f);
+                return;
+            }
+            if (!Double.isFinite(loss)) {
+                throw new NonFiniteLossException("training loss became " + loss + " at update " + updates);
+            }
+            float inv = 1f / n;
+            for (int i = 0; i < grads.length; i++) {
+                grads[i] *= inv;
+            }
+            double norm = GlobalNormClipping.clip(grads, config.clipNorm());
+            if (!Double.isFinite(norm)) {
+                throw new NonFiniteLossException("gradient norm became " + norm + " at update " + updates);
+            }
+            optimizer.step(model.parameters(), grads, config.schedule().rate(updates));
+            updates++;
+            Arrays.fill(grads, 0f);
+            lossSum += loss;
+            lossCount += n;
+        }
+
+        /** Loss of every key's targets at step s within the range; adds gradients into {@code d} when non-null. */
+        private double stepLoss(List<PreparedSeries> batch, int s, StepCaches cache, Range range, float[] d) {
+            double loss = 0;
+            for (int b = 0; b < batch.size(); b++) {
+                PreparedSeries p = batch.get(b);
+                if (s >= p.length) {
+                    continue;
+                }
+                int from, until;
+                switch (range) {
+                    case TRAIN -> { from = 0; until = config.split().trainEnd(p.length); }
+                    case VALIDATION -> { from = config.split().trainEnd(p.length); until = config.split().validationEnd(p.length); }
+                    default -> { from = config.split().validationEnd(p.length); until = p.length; }
+                }
+                if (s + 1 >= until || s + horizon < from) {
+                    continue;
+                }
+                p.targets(s, horizon, from, until, targets, 0);
+                loss += config.loss().accumulate(cache.out(), b * out, horizon, targets, 0, 1f,
+                        d == null ? dOut : d, b * out, counted);
+            }
+            return loss;
+        }
+
+        /** {loss sum, target count} of one batch over a range, forward only. */
+        double[] scoreBatch(List<PreparedSeries> batch, Range range) {
+            resetStates();
+            int steps = 0;
+            for (PreparedSeries s : batch) {
+                steps = Math.max(steps, range == Range.TEST ? s.length
+                        : range == Range.VALIDATION ? config.split().validationEnd(s.length) : config.split().trainEnd(s.length));
+            }
+            counted[0] = 0;
+            double loss = 0;
+            StepCaches cache = ring[0];
+            for (int t = 0; t < steps; t++) {
+                forward(batch, t, cache);
+                loss += stepLoss(batch, t, cache, range, dOut);
+            }
+            Arrays.fill(dOut, 0f);
+            return new double[] {loss, counted[0]};
+        }
+    }
+}
