@@ -1,0 +1,174 @@
+package org.forecaster.core.data;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.forecaster.core.train.Series;
+
+/**
+ * Reads the two file layouts we evaluate on: {@code timestamp,value} CSV (NAB's layout, also what
+ * {@code replay} sends) and the M4 competition's wide CSV ({@code "V1"} = id, then values; rows of
+ * different lengths). Errors name the file and line.
+ */
+public final class SeriesFiles {
+    private static final DateTimeFormatter SPACE_SEPARATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private SeriesFiles() {}
+
+    /** Rows of a {@code timestamp,value} file, in file order. */
+    public record TimedValues(long[] timestamps, double[] values) {
+        public int size() {
+            return values.length;
+        }
+    }
+
+    /**
+     * Reads a {@code timestamp,value} CSV with a header line. Timestamps may be {@code yyyy-MM-dd HH:mm:ss}
+     * (UTC), ISO-8601 (instant or local date-time, UTC) or epoch milliseconds.
+     */
+    public static TimedValues readTimedCsv(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        long[] ts = new long[lines.size()];
+        double[] vs = new double[lines.size()];
+        int n = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || (i == 0 && !Character.isDigit(line.charAt(0)))) {
+                continue; // header or blank line
+            }
+            int comma = line.indexOf(',');
+            if (comma < 0) {
+                throw new IllegalArgumentException(file + ":" + (i + 1) + ": expected 'timestamp,value', got '" + line + "'");
+            }
+            ts[n] = parseTimestamp(line.substring(0, comma).strip(), file, i + 1);
+            String v = line.substring(comma + 1).strip();
+            try {
+                vs[n] = Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(file + ":" + (i + 1) + ": value '" + v + "' is not a number");
+            }
+            n++;
+        }
+        return new TimedValues(Arrays.copyOf(ts, n), Arrays.copyOf(vs, n));
+    }
+
+    /** Parses one timestamp in any of the accepted forms; the message names file and line. */
+    public static long parseTimestamp(String s, Path file, int line) {
+        String t = s.startsWith("\"") && s.endsWith("\"") && s.length() >= 2 ? s.substring(1, s.length() - 1) : s;
+        try {
+            if (!t.isEmpty() && t.chars().allMatch(Character::isDigit)) {
+                return Long.parseLong(t);
+            }
+            if (t.length() == 19 && t.charAt(10) == ' ') {
+                return LocalDateTime.parse(t, SPACE_SEPARATED).toInstant(ZoneOffset.UTC).toEpochMilli();
+            }
+            if (t.endsWith("Z") || t.matches(".*[+-]\\d\\d:\\d\\d$")) {
+                return Instant.parse(t).toEpochMilli();
+            }
+            return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC).toEpochMilli();
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new IllegalArgumentException(file + ":" + line + ": timestamp '" + s
+                    + "' is not 'yyyy-MM-dd HH:mm:ss', ISO-8601 or epoch milliseconds");
+        }
+    }
+
+    /** The most common positive spacing of the timestamps (their step), or throws if there is none. */
+    public static long inferStep(long[] timestamps) {
+        long[] d = new long[Math.max(0, timestamps.length - 1)];
+        int n = 0;
+        for (int i = 1; i < timestamps.length; i++) {
+            long diff = timestamps[i] - timestamps[i - 1];
+            if (diff > 0) {
+                d[n++] = diff;
+            }
+        }
+        if (n == 0) {
+            throw new IllegalArgumentException("cannot infer a step from " + timestamps.length + " timestamps");
+        }
+        Arrays.sort(d, 0, n);
+        long best = d[0], run = 0, bestRun = 0;
+        for (int i = 0; i < n; i++) {
+            run = i > 0 && d[i] == d[i - 1] ? run + 1 : 1;
+            if (run > bestRun) {
+                bestRun = run;
+                best = d[i];
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Places rows on a regular grid of {@code stepMillis} starting at the first timestamp: each row goes to
+     * its nearest grid step (a later row wins a shared step), steps without a row are missing (NaN).
+     */
+    public static Series regularize(String id, TimedValues rows, long stepMillis) {
+        if (rows.size() == 0) {
+            throw new IllegalArgumentException("series " + id + " has no rows");
+        }
+        long start = rows.timestamps()[0];
+        long last = Arrays.stream(rows.timestamps()).max().orElseThrow();
+        long steps = Math.floorDiv(last - start + stepMillis / 2, stepMillis) + 1;
+        if (steps > 50_000_000L) {
+            throw new IllegalArgumentException("series " + id + " spans " + steps + " steps of " + stepMillis + " ms; wrong step?");
+        }
+        float[] v = new float[(int) steps];
+        Arrays.fill(v, Float.NaN);
+        for (int i = 0; i < rows.size(); i++) {
+            long k = Math.floorDiv(rows.timestamps()[i] - start + stepMillis / 2, stepMillis);
+            if (k >= 0) {
+                v[(int) k] = (float) rows.values()[i];
+            }
+        }
+        return new Series(id, start, stepMillis, v);
+    }
+
+    /**
+     * Reads an M4 training file: header line, then per row a quoted id and the series' values (trailing
+     * empty cells ignored). Series start at epoch 0 with the given step (M4 gives no timestamps).
+     */
+    public static List<Series> readM4(Path file, long stepMillis) throws IOException {
+        List<Series> out = new ArrayList<>();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line = r.readLine();
+            int lineNo = 1;
+            while ((line = r.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] cells = line.split(",", -1);
+                String id = unquote(cells[0]);
+                float[] v = new float[cells.length - 1];
+                int n = 0;
+                for (int i = 1; i < cells.length; i++) {
+                    String c = unquote(cells[i]);
+                    if (c.isEmpty()) {
+                        continue;
+                    }
+                    try {
+                        v[n++] = Float.parseFloat(c);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException(file + ":" + lineNo + ": cell " + (i + 1) + " '" + c + "' is not a number");
+                    }
+                }
+                out.add(new Series(id, 0, stepMillis, Arrays.copyOf(v, n)));
+            }
+        }
+        return out;
+    }
+
+    private static String unquote(String s) {
+        String t = s.strip();
+        return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
+    }
+}
