@@ -1,0 +1,23 @@
+package org.forecaster.core.model;
+
+/**
+ * How a series is normalised before it enters the network: a running mean and scale per series, updated
+ * with the exponential weight {@code max(1/n, minAlpha)} at the n-th point (a plain average while few points
+ * have been seen, an exponential average with time constant about {@code 1/minAlpha} points afterwards),
+ * and {@code epsilon} added to the scale so that a constant series does not divide by zero.
+ *
+ * @param minAlpha smallest update weight, in {@code (0, 1]}; 1 means the statistics follow the last point only
+ * @param epsilon  positive floor added to the scale, in the series' own units
+ */
+public record NormalizerSpec(double minAlpha, double epsilon) {
+
+    public NormalizerSpec {
+        // Negated comparisons so that NaN fails them too.
+        if (!(minAlpha > 0 && minAlpha <= 1)) {
+            throw new IllegalArgumentException("normalizer minAlpha must be in (0, 1], got " + minAlpha);
+        }
+        if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
+            throw new IllegalArgumentException("normalizer epsilon must be positive and finite, got " + epsilon);
+        }
+    }
+}
