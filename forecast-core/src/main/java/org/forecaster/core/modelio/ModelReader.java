@@ -150,24 +150,21 @@ public final class ModelReader {
                         what + " rank " + rank + " exceeds the limit of " + FormatVersion.MAX_RANK);
             }
             int[] shape = new int[rank];
-            long floats = 1;
             for (int d = 0; d < rank; d++) {
                 shape[d] = c.int32("dimension " + d + " of " + what);
                 if (shape[d] <= 0) {
                     throw new ModelFormatException(Reason.MALFORMED,
                             what + " dimension " + d + " is " + shape[d] + ", dimensions must be positive");
                 }
-                // Stop multiplying once the tensor cannot fit: no overflow, and the error shows the dims read.
-                floats *= shape[d];
-                if (floats * Float.BYTES > c.remaining()) {
-                    int[] seen = Arrays.copyOf(shape, d + 1);
-                    throw c.truncated(floats * Float.BYTES,
-                            "data of " + what + " with dimensions " + Arrays.toString(seen) + (d + 1 < rank ? "..." : ""));
-                }
             }
-            c.need(floats * Float.BYTES, "data of " + what + " with shape " + Arrays.toString(shape));
+            long dataBytes = Float.BYTES;
+            for (int d : shape) {
+                // Saturates instead of overflowing: eight dimensions of 2^31 are representable in the file.
+                dataBytes = dataBytes > Long.MAX_VALUE / d ? Long.MAX_VALUE : dataBytes * d;
+            }
+            c.need(dataBytes, "data of " + what + " with shape " + Arrays.toString(shape));
             tensors.add(new TensorFrame(name, shape, c.pos));
-            c.pos += (int) (floats * Float.BYTES);
+            c.pos += (int) dataBytes;
         }
         int contentEnd = c.pos;
         c.need(4, "checksum");
@@ -245,7 +242,8 @@ public final class ModelReader {
         }
 
         ModelFormatException truncated(long n, String what) {
-            return new ModelFormatException(Reason.TRUNCATED, "truncated: " + what + " needs " + n
+            String bytes = n == Long.MAX_VALUE ? "over 2^63" : String.valueOf(n); // saturated tensor size
+            return new ModelFormatException(Reason.TRUNCATED, "truncated: " + what + " needs " + bytes
                     + " bytes at offset " + pos + " but " + remaining() + " remain (file is " + b.length + " bytes)");
         }
 

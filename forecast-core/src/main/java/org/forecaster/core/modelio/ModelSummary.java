@@ -75,6 +75,6 @@ public final class ModelSummary {
     }
 
     private static void line(StringBuilder s, String key, String value) {
-        s.append(String.format(Locale.ROOT, "%-13s%s", key + ":", value).stripTrailing()).append('\n');
+        s.append(String.format(Locale.ROOT, "%-14s%s", key + ":", value).stripTrailing()).append('\n');
     }
 }
