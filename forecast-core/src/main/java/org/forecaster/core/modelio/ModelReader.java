@@ -108,13 +108,13 @@ public final class ModelReader {
 
     private static Frame walk(byte[] bytes) {
         Cursor c = new Cursor(bytes);
-        if (bytes.length < FormatVersion.MAGIC_BYTES.length) {
-            throw c.truncated(FormatVersion.MAGIC_BYTES.length, "magic");
-        }
-        if (!Arrays.equals(bytes, 0, 8, FormatVersion.MAGIC_BYTES, 0, 8)) {
+        // Compare what is there first: a short file of something else is "not a model file", not "truncated".
+        int present = Math.min(bytes.length, FormatVersion.MAGIC_BYTES.length);
+        if (!Arrays.equals(bytes, 0, present, FormatVersion.MAGIC_BYTES, 0, present)) {
             throw new ModelFormatException(Reason.MAGIC, "not a model file: expected magic "
-                    + describeBytes(FormatVersion.MAGIC_BYTES, 0, 8) + ", found " + describeBytes(bytes, 0, 8));
+                    + describeBytes(FormatVersion.MAGIC_BYTES, 0, 8) + ", found " + describeBytes(bytes, 0, present));
         }
+        c.need(FormatVersion.MAGIC_BYTES.length, "magic");
         c.pos = 8;
         int version = c.int32("format version");
         if (!FormatVersion.isSupported(version)) {

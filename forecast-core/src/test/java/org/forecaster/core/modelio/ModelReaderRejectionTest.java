@@ -51,6 +51,11 @@ class ModelReaderRejectionTest {
         rejected("{\"name\":\"default\",\"version\":1}".getBytes(StandardCharsets.UTF_8), Reason.MAGIC, "expected magic");
     }
 
+    @Test
+    void shouldRejectAShortFileOfSomethingElseAsNotAModelFile() {
+        rejected("hi".getBytes(StandardCharsets.US_ASCII), Reason.MAGIC, "found 0x6869 (\"hi\")");
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {0, 2, -1, 0x01000000})
     void shouldRejectUnsupportedFormatVersion(int version) {
