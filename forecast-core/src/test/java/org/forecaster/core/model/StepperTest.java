@@ -1,0 +1,119 @@
+package org.forecaster.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.forecaster.core.kernel.ScalarKernels;
+import org.forecaster.core.state.KeyState;
+import org.forecaster.core.state.KeyStateCodec;
+import org.junit.jupiter.api.Test;
+
+class StepperTest {
+    private static final long STEP = 60_000L;
+    private static final long T0 = 1_700_000_000_000L;
+
+    private static Stepper stepper(long seed) {
+        ModelSpec spec = new ModelSpec(CellType.LSTM, 2, Features.COUNT, 8, 4);
+        return new Stepper(Forecaster.initialize(spec, seed, ScalarKernels.INSTANCE), NormalizerSpec.DEFAULT, STEP, 0.95, 100, 16);
+    }
+
+    private static double[] values(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = 100 + 10 * Math.sin(i / 5.0) + r.nextGaussian();
+        }
+        return v;
+    }
+
+    @Test
+    void steppingInChunksThroughEncodedStateEqualsOnePass() {
+        double[] v = values(60, 1);
+        Stepper one = stepper(3);
+        KeyState a = one.newState(1);
+        double[] expectedA = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            expectedA[i] = one.observe(a, T0 + i * STEP, v[i]).mean[0];
+        }
+        Stepper other = stepper(3);
+        KeyState b = other.newState(1);
+        for (int i = 0; i < v.length; i++) {
+            if (i % 7 == 0) {
+                b = KeyStateCodec.decode(KeyStateCodec.encode(b)); // as if restored from the changelog
+            }
+            assertEquals(expectedA[i], other.observe(b, T0 + i * STEP, v[i]).mean[0], 0.0, "step " + i);
+        }
+        assertEquals(a, b);
+    }
+
+    @Test
+    void gapsAreFilledWithTheModelsOwnForecastAndFlaggedMissing() {
+        Stepper s = stepper(4);
+        KeyState st = s.newState(1);
+        s.observe(st, T0, 10);
+        s.observe(st, T0 + STEP, 11);
+        StepResult r = s.observe(st, T0 + 5 * STEP, 12);
+        assertEquals(3, r.gapsFilled);
+        assertEquals(6, st.steps);
+        assertEquals(6, st.remembered());
+        assertTrue(Float.isNaN(st.recall(2)) && Float.isNaN(st.recall(4)) && st.recall(5) == 12f);
+        assertEquals(3, st.normCount, "missing steps do not move the normaliser");
+        StepResult reset = s.observe(st, T0 + 500 * STEP, 13);
+        assertTrue(reset.stateReset, "a gap longer than the limit resets instead of looping");
+        assertEquals(1, st.steps);
+    }
+
+    @Test
+    void scoresAgainstThePredictionMadeBeforeThePoint() {
+        Stepper s = stepper(5);
+        KeyState st = s.newState(1);
+        assertEquals(false, s.observe(st, T0, 10).scored);
+        double expected = st.expected, sigma = st.sigma;
+        StepResult r = s.observe(st, T0 + STEP, expected + 3 * sigma);
+        assertTrue(r.scored);
+        assertEquals(expected, r.expected, 0.0);
+        assertEquals(1 - Gaussian.twoSidedTail(3), r.score, 1e-9);
+        assertTrue(r.lower[0] < r.mean[0] && r.mean[0] < r.upper[0]);
+        assertEquals(T0 + 2 * STEP, r.timestamps[0]);
+    }
+
+    @Test
+    void rejectsPointsThatAreNotAfterTheLastOne() {
+        Stepper s = stepper(6);
+        KeyState st = s.newState(1);
+        s.observe(st, T0, 1);
+        var e = assertThrows(IllegalArgumentException.class, () -> s.observe(st, T0, 2));
+        assertTrue(e.getMessage().contains("not after"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> s.observe(st, T0 + STEP, Double.NaN));
+    }
+
+    @Test
+    void rewarmEqualsReplayingTheRingUnderTheNewWeights() {
+        double[] v = values(40, 2);
+        Stepper oldModel = stepper(7), newModel = stepper(8);
+        KeyState st = oldModel.newState(1);
+        for (int i = 0; i < v.length; i++) {
+            oldModel.observe(st, T0 + i * STEP, v[i]);
+        }
+        newModel.rewarm(st, 2);
+        assertEquals(2, st.modelVersion);
+        // The same 16 ring inputs through the new weights from a zero state with the normaliser held fixed.
+        Forecaster m = newModel.model();
+        Normalizer n = new Normalizer(NormalizerSpec.DEFAULT);
+        n.set(st.normCount, st.normMean, st.normVariance);
+        float[][] states = m.newStates(1);
+        float[] x = new float[Features.COUNT], out = new float[m.outputSize()];
+        StepCaches cache = m.newCache(1);
+        for (int i = 0; i < 16; i++) {
+            int idx = v.length - 16 + i;
+            Features.fill(x, 0, n.normalize((float) v[idx]), false, T0 + idx * STEP);
+            m.step(1, x, 0, Features.COUNT, states, out, 0, cache);
+        }
+        assertEquals(n.denormalize(out[0]), st.expected, 0.0);
+        for (int j = 0; j < 16; j++) {
+            assertEquals(states[0][j], st.recurrent[j], 0f);
+        }
+    }
+}
