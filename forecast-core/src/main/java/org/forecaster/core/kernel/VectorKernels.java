@@ -167,10 +167,10 @@ public final class VectorKernels implements Kernels {
     /**
      * {@inheritDoc}
      *
-     * <p>Register-blocked over 4 keys and {@code 4 * lanes} rows: 16 accumulators, each weight vector loaded
-     * once per input and used for all 4 keys. Row blocks are the outer loop so a block's weights stay in L1
-     * while all keys pass over them. Leftover rows go one masked vector at a time (still 4 keys), leftover
-     * keys ({@code batch % 4}) through {@link #gemv}.
+     * <p>Register-blocked over 6 keys and {@code 4 * lanes} rows: 24 accumulators, each weight vector loaded
+     * once per input and used for all 6 keys. Row blocks are the outer loop so a block's weights stay in L1
+     * while all keys pass over them. Leftover keys go 4 at a time, then one at a time; leftover rows one
+     * masked vector at a time.
      */
     @Override
     public void gemm(float[] w, int wOff, int ld, int rows, int cols,
@@ -178,25 +178,110 @@ public final class VectorKernels implements Kernels {
         Shapes.matrix(w, wOff, ld, rows, cols);
         Shapes.batched(x, xOff, ldx, cols, batch, "gemm x");
         Shapes.batched(y, yOff, ldy, rows, batch, "gemm y");
-        int keys4 = batch - batch % 4;
         int r = 0;
         for (int bound = rows - rows % (4 * L); r < bound; r += 4 * L) {
-            for (int b = 0; b < keys4; b += 4) {
-                gemmBlock(w, wOff + r, ld, cols, x, xOff + b * ldx, ldx, y, yOff + b * ldy + r, ldy);
+            int b = 0;
+            for (; b + 5 < batch; b += 6) {
+                gemmBlock6(w, wOff + r, ld, cols, x, xOff + b * ldx, ldx, y, yOff + b * ldy + r, ldy);
+            }
+            for (; b + 3 < batch; b += 4) {
+                gemmBlock4(w, wOff + r, ld, cols, x, xOff + b * ldx, ldx, y, yOff + b * ldy + r, ldy);
+            }
+            for (; b < batch; b++) {
+                gemvBlock(w, wOff + r, ld, cols, x, xOff + b * ldx, y, yOff + b * ldy + r);
             }
         }
         for (; r < rows; r += L) {
-            for (int b = 0; b < keys4; b += 4) {
+            int b = 0;
+            for (; b + 3 < batch; b += 4) {
                 gemmVector(w, wOff + r, ld, cols, x, xOff + b * ldx, ldx, y, yOff + b * ldy + r, ldy, rows - r);
             }
-        }
-        for (int b = keys4; b < batch; b++) {
-            gemv0(w, wOff, ld, rows, cols, x, xOff + b * ldx, y, yOff + b * ldy);
+            for (; b < batch; b++) {
+                gemvVector(w, wOff + r, ld, cols, x, xOff + b * ldx, y, yOff + b * ldy + r, rows - r);
+            }
         }
     }
 
-    /** 4 keys x 4 output vectors. */
-    private static void gemmBlock(float[] w, int w0, int ld, int cols, float[] x, int x0, int ldx,
+    /**
+     * 6 keys x 4 output vectors: 24 accumulators + 4 weights + 1 broadcast fit the 32 AVX-512 registers, and
+     * 24 FMAs per 4 weight loads and 6 broadcasts keep the FMA ports busier than 4 keys do (measured).
+     */
+    private static void gemmBlock6(float[] w, int w0, int ld, int cols, float[] x, int x0, int ldx,
+                                   float[] y, int y0, int ldy) {
+        FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a02 = FloatVector.zero(S), a03 = FloatVector.zero(S);
+        FloatVector a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a12 = FloatVector.zero(S), a13 = FloatVector.zero(S);
+        FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a22 = FloatVector.zero(S), a23 = FloatVector.zero(S);
+        FloatVector a30 = FloatVector.zero(S), a31 = FloatVector.zero(S), a32 = FloatVector.zero(S), a33 = FloatVector.zero(S);
+        FloatVector a40 = FloatVector.zero(S), a41 = FloatVector.zero(S), a42 = FloatVector.zero(S), a43 = FloatVector.zero(S);
+        FloatVector a50 = FloatVector.zero(S), a51 = FloatVector.zero(S), a52 = FloatVector.zero(S), a53 = FloatVector.zero(S);
+        int x1 = x0 + ldx, x2 = x1 + ldx, x3 = x2 + ldx, x4 = x3 + ldx, x5 = x4 + ldx;
+        // Everything stays in this one method: a helper taking vectors was not inlined into this large body
+        // and the JIT boxed every vector on the heap (30x slower).
+        for (int c = 0; c < cols; c++) {
+            int i = w0 + c * ld;
+            FloatVector w0v = FloatVector.fromArray(S, w, i);
+            FloatVector w1v = FloatVector.fromArray(S, w, i + L);
+            FloatVector w2v = FloatVector.fromArray(S, w, i + 2 * L);
+            FloatVector w3v = FloatVector.fromArray(S, w, i + 3 * L);
+            FloatVector xb = FloatVector.broadcast(S, x[x0 + c]);
+            a00 = w0v.fma(xb, a00);
+            a01 = w1v.fma(xb, a01);
+            a02 = w2v.fma(xb, a02);
+            a03 = w3v.fma(xb, a03);
+            xb = FloatVector.broadcast(S, x[x1 + c]);
+            a10 = w0v.fma(xb, a10);
+            a11 = w1v.fma(xb, a11);
+            a12 = w2v.fma(xb, a12);
+            a13 = w3v.fma(xb, a13);
+            xb = FloatVector.broadcast(S, x[x2 + c]);
+            a20 = w0v.fma(xb, a20);
+            a21 = w1v.fma(xb, a21);
+            a22 = w2v.fma(xb, a22);
+            a23 = w3v.fma(xb, a23);
+            xb = FloatVector.broadcast(S, x[x3 + c]);
+            a30 = w0v.fma(xb, a30);
+            a31 = w1v.fma(xb, a31);
+            a32 = w2v.fma(xb, a32);
+            a33 = w3v.fma(xb, a33);
+            xb = FloatVector.broadcast(S, x[x4 + c]);
+            a40 = w0v.fma(xb, a40);
+            a41 = w1v.fma(xb, a41);
+            a42 = w2v.fma(xb, a42);
+            a43 = w3v.fma(xb, a43);
+            xb = FloatVector.broadcast(S, x[x5 + c]);
+            a50 = w0v.fma(xb, a50);
+            a51 = w1v.fma(xb, a51);
+            a52 = w2v.fma(xb, a52);
+            a53 = w3v.fma(xb, a53);
+        }
+        FloatVector.fromArray(S, y, y0).add(a00).intoArray(y, y0);
+        FloatVector.fromArray(S, y, y0 + L).add(a01).intoArray(y, y0 + L);
+        FloatVector.fromArray(S, y, y0 + 2 * L).add(a02).intoArray(y, y0 + 2 * L);
+        FloatVector.fromArray(S, y, y0 + 3 * L).add(a03).intoArray(y, y0 + 3 * L);
+        FloatVector.fromArray(S, y, y0 + ldy).add(a10).intoArray(y, y0 + ldy);
+        FloatVector.fromArray(S, y, y0 + ldy + L).add(a11).intoArray(y, y0 + ldy + L);
+        FloatVector.fromArray(S, y, y0 + ldy + 2 * L).add(a12).intoArray(y, y0 + ldy + 2 * L);
+        FloatVector.fromArray(S, y, y0 + ldy + 3 * L).add(a13).intoArray(y, y0 + ldy + 3 * L);
+        FloatVector.fromArray(S, y, y0 + 2 * ldy).add(a20).intoArray(y, y0 + 2 * ldy);
+        FloatVector.fromArray(S, y, y0 + 2 * ldy + L).add(a21).intoArray(y, y0 + 2 * ldy + L);
+        FloatVector.fromArray(S, y, y0 + 2 * ldy + 2 * L).add(a22).intoArray(y, y0 + 2 * ldy + 2 * L);
+        FloatVector.fromArray(S, y, y0 + 2 * ldy + 3 * L).add(a23).intoArray(y, y0 + 2 * ldy + 3 * L);
+        FloatVector.fromArray(S, y, y0 + 3 * ldy).add(a30).intoArray(y, y0 + 3 * ldy);
+        FloatVector.fromArray(S, y, y0 + 3 * ldy + L).add(a31).intoArray(y, y0 + 3 * ldy + L);
+        FloatVector.fromArray(S, y, y0 + 3 * ldy + 2 * L).add(a32).intoArray(y, y0 + 3 * ldy + 2 * L);
+        FloatVector.fromArray(S, y, y0 + 3 * ldy + 3 * L).add(a33).intoArray(y, y0 + 3 * ldy + 3 * L);
+        FloatVector.fromArray(S, y, y0 + 4 * ldy).add(a40).intoArray(y, y0 + 4 * ldy);
+        FloatVector.fromArray(S, y, y0 + 4 * ldy + L).add(a41).intoArray(y, y0 + 4 * ldy + L);
+        FloatVector.fromArray(S, y, y0 + 4 * ldy + 2 * L).add(a42).intoArray(y, y0 + 4 * ldy + 2 * L);
+        FloatVector.fromArray(S, y, y0 + 4 * ldy + 3 * L).add(a43).intoArray(y, y0 + 4 * ldy + 3 * L);
+        FloatVector.fromArray(S, y, y0 + 5 * ldy).add(a50).intoArray(y, y0 + 5 * ldy);
+        FloatVector.fromArray(S, y, y0 + 5 * ldy + L).add(a51).intoArray(y, y0 + 5 * ldy + L);
+        FloatVector.fromArray(S, y, y0 + 5 * ldy + 2 * L).add(a52).intoArray(y, y0 + 5 * ldy + 2 * L);
+        FloatVector.fromArray(S, y, y0 + 5 * ldy + 3 * L).add(a53).intoArray(y, y0 + 5 * ldy + 3 * L);
+    }
+
+    /** 4 keys x 4 output vectors, for the keys left over by blocks of 6. */
+    private static void gemmBlock4(float[] w, int w0, int ld, int cols, float[] x, int x0, int ldx,
                                   float[] y, int y0, int ldy) {
         FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a02 = FloatVector.zero(S), a03 = FloatVector.zero(S);
         FloatVector a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a12 = FloatVector.zero(S), a13 = FloatVector.zero(S);
@@ -230,23 +315,22 @@ public final class VectorKernels implements Kernels {
             a32 = w2v.fma(xb, a32);
             a33 = w3v.fma(xb, a33);
         }
-        int y1 = y0 + ldy, y2 = y1 + ldy, y3 = y2 + ldy;
         FloatVector.fromArray(S, y, y0).add(a00).intoArray(y, y0);
         FloatVector.fromArray(S, y, y0 + L).add(a01).intoArray(y, y0 + L);
         FloatVector.fromArray(S, y, y0 + 2 * L).add(a02).intoArray(y, y0 + 2 * L);
         FloatVector.fromArray(S, y, y0 + 3 * L).add(a03).intoArray(y, y0 + 3 * L);
-        FloatVector.fromArray(S, y, y1).add(a10).intoArray(y, y1);
-        FloatVector.fromArray(S, y, y1 + L).add(a11).intoArray(y, y1 + L);
-        FloatVector.fromArray(S, y, y1 + 2 * L).add(a12).intoArray(y, y1 + 2 * L);
-        FloatVector.fromArray(S, y, y1 + 3 * L).add(a13).intoArray(y, y1 + 3 * L);
-        FloatVector.fromArray(S, y, y2).add(a20).intoArray(y, y2);
-        FloatVector.fromArray(S, y, y2 + L).add(a21).intoArray(y, y2 + L);
-        FloatVector.fromArray(S, y, y2 + 2 * L).add(a22).intoArray(y, y2 + 2 * L);
-        FloatVector.fromArray(S, y, y2 + 3 * L).add(a23).intoArray(y, y2 + 3 * L);
-        FloatVector.fromArray(S, y, y3).add(a30).intoArray(y, y3);
-        FloatVector.fromArray(S, y, y3 + L).add(a31).intoArray(y, y3 + L);
-        FloatVector.fromArray(S, y, y3 + 2 * L).add(a32).intoArray(y, y3 + 2 * L);
-        FloatVector.fromArray(S, y, y3 + 3 * L).add(a33).intoArray(y, y3 + 3 * L);
+        FloatVector.fromArray(S, y, y0 + ldy).add(a10).intoArray(y, y0 + ldy);
+        FloatVector.fromArray(S, y, y0 + ldy + L).add(a11).intoArray(y, y0 + ldy + L);
+        FloatVector.fromArray(S, y, y0 + ldy + 2 * L).add(a12).intoArray(y, y0 + ldy + 2 * L);
+        FloatVector.fromArray(S, y, y0 + ldy + 3 * L).add(a13).intoArray(y, y0 + ldy + 3 * L);
+        FloatVector.fromArray(S, y, y0 + 2 * ldy).add(a20).intoArray(y, y0 + 2 * ldy);
+        FloatVector.fromArray(S, y, y0 + 2 * ldy + L).add(a21).intoArray(y, y0 + 2 * ldy + L);
+        FloatVector.fromArray(S, y, y0 + 2 * ldy + 2 * L).add(a22).intoArray(y, y0 + 2 * ldy + 2 * L);
+        FloatVector.fromArray(S, y, y0 + 2 * ldy + 3 * L).add(a23).intoArray(y, y0 + 2 * ldy + 3 * L);
+        FloatVector.fromArray(S, y, y0 + 3 * ldy).add(a30).intoArray(y, y0 + 3 * ldy);
+        FloatVector.fromArray(S, y, y0 + 3 * ldy + L).add(a31).intoArray(y, y0 + 3 * ldy + L);
+        FloatVector.fromArray(S, y, y0 + 3 * ldy + 2 * L).add(a32).intoArray(y, y0 + 3 * ldy + 2 * L);
+        FloatVector.fromArray(S, y, y0 + 3 * ldy + 3 * L).add(a33).intoArray(y, y0 + 3 * ldy + 3 * L);
     }
 
     /** 4 keys x 1 output vector of which the first {@code valid} rows exist. */
