@@ -13,7 +13,9 @@ import org.forecaster.core.kernel.Kernels;
  * states, caches and gradients belong to the caller, so one instance serves every key and thread.
  *
  * <p>Per step and key the head writes {@code 2K} numbers: the means of the next K normalised values, then
- * their log-scales. The parameter array is owned by this instance after construction; trainers update it
+ * their log-scales. The means are residual over the step's own input value (feature 0): the dense layer
+ * learns the change from the current level, so persistence is what an untrained head predicts, which is
+ * a strong start on smooth telemetry. The parameter array is owned by this instance after construction; trainers update it
  * in place through {@link #parameters()}.
  */
 public final class Forecaster {
@@ -48,7 +50,7 @@ public final class Forecaster {
         }
     }
 
-    /** A freshly initialised network (Glorot weights, forget bias 1, zero head), deterministic for a seed. */
+    /** A freshly initialised network (Glorot weights, forget bias 1, a near-zero head), deterministic for a seed. */
     public static Forecaster initialize(ModelSpec spec, long seed, Kernels kernels) {
         float[] params = new float[spec.parameterCount()];
         Forecaster f = new Forecaster(spec, params, kernels);
@@ -57,6 +59,10 @@ public final class Forecaster {
             f.cells[l].initialize(params, f.cellOffsets[l], random);
         }
         RecurrentCell.glorot(params, f.headWeights, spec.hidden() * 2 * spec.horizon(), spec.hidden(), 2 * spec.horizon(), random);
+        // A near-zero head starts the network at persistence (the means are residual over the input level).
+        for (int i = f.headWeights; i < f.headBias; i++) {
+            params[i] *= 0.01f;
+        }
         return f;
     }
 
@@ -132,6 +138,13 @@ public final class Forecaster {
             System.arraycopy(params, headBias, out, outOff + b * o, o);
         }
         kernels.gemm(params, headWeights, o, o, h, hTop, 0, h, out, outOff, o, batch);
+        int horizon = spec.horizon();
+        for (int b = 0; b < batch; b++) {
+            float level = x[xOff + b * ldx];
+            for (int k = 0; k < horizon; k++) {
+                out[outOff + b * o + k] += level;
+            }
+        }
     }
 
     /**

@@ -175,7 +175,7 @@ public final class Stepper {
 
     private double sigmaAt(int k) {
         float s = out[model.spec().horizon() + k];
-        return normalizer.scale() * Math.exp(Math.max(Loss.MIN_LOG_SCALE, Math.min(Loss.MAX_LOG_SCALE, s)));
+        return normalizer.scale() * Math.exp(Loss.logScale(s));
     }
 
     private void writeForecast(long timestamp) {

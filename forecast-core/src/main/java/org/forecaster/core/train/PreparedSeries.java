@@ -11,7 +11,7 @@ import org.forecaster.core.model.NormalizerSpec;
  */
 final class PreparedSeries {
     /** Targets are clipped to +-this many scales so one outlier cannot dominate a batch's gradient. */
-    static final float TARGET_CLIP = 50f;
+    static final float TARGET_CLIP = 10f;
 
     final Series series;
     final int length;

@@ -270,7 +270,7 @@ public final class TbpttTrainer {
                     case VALIDATION -> { from = config.split().trainEnd(p.length); until = config.split().validationEnd(p.length); }
                     default -> { from = config.split().validationEnd(p.length); until = p.length; }
                 }
-                if (s + 1 >= until || s + horizon < from) {
+                if (s < config.warmupSteps() || s + 1 >= until || s + horizon < from) {
                     continue;
                 }
                 p.targets(s, horizon, from, until, targets, 0);

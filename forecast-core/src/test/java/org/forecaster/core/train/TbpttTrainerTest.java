@@ -47,7 +47,7 @@ class TbpttTrainerTest {
         ModelSpec spec = new ModelSpec(CellType.LSTM, 2, Features.COUNT, 5, 3);
         double rate = 0.05;
         TrainConfig config = TrainConfig.defaults(spec).withTbptt(length, length).withEpochs(1, 1).withBatchSize(2)
-                .withOptimizer("sgd", new LrSchedule.Constant(rate)).withSplit(new TimeSplit(1.0, 0.0)).withClipNorm(1e9);
+                .withOptimizer("sgd", new LrSchedule.Constant(rate)).withSplit(new TimeSplit(1.0, 0.0)).withClipNorm(1e9).withWarmup(0);
         TrainResult trained = new TbpttTrainer(config, ScalarKernels.INSTANCE).train(data);
         assertEquals(1, trained.updates(), "one update for one chunk covering the sequence");
 

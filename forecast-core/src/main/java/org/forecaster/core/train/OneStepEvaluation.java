@@ -1,0 +1,55 @@
+package org.forecaster.core.train;
+
+import org.forecaster.core.model.Stepper;
+import org.forecaster.core.model.StepResult;
+import org.forecaster.core.state.KeyState;
+
+/**
+ * Runs a series through the online {@link Stepper} from its first point, exactly as the model service would,
+ * and scores the one-step-ahead predictions of the points in {@code [from, until)} against the naive and
+ * seasonal-naive forecasts of the same points.
+ *
+ * @param count          points scored (observed, with a prediction and a value one season back)
+ * @param modelMae       mean absolute error of the model's one-step mean
+ * @param naiveMae       of "the last observed value"
+ * @param seasonalNaiveMae of "the value one season earlier"
+ * @param coverage       fraction of points inside the model's forecast interval
+ */
+public record OneStepEvaluation(long count, double modelMae, double naiveMae, double seasonalNaiveMae, double coverage) {
+
+    public static OneStepEvaluation run(Stepper stepper, Series series, int from, int until, int season) {
+        if (season < 1 || from < 0 || until > series.length() || from > until) {
+            throw new IllegalArgumentException("bad evaluation range [" + from + ", " + until + ") of " + series.length()
+                    + " points with season " + season);
+        }
+        KeyState state = stepper.newState(0);
+        float[] v = series.values();
+        double model = 0, naive = 0, seasonal = 0;
+        long n = 0, inside = 0;
+        double lower = Double.NaN, upper = Double.NaN;
+        float last = Float.NaN;
+        for (int t = 0; t < until; t++) {
+            if (Float.isNaN(v[t])) {
+                continue;
+            }
+            double predicted = state.expected;
+            boolean scorable = t >= from && t >= season && !Float.isNaN(v[t - season]) && !Double.isNaN(predicted)
+                    && !Float.isNaN(last);
+            if (scorable) {
+                n++;
+                model += Math.abs(predicted - v[t]);
+                naive += Math.abs(last - v[t]);
+                seasonal += Math.abs(v[t - season] - v[t]);
+                if (v[t] >= lower && v[t] <= upper) {
+                    inside++;
+                }
+            }
+            StepResult r = stepper.observe(state, series.timestamp(t), v[t]);
+            lower = r.lower[0];
+            upper = r.upper[0];
+            last = v[t];
+        }
+        return n == 0 ? new OneStepEvaluation(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN)
+                : new OneStepEvaluation(n, model / n, naive / n, seasonal / n, (double) inside / n);
+    }
+}
