@@ -221,7 +221,7 @@ public final class VectorKernels implements Kernels {
         FloatVector a50 = FloatVector.zero(S), a51 = FloatVector.zero(S), a52 = FloatVector.zero(S), a53 = FloatVector.zero(S);
         int x1 = x0 + ldx, x2 = x1 + ldx, x3 = x2 + ldx, x4 = x3 + ldx, x5 = x4 + ldx;
         // Everything stays in this one method: a helper taking vectors was not inlined into this large body
-        // and the JIT boxed every vector on the heap (30x slower).
+        // and the JIT boxed every vector on the heap (over 20x slower).
         for (int c = 0; c < cols; c++) {
             int i = w0 + c * ld;
             FloatVector w0v = FloatVector.fromArray(S, w, i);
