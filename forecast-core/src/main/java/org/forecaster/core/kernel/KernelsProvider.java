@@ -8,7 +8,7 @@ import java.util.Locale;
  * Vector API module is not available ({@code --add-modules jdk.incubator.vector} missing) {@code vector}
  * falls back to {@code scalar} with a warning, so a misconfigured JVM runs slower but still runs.
  *
- * <p>Thread-safe: the choice is made on first use by class initialisation.
+ * <p>Thread-safe: the choice is made once, on the first successful {@link #get()}.
  */
 public final class KernelsProvider {
 
@@ -17,11 +17,28 @@ public final class KernelsProvider {
 
     private static final String DEFAULT = "vector";
 
+    private static volatile Kernels chosen;
+
     private KernelsProvider() {}
 
-    /** The implementation for this process, chosen on first call from {@value #PROPERTY}. */
+    /**
+     * The implementation for this process, chosen on first call from {@value #PROPERTY}.
+     *
+     * @throws IllegalArgumentException if the property names no implementation (on every call, rather than a
+     *     class-initialisation error that would hide the message after the first one)
+     */
     public static Kernels get() {
-        return Chosen.KERNELS;
+        Kernels k = chosen;
+        if (k == null) {
+            synchronized (KernelsProvider.class) {
+                k = chosen;
+                if (k == null) {
+                    k = forProperty(System.getProperty(PROPERTY));
+                    chosen = k;
+                }
+            }
+        }
+        return k;
     }
 
     /**
@@ -55,10 +72,5 @@ public final class KernelsProvider {
                             + "Start the JVM with --add-modules jdk.incubator.vector.");
             return ScalarKernels.INSTANCE;
         }
-    }
-
-    /** Holder so the property is read once, on first use, without locking. */
-    private static final class Chosen {
-        static final Kernels KERNELS = forProperty(System.getProperty(PROPERTY));
     }
 }

@@ -21,7 +21,9 @@ final class Shapes {
             throw new IllegalArgumentException("leading dimension " + ld + " < rows " + rows);
         }
         long len = cols == 0 ? 0 : (long) (cols - 1) * ld + rows;
-        range(w, wOff, len, "matrix " + rows + "x" + cols + " ld " + ld);
+        if (wOff < 0 || wOff + len > w.length) { // build the label only on failure: kernels run per key per step
+            range(w, wOff, len, "matrix " + rows + "x" + cols + " ld " + ld);
+        }
     }
 
     /** Throws unless {@code batch} rows of {@code len} with stride {@code ld} fit. */
