@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -48,6 +49,39 @@ public final class VectorKernels implements Kernels {
 
     private VectorKernels() {}
 
+    // Lane i -> i + step: folding halves in a fixed tree gives the same sum whether the JIT has compiled
+    // the code or not. reduceLanes(ADD) leaves the order unspecified, and its interpreted and intrinsic
+    // orders differ, which made training results depend on JIT timing.
+    private static final VectorShuffle<Float> FOLD_8 = VectorShuffle.fromOp(S, i -> (i + 8) % L);
+    private static final VectorShuffle<Float> FOLD_4 = VectorShuffle.fromOp(S, i -> (i + 4) % L);
+    private static final VectorShuffle<Float> FOLD_2 = VectorShuffle.fromOp(S, i -> (i + 2) % L);
+    private static final VectorShuffle<Float> FOLD_1 = VectorShuffle.fromOp(S, i -> (i + 1) % L);
+
+    /** Sum of the lanes in a fixed order (deterministic, unlike {@code reduceLanes(ADD)}). */
+    static float sumLanes(FloatVector v) {
+        if (L > 16) { // wider than any x86 or Arm species today: still deterministic, just slower
+            float s = 0f;
+            for (int i = 0; i < L; i++) {
+                s += v.lane(i);
+            }
+            return s;
+        }
+        FloatVector t = v;
+        if (L == 16) {
+            t = t.add(t.rearrange(FOLD_8));
+        }
+        if (L >= 8) {
+            t = t.add(t.rearrange(FOLD_4));
+        }
+        if (L >= 4) {
+            t = t.add(t.rearrange(FOLD_2));
+        }
+        if (L >= 2) {
+            t = t.add(t.rearrange(FOLD_1));
+        }
+        return t.lane(0);
+    }
+
     @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         Shapes.range(a, aOff, n, "dot a");
@@ -69,7 +103,7 @@ public final class VectorKernels implements Kernels {
         for (int bound = S.loopBound(n); i < bound; i += L) {
             acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
         }
-        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        float sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
         for (; i < n; i++) {
             sum = Math.fma(a[aOff + i], b[bOff + i], sum);
         }
@@ -405,10 +439,10 @@ public final class VectorKernels implements Kernels {
             a2 = FloatVector.fromArray(S, w, w2 + r, m).fma(d, a2);
             a3 = FloatVector.fromArray(S, w, w3 + r, m).fma(d, a3);
         }
-        x[x0] += a0.add(b0).reduceLanes(VectorOperators.ADD);
-        x[x0 + 1] += a1.add(b1).reduceLanes(VectorOperators.ADD);
-        x[x0 + 2] += a2.add(b2).reduceLanes(VectorOperators.ADD);
-        x[x0 + 3] += a3.add(b3).reduceLanes(VectorOperators.ADD);
+        x[x0] += sumLanes(a0.add(b0));
+        x[x0 + 1] += sumLanes(a1.add(b1));
+        x[x0 + 2] += sumLanes(a2.add(b2));
+        x[x0 + 3] += sumLanes(a3.add(b3));
     }
 
     @Override
