@@ -1,0 +1,452 @@
+package org.forecaster.core.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The SIMD implementation of {@link Kernels} on the Vector API, at the platform's preferred width
+ * ({@link FloatVector#SPECIES_PREFERRED}; 16 lanes with AVX-512). Same contract, shapes and entry checks as
+ * {@link ScalarKernels}; results differ from it only by rounding (sums are accumulated in another order) and,
+ * for {@link #sigmoid} and {@link #tanh}, by the approximation error stated there.
+ *
+ * <p>Stateless and thread-safe: use {@link #INSTANCE}. Needs {@code --add-modules jdk.incubator.vector}; without
+ * it, loading this class fails and {@link KernelsProvider} falls back to {@link ScalarKernels}.
+ */
+public final class VectorKernels implements Kernels {
+
+    /** Folded by the JIT into the vector width of this machine; never a hard-coded width. */
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    public static final VectorKernels INSTANCE = new VectorKernels();
+
+    // exp reduction: x = k*ln2 + r, |r| <= ln2/2. ROUND = 1.5*2^23: adding it rounds to an integer that lands
+    // in the low mantissa bits, so k needs no float-to-int conversion. LN2 split in two (Cody-Waite).
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float ROUND = 12582912f;
+    private static final int ROUND_BITS = 0x4B400000;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    // expm1(r) = r + r^2 * P(r) on |r| <= ln2/2 (Cephes expf minimax coefficients).
+    private static final float P0 = 1.9875691500e-4f;
+    private static final float P1 = 1.3981999507e-3f;
+    private static final float P2 = 8.3334519073e-3f;
+    private static final float P3 = 4.1665795894e-2f;
+    private static final float P4 = 1.6666665459e-1f;
+    private static final float P5 = 5.0000001201e-1f;
+    // Beyond these |x| the float result is exactly 1 (tanh) or 0/1 (sigmoid), and 2^k would leave the normal range.
+    private static final float TANH_ONE = 9.1f;
+    private static final float SIGMOID_SATURATE = 87f;
+
+    private VectorKernels() {}
+
+    @Override
+    public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        Shapes.range(a, aOff, n, "dot a");
+        Shapes.range(b, bOff, n, "dot b");
+        return dot0(a, aOff, b, bOff, n);
+    }
+
+    private static float dot0(float[] a, int aOff, float[] b, int bOff, int n) {
+        // Four independent chains hide the FMA latency.
+        FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+        FloatVector acc2 = FloatVector.zero(S), acc3 = FloatVector.zero(S);
+        int i = 0;
+        for (int bound4 = n - n % (4 * L); i < bound4; i += 4 * L) {
+            acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
+            acc1 = FloatVector.fromArray(S, a, aOff + i + L).fma(FloatVector.fromArray(S, b, bOff + i + L), acc1);
+            acc2 = FloatVector.fromArray(S, a, aOff + i + 2 * L).fma(FloatVector.fromArray(S, b, bOff + i + 2 * L), acc2);
+            acc3 = FloatVector.fromArray(S, a, aOff + i + 3 * L).fma(FloatVector.fromArray(S, b, bOff + i + 3 * L), acc3);
+        }
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
+        }
+        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum = Math.fma(a[aOff + i], b[bOff + i], sum);
+        }
+        return sum;
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        Shapes.range(x, xOff, n, "axpy x");
+        Shapes.range(y, yOff, n, "axpy y");
+        axpy0(alpha, x, xOff, y, yOff, n);
+    }
+
+    private static void axpy0(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).fma(va, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Blocks of {@code 4 * lanes} rows keep their partial sums in registers over all inputs and touch
+     * {@code y} once; the last rows (fewer than a block) go one masked vector at a time.
+     */
+    @Override
+    public void gemv(float[] w, int wOff, int ld, int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
+        Shapes.matrix(w, wOff, ld, rows, cols);
+        Shapes.range(x, xOff, cols, "gemv x");
+        Shapes.range(y, yOff, rows, "gemv y");
+        gemv0(w, wOff, ld, rows, cols, x, xOff, y, yOff);
+    }
+
+    private static void gemv0(float[] w, int wOff, int ld, int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
+        int r = 0;
+        for (int bound = rows - rows % (4 * L); r < bound; r += 4 * L) {
+            gemvBlock(w, wOff + r, ld, cols, x, xOff, y, yOff + r);
+        }
+        for (; r < rows; r += L) {
+            gemvVector(w, wOff + r, ld, cols, x, xOff, y, yOff + r, rows - r);
+        }
+    }
+
+    /** 4 output vectors; inputs taken two at a time so 8 chains hide the FMA latency. */
+    private static void gemvBlock(float[] w, int w0, int ld, int cols, float[] x, int xOff, float[] y, int y0) {
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+        FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S), b2 = FloatVector.zero(S), b3 = FloatVector.zero(S);
+        int c = 0;
+        for (; c + 1 < cols; c += 2) {
+            int i = w0 + c * ld, j = i + ld;
+            FloatVector xc = FloatVector.broadcast(S, x[xOff + c]);
+            FloatVector xd = FloatVector.broadcast(S, x[xOff + c + 1]);
+            a0 = FloatVector.fromArray(S, w, i).fma(xc, a0);
+            a1 = FloatVector.fromArray(S, w, i + L).fma(xc, a1);
+            a2 = FloatVector.fromArray(S, w, i + 2 * L).fma(xc, a2);
+            a3 = FloatVector.fromArray(S, w, i + 3 * L).fma(xc, a3);
+            b0 = FloatVector.fromArray(S, w, j).fma(xd, b0);
+            b1 = FloatVector.fromArray(S, w, j + L).fma(xd, b1);
+            b2 = FloatVector.fromArray(S, w, j + 2 * L).fma(xd, b2);
+            b3 = FloatVector.fromArray(S, w, j + 3 * L).fma(xd, b3);
+        }
+        if (c < cols) {
+            int i = w0 + c * ld;
+            FloatVector xc = FloatVector.broadcast(S, x[xOff + c]);
+            a0 = FloatVector.fromArray(S, w, i).fma(xc, a0);
+            a1 = FloatVector.fromArray(S, w, i + L).fma(xc, a1);
+            a2 = FloatVector.fromArray(S, w, i + 2 * L).fma(xc, a2);
+            a3 = FloatVector.fromArray(S, w, i + 3 * L).fma(xc, a3);
+        }
+        FloatVector.fromArray(S, y, y0).add(a0.add(b0)).intoArray(y, y0);
+        FloatVector.fromArray(S, y, y0 + L).add(a1.add(b1)).intoArray(y, y0 + L);
+        FloatVector.fromArray(S, y, y0 + 2 * L).add(a2.add(b2)).intoArray(y, y0 + 2 * L);
+        FloatVector.fromArray(S, y, y0 + 3 * L).add(a3.add(b3)).intoArray(y, y0 + 3 * L);
+    }
+
+    /** One output vector of which the first {@code valid} rows exist; inputs four at a time for 4 chains. */
+    private static void gemvVector(float[] w, int w0, int ld, int cols, float[] x, int xOff, float[] y, int y0,
+                                   int valid) {
+        VectorMask<Float> m = S.indexInRange(0, valid);
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+        int c = 0;
+        for (; c + 3 < cols; c += 4) {
+            int i = w0 + c * ld;
+            a0 = FloatVector.fromArray(S, w, i, m).fma(FloatVector.broadcast(S, x[xOff + c]), a0);
+            a1 = FloatVector.fromArray(S, w, i + ld, m).fma(FloatVector.broadcast(S, x[xOff + c + 1]), a1);
+            a2 = FloatVector.fromArray(S, w, i + 2 * ld, m).fma(FloatVector.broadcast(S, x[xOff + c + 2]), a2);
+            a3 = FloatVector.fromArray(S, w, i + 3 * ld, m).fma(FloatVector.broadcast(S, x[xOff + c + 3]), a3);
+        }
+        for (; c < cols; c++) {
+            a0 = FloatVector.fromArray(S, w, w0 + c * ld, m).fma(FloatVector.broadcast(S, x[xOff + c]), a0);
+        }
+        FloatVector.fromArray(S, y, y0, m).add(a0.add(a1).add(a2.add(a3))).intoArray(y, y0, m);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Register-blocked over 4 keys and {@code 4 * lanes} rows: 16 accumulators, each weight vector loaded
+     * once per input and used for all 4 keys. Row blocks are the outer loop so a block's weights stay in L1
+     * while all keys pass over them. Leftover rows go one masked vector at a time (still 4 keys), leftover
+     * keys ({@code batch % 4}) through {@link #gemv}.
+     */
+    @Override
+    public void gemm(float[] w, int wOff, int ld, int rows, int cols,
+                     float[] x, int xOff, int ldx, float[] y, int yOff, int ldy, int batch) {
+        Shapes.matrix(w, wOff, ld, rows, cols);
+        Shapes.batched(x, xOff, ldx, cols, batch, "gemm x");
+        Shapes.batched(y, yOff, ldy, rows, batch, "gemm y");
+        int keys4 = batch - batch % 4;
+        int r = 0;
+        for (int bound = rows - rows % (4 * L); r < bound; r += 4 * L) {
+            for (int b = 0; b < keys4; b += 4) {
+                gemmBlock(w, wOff + r, ld, cols, x, xOff + b * ldx, ldx, y, yOff + b * ldy + r, ldy);
+            }
+        }
+        for (; r < rows; r += L) {
+            for (int b = 0; b < keys4; b += 4) {
+                gemmVector(w, wOff + r, ld, cols, x, xOff + b * ldx, ldx, y, yOff + b * ldy + r, ldy, rows - r);
+            }
+        }
+        for (int b = keys4; b < batch; b++) {
+            gemv0(w, wOff, ld, rows, cols, x, xOff + b * ldx, y, yOff + b * ldy);
+        }
+    }
+
+    /** 4 keys x 4 output vectors. */
+    private static void gemmBlock(float[] w, int w0, int ld, int cols, float[] x, int x0, int ldx,
+                                  float[] y, int y0, int ldy) {
+        FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a02 = FloatVector.zero(S), a03 = FloatVector.zero(S);
+        FloatVector a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a12 = FloatVector.zero(S), a13 = FloatVector.zero(S);
+        FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a22 = FloatVector.zero(S), a23 = FloatVector.zero(S);
+        FloatVector a30 = FloatVector.zero(S), a31 = FloatVector.zero(S), a32 = FloatVector.zero(S), a33 = FloatVector.zero(S);
+        int x1 = x0 + ldx, x2 = x1 + ldx, x3 = x2 + ldx;
+        for (int c = 0; c < cols; c++) {
+            int i = w0 + c * ld;
+            FloatVector w0v = FloatVector.fromArray(S, w, i);
+            FloatVector w1v = FloatVector.fromArray(S, w, i + L);
+            FloatVector w2v = FloatVector.fromArray(S, w, i + 2 * L);
+            FloatVector w3v = FloatVector.fromArray(S, w, i + 3 * L);
+            FloatVector xb = FloatVector.broadcast(S, x[x0 + c]);
+            a00 = w0v.fma(xb, a00);
+            a01 = w1v.fma(xb, a01);
+            a02 = w2v.fma(xb, a02);
+            a03 = w3v.fma(xb, a03);
+            xb = FloatVector.broadcast(S, x[x1 + c]);
+            a10 = w0v.fma(xb, a10);
+            a11 = w1v.fma(xb, a11);
+            a12 = w2v.fma(xb, a12);
+            a13 = w3v.fma(xb, a13);
+            xb = FloatVector.broadcast(S, x[x2 + c]);
+            a20 = w0v.fma(xb, a20);
+            a21 = w1v.fma(xb, a21);
+            a22 = w2v.fma(xb, a22);
+            a23 = w3v.fma(xb, a23);
+            xb = FloatVector.broadcast(S, x[x3 + c]);
+            a30 = w0v.fma(xb, a30);
+            a31 = w1v.fma(xb, a31);
+            a32 = w2v.fma(xb, a32);
+            a33 = w3v.fma(xb, a33);
+        }
+        int y1 = y0 + ldy, y2 = y1 + ldy, y3 = y2 + ldy;
+        FloatVector.fromArray(S, y, y0).add(a00).intoArray(y, y0);
+        FloatVector.fromArray(S, y, y0 + L).add(a01).intoArray(y, y0 + L);
+        FloatVector.fromArray(S, y, y0 + 2 * L).add(a02).intoArray(y, y0 + 2 * L);
+        FloatVector.fromArray(S, y, y0 + 3 * L).add(a03).intoArray(y, y0 + 3 * L);
+        FloatVector.fromArray(S, y, y1).add(a10).intoArray(y, y1);
+        FloatVector.fromArray(S, y, y1 + L).add(a11).intoArray(y, y1 + L);
+        FloatVector.fromArray(S, y, y1 + 2 * L).add(a12).intoArray(y, y1 + 2 * L);
+        FloatVector.fromArray(S, y, y1 + 3 * L).add(a13).intoArray(y, y1 + 3 * L);
+        FloatVector.fromArray(S, y, y2).add(a20).intoArray(y, y2);
+        FloatVector.fromArray(S, y, y2 + L).add(a21).intoArray(y, y2 + L);
+        FloatVector.fromArray(S, y, y2 + 2 * L).add(a22).intoArray(y, y2 + 2 * L);
+        FloatVector.fromArray(S, y, y2 + 3 * L).add(a23).intoArray(y, y2 + 3 * L);
+        FloatVector.fromArray(S, y, y3).add(a30).intoArray(y, y3);
+        FloatVector.fromArray(S, y, y3 + L).add(a31).intoArray(y, y3 + L);
+        FloatVector.fromArray(S, y, y3 + 2 * L).add(a32).intoArray(y, y3 + 2 * L);
+        FloatVector.fromArray(S, y, y3 + 3 * L).add(a33).intoArray(y, y3 + 3 * L);
+    }
+
+    /** 4 keys x 1 output vector of which the first {@code valid} rows exist. */
+    private static void gemmVector(float[] w, int w0, int ld, int cols, float[] x, int x0, int ldx,
+                                   float[] y, int y0, int ldy, int valid) {
+        VectorMask<Float> m = S.indexInRange(0, valid);
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+        int x1 = x0 + ldx, x2 = x1 + ldx, x3 = x2 + ldx;
+        for (int c = 0; c < cols; c++) {
+            FloatVector wv = FloatVector.fromArray(S, w, w0 + c * ld, m);
+            a0 = wv.fma(FloatVector.broadcast(S, x[x0 + c]), a0);
+            a1 = wv.fma(FloatVector.broadcast(S, x[x1 + c]), a1);
+            a2 = wv.fma(FloatVector.broadcast(S, x[x2 + c]), a2);
+            a3 = wv.fma(FloatVector.broadcast(S, x[x3 + c]), a3);
+        }
+        int y1 = y0 + ldy, y2 = y1 + ldy, y3 = y2 + ldy;
+        FloatVector.fromArray(S, y, y0, m).add(a0).intoArray(y, y0, m);
+        FloatVector.fromArray(S, y, y1, m).add(a1).intoArray(y, y1, m);
+        FloatVector.fromArray(S, y, y2, m).add(a2).intoArray(y, y2, m);
+        FloatVector.fromArray(S, y, y3, m).add(a3).intoArray(y, y3, m);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Four inputs at a time share each load of {@code dy}; leftover inputs use a plain dot product.
+     */
+    @Override
+    public void gemvTransposed(float[] w, int wOff, int ld, int rows, int cols,
+                               float[] dy, int dyOff, float[] x, int xOff) {
+        Shapes.matrix(w, wOff, ld, rows, cols);
+        Shapes.range(dy, dyOff, rows, "gemvTransposed dy");
+        Shapes.range(x, xOff, cols, "gemvTransposed x");
+        int c = 0;
+        for (; c + 3 < cols; c += 4) {
+            gemvTransposedBlock(w, wOff + c * ld, ld, rows, dy, dyOff, x, xOff + c);
+        }
+        for (; c < cols; c++) {
+            x[xOff + c] += dot0(w, wOff + c * ld, dy, dyOff, rows);
+        }
+    }
+
+    /** 4 inputs; rows two vectors at a time so 8 chains hide the FMA latency, the last partial vector masked. */
+    private static void gemvTransposedBlock(float[] w, int w0, int ld, int rows, float[] dy, int dyOff,
+                                            float[] x, int x0) {
+        int w1 = w0 + ld, w2 = w1 + ld, w3 = w2 + ld;
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+        FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S), b2 = FloatVector.zero(S), b3 = FloatVector.zero(S);
+        int r = 0;
+        for (int bound = rows - rows % (2 * L); r < bound; r += 2 * L) {
+            FloatVector d0 = FloatVector.fromArray(S, dy, dyOff + r);
+            FloatVector d1 = FloatVector.fromArray(S, dy, dyOff + r + L);
+            a0 = FloatVector.fromArray(S, w, w0 + r).fma(d0, a0);
+            a1 = FloatVector.fromArray(S, w, w1 + r).fma(d0, a1);
+            a2 = FloatVector.fromArray(S, w, w2 + r).fma(d0, a2);
+            a3 = FloatVector.fromArray(S, w, w3 + r).fma(d0, a3);
+            b0 = FloatVector.fromArray(S, w, w0 + r + L).fma(d1, b0);
+            b1 = FloatVector.fromArray(S, w, w1 + r + L).fma(d1, b1);
+            b2 = FloatVector.fromArray(S, w, w2 + r + L).fma(d1, b2);
+            b3 = FloatVector.fromArray(S, w, w3 + r + L).fma(d1, b3);
+        }
+        for (; r < rows; r += L) {
+            VectorMask<Float> m = S.indexInRange(r, rows);
+            FloatVector d = FloatVector.fromArray(S, dy, dyOff + r, m);
+            a0 = FloatVector.fromArray(S, w, w0 + r, m).fma(d, a0);
+            a1 = FloatVector.fromArray(S, w, w1 + r, m).fma(d, a1);
+            a2 = FloatVector.fromArray(S, w, w2 + r, m).fma(d, a2);
+            a3 = FloatVector.fromArray(S, w, w3 + r, m).fma(d, a3);
+        }
+        x[x0] += a0.add(b0).reduceLanes(VectorOperators.ADD);
+        x[x0 + 1] += a1.add(b1).reduceLanes(VectorOperators.ADD);
+        x[x0 + 2] += a2.add(b2).reduceLanes(VectorOperators.ADD);
+        x[x0 + 3] += a3.add(b3).reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public void addOuter(float[] w, int wOff, int ld, int rows, int cols, float[] x, int xOff, float[] dy, int dyOff) {
+        Shapes.matrix(w, wOff, ld, rows, cols);
+        Shapes.range(x, xOff, cols, "addOuter x");
+        Shapes.range(dy, dyOff, rows, "addOuter dy");
+        for (int c = 0; c < cols; c++) {
+            axpy0(x[xOff + c], dy, dyOff, w, wOff + c * ld, rows);
+        }
+    }
+
+    @Override
+    public void hadamard(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        Shapes.range(a, aOff, n, "hadamard a");
+        Shapes.range(b, bOff, n, "hadamard b");
+        Shapes.range(out, outOff, n, "hadamard out");
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, a, aOff + i).mul(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = a[aOff + i] * b[bOff + i];
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Computed as {@code 1/(1+e)} or {@code e/(1+e)} with {@code e = exp(-|x|)} from a range-reduced
+     * polynomial. Maximum absolute error against {@code (float) (1/(1+Math.exp(-x)))}, measured over every
+     * float: SIGMOID_ERR. Saturates to exactly 0 and 1 for large {@code |x|} (and
+     * {@code ±inf}); NaN stays NaN.
+     */
+    @Override
+    public void sigmoid(float[] a, int off, int n) {
+        Shapes.range(a, off, n, "sigmoid");
+        int i = off, end = off + n;
+        for (int bound = off + S.loopBound(n); i < bound; i += L) {
+            sigmoid(FloatVector.fromArray(S, a, i)).intoArray(a, i);
+        }
+        if (i < end) {
+            VectorMask<Float> m = S.indexInRange(i, end);
+            sigmoid(FloatVector.fromArray(S, a, i, m)).intoArray(a, i, m);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Computed as {@code -m/(m+2)} with {@code m = expm1(-2|x|)} from a range-reduced polynomial, sign
+     * restored, so it stays accurate near 0. Maximum absolute error against {@code (float) Math.tanh(x)},
+     * measured over every float: TANH_ERR. Exactly ±1 for {@code |x| > 9.1} (and
+     * {@code ±inf}); NaN stays NaN; the sign of zero is kept.
+     */
+    @Override
+    public void tanh(float[] a, int off, int n) {
+        Shapes.range(a, off, n, "tanh");
+        int i = off, end = off + n;
+        for (int bound = off + S.loopBound(n); i < bound; i += L) {
+            tanh(FloatVector.fromArray(S, a, i)).intoArray(a, i);
+        }
+        if (i < end) {
+            VectorMask<Float> m = S.indexInRange(i, end);
+            tanh(FloatVector.fromArray(S, a, i, m)).intoArray(a, i, m);
+        }
+    }
+
+    /** Measured bound of {@link #sigmoid} (see its Javadoc); the tests hold the kernel to it. */
+    static final float SIGMOID_MAX_ERROR = 1e-6f;
+    /** Measured bound of {@link #tanh} (see its Javadoc); the tests hold the kernel to it. */
+    static final float TANH_MAX_ERROR = 1e-6f;
+
+    private static FloatVector sigmoid(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector y = ax.neg();
+        // y = k*ln2 + r; e = 2^k * (1 + expm1(r))
+        FloatVector t = y.fma(LOG2E, ROUND);
+        FloatVector k = t.sub(ROUND);
+        FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), y);
+        r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector pm1 = expm1Reduced(r);
+        FloatVector s = scale(t);
+        FloatVector e = s.fma(pm1, s);
+        // Past the saturation point 2^k is garbage (and for NaN compare is false, so NaN flows through).
+        e = e.blend(0f, ax.compare(VectorOperators.GT, SIGMOID_SATURATE));
+        FloatVector q = FloatVector.broadcast(S, 1f).div(e.add(1f));
+        // For x < 0, e/(1+e) keeps the relative accuracy that 1 - q would lose.
+        return q.blend(e.mul(q), x.compare(VectorOperators.LT, 0f));
+    }
+
+    private static FloatVector tanh(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector y = ax.mul(-2f);
+        // y = k*ln2 + r; expm1(y) = 2^k * expm1(r) + (2^k - 1), exact enough near 0 where k = 0
+        FloatVector t = y.fma(LOG2E, ROUND);
+        FloatVector k = t.sub(ROUND);
+        FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), y);
+        r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector pm1 = expm1Reduced(r);
+        FloatVector s = scale(t);
+        FloatVector m = s.fma(pm1, s.sub(1f));
+        // m <= 0 < m + 2, so the quotient is -tanh|x|; abs rather than neg so that x = +0 gives +0.
+        FloatVector th = m.div(m.add(2f)).abs();
+        // Past 9.1 tanh rounds to 1f and 2^k is garbage; NaN compares false and stays NaN.
+        th = th.blend(1f, ax.compare(VectorOperators.GT, TANH_ONE));
+        IntVector sign = x.reinterpretAsInts().and(0x80000000);
+        return th.reinterpretAsInts().or(sign).reinterpretAsFloats();
+    }
+
+    /** expm1(r) = r + r^2 * P(r) for |r| <= ln2/2. */
+    private static FloatVector expm1Reduced(FloatVector r) {
+        FloatVector p = r.fma(P0, P1);
+        p = p.fma(r, FloatVector.broadcast(S, P2));
+        p = p.fma(r, FloatVector.broadcast(S, P3));
+        p = p.fma(r, FloatVector.broadcast(S, P4));
+        p = p.fma(r, FloatVector.broadcast(S, P5));
+        return p.fma(r.mul(r), r);
+    }
+
+    /** 2^k for the k rounded into the low bits of {@code t = y*log2(e) + ROUND}. */
+    private static FloatVector scale(FloatVector t) {
+        return t.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    }
+
+    @Override
+    public String name() {
+        return "vector-" + S.vectorBitSize();
+    }
+}

@@ -1,0 +1,395 @@
+package org.forecaster.core.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every {@link VectorKernels} method against {@link ScalarKernels}, for every size in {@code 0 .. 4*lanes+3} (so
+ * full blocks, single vectors and every tail length are reached), at random offsets inside larger arrays and
+ * with random strides. Sums may differ by rounding only: the tolerance is {@code (n+2) * ulp(1) * sum|a_i b_i|}
+ * per element, not a relative error on a result that can be near zero. Everything outside the written range
+ * must stay bit-identical. Each case has its own seed (in the failure message); {@code -Dkernels.test.seed=N}
+ * changes them all.
+ */
+class VectorKernelsTest {
+
+    private static final Kernels REF = ScalarKernels.INSTANCE;
+    private static final Kernels VEC = VectorKernels.INSTANCE;
+    private static final int LANES = VectorKernels.S.length();
+    private static final int MAX = 4 * LANES + 3;
+    private static final long BASE_SEED = Long.getLong("kernels.test.seed", 0x5EEDL);
+    private static final double EPS = Math.ulp(1f);
+
+    private static long seed(int kernel, int a, int b, int c) {
+        long h = BASE_SEED;
+        for (int v : new int[] {kernel, a, b, c}) {
+            h = (h ^ v) * 0x9E3779B97F4A7C15L;
+            h ^= h >>> 31;
+        }
+        return h;
+    }
+
+    /** Random values of mixed magnitude and sign in an array with random padding on both sides. */
+    private static float[] randomArray(SplittableRandom rnd, int len) {
+        float[] a = new float[len];
+        for (int i = 0; i < len; i++) {
+            a[i] = (float) ((rnd.nextDouble() * 2 - 1) * Math.scalb(1.0, rnd.nextInt(-3, 4)));
+        }
+        return a;
+    }
+
+    private static int pad(SplittableRandom rnd) {
+        return rnd.nextInt(0, LANES + 4);
+    }
+
+    private static int stride(SplittableRandom rnd, int min) {
+        return rnd.nextBoolean() ? min : min + rnd.nextInt(1, LANES + 2);
+    }
+
+    /**
+     * Checks {@code actual} against {@code expected} within {@code tol[i]} where {@code tol[i] >= 0}, and
+     * bit-identical to {@code original} where {@code tol[i] < 0} (not written).
+     */
+    private static void assertClose(String what, float[] original, float[] expected, float[] actual, double[] tol) {
+        for (int i = 0; i < actual.length; i++) {
+            if (tol[i] < 0) {
+                if (Float.floatToRawIntBits(actual[i]) != Float.floatToRawIntBits(original[i])) {
+                    fail(what + ": element " + i + " outside the written range changed from " + original[i]
+                            + " to " + actual[i]);
+                }
+            } else if (!(Math.abs((double) actual[i] - expected[i]) <= tol[i])) {
+                fail(what + ": element " + i + " is " + actual[i] + ", reference " + expected[i]
+                        + ", tolerance " + tol[i]);
+            }
+        }
+    }
+
+    private static double[] untouched(int len) {
+        double[] tol = new double[len];
+        Arrays.fill(tol, -1);
+        return tol;
+    }
+
+    private static double tolerance(int terms, double sumAbs) {
+        return (terms + 2) * EPS * sumAbs + Float.MIN_VALUE;
+    }
+
+    @Test
+    void dot() {
+        for (int n = 0; n <= MAX; n++) {
+            long seed = seed(1, n, 0, 0);
+            SplittableRandom rnd = new SplittableRandom(seed);
+            int aOff = pad(rnd), bOff = pad(rnd);
+            float[] a = randomArray(rnd, aOff + n + pad(rnd));
+            float[] b = randomArray(rnd, bOff + n + pad(rnd));
+            double sumAbs = 0;
+            for (int i = 0; i < n; i++) {
+                sumAbs += Math.abs((double) a[aOff + i] * b[bOff + i]);
+            }
+            float expected = REF.dot(a, aOff, b, bOff, n);
+            float actual = VEC.dot(a, aOff, b, bOff, n);
+            String what = "dot n=" + n + " seed=" + seed;
+            assertTrue(Math.abs((double) actual - expected) <= tolerance(n, sumAbs),
+                    what + ": " + actual + " vs reference " + expected);
+        }
+    }
+
+    @Test
+    void axpy() {
+        for (int n = 0; n <= MAX; n++) {
+            long seed = seed(2, n, 0, 0);
+            SplittableRandom rnd = new SplittableRandom(seed);
+            int xOff = pad(rnd), yOff = pad(rnd);
+            float alpha = (float) rnd.nextDouble(-2, 2);
+            float[] x = randomArray(rnd, xOff + n + pad(rnd));
+            float[] y = randomArray(rnd, yOff + n + pad(rnd));
+            float[] expected = y.clone(), actual = y.clone();
+            REF.axpy(alpha, x, xOff, expected, yOff, n);
+            VEC.axpy(alpha, x, xOff, actual, yOff, n);
+            double[] tol = untouched(y.length);
+            for (int i = 0; i < n; i++) {
+                tol[yOff + i] = tolerance(1, Math.abs(alpha * x[xOff + i]) + Math.abs(y[yOff + i]));
+            }
+            assertClose("axpy n=" + n + " seed=" + seed, y, expected, actual, tol);
+        }
+    }
+
+    @Test
+    void hadamardIncludingAliasedOutput() {
+        for (int n = 0; n <= MAX; n++) {
+            long seed = seed(3, n, 0, 0);
+            SplittableRandom rnd = new SplittableRandom(seed);
+            int aOff = pad(rnd), bOff = pad(rnd), outOff = pad(rnd);
+            float[] a = randomArray(rnd, aOff + n + pad(rnd));
+            float[] b = randomArray(rnd, bOff + n + pad(rnd));
+            float[] out = randomArray(rnd, outOff + n + pad(rnd));
+            float[] expected = out.clone(), actual = out.clone();
+            REF.hadamard(a, aOff, b, bOff, expected, outOff, n);
+            VEC.hadamard(a, aOff, b, bOff, actual, outOff, n);
+            double[] tol = untouched(out.length);
+            for (int i = 0; i < n; i++) {
+                tol[outOff + i] = 0;
+            }
+            assertClose("hadamard n=" + n + " seed=" + seed, out, expected, actual, tol);
+
+            float[] aliasExpected = a.clone(), aliasActual = a.clone();
+            REF.hadamard(aliasExpected, aOff, b, bOff, aliasExpected, aOff, n);
+            VEC.hadamard(aliasActual, aOff, b, bOff, aliasActual, aOff, n);
+            assertEquals(Arrays.toString(aliasExpected), Arrays.toString(aliasActual),
+                    "hadamard in place n=" + n + " seed=" + seed);
+        }
+    }
+
+    @Test
+    void gemvEveryRowsAndCols() {
+        for (int rows = 0; rows <= MAX; rows++) {
+            for (int cols = 0; cols <= MAX; cols++) {
+                checkGemv(rows, cols, seed(4, rows, cols, 0));
+            }
+        }
+    }
+
+    private static void checkGemv(int rows, int cols, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int ld = stride(rnd, rows), wOff = pad(rnd), xOff = pad(rnd), yOff = pad(rnd);
+        float[] w = randomArray(rnd, wOff + Math.max(0, (cols - 1) * ld + rows) + pad(rnd));
+        float[] x = randomArray(rnd, xOff + cols + pad(rnd));
+        float[] y = randomArray(rnd, yOff + rows + pad(rnd));
+        float[] expected = y.clone(), actual = y.clone();
+        REF.gemv(w, wOff, ld, rows, cols, x, xOff, expected, yOff);
+        VEC.gemv(w, wOff, ld, rows, cols, x, xOff, actual, yOff);
+        double[] tol = untouched(y.length);
+        for (int r = 0; r < rows; r++) {
+            double sumAbs = Math.abs(y[yOff + r]);
+            for (int c = 0; c < cols; c++) {
+                sumAbs += Math.abs((double) w[wOff + c * ld + r] * x[xOff + c]);
+            }
+            tol[yOff + r] = tolerance(cols, sumAbs);
+        }
+        assertClose("gemv rows=" + rows + " cols=" + cols + " ld=" + ld + " seed=" + seed, y, expected, actual, tol);
+    }
+
+    @Test
+    void gemmEveryRowsAndBatch() {
+        for (int rows = 0; rows <= MAX; rows++) {
+            for (int batch = 0; batch <= MAX; batch++) {
+                long seed = seed(5, rows, batch, 0);
+                checkGemm(rows, new SplittableRandom(seed).nextInt(0, MAX + 1), batch, seed);
+            }
+        }
+    }
+
+    @Test
+    void gemmEveryCols() {
+        for (int cols = 0; cols <= MAX; cols++) {
+            for (int batch = 0; batch <= 9; batch++) {
+                long seed = seed(6, cols, batch, 0);
+                checkGemm(new SplittableRandom(seed).nextInt(0, MAX + 1), cols, batch, seed);
+            }
+        }
+    }
+
+    @Test
+    void gemmAndGemvAtModelSizes() {
+        int[][] shapes = {{512, 136, 64}, {256, 72, 7}, {4 * LANES * 3 + 5, 33, 13}, {1, 200, 5}};
+        for (int[] s : shapes) {
+            long seed = seed(7, s[0], s[1], s[2]);
+            checkGemm(s[0], s[1], s[2], seed);
+            checkGemv(s[0], s[1], seed);
+        }
+    }
+
+    private static void checkGemm(int rows, int cols, int batch, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int ld = stride(rnd, rows), ldx = stride(rnd, cols), ldy = stride(rnd, rows);
+        int wOff = pad(rnd), xOff = pad(rnd), yOff = pad(rnd);
+        float[] w = randomArray(rnd, wOff + Math.max(0, (cols - 1) * ld + rows) + pad(rnd));
+        float[] x = randomArray(rnd, xOff + Math.max(0, (batch - 1) * ldx + cols) + pad(rnd));
+        float[] y = randomArray(rnd, yOff + Math.max(0, (batch - 1) * ldy + rows) + pad(rnd));
+        float[] expected = y.clone(), actual = y.clone();
+        REF.gemm(w, wOff, ld, rows, cols, x, xOff, ldx, expected, yOff, ldy, batch);
+        VEC.gemm(w, wOff, ld, rows, cols, x, xOff, ldx, actual, yOff, ldy, batch);
+        double[] tol = untouched(y.length);
+        for (int b = 0; b < batch; b++) {
+            for (int r = 0; r < rows; r++) {
+                int yi = yOff + b * ldy + r;
+                double sumAbs = Math.abs(y[yi]);
+                for (int c = 0; c < cols; c++) {
+                    sumAbs += Math.abs((double) w[wOff + c * ld + r] * x[xOff + b * ldx + c]);
+                }
+                tol[yi] = tolerance(cols, sumAbs);
+            }
+        }
+        assertClose("gemm rows=" + rows + " cols=" + cols + " batch=" + batch + " ld=" + ld + " ldx=" + ldx
+                + " ldy=" + ldy + " seed=" + seed, y, expected, actual, tol);
+    }
+
+    @Test
+    void gemvTransposedEveryRowsAndCols() {
+        for (int rows = 0; rows <= MAX; rows++) {
+            for (int cols = 0; cols <= MAX; cols++) {
+                long seed = seed(8, rows, cols, 0);
+                SplittableRandom rnd = new SplittableRandom(seed);
+                int ld = stride(rnd, rows), wOff = pad(rnd), dyOff = pad(rnd), xOff = pad(rnd);
+                float[] w = randomArray(rnd, wOff + Math.max(0, (cols - 1) * ld + rows) + pad(rnd));
+                float[] dy = randomArray(rnd, dyOff + rows + pad(rnd));
+                float[] x = randomArray(rnd, xOff + cols + pad(rnd));
+                float[] expected = x.clone(), actual = x.clone();
+                REF.gemvTransposed(w, wOff, ld, rows, cols, dy, dyOff, expected, xOff);
+                VEC.gemvTransposed(w, wOff, ld, rows, cols, dy, dyOff, actual, xOff);
+                double[] tol = untouched(x.length);
+                for (int c = 0; c < cols; c++) {
+                    double sumAbs = Math.abs(x[xOff + c]);
+                    for (int r = 0; r < rows; r++) {
+                        sumAbs += Math.abs((double) w[wOff + c * ld + r] * dy[dyOff + r]);
+                    }
+                    tol[xOff + c] = tolerance(rows, sumAbs);
+                }
+                assertClose("gemvTransposed rows=" + rows + " cols=" + cols + " ld=" + ld + " seed=" + seed,
+                        x, expected, actual, tol);
+            }
+        }
+    }
+
+    @Test
+    void addOuterEveryRowsAndCols() {
+        for (int rows = 0; rows <= MAX; rows++) {
+            for (int cols = 0; cols <= MAX; cols++) {
+                long seed = seed(9, rows, cols, 0);
+                SplittableRandom rnd = new SplittableRandom(seed);
+                int ld = stride(rnd, rows), wOff = pad(rnd), dyOff = pad(rnd), xOff = pad(rnd);
+                float[] w = randomArray(rnd, wOff + Math.max(0, (cols - 1) * ld + rows) + pad(rnd));
+                float[] x = randomArray(rnd, xOff + cols + pad(rnd));
+                float[] dy = randomArray(rnd, dyOff + rows + pad(rnd));
+                float[] expected = w.clone(), actual = w.clone();
+                REF.addOuter(expected, wOff, ld, rows, cols, x, xOff, dy, dyOff);
+                VEC.addOuter(actual, wOff, ld, rows, cols, x, xOff, dy, dyOff);
+                double[] tol = untouched(w.length);
+                for (int c = 0; c < cols; c++) {
+                    for (int r = 0; r < rows; r++) {
+                        int wi = wOff + c * ld + r;
+                        tol[wi] = tolerance(1, Math.abs((double) x[xOff + c] * dy[dyOff + r]) + Math.abs(w[wi]));
+                    }
+                }
+                assertClose("addOuter rows=" + rows + " cols=" + cols + " ld=" + ld + " seed=" + seed,
+                        w, expected, actual, tol);
+            }
+        }
+    }
+
+    @Test
+    void activationsEveryLengthAndOffset() {
+        for (int n = 0; n <= MAX; n++) {
+            long seed = seed(10, n, 0, 0);
+            SplittableRandom rnd = new SplittableRandom(seed);
+            int off = pad(rnd);
+            float[] a = randomArray(rnd, off + n + pad(rnd));
+            for (int i = 0; i < a.length; i++) {
+                a[i] *= 8;
+            }
+            double[] tolS = untouched(a.length), tolT = untouched(a.length);
+            for (int i = 0; i < n; i++) {
+                tolS[off + i] = VectorKernels.SIGMOID_MAX_ERROR;
+                tolT[off + i] = VectorKernels.TANH_MAX_ERROR;
+            }
+            float[] expected = a.clone(), actual = a.clone();
+            REF.sigmoid(expected, off, n);
+            VEC.sigmoid(actual, off, n);
+            assertClose("sigmoid n=" + n + " seed=" + seed, a, expected, actual, tolS);
+            expected = a.clone();
+            actual = a.clone();
+            REF.tanh(expected, off, n);
+            VEC.tanh(actual, off, n);
+            assertClose("tanh n=" + n + " seed=" + seed, a, expected, actual, tolT);
+        }
+    }
+
+    /** Every float step of 2^-17 in [-30, 30] (about 7.9 million points) plus the special values. */
+    private static float[] activationSweep() {
+        float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, -Float.MIN_NORMAL,
+                1e-30f, -1e-30f, 1e-7f, -1e-7f, 9.1f, -9.1f, 9.100001f, -9.100001f, 87f, -87f, 87.00001f,
+                -87.00001f, 88.7f, -88.7f, 89f, -104f, 1e10f, -1e10f, Float.MAX_VALUE, -Float.MAX_VALUE,
+                Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
+        int steps = 60 << 17;
+        float[] a = new float[steps + 1 + special.length];
+        for (int i = 0; i <= steps; i++) {
+            a[i] = -30f + i * 0x1p-17f;
+        }
+        System.arraycopy(special, 0, a, steps + 1, special.length);
+        return a;
+    }
+
+    @Test
+    void sigmoidWithinStatedBoundOnDenseSweepAndSpecialValues() {
+        float[] in = activationSweep();
+        float[] out = in.clone();
+        VEC.sigmoid(out, 0, out.length);
+        for (int i = 0; i < in.length; i++) {
+            float x = in[i];
+            double ref = 1.0 / (1.0 + Math.exp(-x));
+            if (Float.isNaN(x)) {
+                assertTrue(Float.isNaN(out[i]), "sigmoid(NaN) = " + out[i]);
+            } else if (!(Math.abs(out[i] - ref) <= VectorKernels.SIGMOID_MAX_ERROR)) {
+                fail("sigmoid(" + x + ") = " + out[i] + ", reference " + ref);
+            }
+        }
+    }
+
+    @Test
+    void tanhWithinStatedBoundOnDenseSweepAndSpecialValues() {
+        float[] in = activationSweep();
+        float[] out = in.clone();
+        VEC.tanh(out, 0, out.length);
+        for (int i = 0; i < in.length; i++) {
+            float x = in[i];
+            double ref = Math.tanh(x);
+            if (Float.isNaN(x)) {
+                assertTrue(Float.isNaN(out[i]), "tanh(NaN) = " + out[i]);
+            } else if (!(Math.abs(out[i] - ref) <= VectorKernels.TANH_MAX_ERROR)) {
+                fail("tanh(" + x + ") = " + out[i] + ", reference " + ref);
+            }
+        }
+        float[] zeros = {0f, -0f};
+        VEC.tanh(zeros, 0, 2);
+        assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(zeros[0]), "tanh(+0)");
+        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(zeros[1]), "tanh(-0)");
+    }
+
+    @Test
+    void shapeErrorsNameTheSizes() {
+        float[] w = new float[100], x = new float[10], y = new float[10];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> VEC.gemv(w, 0, 10, 10, 11, x, 0, y, 0));
+        assertTrue(e.getMessage().contains("10x11"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> VEC.gemv(w, 0, 8, 10, 5, x, 0, y, 0));
+        assertTrue(e.getMessage().contains("8") && e.getMessage().contains("10"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> VEC.gemv(w, 0, 10, 10, 5, x, 6, y, 0));
+        assertTrue(e.getMessage().contains("[6, 11)") && e.getMessage().contains("10"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> VEC.dot(x, 0, y, 3, 8));
+        assertTrue(e.getMessage().contains("[3, 11)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> VEC.gemm(w, 0, 10, 10, 5, x, 0, 4, new float[100], 0, 10, 2));
+        assertTrue(e.getMessage().contains("stride 4") && e.getMessage().contains("5"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> VEC.gemm(w, 0, 10, 10, 5, new float[100], 0, 5, y, 0, 10, 2));
+        assertTrue(e.getMessage().contains("[0, 20)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> VEC.tanh(x, -1, 2));
+        assertTrue(e.getMessage().contains("[-1, 1)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> VEC.gemvTransposed(w, 0, 10, 10, 10, x, 0, new float[9], 0));
+        assertTrue(e.getMessage().contains("length 9"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> VEC.addOuter(w, 0, 10, -1, 3, x, 0, y, 0));
+        assertTrue(e.getMessage().contains("-1x3"), e.getMessage());
+    }
+
+    @Test
+    void nameCarriesTheVectorWidth() {
+        assertEquals("vector-" + VectorKernels.S.vectorBitSize(), VEC.name());
+    }
+}
