@@ -2,7 +2,7 @@ package org.forecaster.benchmarks;
 
 import java.util.concurrent.TimeUnit;
 import org.forecaster.core.kernel.Kernels;
-import org.forecaster.core.kernel.ScalarKernels;
+import org.forecaster.core.kernel.KernelsProvider;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -38,7 +38,8 @@ public class KernelBenchmark {
 
     static final int INPUT = 8;
 
-    @Param({"scalar"})
+    /** {@code scalar} (the reference loops) or {@code vector} (Vector API on SPECIES_PREFERRED). */
+    @Param({"scalar", "vector"})
     String impl;
 
     @Param({"32", "64", "128", "256"})
@@ -95,10 +96,16 @@ public class KernelBenchmark {
         return b.y;
     }
 
+    /**
+     * The named implementation, refusing the provider's silent fallback: a fork started without
+     * {@code --add-modules jdk.incubator.vector} would otherwise report scalar times labelled vector.
+     */
     static Kernels kernels(String impl) {
-        if (!impl.equals("scalar")) {
-            throw new IllegalArgumentException("unknown kernels '" + impl + "'; this build has: scalar");
+        Kernels k = KernelsProvider.named(impl);
+        if (!k.name().startsWith(impl)) {
+            throw new IllegalStateException("asked for '" + impl + "' kernels but got '" + k.name()
+                    + "': is --add-modules jdk.incubator.vector missing from the forked JVM?");
         }
-        return ScalarKernels.INSTANCE;
+        return k;
     }
 }

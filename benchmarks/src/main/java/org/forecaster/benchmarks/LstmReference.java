@@ -44,6 +44,22 @@ final class LstmReference {
         }
     }
 
+    /**
+     * The reference for the parameters of {@link org.forecaster.core.cell.LstmCell}: input-major
+     * {@code W[c*4H + gate*H + r]} at {@code pOff}, then {@code b[4H]}, the same gate order i, f, g, o.
+     */
+    static LstmReference ofCellParameters(int input, int hidden, float[] params, int pOff) {
+        LstmReference ref = new LstmReference(input, hidden, 0);
+        int cols = input + hidden, g4 = 4 * hidden;
+        for (int row = 0; row < g4; row++) {
+            for (int c = 0; c < cols; c++) {
+                ref.w[row * cols + c] = params[pOff + c * g4 + row];
+            }
+            ref.b[row] = params[pOff + cols * g4 + row];
+        }
+        return ref;
+    }
+
     /** Weight of gate unit {@code (gate, r)} for input column {@code c} (x first, then h). */
     float weight(int gate, int r, int c) {
         return w[(gate * hidden + r) * (input + hidden) + c];
