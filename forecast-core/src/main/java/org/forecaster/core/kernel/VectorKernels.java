@@ -480,13 +480,32 @@ public final class VectorKernels implements Kernels {
     @Override
     public void sigmoid(float[] a, int off, int n) {
         Shapes.range(a, off, n, "sigmoid");
-        int i = off, end = off + n;
-        for (int bound = off + S.loopBound(n); i < bound; i += L) {
-            sigmoid(FloatVector.fromArray(S, a, i)).intoArray(a, i);
-        }
-        if (i < end) {
-            VectorMask<Float> m = S.indexInRange(i, end);
-            sigmoid(FloatVector.fromArray(S, a, i, m)).intoArray(a, i, m);
+        // One masked loop with the whole formula written out, no vector-valued helper methods: inside the large
+        // LSTM step the JIT stops inlining such helpers and then boxes every vector on the heap.
+        final FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int i = off, end = off + n; i < end; i += L) {
+            VectorMask<Float> mask = S.indexInRange(i, end);
+            FloatVector x = FloatVector.fromArray(S, a, i, mask);
+            FloatVector ax = x.abs();
+            FloatVector y = ax.neg();
+            // y = k*ln2 + r; e = 2^k * (1 + expm1(r)), expm1(r) = r + r^2 * P(r)
+            FloatVector t = y.fma(LOG2E, ROUND);
+            FloatVector k = t.sub(ROUND);
+            FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), y);
+            r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector p = r.fma(P0, P1);
+            p = p.fma(r, FloatVector.broadcast(S, P2));
+            p = p.fma(r, FloatVector.broadcast(S, P3));
+            p = p.fma(r, FloatVector.broadcast(S, P4));
+            p = p.fma(r, FloatVector.broadcast(S, P5));
+            FloatVector pm1 = p.fma(r.mul(r), r);
+            FloatVector sc = t.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = sc.fma(pm1, sc);
+            // Past the saturation point 2^k is garbage (and for NaN compare is false, so NaN flows through).
+            e = e.blend(0f, ax.compare(VectorOperators.GT, SIGMOID_SATURATE));
+            FloatVector q = one.div(e.add(1f));
+            // For x < 0, e/(1+e) keeps the relative accuracy that 1 - q would lose.
+            q.blend(e.mul(q), x.compare(VectorOperators.LT, 0f)).intoArray(a, i, mask);
         }
     }
 
@@ -502,67 +521,32 @@ public final class VectorKernels implements Kernels {
     @Override
     public void tanh(float[] a, int off, int n) {
         Shapes.range(a, off, n, "tanh");
-        int i = off, end = off + n;
-        for (int bound = off + S.loopBound(n); i < bound; i += L) {
-            tanh(FloatVector.fromArray(S, a, i)).intoArray(a, i);
+        // Written out in one masked loop for the same inlining reason as sigmoid.
+        for (int i = off, end = off + n; i < end; i += L) {
+            VectorMask<Float> mask = S.indexInRange(i, end);
+            FloatVector x = FloatVector.fromArray(S, a, i, mask);
+            FloatVector ax = x.abs();
+            FloatVector y = ax.mul(-2f);
+            // y = k*ln2 + r; expm1(y) = 2^k * expm1(r) + (2^k - 1), exact enough near 0 where k = 0
+            FloatVector t = y.fma(LOG2E, ROUND);
+            FloatVector k = t.sub(ROUND);
+            FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), y);
+            r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector p = r.fma(P0, P1);
+            p = p.fma(r, FloatVector.broadcast(S, P2));
+            p = p.fma(r, FloatVector.broadcast(S, P3));
+            p = p.fma(r, FloatVector.broadcast(S, P4));
+            p = p.fma(r, FloatVector.broadcast(S, P5));
+            FloatVector pm1 = p.fma(r.mul(r), r);
+            FloatVector sc = t.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector m = sc.fma(pm1, sc.sub(1f));
+            // m <= 0 < m + 2, so the quotient is -tanh|x|; abs rather than neg so that x = +0 gives +0.
+            FloatVector th = m.div(m.add(2f)).abs();
+            // Past 9.1 tanh rounds to 1f and 2^k is garbage; NaN compares false and stays NaN.
+            th = th.blend(1f, ax.compare(VectorOperators.GT, TANH_ONE));
+            IntVector sign = x.reinterpretAsInts().and(0x80000000);
+            th.reinterpretAsInts().or(sign).reinterpretAsFloats().intoArray(a, i, mask);
         }
-        if (i < end) {
-            VectorMask<Float> m = S.indexInRange(i, end);
-            tanh(FloatVector.fromArray(S, a, i, m)).intoArray(a, i, m);
-        }
-    }
-
-
-    private static FloatVector sigmoid(FloatVector x) {
-        FloatVector ax = x.abs();
-        FloatVector y = ax.neg();
-        // y = k*ln2 + r; e = 2^k * (1 + expm1(r))
-        FloatVector t = y.fma(LOG2E, ROUND);
-        FloatVector k = t.sub(ROUND);
-        FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), y);
-        r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
-        FloatVector pm1 = expm1Reduced(r);
-        FloatVector s = scale(t);
-        FloatVector e = s.fma(pm1, s);
-        // Past the saturation point 2^k is garbage (and for NaN compare is false, so NaN flows through).
-        e = e.blend(0f, ax.compare(VectorOperators.GT, SIGMOID_SATURATE));
-        FloatVector q = FloatVector.broadcast(S, 1f).div(e.add(1f));
-        // For x < 0, e/(1+e) keeps the relative accuracy that 1 - q would lose.
-        return q.blend(e.mul(q), x.compare(VectorOperators.LT, 0f));
-    }
-
-    private static FloatVector tanh(FloatVector x) {
-        FloatVector ax = x.abs();
-        FloatVector y = ax.mul(-2f);
-        // y = k*ln2 + r; expm1(y) = 2^k * expm1(r) + (2^k - 1), exact enough near 0 where k = 0
-        FloatVector t = y.fma(LOG2E, ROUND);
-        FloatVector k = t.sub(ROUND);
-        FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), y);
-        r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
-        FloatVector pm1 = expm1Reduced(r);
-        FloatVector s = scale(t);
-        FloatVector m = s.fma(pm1, s.sub(1f));
-        // m <= 0 < m + 2, so the quotient is -tanh|x|; abs rather than neg so that x = +0 gives +0.
-        FloatVector th = m.div(m.add(2f)).abs();
-        // Past 9.1 tanh rounds to 1f and 2^k is garbage; NaN compares false and stays NaN.
-        th = th.blend(1f, ax.compare(VectorOperators.GT, TANH_ONE));
-        IntVector sign = x.reinterpretAsInts().and(0x80000000);
-        return th.reinterpretAsInts().or(sign).reinterpretAsFloats();
-    }
-
-    /** expm1(r) = r + r^2 * P(r) for |r| <= ln2/2. */
-    private static FloatVector expm1Reduced(FloatVector r) {
-        FloatVector p = r.fma(P0, P1);
-        p = p.fma(r, FloatVector.broadcast(S, P2));
-        p = p.fma(r, FloatVector.broadcast(S, P3));
-        p = p.fma(r, FloatVector.broadcast(S, P4));
-        p = p.fma(r, FloatVector.broadcast(S, P5));
-        return p.fma(r.mul(r), r);
-    }
-
-    /** 2^k for the k rounded into the low bits of {@code t = y*log2(e) + ROUND}. */
-    private static FloatVector scale(FloatVector t) {
-        return t.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     }
 
     @Override

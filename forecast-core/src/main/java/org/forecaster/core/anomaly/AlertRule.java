@@ -1,0 +1,47 @@
+package org.forecaster.core.anomaly;
+
+import org.forecaster.core.state.KeyState;
+
+/**
+ * When a key's anomaly scores open and resolve an alert: OPEN after {@code openAfter} consecutive scores at or
+ * above {@code threshold}, RESOLVED after {@code resolveAfter} consecutive scores below it. Only these two
+ * transitions are reported, so one incident is one OPEN and one RESOLVED however long it lasts. The run
+ * counter and open flag live in the {@link KeyState}, so they survive restarts with the rest of the state.
+ */
+public record AlertRule(double threshold, int openAfter, int resolveAfter) {
+    /** A 4-sigma-ish threshold (two-sided tail 1e-4) held for 2 points; resolved after 3 quiet points. */
+    public static final AlertRule DEFAULT = new AlertRule(0.9999, 2, 3);
+
+    public AlertRule {
+        if (!(threshold > 0 && threshold < 1)) {
+            throw new IllegalArgumentException("alert threshold must be in (0, 1), got " + threshold);
+        }
+        if (openAfter < 1 || resolveAfter < 1) {
+            throw new IllegalArgumentException("alert runs must be >= 1, got open " + openAfter + ", resolve " + resolveAfter);
+        }
+    }
+
+    /** What one score did to the alert of a key. */
+    public enum Transition { NONE, OPEN, RESOLVED }
+
+    /** Folds one score into {@code state}'s alert run and reports a transition, if any. */
+    public Transition update(KeyState state, double score) {
+        boolean high = score >= threshold;
+        if (!state.alertOpen) {
+            state.anomalyRun = high ? state.anomalyRun + 1 : 0;
+            if (state.anomalyRun >= openAfter) {
+                state.alertOpen = true;
+                state.anomalyRun = 0;
+                return Transition.OPEN;
+            }
+        } else {
+            state.anomalyRun = high ? 0 : state.anomalyRun + 1;
+            if (state.anomalyRun >= resolveAfter) {
+                state.alertOpen = false;
+                state.anomalyRun = 0;
+                return Transition.RESOLVED;
+            }
+        }
+        return Transition.NONE;
+    }
+}
