@@ -99,7 +99,7 @@ public final class Stepper {
                 result.stateReset = true;
             } else {
                 for (long g = 1; g <= gaps; g++) {
-                    advance(state, state.lastTimestamp + g * stepMillis, Double.NaN, true);
+                    advance(state, state.lastTimestamp + g * stepMillis, Double.NaN);
                     result.gapsFilled++;
                 }
             }
@@ -108,7 +108,7 @@ public final class Stepper {
         result.expected = state.expected;
         result.sigma = state.sigma;
         result.score = result.scored ? 1 - Gaussian.twoSidedTail((value - state.expected) / state.sigma) : 0;
-        advance(state, timestamp, value, true);
+        advance(state, timestamp, value);
         state.lastTimestamp = timestamp;
         writeForecast(timestamp);
         return result;
@@ -133,8 +133,8 @@ public final class Stepper {
         state.modelVersion = modelVersion;
     }
 
-    /** One step: normaliser, features, network, prediction. {@code remember} adds the input to the ring. */
-    private void advance(KeyState state, long timestamp, double value, boolean remember) {
+    /** One step (NaN value: a missing step): normaliser, features, ring, network, prediction. */
+    private void advance(KeyState state, long timestamp, double value) {
         boolean missing = Double.isNaN(value);
         normalizer.set(state.normCount, state.normMean, state.normVariance);
         double z;
@@ -148,9 +148,7 @@ public final class Stepper {
             z = normalizer.normalize(value);
         }
         Features.fill(x, 0, z, missing, timestamp);
-        if (remember) {
-            state.remember((float) value);
-        }
+        state.remember((float) value);
         run(state);
     }
 
