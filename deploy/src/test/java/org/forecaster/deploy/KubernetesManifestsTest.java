@@ -1,0 +1,205 @@
+package org.forecaster.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Renders every overlay with {@code kubectl kustomize} (offline) and checks the result: each document parses
+ * into a typed fabric8 object with no unknown fields (a misspelt key would otherwise be dropped silently by
+ * the API server), every Deployment has probes, resources and a locked-down security context, the
+ * KafkaTopics match {@code deploy/topics.properties} (the file the local launcher creates topics from), and
+ * every KEDA ScaledObject targets an existing Deployment with no more replicas than its topic has partitions.
+ */
+class KubernetesManifestsTest {
+    private static final Path DEPLOY = Path.of(System.getProperty("user.dir"));
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+    static Stream<String> overlays() throws IOException {
+        try (Stream<Path> s = Files.list(DEPLOY.resolve("k8s/overlays"))) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList().stream();
+        }
+    }
+
+    static List<HasMetadata> render(String overlay) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder("kubectl", "kustomize", DEPLOY.resolve("k8s/overlays").resolve(overlay).toString())
+                    .redirectErrorStream(true).start();
+        } catch (IOException e) {
+            fail("kubectl is needed to render the kustomize overlays (apt-get install kubectl): " + e.getMessage());
+            return List.of();
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "kubectl kustomize timed out");
+        assertEquals(0, p.exitValue(), "kubectl kustomize " + overlay + " failed:\n" + out);
+        List<HasMetadata> docs = new ArrayList<>();
+        for (String doc : out.split("(?m)^---$")) {
+            if (doc.isBlank()) {
+                continue;
+            }
+            Object parsed = SERIALIZATION.unmarshal(doc);
+            assertTrue(parsed instanceof HasMetadata, "not a Kubernetes object:\n" + doc);
+            docs.add((HasMetadata) parsed);
+        }
+        return docs;
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyDocumentIsTypedWithoutUnknownFields(String overlay) throws Exception {
+        List<HasMetadata> docs = render(overlay);
+        assertTrue(docs.size() > 20, "overlay " + overlay + " rendered only " + docs.size() + " documents");
+        for (HasMetadata d : docs) {
+            if (d instanceof GenericKubernetesResource g) {
+                // Custom resources (Strimzi, KEDA, Prometheus operator) have no typed model here: check their kinds.
+                assertTrue(Set.of("Kafka", "KafkaNodePool", "KafkaTopic", "ScaledObject", "ServiceMonitor").contains(g.getKind()),
+                        "unexpected untyped kind " + g.getKind() + " (a typo in apiVersion or kind?)");
+                continue;
+            }
+            List<String> unknown = new ArrayList<>();
+            collectUnknown(d, d.getKind() + "/" + d.getMetadata().getName(), unknown, new IdentityHashMap<>());
+            assertEquals(List.of(), unknown, "unknown fields in " + overlay);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void deploymentsHaveProbesResourcesAndALockedDownSecurityContext(String overlay) throws Exception {
+        List<HasMetadata> docs = render(overlay);
+        Map<String, ConfigMap> configMaps = new HashMap<>();
+        docs.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast).forEach(c -> configMaps.put(c.getMetadata().getName(), c));
+        List<Deployment> deployments = docs.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).toList();
+        assertEquals(Set.of("ingest-service", "model-service", "trainer-service"),
+                Set.copyOf(deployments.stream().map(d -> d.getMetadata().getName()).toList()));
+        for (Deployment d : deployments) {
+            String name = d.getMetadata().getName();
+            var pod = d.getSpec().getTemplate().getSpec();
+            assertEquals(Boolean.TRUE, pod.getSecurityContext().getRunAsNonRoot(), name + " runs as non-root");
+            assertEquals("forecaster", d.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/part-of"), name);
+            for (Container c : pod.getContainers()) {
+                assertNotNull(c.getReadinessProbe(), name + " readiness probe");
+                assertEquals("/q/health/ready", c.getReadinessProbe().getHttpGet().getPath(), name);
+                assertNotNull(c.getLivenessProbe(), name + " liveness probe");
+                assertFalse(c.getResources().getRequests().isEmpty(), name + " requests");
+                assertTrue(c.getResources().getLimits().containsKey("memory"), name + " memory limit");
+                assertEquals(Boolean.TRUE, c.getSecurityContext().getReadOnlyRootFilesystem(), name + " read-only root");
+                assertEquals(Boolean.FALSE, c.getSecurityContext().getAllowPrivilegeEscalation(), name);
+                String cm = c.getEnvFrom().get(0).getConfigMapRef().getName();
+                assertTrue(configMaps.containsKey(cm), name + " refers to missing ConfigMap " + cm);
+                assertTrue(configMaps.get(cm).getData().get("JDK_JAVA_OPTIONS").contains("--add-modules=jdk.incubator.vector"),
+                        name + " must load the vector module");
+                assertTrue(c.getEnv().stream().anyMatch(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null),
+                        name + " takes its API key from a Secret");
+            }
+        }
+        assertEquals("Recreate", deployments.stream().filter(d -> d.getMetadata().getName().equals("trainer-service"))
+                .findFirst().orElseThrow().getSpec().getStrategy().getType(), "one trainer at a time");
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void topicsAgreeWithTopicsPropertiesAndKedaTargetsExist(String overlay) throws Exception {
+        List<HasMetadata> docs = render(overlay);
+        Map<String, Integer> expected = new HashMap<>();
+        for (String line : Files.readAllLines(DEPLOY.resolve("topics.properties"))) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] nameRest = line.split("=", 2);
+            expected.put(nameRest[0].strip(), Integer.parseInt(nameRest[1].split(";")[0].strip()));
+        }
+        Map<String, Integer> topics = new HashMap<>();
+        Set<String> deployments = new java.util.HashSet<>();
+        List<GenericKubernetesResource> scaled = new ArrayList<>();
+        for (HasMetadata d : docs) {
+            if (d instanceof GenericKubernetesResource g && g.getKind().equals("KafkaTopic")) {
+                Map<String, Object> spec = g.get("spec");
+                topics.put((String) spec.get("topicName"), ((Number) spec.get("partitions")).intValue());
+            } else if (d instanceof GenericKubernetesResource g && g.getKind().equals("ScaledObject")) {
+                scaled.add(g);
+            } else if (d instanceof Deployment dep) {
+                deployments.add(dep.getMetadata().getName());
+            }
+        }
+        assertEquals(expected, topics, "KafkaTopics vs deploy/topics.properties");
+        assertEquals(2, scaled.size());
+        for (GenericKubernetesResource s : scaled) {
+            Map<String, Object> spec = s.get("spec");
+            String target = (String) ((Map<?, ?>) spec.get("scaleTargetRef")).get("name");
+            assertTrue(deployments.contains(target), "ScaledObject " + s.getMetadata().getName() + " targets missing " + target);
+            int max = ((Number) spec.get("maxReplicaCount")).intValue();
+            for (Object t : (List<?>) spec.get("triggers")) {
+                String topic = (String) ((Map<?, ?>) ((Map<?, ?>) t).get("metadata")).get("topic");
+                assertTrue(topics.containsKey(topic), "KEDA trigger on unknown topic " + topic);
+                assertTrue(max <= topics.get(topic), target + " may scale to " + max + " replicas but " + topic + " has "
+                        + topics.get(topic) + " partitions");
+            }
+        }
+    }
+
+    /** Walks a fabric8 model object and records every non-empty additionalProperties map (unknown YAML keys). */
+    private static void collectUnknown(Object o, String path, List<String> out, IdentityHashMap<Object, Boolean> seen) {
+        if (o == null || seen.put(o, Boolean.TRUE) != null) {
+            return;
+        }
+        if (o instanceof Collection<?> c) {
+            int i = 0;
+            for (Object e : c) {
+                collectUnknown(e, path + "[" + i++ + "]", out, seen);
+            }
+            return;
+        }
+        if (o instanceof Map<?, ?> m) {
+            for (var e : m.entrySet()) {
+                collectUnknown(e.getValue(), path + "." + e.getKey(), out, seen);
+            }
+            return;
+        }
+        if (!o.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
+            return;
+        }
+        for (Method m : o.getClass().getMethods()) {
+            if (m.getParameterCount() != 0 || !m.getName().startsWith("get") || m.getDeclaringClass() == Object.class) {
+                continue;
+            }
+            try {
+                Object v = m.invoke(o);
+                if (m.getName().equals("getAdditionalProperties")) {
+                    if (v instanceof Map<?, ?> extra && !extra.isEmpty()) {
+                        out.add(path + ": " + extra.keySet());
+                    }
+                } else {
+                    collectUnknown(v, path + "." + m.getName().substring(3), out, seen);
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
