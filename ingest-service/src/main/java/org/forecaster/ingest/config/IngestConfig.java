@@ -1,0 +1,90 @@
+package org.forecaster.ingest.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.time.Instant;
+import org.forecaster.core.wire.Topics;
+
+/** Everything configurable in the ingest service, under {@code forecast.ingest.*} (README lists the keys). */
+@ConfigMapping(prefix = "forecast.ingest")
+public interface IngestConfig {
+    TopicNames topics();
+
+    Window window();
+
+    Validation validation();
+
+    Http http();
+
+    interface TopicNames {
+        /** Raw events in (and where the HTTP endpoint writes). */
+        @WithDefault(Topics.RAW)
+        String raw();
+
+        /** Closed windows out, one point per key per window. */
+        @WithDefault(Topics.POINTS)
+        String points();
+
+        /** Rejected and late events out, original bytes with reason and source headers. */
+        @WithDefault(Topics.DLQ)
+        String dlq();
+    }
+
+    interface Window {
+        /** Window size: one point per key per step (tumbling, aligned to the epoch). */
+        @WithDefault("PT1M")
+        Duration step();
+
+        /** How long after a window's end out-of-order events are still included; later ones are dead-lettered as "late". */
+        @WithDefault("PT30S")
+        Duration grace();
+
+        /** Changelogged in-memory stores (true) or RocksDB (false). */
+        @WithDefault("true")
+        boolean inMemoryStores();
+    }
+
+    interface Validation {
+        /** Largest accepted raw event in bytes (larger ones are dead-lettered as "too-large"). */
+        @WithDefault("65536")
+        int maxPayloadBytes();
+
+        /** Longest accepted series id. */
+        @WithDefault("256")
+        int maxSeriesLength();
+
+        /** Most labels per event. */
+        @WithDefault("32")
+        int maxLabels();
+
+        /** Oldest accepted event time (ISO-8601). */
+        @WithDefault("2000-01-01T00:00:00Z")
+        Instant earliest();
+
+        /** How far past the service's clock an event time may lie. */
+        @WithDefault("P1D")
+        Duration maxFutureSkew();
+    }
+
+    interface Http {
+        /** The API key clients must send (set it from a Secret: FORECAST_INGEST_HTTP_API_KEY); no default. */
+        String apiKey();
+
+        /** Header that carries the API key. */
+        @WithDefault("X-Api-Key")
+        String apiKeyHeader();
+
+        /** Largest accepted request body in bytes (413 above it). */
+        @WithDefault("1048576")
+        int maxRequestBytes();
+
+        /** Most events in one request (413 above it). */
+        @WithDefault("10000")
+        int maxEventsPerRequest();
+
+        /** How long a request waits for Kafka to acknowledge its events before answering 503. */
+        @WithDefault("PT10S")
+        Duration sendTimeout();
+    }
+}

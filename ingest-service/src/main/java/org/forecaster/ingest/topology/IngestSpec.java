@@ -1,0 +1,37 @@
+package org.forecaster.ingest.topology;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.forecaster.core.wire.RawEventParser;
+
+/**
+ * Everything the ingest topology depends on, as plain values (no framework), so that
+ * {@link IngestTopology#build} is a pure function of it.
+ *
+ * @param rawTopic       input: raw events, keyed by series id (or unkeyed)
+ * @param pointsTopic    output: one {@link org.forecaster.core.wire.Point} per key per closed window
+ * @param dlqTopic       output: rejected and late events, original bytes plus reason and source headers
+ * @param step           window size (tumbling windows aligned to the epoch)
+ * @param grace          how long after a window's end out-of-order events are still included
+ * @param inMemoryStores changelogged in-memory stores instead of RocksDB (faster here, see ENVIRONMENT.md)
+ * @param limits         validation bounds shared with the HTTP endpoint
+ */
+public record IngestSpec(String rawTopic, String pointsTopic, String dlqTopic, Duration step, Duration grace,
+                         boolean inMemoryStores, RawEventParser.Limits limits) {
+    public IngestSpec {
+        Objects.requireNonNull(limits, "limits");
+        if (blank(rawTopic) || blank(pointsTopic) || blank(dlqTopic)) {
+            throw new IllegalArgumentException("topics must be named: raw '" + rawTopic + "', points '" + pointsTopic + "', dlq '" + dlqTopic + "'");
+        }
+        if (step == null || step.toMillis() < 1) {
+            throw new IllegalArgumentException("window step must be at least 1 ms, is " + step);
+        }
+        if (grace == null || grace.isNegative()) {
+            throw new IllegalArgumentException("grace must not be negative, is " + grace);
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,169 @@
+package org.forecaster.ingest.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.forecaster.core.wire.Point;
+import org.forecaster.core.wire.Topics;
+import org.forecaster.core.wire.WireJson;
+import org.forecaster.testkit.EmbeddedKafka;
+import org.forecaster.testkit.KafkaTestResource;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole service (Kafka Streams, HTTP endpoint, emitter) against a real in-process KRaft broker.
+ * Test profile: step 10 s, grace 2 s, request limit 4096 bytes, API key "test-key". Every test uses its
+ * own series and an event-time base later than the previous test's, since stream time is per partition.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, initArgs = @ResourceArg(name = "topics",
+        value = "telemetry.raw:2,telemetry.points:2,telemetry.dlq:1"))
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class IngestPipelineIT {
+    private static final Instant BASE = Instant.parse("2024-05-01T12:00:00Z");
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final String KEY = "test-key";
+
+    private static byte[] event(String series, Instant ts, double value) {
+        return line(series, ts, value).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String line(String series, Instant ts, double value) {
+        return String.format(Locale.ROOT, "{\"series\":\"%s\",\"ts\":\"%s\",\"value\":%s}", series, ts, Double.toString(value));
+    }
+
+    private static Point awaitPoint(String series, Instant windowStart) {
+        List<ConsumerRecord<String, byte[]>> got = KafkaTestResource.broker().consumeUntil(Topics.POINTS,
+                l -> l.stream().anyMatch(r -> series.equals(r.key())), DEADLINE, true);
+        return got.stream().filter(r -> series.equals(r.key())).map(r -> WireJson.read(r.value(), Point.class))
+                .filter(p -> p.windowStart().equals(windowStart)).findFirst()
+                .orElseThrow(() -> new AssertionError("no point for " + series + " at " + windowStart + " within " + DEADLINE));
+    }
+
+    @Test
+    @Order(1)
+    void shouldTurnRawEventsOnTheTopicIntoPointsAndDeadLetterBadOnes() {
+        Instant t0 = BASE;
+        String s = "it-raw";
+        KafkaTestResource.broker().send(List.of(
+                new ProducerRecord<>(Topics.RAW, s, event(s, t0.plusSeconds(1), 1.0)),
+                new ProducerRecord<>(Topics.RAW, s, "{\"series\":\"it-raw\",\"ts\":".getBytes(StandardCharsets.UTF_8)),
+                new ProducerRecord<>(Topics.RAW, s, event(s, t0.plusSeconds(4), 5.0)),
+                new ProducerRecord<>(Topics.RAW, s, event(s, t0.plusSeconds(2), 3.0)),
+                new ProducerRecord<>(Topics.RAW, s, event(s, t0.plusSeconds(12), 0.0))));
+
+        Point p = awaitPoint(s, t0);
+        assertEquals(3, p.count());
+        assertEquals(3.0, p.mean(), 1e-12);
+        assertEquals(1.0, p.min());
+        assertEquals(5.0, p.max());
+        assertEquals(5.0, p.last());
+        assertEquals(t0.plusSeconds(10), p.windowEnd());
+
+        List<ConsumerRecord<String, byte[]>> dead = KafkaTestResource.broker().consumeUntil(Topics.DLQ,
+                l -> l.stream().anyMatch(r -> s.equals(r.key())), DEADLINE, true);
+        ConsumerRecord<String, byte[]> d = dead.stream().filter(r -> s.equals(r.key())).findFirst().orElseThrow();
+        assertEquals("malformed-json", EmbeddedKafka.header(d, Topics.DLQ_REASON));
+        assertEquals(Topics.RAW, EmbeddedKafka.header(d, Topics.DLQ_SOURCE_TOPIC));
+        assertTrue(Integer.parseInt(EmbeddedKafka.header(d, Topics.DLQ_SOURCE_PARTITION)) >= 0);
+        assertTrue(Long.parseLong(EmbeddedKafka.header(d, Topics.DLQ_SOURCE_OFFSET)) >= 0);
+    }
+
+    @Test
+    @Order(2)
+    void shouldRoundTripHttpEventsToPoints() {
+        Instant t0 = BASE.plusSeconds(3600);
+        String s = "it-http";
+        String body = String.join("\n", line(s, t0.plusSeconds(1), 2.0), line(s, t0.plusSeconds(3), 4.0),
+                line(s, t0.plusSeconds(9), 9.0), line(s, t0.plusSeconds(12), 0.0)) + "\n";
+        given().header("X-Api-Key", KEY).contentType("application/x-ndjson").body(body.getBytes(StandardCharsets.UTF_8))
+                .when().post("/api/v1/events")
+                .then().statusCode(202).body("accepted", equalTo(4)).body("rejected", equalTo(0));
+        Point p = awaitPoint(s, t0);
+        assertEquals(3, p.count());
+        assertEquals(5.0, p.mean(), 1e-12);
+        assertEquals(9.0, p.last());
+    }
+
+    @Test
+    @Order(3)
+    void shouldAcceptAJsonArrayAndASingleObject() {
+        Instant t0 = BASE.plusSeconds(7200);
+        given().header("X-Api-Key", KEY).contentType("application/json")
+                .body("[" + line("it-array", t0.plusSeconds(1), 1.0) + "," + line("it-array", t0.plusSeconds(2), 2.0) + "]")
+                .when().post("/api/v1/events").then().statusCode(202).body("accepted", equalTo(2));
+        given().header("X-Api-Key", KEY).contentType("application/json")
+                .body("{\n  \"series\": \"it-array\",\n  \"ts\": \"" + t0.plusSeconds(3) + "\",\n  \"value\": 3\n}")
+                .when().post("/api/v1/events").then().statusCode(202).body("accepted", equalTo(1));
+    }
+
+    @Test
+    @Order(4)
+    void shouldRefuseRequestsWithoutTheRightKey() {
+        String body = line("it-auth", BASE.plusSeconds(7200), 1.0);
+        given().contentType("application/json").body(body).when().post("/api/v1/events")
+                .then().statusCode(401).body("error", equalTo("unauthorized"));
+        given().header("X-Api-Key", "test-kez").contentType("application/json").body(body).when().post("/api/v1/events")
+                .then().statusCode(401).body("error", equalTo("unauthorized"));
+    }
+
+    @Test
+    @Order(5)
+    void shouldRefuseBodiesOverTheSizeLimit() {
+        StringBuilder body = new StringBuilder();
+        while (body.length() <= 4096) {
+            body.append(line("it-big", BASE.plusSeconds(7200), 1.0)).append('\n');
+        }
+        given().header("X-Api-Key", KEY).contentType("application/x-ndjson").body(body.toString().getBytes(StandardCharsets.UTF_8)).when().post("/api/v1/events")
+                .then().statusCode(413).body("error", equalTo("too-large"));
+    }
+
+    @Test
+    @Order(6)
+    void shouldReportBadLinesAndStillSendGoodOnes() {
+        Instant t0 = BASE.plusSeconds(10800);
+        String body = String.join("\n",
+                line("it-lines-1", t0.plusSeconds(1), 1.0),
+                "{\"series\":\"it-lines-x\",\"ts\":\"" + t0 + "\",\"value\":\"high\"}",
+                "{not json",
+                line("it-lines-2", t0.plusSeconds(2), 2.0));
+        given().header("X-Api-Key", KEY).contentType("application/x-ndjson").body(body.getBytes(StandardCharsets.UTF_8)).when().post("/api/v1/events")
+                .then().statusCode(400)
+                .body("accepted", equalTo(2)).body("rejected", equalTo(2)).body("errors", hasSize(2))
+                .body("errors[0].line", equalTo(2)).body("errors[0].reason", equalTo("bad-value"))
+                .body("errors[1].line", equalTo(3)).body("errors[1].reason", equalTo("malformed-json"));
+        List<ConsumerRecord<String, byte[]>> raw = KafkaTestResource.broker().consumeUntil(Topics.RAW,
+                l -> l.stream().filter(r -> r.key() != null && r.key().startsWith("it-lines-")).count() >= 2, DEADLINE, true);
+        assertEquals(List.of("it-lines-1", "it-lines-2"),
+                raw.stream().map(ConsumerRecord::key).filter(k -> k != null && k.startsWith("it-lines-")).sorted().toList());
+    }
+
+    @Test
+    @Order(7)
+    void shouldExposeHealthMetricsAndOpenApi() {
+        given().when().get("/q/health/live").then().statusCode(200).body(containsString("Kafka Streams"));
+        given().when().get("/q/health/ready").then().statusCode(200);
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("forecast_ingest_events_accepted_total"))
+                .body(containsString("forecast_ingest_events_dead_lettered_total{reason=\"malformed-json\"}"))
+                .body(containsString("forecast_ingest_windows_emitted_total"));
+        given().when().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/events"));
+    }
+}

@@ -1,0 +1,221 @@
+package org.forecaster.ingest.topology;
+
+import static org.forecaster.ingest.topology.TopologyFixture.T0;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.test.TestRecord;
+import org.forecaster.core.wire.Point;
+import org.forecaster.core.wire.Topics;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class IngestTopologyTest {
+    @TempDir
+    Path stateDir;
+    TopologyFixture f;
+
+    @BeforeEach
+    void start() {
+        f = new TopologyFixture(stateDir);
+    }
+
+    @AfterEach
+    void stop() {
+        f.close();
+    }
+
+    private static Instant at(double seconds) {
+        return T0.plusMillis(Math.round(seconds * 1000));
+    }
+
+    private static void assertPoint(Point p, String series, Instant start, long count, double mean, double min, double max, double last) {
+        assertEquals(series, p.series());
+        assertEquals(start, p.windowStart());
+        assertEquals(start.plus(TopologyFixture.STEP), p.windowEnd());
+        assertEquals(count, p.count(), "count");
+        assertEquals(mean, p.mean(), 1e-12, "mean");
+        assertEquals(min, p.min(), "min");
+        assertEquals(max, p.max(), "max");
+        assertEquals(last, p.last(), "last");
+    }
+
+    @Test
+    void shouldAggregateInOrderEventsIntoOnePointWhenTheWindowCloses() {
+        f.send("a", at(1), 1.0);
+        f.send("a", at(5), 3.0);
+        f.send("a", at(9), 2.0);
+        assertTrue(f.points().isEmpty(), "nothing before the window closes");
+        f.send("a", at(12), 7.0);
+        List<Point> out = f.points();
+        assertEquals(1, out.size());
+        assertPoint(out.get(0), "a", T0, 3, 2.0, 1.0, 3.0, 2.0);
+        assertEquals(4, f.counts.accepted.get());
+        assertEquals(1, f.counts.emitted.get());
+        assertTrue(f.dlq.isEmpty());
+    }
+
+    @Test
+    void shouldEmitExactlyAtWindowEndPlusGrace() {
+        f.send("a", at(3), 1.0);
+        f.send("a", at(11.999), 2.0);
+        assertTrue(f.points().isEmpty(), "stream time 1 ms before end + grace keeps the window open");
+        f.send("a", at(12), 3.0);
+        List<Point> out = f.points();
+        assertEquals(1, out.size());
+        assertPoint(out.get(0), "a", T0, 1, 1.0, 1.0, 1.0, 1.0);
+    }
+
+    @Test
+    void shouldIncludeOutOfOrderEventsWithinGrace() {
+        f.send("a", at(5), 1.0);
+        f.send("a", at(11), 5.0);
+        f.send("a", at(3), 2.0);      // stream time 11 < end 10 + grace 2: still open
+        f.send("a", at(11.999), 9.0);
+        f.send("a", at(0), 4.0);      // the window's very first millisecond, 1 ms before it closes
+        f.send("a", at(12), 6.0);
+        List<Point> out = f.points();
+        assertEquals(1, out.size());
+        assertPoint(out.get(0), "a", T0, 3, 7.0 / 3, 1.0, 4.0, 1.0);
+        assertTrue(f.dlq.isEmpty());
+    }
+
+    @Test
+    void shouldDeadLetterEventArrivingAfterGraceAsLate() {
+        f.send("a", at(5), 1.0);
+        f.send("a", at(12), 2.0);     // closes [0, 10)
+        f.send("a", at(9.999), 3.0);  // late: its window is closed
+        f.send("a", at(10), 4.0);     // on time: [10, 20) is open
+        f.send("a", at(40), 0.0);
+        List<Point> out = f.points();
+        assertEquals(2, out.size(), out.toString());
+        assertPoint(out.get(0), "a", T0, 1, 1.0, 1.0, 1.0, 1.0);
+        assertPoint(out.get(1), "a", at(10), 2, 3.0, 2.0, 4.0, 2.0);
+        var dead = f.dlq.readRecordsToList();
+        assertEquals(1, dead.size());
+        var r = dead.get(0);
+        assertEquals("a", r.key());
+        assertArrayEquals(TopologyFixture.event("a", at(9.999), 3.0), r.value(), "original bytes");
+        assertEquals("late", header(r.headers().toArray(), Topics.DLQ_REASON));
+        assertEquals(Topics.RAW, header(r.headers().toArray(), Topics.DLQ_SOURCE_TOPIC));
+        assertEquals("0", header(r.headers().toArray(), Topics.DLQ_SOURCE_PARTITION));
+        assertEquals("2", header(r.headers().toArray(), Topics.DLQ_SOURCE_OFFSET));
+        assertEquals(1, f.counts.deadLettered.get("late").get());
+    }
+
+    @Test
+    void shouldReKeyUnkeyedEventsIntoTheSameWindowsAsKeyedOnes() {
+        f.send("a", at(1), 1.0);
+        f.raw.pipeInput(new TestRecord<>(null, TopologyFixture.event("a", at(2), 3.0), Instant.EPOCH));
+        f.raw.pipeInput(new TestRecord<>("", TopologyFixture.event("a", at(3), 5.0), Instant.EPOCH));
+        f.send("a", at(12), 0.0);
+        List<Point> out = f.points();
+        assertEquals(1, out.size());
+        assertPoint(out.get(0), "a", T0, 3, 3.0, 1.0, 5.0, 5.0);
+    }
+
+    @Test
+    void shouldKeepKeysApartWhenInterleaved() {
+        int keys = 40;
+        Map<String, List<double[]>> sent = new HashMap<>();
+        for (int i = 0; i < 10; i++) {         // 10 events per key in [0, 10), keys interleaved
+            for (int k = 0; k < keys; k++) {
+                double v = k * 100 + i;
+                Instant ts = at(i + k / 100.0);
+                f.send("k" + k, ts, v);
+                sent.computeIfAbsent("k" + k, x -> new ArrayList<>()).add(new double[] {v});
+            }
+        }
+        f.send("closer", at(12), 0);
+        List<Point> out = f.points();
+        assertEquals(keys, out.size());
+        for (Point p : out) {
+            int k = Integer.parseInt(p.series().substring(1));
+            assertPoint(p, p.series(), T0, 10, k * 100 + 4.5, k * 100, k * 100 + 9, k * 100 + 9);
+        }
+    }
+
+    static Stream<Arguments> invalid() {
+        String ok = "\"series\":\"a\",\"ts\":\"2024-05-01T12:00:01Z\",\"value\":1";
+        return Stream.of(
+                Arguments.of("a", "{\"series\":\"a\",", "malformed-json"),
+                Arguments.of("a", "", "empty"),
+                Arguments.of("a", "{" + ok + ",\"pad\":\"" + "x".repeat(70_000) + "\"}", "too-large"),
+                Arguments.of("a", "[1,2]", "not-an-object"),
+                Arguments.of(null, "{\"ts\":\"2024-05-01T12:00:01Z\",\"value\":1}", "missing-series"),
+                Arguments.of(null, "{\"series\":\"bad series\",\"ts\":\"2024-05-01T12:00:01Z\",\"value\":1}", "bad-series"),
+                Arguments.of("b", "{" + ok + "}", "key-mismatch"),
+                Arguments.of("a", "{\"series\":\"a\",\"ts\":\"2024-05-01T12:00:01Z\"}", "missing-value"),
+                Arguments.of("a", "{\"series\":\"a\",\"ts\":\"2024-05-01T12:00:01Z\",\"value\":\"1\"}", "bad-value"),
+                Arguments.of("a", "{\"series\":\"a\",\"ts\":\"2024-05-01T12:00:01Z\",\"value\":1e400}", "non-finite-value"),
+                Arguments.of("a", "{\"series\":\"a\",\"value\":1}", "missing-ts"),
+                Arguments.of("a", "{\"series\":\"a\",\"ts\":\"yesterday\",\"value\":1}", "bad-ts"),
+                Arguments.of("a", "{\"series\":\"a\",\"ts\":\"1999-12-31T23:59:59Z\",\"value\":1}", "ts-out-of-range"),
+                Arguments.of("a", "{\"series\":\"a\",\"ts\":\"2024-05-03T00:00:01Z\",\"value\":1}", "ts-out-of-range"),
+                Arguments.of("a", "{" + ok + ",\"labels\":{\"x\":1}}", "bad-labels"));
+    }
+
+    @ParameterizedTest(name = "{2}")
+    @MethodSource("invalid")
+    void shouldDeadLetterEachKindOfInvalidInputWithItsReasonAndSource(String key, String value, String reason) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        f.send("a", at(1), 1.0);
+        RecordHeaders producerHeaders = new RecordHeaders(new Header[] {new RecordHeader("trace", "t-1".getBytes(StandardCharsets.UTF_8))});
+        f.raw.pipeInput(new TestRecord<>(key, bytes, producerHeaders, Instant.EPOCH));
+        f.send("a", at(2), 3.0);
+        f.send("a", at(12), 0.0);
+
+        var dead = f.dlq.readRecordsToList();
+        assertEquals(1, dead.size());
+        var r = dead.get(0);
+        Header[] h = r.headers().toArray();
+        assertEquals(reason, header(h, Topics.DLQ_REASON));
+        assertTrue(!header(h, Topics.DLQ_MESSAGE).isBlank());
+        assertEquals(Topics.RAW, header(h, Topics.DLQ_SOURCE_TOPIC));
+        assertEquals("0", header(h, Topics.DLQ_SOURCE_PARTITION));
+        assertEquals("1", header(h, Topics.DLQ_SOURCE_OFFSET));
+        assertEquals("t-1", header(h, "trace"), "the producer's headers are kept");
+        assertEquals(key, r.key());
+        assertArrayEquals(bytes, r.value(), "original bytes");
+        assertEquals(1, f.counts.deadLettered.get(reason).get());
+        List<Point> out = f.points();
+        assertEquals(1, out.size(), "the stream goes on past the bad record");
+        assertPoint(out.get(0), "a", T0, 2, 2.0, 1.0, 3.0, 3.0);
+    }
+
+    @Test
+    void shouldReadEpochMillisecondTimestamps() {
+        f.raw.pipeInput("a", ("{\"series\":\"a\",\"ts\":" + at(4).toEpochMilli() + ",\"value\":2.5}").getBytes(StandardCharsets.UTF_8), Instant.EPOCH);
+        f.send("a", at(12), 0.0);
+        List<Point> out = f.points();
+        assertEquals(1, out.size());
+        assertPoint(out.get(0), "a", T0, 1, 2.5, 2.5, 2.5, 2.5);
+    }
+
+    private static String header(Header[] headers, String name) {
+        String v = null;
+        for (Header h : headers) {
+            if (h.key().equals(name)) {
+                v = new String(h.value(), StandardCharsets.UTF_8);
+            }
+        }
+        return v;
+    }
+}
