@@ -58,6 +58,10 @@ final class DetectCommand implements Callable<Integer> {
             description = "Leading fraction of each file used for the first training and not alerted on (default ${DEFAULT-VALUE}).")
     double probation;
 
+    @Option(names = "--probation-cap", defaultValue = "750", paramLabel = "ROWS",
+            description = "Longest probationary period in rows: NAB's rule is min(15 %% of the file, 750 rows) (default ${DEFAULT-VALUE}).")
+    int probationCap;
+
     @Option(names = "--retrain-every", defaultValue = "1000", paramLabel = "ROWS",
             description = "Retrain after this many scored rows; 0 never retrains (default ${DEFAULT-VALUE}).")
     int retrainEvery;
@@ -81,6 +85,11 @@ final class DetectCommand implements Callable<Integer> {
     @Option(names = "--half-surprise", defaultValue = "9.21", paramLabel = "L0",
             description = "Surprise -ln(tail probability) that scores 0.5 (default ${DEFAULT-VALUE}, a 1e-4 tail).")
     double halfSurprise;
+
+    @Option(names = "--suppress", defaultValue = "300", paramLabel = "ROWS",
+            description = "Halve a score that does not exceed every score of the previous ROWS rows, so one incident"
+                    + " ranks as one detection; 0 turns it off (default ${DEFAULT-VALUE}).")
+    int suppress;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Training seed (default ${DEFAULT-VALUE}).")
     long seed;
@@ -155,8 +164,8 @@ final class DetectCommand implements Callable<Integer> {
             TrainConfig initial = training.apply(TrainConfig.defaults(ms).withSeed(seed).withEpochs(EPOCHS, PATIENCE)
                     .withBatchSize(1).withSplit(new TimeSplit(0.8, 0.2)));
             TrainConfig retrain = initial.withEpochs(retrainEpochs, Math.min(initial.patience(), retrainEpochs));
-            return new OnlineDetector.Settings(initial, retrain, probation, retrainEvery, trainWindow, ring, maxGap,
-                    new TailScore.Spec(halfSurprise));
+            return new OnlineDetector.Settings(initial, retrain, probation, probationCap, retrainEvery, trainWindow, ring, maxGap,
+                    new TailScore.Spec(halfSurprise, suppress));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

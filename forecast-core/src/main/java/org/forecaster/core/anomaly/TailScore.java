@@ -8,26 +8,38 @@ import org.forecaster.core.model.Gaussian;
  * deviation ties with every other; this score grows with the surprise {@code L = -ln P(|Z| >= |z|)} as
  * {@code L / (L + L0)}, which keeps ordering the tail (0.5 at {@code P = exp(-L0)}).
  *
+ * <p>Optionally ({@code suppressRows > 0}) a score that does not exceed every raw score of the previous
+ * {@code suppressRows} points is halved: the first point of an incident keeps its score, the echoes that follow
+ * (the model catching up after a level shift, a burst of spikes) rank below it, so one incident is
+ * one detection at a threshold between them. Causal: the score of a point depends on earlier points only.
+ *
  * <p>Mutable, one instance per key; not thread-safe.
  */
 public final class TailScore {
     /**
      * @param halfSurprise L0: the surprise that scores 0.5 (ln 1e4 = 9.21 puts it at a 1e-4 tail)
+     * @param suppressRows points looked back over for echo suppression; 0 turns it off
      */
-    public record Spec(double halfSurprise) {
-        public static final Spec DEFAULT = new Spec(Math.log(1e4));
+    public record Spec(double halfSurprise, int suppressRows) {
+        public static final Spec DEFAULT = new Spec(Math.log(1e4), 0);
 
         public Spec {
             if (!(halfSurprise > 0) || Double.isInfinite(halfSurprise)) {
                 throw new IllegalArgumentException("half surprise must be positive and finite, got " + halfSurprise);
             }
+            if (suppressRows < 0 || suppressRows > 100_000) {
+                throw new IllegalArgumentException("suppression window must be in 0..100000 points, got " + suppressRows);
+            }
         }
     }
 
     private final Spec spec;
+    private final double[] recent;
+    private int next, filled;
 
     public TailScore(Spec spec) {
         this.spec = spec;
+        this.recent = new double[spec.suppressRows()];
     }
 
     /** {@code -ln P(|Z| >= |z|)}, accurate far out where the tail probability underflows. */
@@ -45,10 +57,21 @@ public final class TailScore {
      * (NaN) the score is 0.
      */
     public double update(double expected, double sigma, double value) {
-        if (Double.isNaN(expected) || !(sigma > 0)) {
-            return 0;
+        double score = 0;
+        if (!Double.isNaN(expected) && sigma > 0) {
+            double l = surprise((value - expected) / sigma);
+            score = l / (l + spec.halfSurprise());
         }
-        double l = surprise((value - expected) / sigma);
-        return l / (l + spec.halfSurprise());
+        if (recent.length == 0) {
+            return score;
+        }
+        double max = 0;
+        for (int i = 0; i < filled; i++) {
+            max = Math.max(max, recent[i]);
+        }
+        recent[next] = score;
+        next = (next + 1) % recent.length;
+        filled = Math.min(filled + 1, recent.length);
+        return score > max ? score : score / 2;
     }
 }
