@@ -1,6 +1,7 @@
 package org.forecaster.cli;
 
 import java.util.Arrays;
+import java.util.List;
 import org.forecaster.core.anomaly.TailScore;
 import org.forecaster.core.data.SeriesFiles;
 import org.forecaster.core.data.SeriesFiles.TimedValues;
@@ -9,6 +10,7 @@ import org.forecaster.core.model.Forecaster;
 import org.forecaster.core.model.StepResult;
 import org.forecaster.core.model.Stepper;
 import org.forecaster.core.state.KeyState;
+import org.forecaster.core.train.NonFiniteLossException;
 import org.forecaster.core.train.Series;
 import org.forecaster.core.train.TbpttTrainer;
 import org.forecaster.core.train.TrainConfig;
@@ -27,11 +29,12 @@ import org.forecaster.core.train.TrainResult;
  */
 final class OnlineDetector {
     /** Settings of one detection run. */
-    record Settings(TrainConfig initial, TrainConfig retrain, double probation, int retrainEvery, int trainWindow,
-                    int ringCapacity, int maxGapSteps, TailScore.Spec score) {
+    record Settings(TrainConfig initial, TrainConfig retrain, double probation, int probationCap, int retrainEvery,
+                    int trainWindow, int ringCapacity, int maxGapSteps, TailScore.Spec score) {
         Settings {
-            if (!(probation > 0 && probation < 1)) {
-                throw new IllegalArgumentException("probation must be in (0, 1), got " + probation);
+            if (!(probation > 0 && probation < 1) || probationCap < 2) {
+                throw new IllegalArgumentException("probation must be in (0, 1) and its cap >= 2 rows, got " + probation
+                        + " and " + probationCap);
             }
             if (retrainEvery < 0 || trainWindow < 0 || ringCapacity < 1 || maxGapSteps < 0) {
                 throw new IllegalArgumentException("retrain every " + retrainEvery + ", train window " + trainWindow
@@ -51,12 +54,21 @@ final class OnlineDetector {
         this.kernels = kernels;
     }
 
-    /** Number of probationary rows of a file of {@code n} rows. */
+    /**
+     * Number of probationary rows of a file of {@code n} rows: NAB's rule, {@code min(floor(0.15 n), 750)} with the
+     * defaults. It is the only thing that depends on the length of the file, as in NAB, where a detector is told
+     * the probationary period.
+     */
     int probationRows(int n) {
-        return (int) Math.floor(settings.probation() * n);
+        return Math.max(2, Math.min((int) Math.floor(settings.probation() * n), settings.probationCap()));
     }
 
     Result run(String id, TimedValues rows) {
+        return run(id, rows, probationRows(rows.size()));
+    }
+
+    /** Runs with an explicit probationary period of {@code probation} rows. */
+    Result run(String id, TimedValues rows, int probation) {
         int n = rows.size();
         double[] scores = new double[n];
         double[] expected = new double[n];
@@ -67,9 +79,7 @@ final class OnlineDetector {
             return new Result(scores, expected, sigma, 0);
         }
         long step = SeriesFiles.inferStep(rows.timestamps());
-        int probation = Math.max(2, probationRows(n));
-        TrainConfig cfg = settings.initial();
-        float[] params = train(id, rows, 0, probation, step, cfg, null);
+        float[] params = train(id, rows, 0, Math.min(probation, n), step, settings.initial(), null);
         long version = 1;
         int models = 1;
         Stepper stepper = stepper(params, step);
@@ -116,7 +126,16 @@ final class OnlineDetector {
                 Arrays.copyOfRange(rows.values(), from, until));
         Series s = SeriesFiles.regularize(id, part, step);
         TbpttTrainer trainer = new TbpttTrainer(cfg, kernels);
-        TrainResult r = start == null ? trainer.train(java.util.List.of(s)) : trainer.train(java.util.List.of(s), start);
-        return r.parameters();
+        float[] init = start != null ? start : Forecaster.initialize(cfg.spec(), cfg.seed(), kernels).parameters();
+        if (cfg.split().trainEnd(s.length()) <= cfg.warmupSteps() + 2) {
+            return init; // too little data to train on: keep the model (at first, the untrained persistence model)
+        }
+        try {
+            TrainResult r = trainer.train(List.of(s), init);
+            return r.parameters();
+        } catch (NonFiniteLossException e) {
+            // As the trainer service does: a run that diverges publishes nothing, the current model stays.
+            return init;
+        }
     }
 }
