@@ -1,0 +1,216 @@
+package org.forecaster.cli;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.forecaster.core.anomaly.TailScore;
+import org.forecaster.core.data.SeriesFiles;
+import org.forecaster.core.data.SeriesFiles.TimedValues;
+import org.forecaster.core.kernel.KernelsProvider;
+import org.forecaster.core.model.CellType;
+import org.forecaster.core.model.ModelSpec;
+import org.forecaster.core.train.TimeSplit;
+import org.forecaster.core.train.TrainConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Runs the online detector over every {@code *.csv} under a folder and writes NAB-layout results. */
+@Command(name = "detect", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Simulate the live detector on every timestamp,value CSV under a folder.",
+                "Per file: the first --probation of rows trains the first model and scores 0; then every row is"
+                        + " stepped and scored in order, with a retraining every --retrain-every rows on the rows"
+                        + " seen so far, a weight swap and a state re-warm. The score of row t uses rows <= t only.",
+                "Writes OUT/<category>/<detector>_<file>.csv with columns timestamp,value,anomaly_score.",
+                "Model defaults: LSTM, 1 layer, hidden 16, horizon 1, up to 20 epochs (patience 3) on the probation,"
+                        + " batch 1, Adam 3e-3, TBPTT 48/48, Gaussian NLL, 80/20 split of the rows trained on.",
+                "Example: forecast detect --data ../shared/data/nab/data --out results/lstm"})
+final class DetectCommand implements Callable<Integer> {
+    private static final Pattern DETECTOR = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Folder of timestamp,value CSV files (sub-folders are categories).")
+    Path data;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Results folder.")
+    Path out;
+
+    @Option(names = "--detector", defaultValue = "lstm", paramLabel = "NAME", description = "Detector name in the file names (default ${DEFAULT-VALUE}).")
+    String detector;
+
+    @Option(names = "--probation", defaultValue = "0.15", paramLabel = "FRACTION",
+            description = "Leading fraction of each file used for the first training and not alerted on (default ${DEFAULT-VALUE}).")
+    double probation;
+
+    @Option(names = "--probation-cap", defaultValue = "750", paramLabel = "ROWS",
+            description = "Longest probationary period in rows: NAB's rule is min(15 %% of the file, 750 rows) (default ${DEFAULT-VALUE}).")
+    int probationCap;
+
+    @Option(names = "--retrain-every", defaultValue = "1000", paramLabel = "ROWS",
+            description = "Retrain after this many scored rows; 0 never retrains (default ${DEFAULT-VALUE}).")
+    int retrainEvery;
+
+    @Option(names = "--train-window", defaultValue = "0", paramLabel = "ROWS",
+            description = "Retrain on at most the last this many rows; 0 uses all rows seen (default ${DEFAULT-VALUE}).")
+    int trainWindow;
+
+    @Option(names = "--retrain-epochs", defaultValue = "5", paramLabel = "N",
+            description = "Epochs of each warm-started retraining (default ${DEFAULT-VALUE}).")
+    int retrainEpochs;
+
+    @Option(names = "--ring", defaultValue = "288", paramLabel = "STEPS",
+            description = "Inputs remembered per key for the re-warm after a weight swap (default ${DEFAULT-VALUE}).")
+    int ring;
+
+    @Option(names = "--max-gap", defaultValue = "2016", paramLabel = "STEPS",
+            description = "Longer gaps reset the recurrent state instead of being filled (default ${DEFAULT-VALUE}).")
+    int maxGap;
+
+    @Option(names = "--half-surprise", defaultValue = "9.21", paramLabel = "L0",
+            description = "Surprise -ln(tail probability) that scores 0.5 (default ${DEFAULT-VALUE}, a 1e-4 tail).")
+    double halfSurprise;
+
+    @Option(names = "--suppress", defaultValue = "300", paramLabel = "ROWS",
+            description = "Halve a score that does not exceed every score of the previous ROWS rows, so one incident"
+                    + " ranks as one detection; 0 turns it off (default ${DEFAULT-VALUE}).")
+    int suppress;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Training seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "Files processed in parallel (default ${DEFAULT-VALUE}); results do not depend on it.")
+    int threads;
+
+    @Option(names = "--debug-columns", description = "Add expected and sigma columns (the one-step prediction) to each result file.")
+    boolean debugColumns;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Properties file of further options (key = long option name without dashes); command-line options win.")
+    Path config;
+
+    @Mixin
+    TrainingOptions training = new TrainingOptions();
+
+    static final int HIDDEN = 16, LAYERS = 1, EPOCHS = 20, PATIENCE = 3;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        OnlineDetector.Settings settings = settings();
+        if (!Files.isDirectory(data)) {
+            throw new IllegalArgumentException("--data " + data + " is not a folder");
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(data)) {
+            files = s.filter(p -> p.getFileName().toString().endsWith(".csv") && Files.isRegularFile(p)).sorted().toList();
+        }
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no *.csv files under " + data);
+        }
+        PrintWriter log = spec.commandLine().getErr();
+        long t0 = System.nanoTime();
+        OnlineDetector detector = new OnlineDetector(settings, KernelsProvider.get());
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<String>> done = new ArrayList<>();
+            for (Path f : files) {
+                done.add(pool.submit(() -> detectFile(detector, f)));
+            }
+            for (Future<String> f : done) {
+                try {
+                    log.println(f.get());
+                } catch (ExecutionException e) {
+                    Throwable c = e.getCause();
+                    if (c instanceof IOException io) {
+                        throw io;
+                    }
+                    if (c instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new IllegalStateException(c);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        log.printf(Locale.ROOT, "%d files in %.1f s%n", files.size(), (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+
+    OnlineDetector.Settings settings() {
+        try {
+            if (!DETECTOR.matcher(detector).matches()) {
+                throw new IllegalArgumentException("--detector must be letters, digits, '.', '_' or '-', got '" + detector + "'");
+            }
+            if (threads < 1 || retrainEpochs < 1) {
+                throw new IllegalArgumentException("--threads and --retrain-epochs must be >= 1");
+            }
+            ModelSpec ms = training.spec(CellType.LSTM, LAYERS, HIDDEN, 1);
+            TrainConfig initial = training.apply(TrainConfig.defaults(ms).withSeed(seed).withEpochs(EPOCHS, PATIENCE)
+                    .withBatchSize(1).withSplit(new TimeSplit(0.8, 0.2)));
+            TrainConfig retrain = initial.withEpochs(retrainEpochs, Math.min(initial.patience(), retrainEpochs));
+            return new OnlineDetector.Settings(initial, retrain, probation, probationCap, retrainEvery, trainWindow, ring, maxGap,
+                    new TailScore.Spec(halfSurprise, suppress));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private String detectFile(OnlineDetector detector, Path file) throws IOException {
+        long t0 = System.nanoTime();
+        TimedValues rows = SeriesFiles.readTimedCsv(file);
+        Path rel = data.relativize(file);
+        OnlineDetector.Result r = detector.run(rel.toString(), rows);
+        Path dir = rel.getParent() == null ? out : out.resolve(rel.getParent());
+        Files.createDirectories(dir);
+        Path target = dir.resolve(this.detector + "_" + rel.getFileName());
+        List<String> raw = rawRows(file, rows.size());
+        try (BufferedWriter w = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
+            w.write(debugColumns ? "timestamp,value,anomaly_score,expected,sigma\n" : "timestamp,value,anomaly_score\n");
+            for (int i = 0; i < rows.size(); i++) {
+                StringBuilder line = new StringBuilder(raw.get(i)).append(',')
+                        .append(String.format(Locale.ROOT, "%.9f", r.scores()[i]));
+                if (debugColumns) {
+                    line.append(',').append(Numbers.format(r.expected()[i])).append(',').append(Numbers.format(r.sigma()[i]));
+                }
+                w.write(line.append('\n').toString());
+            }
+        }
+        return String.format(Locale.ROOT, "%s: %d rows, %d models, %.1f s", rel, rows.size(), r.models(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The timestamp and value cells of the data rows as written in the input, so results line up with the labels. */
+    private static List<String> rawRows(Path file, int expected) throws IOException {
+        List<String> out = new ArrayList<>(expected);
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || (i == 0 && !Character.isDigit(line.charAt(0)))) {
+                continue; // the same rows SeriesFiles.readTimedCsv skips
+            }
+            int second = line.indexOf(',', line.indexOf(',') + 1);
+            out.add(second < 0 ? line : line.substring(0, second));
+        }
+        if (out.size() != expected) {
+            throw new IllegalStateException(file + ": read " + expected + " rows but found " + out.size() + " timestamps");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,141 @@
+package org.forecaster.cli;
+
+import java.util.Arrays;
+import java.util.List;
+import org.forecaster.core.anomaly.TailScore;
+import org.forecaster.core.data.SeriesFiles;
+import org.forecaster.core.data.SeriesFiles.TimedValues;
+import org.forecaster.core.kernel.Kernels;
+import org.forecaster.core.model.Forecaster;
+import org.forecaster.core.model.StepResult;
+import org.forecaster.core.model.Stepper;
+import org.forecaster.core.state.KeyState;
+import org.forecaster.core.train.NonFiniteLossException;
+import org.forecaster.core.train.Series;
+import org.forecaster.core.train.TbpttTrainer;
+import org.forecaster.core.train.TrainConfig;
+import org.forecaster.core.train.TrainResult;
+
+/**
+ * Simulates the live system on one series, row by row, and returns one anomaly score per row.
+ *
+ * <p>The first {@code probation} fraction of rows is the probationary period: the first model is trained on it
+ * and its rows score 0. Every later row is stepped through the online {@link Stepper} and scored against the
+ * one-step prediction made before it; every {@code retrainEvery} rows a new model is trained on the rows seen
+ * so far (warm-started from the current weights, as the trainer service does), swapped in, and the key's state
+ * re-warmed with {@link Stepper#rewarm}. So the score of row t depends only on rows up to t.
+ *
+ * <p>Deterministic: the same rows and settings give the same scores.
+ */
+final class OnlineDetector {
+    /** Settings of one detection run. */
+    record Settings(TrainConfig initial, TrainConfig retrain, double probation, int probationCap, int retrainEvery,
+                    int trainWindow, int ringCapacity, int maxGapSteps, TailScore.Spec score) {
+        Settings {
+            if (!(probation > 0 && probation < 1) || probationCap < 2) {
+                throw new IllegalArgumentException("probation must be in (0, 1) and its cap >= 2 rows, got " + probation
+                        + " and " + probationCap);
+            }
+            if (retrainEvery < 0 || trainWindow < 0 || ringCapacity < 1 || maxGapSteps < 0) {
+                throw new IllegalArgumentException("retrain every " + retrainEvery + ", train window " + trainWindow
+                        + ", ring " + ringCapacity + " and max gap " + maxGapSteps + " must not be negative (ring >= 1)");
+            }
+        }
+    }
+
+    /** Per-row outputs: the score written, and the raw one-step prediction behind it (NaN where none). */
+    record Result(double[] scores, double[] expected, double[] sigma, int models) {}
+
+    private final Settings settings;
+    private final Kernels kernels;
+
+    OnlineDetector(Settings settings, Kernels kernels) {
+        this.settings = settings;
+        this.kernels = kernels;
+    }
+
+    /**
+     * Number of probationary rows of a file of {@code n} rows: NAB's rule, {@code min(floor(0.15 n), 750)} with the
+     * defaults. It is the only thing that depends on the length of the file, as in NAB, where a detector is told
+     * the probationary period.
+     */
+    int probationRows(int n) {
+        return Math.max(2, Math.min((int) Math.floor(settings.probation() * n), settings.probationCap()));
+    }
+
+    Result run(String id, TimedValues rows) {
+        return run(id, rows, probationRows(rows.size()));
+    }
+
+    /** Runs with an explicit probationary period of {@code probation} rows. */
+    Result run(String id, TimedValues rows, int probation) {
+        int n = rows.size();
+        double[] scores = new double[n];
+        double[] expected = new double[n];
+        double[] sigma = new double[n];
+        Arrays.fill(expected, Double.NaN);
+        Arrays.fill(sigma, Double.NaN);
+        if (n < 3) {
+            return new Result(scores, expected, sigma, 0);
+        }
+        long step = SeriesFiles.inferStep(rows.timestamps());
+        float[] params = train(id, rows, 0, Math.min(probation, n), step, settings.initial(), null);
+        long version = 1;
+        int models = 1;
+        Stepper stepper = stepper(params, step);
+        KeyState state = stepper.newState(version);
+        TailScore scorer = new TailScore(settings.score());
+        int sinceTrain = 0;
+        for (int t = 0; t < n; t++) {
+            if (t > probation && settings.retrainEvery() > 0 && sinceTrain >= settings.retrainEvery()) {
+                int from = settings.trainWindow() > 0 ? Math.max(0, t - settings.trainWindow()) : 0;
+                params = train(id, rows, from, t, step, settings.retrain(), params);
+                stepper = stepper(params, step);
+                stepper.rewarm(state, ++version);
+                models++;
+                sinceTrain = 0;
+            }
+            if (t >= probation) {
+                sinceTrain++;
+            }
+            long ts = rows.timestamps()[t];
+            if (state.lastTimestamp != KeyState.NO_TIMESTAMP && ts <= state.lastTimestamp) {
+                // A duplicate or out-of-order row: the live service would not step it; repeat the last score.
+                scores[t] = t > 0 ? scores[t - 1] : 0;
+                continue;
+            }
+            StepResult r = stepper.observe(state, ts, rows.values()[t]);
+            double s = r.scored ? scorer.update(r.expected, r.sigma, rows.values()[t]) : scorer.update(Double.NaN, Double.NaN, rows.values()[t]);
+            if (r.scored) {
+                expected[t] = r.expected;
+                sigma[t] = r.sigma;
+            }
+            scores[t] = t < probation ? 0 : s;
+        }
+        return new Result(scores, expected, sigma, models);
+    }
+
+    private Stepper stepper(float[] params, long step) {
+        Forecaster model = new Forecaster(settings.initial().spec(), params, kernels);
+        return new Stepper(model, settings.initial().normalizer(), step, 0.95, settings.maxGapSteps(), settings.ringCapacity());
+    }
+
+    /** Trains on rows [from, until) placed on the step grid; warm-starts from {@code start} when given. */
+    private float[] train(String id, TimedValues rows, int from, int until, long step, TrainConfig cfg, float[] start) {
+        TimedValues part = new TimedValues(Arrays.copyOfRange(rows.timestamps(), from, until),
+                Arrays.copyOfRange(rows.values(), from, until));
+        Series s = SeriesFiles.regularize(id, part, step);
+        TbpttTrainer trainer = new TbpttTrainer(cfg, kernels);
+        float[] init = start != null ? start : Forecaster.initialize(cfg.spec(), cfg.seed(), kernels).parameters();
+        if (cfg.split().trainEnd(s.length()) <= cfg.warmupSteps() + 2) {
+            return init; // too little data to train on: keep the model (at first, the untrained persistence model)
+        }
+        try {
+            TrainResult r = trainer.train(List.of(s), init);
+            return r.parameters();
+        } catch (NonFiniteLossException e) {
+            // As the trainer service does: a run that diverges publishes nothing, the current model stays.
+            return init;
+        }
+    }
+}

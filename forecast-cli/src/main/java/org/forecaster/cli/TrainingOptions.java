@@ -1,0 +1,101 @@
+package org.forecaster.cli;
+
+import org.forecaster.core.model.CellType;
+import org.forecaster.core.model.Features;
+import org.forecaster.core.model.ModelSpec;
+import org.forecaster.core.model.NormalizerSpec;
+import org.forecaster.core.optim.LrSchedule;
+import org.forecaster.core.train.Loss;
+import org.forecaster.core.train.TrainConfig;
+import picocli.CommandLine.Option;
+
+/**
+ * Model and training options shared by {@code backtest} and {@code detect}. Every field is null unless given,
+ * so each command keeps its own defaults (a per-file detector wants a smaller, shorter run than a global
+ * backtest model) and says them in its help; everything else comes from {@link TrainConfig#defaults}.
+ */
+final class TrainingOptions {
+    @Option(names = "--cell", paramLabel = "TYPE", description = "Recurrent cell: ${COMPLETION-CANDIDATES}.")
+    CellType cell;
+
+    @Option(names = "--layers", paramLabel = "N", description = "Stacked recurrent layers.")
+    Integer layers;
+
+    @Option(names = "--hidden", paramLabel = "N", description = "Hidden size of each layer.")
+    Integer hidden;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Most passes over the training data.")
+    Integer epochs;
+
+    @Option(names = "--patience", paramLabel = "N", description = "Epochs without a better validation loss before stopping.")
+    Integer patience;
+
+    @Option(names = "--batch", paramLabel = "N", description = "Series advanced together per update.")
+    Integer batch;
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (constant schedule).")
+    Double lr;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd, momentum, nesterov or adam.")
+    String optimizer;
+
+    @Option(names = "--k1", paramLabel = "N", description = "Truncated BPTT: steps between updates.")
+    Integer k1;
+
+    @Option(names = "--k2", paramLabel = "N", description = "Truncated BPTT: steps backpropagated (>= k1).")
+    Integer k2;
+
+    @Option(names = "--loss", paramLabel = "NAME", description = "Training loss: ${COMPLETION-CANDIDATES}.")
+    Loss loss;
+
+    @Option(names = "--clip", paramLabel = "NORM", description = "Largest global gradient norm.")
+    Double clip;
+
+    @Option(names = "--warmup", paramLabel = "STEPS", description = "First steps of a series that are not scored in training.")
+    Integer warmup;
+
+    @Option(names = "--norm-alpha", paramLabel = "A",
+            description = "Smallest update weight of the running normaliser (time constant about 1/A points).")
+    Double normAlpha;
+
+    /** The model spec with these options over the command's defaults. */
+    ModelSpec spec(CellType defCell, int defLayers, int defHidden, int horizon) {
+        return new ModelSpec(cell == null ? defCell : cell, layers == null ? defLayers : layers, Features.COUNT,
+                hidden == null ? defHidden : hidden, horizon);
+    }
+
+    /** {@code base} with every given option applied. */
+    TrainConfig apply(TrainConfig base) {
+        TrainConfig c = base;
+        if (epochs != null || patience != null) {
+            c = c.withEpochs(epochs == null ? c.maxEpochs() : epochs, patience == null ? c.patience() : patience);
+        }
+        if (batch != null) {
+            c = c.withBatchSize(batch);
+        }
+        if (lr != null || optimizer != null) {
+            c = c.withOptimizer(optimizer == null ? c.optimizer() : optimizer,
+                    lr == null ? c.schedule() : new LrSchedule.Constant(lr));
+        }
+        if (k1 != null || k2 != null) {
+            int a = k1 == null ? c.k1() : k1;
+            int b = k2 == null ? Math.max(a, c.k2()) : k2;
+            c = c.withTbptt(a, b);
+        }
+        if (loss != null) {
+            c = c.withLoss(loss);
+        }
+        if (clip != null) {
+            c = c.withClipNorm(clip);
+        }
+        if (warmup != null) {
+            c = c.withWarmup(warmup);
+        }
+        if (normAlpha != null) {
+            NormalizerSpec n = new NormalizerSpec(normAlpha, c.normalizer().epsilon());
+            c = new TrainConfig(c.spec(), n, c.loss(), c.k1(), c.k2(), c.batchSize(), c.maxEpochs(), c.patience(),
+                    c.optimizer(), c.schedule(), c.clipNorm(), c.seed(), c.split(), c.warmupSteps());
+        }
+        return c;
+    }
+}

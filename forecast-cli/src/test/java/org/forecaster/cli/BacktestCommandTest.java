@@ -1,0 +1,118 @@
+package org.forecaster.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.forecaster.core.modelio.ModelFile;
+import org.forecaster.core.modelio.ModelReader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** backtest end to end on a tiny M4-format file: layout, intervals, determinism, config files. */
+class BacktestCommandTest {
+    @TempDir
+    static Path dir;
+    static Path m4;
+
+    /** Five daily-seasonal series of 100 to 180 values in M4's layout (quoted cells, short rows padded). */
+    @BeforeAll
+    static void writeM4File() throws IOException {
+        SplittableRandom r = new SplittableRandom(7);
+        int[] lengths = {180, 100, 150, 120, 160};
+        StringBuilder s = new StringBuilder("\"V1\"");
+        for (int i = 2; i <= 181; i++) {
+            s.append(",\"V").append(i).append('"');
+        }
+        s.append('\n');
+        for (int k = 0; k < lengths.length; k++) {
+            s.append("\"T").append(k + 1).append('"');
+            double level = 100 * (k + 1);
+            for (int t = 0; t < 180; t++) {
+                s.append(',');
+                if (t < lengths[k]) {
+                    double v = level + 0.3 * level * Math.sin(2 * Math.PI * t / 24) + r.nextGaussian() * 0.05 * level;
+                    s.append('"').append(String.format(Locale.ROOT, "%.2f", v)).append('"');
+                } else {
+                    s.append("\"\"");
+                }
+            }
+            s.append('\n');
+        }
+        m4 = Files.writeString(dir.resolve("tiny-m4.csv"), s.toString());
+    }
+
+    private static Cli backtest(Path out, String... more) {
+        String[] base = {"backtest", "--format", "m4", "--train", m4.toString(), "--horizon", "6", "--season", "24",
+                "--out", out.toString(), "--hidden", "4", "--epochs", "2", "--batch", "2"};
+        String[] args = new String[base.length + more.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(more, 0, args, base.length, more.length);
+        return Cli.run(args);
+    }
+
+    @Test
+    void shouldWriteOneRowOfHorizonForecastsPerSeriesWithIntervalsAroundTheMean() throws IOException {
+        Path out = dir.resolve("f.csv"), lo = dir.resolve("lo.csv"), hi = dir.resolve("hi.csv"), model = dir.resolve("m.fcst");
+        Cli r = backtest(out, "--lower", lo.toString(), "--upper", hi.toString(), "--level", "80", "--save-model", model.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> mean = Files.readAllLines(out), lower = Files.readAllLines(lo), upper = Files.readAllLines(hi);
+        assertEquals("id,F1,F2,F3,F4,F5,F6", mean.get(0));
+        assertEquals(mean.get(0), lower.get(0));
+        assertEquals(mean.get(0), upper.get(0));
+        assertEquals(6, mean.size(), "header + 5 series");
+        for (int i = 1; i <= 5; i++) {
+            String[] m = mean.get(i).split(","), l = lower.get(i).split(","), u = upper.get(i).split(",");
+            assertEquals("T" + i, m[0]);
+            assertEquals("T" + i, l[0]);
+            assertEquals(7, m.length, mean.get(i));
+            for (int k = 1; k <= 6; k++) {
+                double mk = Double.parseDouble(m[k]), lk = Double.parseDouble(l[k]), uk = Double.parseDouble(u[k]);
+                assertTrue(Double.isFinite(mk) && lk < mk && mk < uk, "series " + i + " step " + k + ": " + lk + " " + mk + " " + uk);
+                // The series move around 100*i with a 30 % daily swing; a forecast far outside is a wiring bug.
+                assertTrue(mk > 0.3 * 100 * i && mk < 2 * 100 * i, "series " + i + " step " + k + " mean " + mk);
+            }
+        }
+        ModelFile saved = ModelReader.read(model);
+        assertEquals(6, saved.header().spec().horizon());
+        assertEquals(4, saved.header().spec().hidden());
+        assertEquals(5, saved.header().seriesCount());
+    }
+
+    @Test
+    void shouldBeDeterministicForASeed() throws IOException {
+        Path a = dir.resolve("a.csv"), b = dir.resolve("b.csv"), c = dir.resolve("c.csv");
+        assertEquals(0, backtest(a, "--seed", "5").code());
+        assertEquals(0, backtest(b, "--seed", "5").code());
+        assertEquals(0, backtest(c, "--seed", "6").code());
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+        assertFalse(Files.readString(a).equals(Files.readString(c)), "another seed should give other forecasts");
+    }
+
+    @Test
+    void shouldReadOptionsFromAConfigFileWithTheCommandLineWinning() throws IOException {
+        Path cfg = Files.writeString(dir.resolve("bt.properties"), "# backtest settings\nseed = 9\nlr = 0.01\n");
+        Path viaFile = dir.resolve("cfg.csv"), direct = dir.resolve("direct.csv"), overridden = dir.resolve("over.csv");
+        assertEquals(0, backtest(viaFile, "--config", cfg.toString()).code());
+        assertEquals(0, backtest(direct, "--seed", "9", "--lr", "0.01").code());
+        assertArrayEquals(Files.readAllBytes(direct), Files.readAllBytes(viaFile));
+        assertEquals(0, backtest(overridden, "--config", cfg.toString(), "--seed", "10").code());
+        assertFalse(Files.readString(direct).equals(Files.readString(overridden)));
+    }
+
+    @Test
+    void shouldReportAMissingTrainingFileOnOneLineWithExitCodeOne() {
+        Cli r = Cli.run("backtest", "--format", "m4", "--train", dir.resolve("missing.csv").toString(), "--horizon", "6",
+                "--season", "24", "--out", dir.resolve("x.csv").toString());
+        assertEquals(1, r.code());
+        assertEquals("forecast backtest: no such file: " + dir.resolve("missing.csv"), r.err().strip());
+    }
+}

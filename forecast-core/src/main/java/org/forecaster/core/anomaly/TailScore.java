@@ -1,0 +1,77 @@
+package org.forecaster.core.anomaly;
+
+import org.forecaster.core.model.Gaussian;
+
+/**
+ * An anomaly score in [0, 1] from the one-step Gaussian prediction that does not saturate: the Stepper's
+ * {@code 1 - P(|Z| >= |z|)} is 1.0 in double precision for every |z| above about 8.3, so every large
+ * deviation ties with every other; this score grows with the surprise {@code L = -ln P(|Z| >= |z|)} as
+ * {@code L / (L + L0)}, which keeps ordering the tail (0.5 at {@code P = exp(-L0)}).
+ *
+ * <p>Optionally ({@code suppressRows > 0}) a score that does not exceed every raw score of the previous
+ * {@code suppressRows} points is halved: the first point of an incident keeps its score, the echoes that follow
+ * (the model catching up after a level shift, a burst of spikes) rank below it, so one incident is
+ * one detection at a threshold between them. Causal: the score of a point depends on earlier points only.
+ *
+ * <p>Mutable, one instance per key; not thread-safe.
+ */
+public final class TailScore {
+    /**
+     * @param halfSurprise L0: the surprise that scores 0.5 (ln 1e4 = 9.21 puts it at a 1e-4 tail)
+     * @param suppressRows points looked back over for echo suppression; 0 turns it off
+     */
+    public record Spec(double halfSurprise, int suppressRows) {
+        public static final Spec DEFAULT = new Spec(Math.log(1e4), 0);
+
+        public Spec {
+            if (!(halfSurprise > 0) || Double.isInfinite(halfSurprise)) {
+                throw new IllegalArgumentException("half surprise must be positive and finite, got " + halfSurprise);
+            }
+            if (suppressRows < 0 || suppressRows > 100_000) {
+                throw new IllegalArgumentException("suppression window must be in 0..100000 points, got " + suppressRows);
+            }
+        }
+    }
+
+    private final Spec spec;
+    private final double[] recent;
+    private int next, filled;
+
+    public TailScore(Spec spec) {
+        this.spec = spec;
+        this.recent = new double[spec.suppressRows()];
+    }
+
+    /** {@code -ln P(|Z| >= |z|)}, accurate far out where the tail probability underflows. */
+    public static double surprise(double z) {
+        double a = Math.abs(z);
+        if (a < 30) {
+            return -Math.log(Math.max(Gaussian.twoSidedTail(a), Double.MIN_NORMAL));
+        }
+        // Mills ratio: P(|Z| >= a) ~ 2 phi(a) / a = sqrt(2/pi) exp(-a^2/2) / a.
+        return a * a / 2 + Math.log(a) - 0.5 * Math.log(2 / Math.PI);
+    }
+
+    /**
+     * Scores {@code value} against the prediction {@code (expected, sigma)} made before it. With no prediction
+     * (NaN) the score is 0.
+     */
+    public double update(double expected, double sigma, double value) {
+        double score = 0;
+        if (!Double.isNaN(expected) && sigma > 0) {
+            double l = surprise((value - expected) / sigma);
+            score = l / (l + spec.halfSurprise());
+        }
+        if (recent.length == 0) {
+            return score;
+        }
+        double max = 0;
+        for (int i = 0; i < filled; i++) {
+            max = Math.max(max, recent[i]);
+        }
+        recent[next] = score;
+        next = (next + 1) % recent.length;
+        filled = Math.min(filled + 1, recent.length);
+        return score > max ? score : score / 2;
+    }
+}

@@ -1,0 +1,61 @@
+package org.forecaster.core.anomaly;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.forecaster.core.model.Gaussian;
+import org.junit.jupiter.api.Test;
+
+class TailScoreTest {
+    @Test
+    void shouldMatchTheTailProbabilityWhereItIsRepresentable() {
+        for (double z : new double[] {0.1, 1, 2.5, 5, 10, 20}) {
+            assertEquals(-Math.log(Gaussian.twoSidedTail(z)), TailScore.surprise(z), 1e-6 * TailScore.surprise(z), "z " + z);
+        }
+    }
+
+    @Test
+    void shouldBeContinuousWhereTheAsymptoticFormTakesOver() {
+        double below = TailScore.surprise(29.999999), above = TailScore.surprise(30.000001);
+        assertEquals(below, above, 1e-3 * above);
+    }
+
+    @Test
+    void shouldKeepOrderingDeviationsWhereOneMinusTheTailRoundsToOne() {
+        TailScore s = new TailScore(TailScore.Spec.DEFAULT);
+        double previous = 0;
+        for (double z = 0.5; z < 200; z *= 1.5) {
+            double score = s.update(0, 1, z);
+            assertTrue(score > previous && score < 1, "z " + z + " scored " + score + " after " + previous);
+            assertEquals(score, s.update(0, 1, -z), 0, "symmetric");
+            previous = score;
+        }
+        assertEquals(1.0, 1 - Gaussian.twoSidedTail(9), 0, "the Stepper's score saturates here already");
+    }
+
+    @Test
+    void shouldScoreHalfAtTheHalfSurpriseAndZeroWithoutAPrediction() {
+        TailScore s = new TailScore(new TailScore.Spec(Math.log(1e4), 0));
+        double z = Gaussian.quantile(1 - 0.5e-4); // two-sided tail 1e-4
+        assertEquals(0.5, s.update(10, 2, 10 + 2 * z), 1e-5);
+        assertEquals(0, s.update(Double.NaN, Double.NaN, 3));
+        assertThrows(IllegalArgumentException.class, () -> new TailScore.Spec(0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new TailScore.Spec(1, -1));
+    }
+
+    @Test
+    void shouldHalveEchoesThatDoNotExceedTheRecentPeakUntilTheWindowHasPassed() {
+        TailScore plain = new TailScore(new TailScore.Spec(9.21, 0));
+        TailScore s = new TailScore(new TailScore.Spec(9.21, 3));
+        double big = plain.update(0, 1, 6), small = plain.update(0, 1, 4), bigger = plain.update(0, 1, 7);
+        assertEquals(big, s.update(0, 1, 6), 0, "a first peak keeps its score");
+        assertEquals(small / 2, s.update(0, 1, 4), 1e-15, "an echo below it is halved");
+        assertEquals(big / 2, s.update(0, 1, 6), 1e-15, "an equal one too");
+        assertEquals(bigger, s.update(0, 1, 7), 0, "a higher one is news");
+        s.update(0, 1, 0);
+        s.update(0, 1, 0);
+        s.update(0, 1, 0);
+        assertEquals(small, s.update(0, 1, 4), 0, "after 3 quiet points the peak is forgotten");
+    }
+}
