@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.forecaster.core.modelio.ModelFile;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.Test;
         initArgs = @ResourceArg(name = "topics", value = "telemetry.points:2,model.weights:1,model.evaluations:1"))
 class TrainerPipelineIT {
     private static final Duration DEADLINE = Duration.ofSeconds(120);
+    private static final Duration POLL = Duration.ofMillis(100);
 
     @Test
     void shouldPublishATrainedModelAndThenWithholdAWorseOne() throws IOException {
@@ -121,7 +123,7 @@ class TrainerPipelineIT {
                     return report;
                 }
             }
-            Thread.onSpinWait();
+            LockSupport.parkNanos(POLL.toNanos()); // poll interval, not a wait for an outcome: the deadline bounds it
         }
         fail("run " + runId + " did not finish within " + DEADLINE);
         return null;
