@@ -162,17 +162,15 @@ class RetrainJobTest {
         RunReport second = job(settings(goodConfig().withSeed(8), true)).run(CLOCK.instant().plusSeconds(3600));
 
         assertEquals(Outcome.PUBLISHED, first.outcome(), first.reason());
+        // Training is deterministic for a seed: ten more epochs from v1 improve it past the margin.
+        assertEquals(Outcome.PUBLISHED, second.outcome(), second.reason());
         assertEquals(1L, second.productionVersion());
-        if (second.outcome() == Outcome.PUBLISHED) {
-            ModelHeader h = ModelReader.read(topics.weights.getLast()).header();
-            assertEquals(2, h.version());
-            assertEquals(1L, h.parentVersion());
-            assertEquals("fine-tune", h.config().get("mode"));
-            assertEquals("1", h.config().get("initialVersion"));
-        } else {
-            assertEquals(Outcome.WITHHELD, second.outcome(), second.reason());
-            assertEquals(1, topics.weights.size());
-        }
+        ModelHeader h = ModelReader.read(topics.weights.getLast()).header();
+        assertEquals(2, h.version());
+        assertEquals(1L, h.parentVersion());
+        assertEquals("fine-tune", h.config().get("mode"));
+        assertEquals("1", h.config().get("initialVersion"));
+        assertEquals(2, stats.publishedVersion());
     }
 
     @Test
