@@ -1,0 +1,160 @@
+package org.forecaster.trainer.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Everything the trainer reads from {@code application.properties} under {@code forecast.trainer}. Each key's
+ * default lives here and only here; {@link TrainerSettings#from} turns it into core's records.
+ */
+@ConfigMapping(prefix = "forecast.trainer")
+public interface TrainerConfig {
+
+    /** How often a scheduled run starts (Quarkus {@code every} syntax, e.g. {@code 1h}; {@code off} disables). */
+    @WithDefault("1h")
+    String interval();
+
+    /** Model name: the key of the published weights on the weights topic. */
+    @WithDefault("global")
+    String modelName();
+
+    /** Topic the history is read from. */
+    @WithDefault("telemetry.points")
+    String pointsTopic();
+
+    /** Compacted topic the production model is read from (the outgoing {@code weights} channel writes it too). */
+    @WithDefault("model.weights")
+    String weightsTopic();
+
+    /** How far back, by record timestamp, a run reads the history. */
+    @WithDefault("P7D")
+    Duration lookBack();
+
+    /** The series step (ingest window) the points lie on; points are placed on this grid, gaps become NaN. */
+    @WithDefault("PT1M")
+    Duration step();
+
+    /** At most this many series train a run (chosen by a seeded hash of the series id). */
+    @WithDefault("2000")
+    int maxSeries();
+
+    /** At most this many grid steps per series (the most recent ones). */
+    @WithDefault("5000")
+    int maxPointsPerSeries();
+
+    /** Series with fewer grid steps than this are left out. */
+    @WithDefault("100")
+    int minPointsPerSeries();
+
+    /** How long one read of a topic (history or weights) may take before the run fails. */
+    @WithDefault("PT2M")
+    Duration readTimeout();
+
+    /** How long a publication may wait for the broker's acknowledgement. */
+    @WithDefault("PT30S")
+    Duration publishTimeout();
+
+    /** Largest weights record the trainer sends, bytes; keep it at most the producer's max.request.size and the topic's max.message.bytes. */
+    @WithDefault("16777216")
+    int maxModelBytes();
+
+    /** Model architecture. */
+    ModelConfig model();
+
+    /** Optimisation. */
+    TrainingConfig training();
+
+    /** Champion/challenger. */
+    EvaluationConfig evaluation();
+
+    /** Key of {@code POST /api/v1/train} (header {@code X-API-Key}); when unset, the endpoint refuses every call. */
+    Optional<String> apiKey();
+
+    interface ModelConfig {
+        /** Recurrent cell: LSTM, GRU or PEEPHOLE_LSTM. */
+        @WithDefault("LSTM")
+        String cell();
+
+        /** Stacked recurrent layers. */
+        @WithDefault("1")
+        int layers();
+
+        /** Hidden size H. */
+        @WithDefault("32")
+        int hidden();
+
+        /** Forecast horizon K, in steps. */
+        @WithDefault("1")
+        int horizon();
+    }
+
+    interface TrainingConfig {
+        /** TBPTT: steps between parameter updates. */
+        @WithDefault("48")
+        int k1();
+
+        /** TBPTT: steps backpropagated per update (at least k1). */
+        @WithDefault("48")
+        int k2();
+
+        /** Optimizer: sgd, momentum, nesterov or adam. */
+        @WithDefault("adam")
+        String optimizer();
+
+        /** Initial learning rate. */
+        @WithDefault("0.003")
+        double learningRate();
+
+        /** Learning-rate schedule: constant, step, exponential or inverse-time. */
+        @WithDefault("constant")
+        String schedule();
+
+        /** Schedule parameter: decay k (exponential, inverse-time) or gamma (step). */
+        @WithDefault("0.5")
+        double scheduleDecay();
+
+        /** Step schedule: updates between decays. */
+        @WithDefault("1000")
+        long scheduleEvery();
+
+        /** Maximum global gradient norm. */
+        @WithDefault("100")
+        double clipNorm();
+
+        /** Maximum epochs. */
+        @WithDefault("30")
+        int epochs();
+
+        /** Early stopping: epochs without a better validation loss. */
+        @WithDefault("4")
+        int patience();
+
+        /** Series per mini-batch. */
+        @WithDefault("32")
+        int batchSize();
+
+        /** Seed of initialisation and series order. */
+        @WithDefault("42")
+        long seed();
+
+        /** Start from the production model's weights when its architecture matches (else from a seeded init). */
+        @WithDefault("true")
+        boolean fineTune();
+    }
+
+    interface EvaluationConfig {
+        /** Publish only if the candidate's relative one-step MAE is below production's times (1 - margin). */
+        @WithDefault("0.02")
+        double margin();
+
+        /** Season of the seasonal-naive baseline, in steps (the relative MAE divides by its error). */
+        @WithDefault("24")
+        int seasonSteps();
+
+        /** Central probability of the forecast interval whose coverage is reported. */
+        @WithDefault("0.95")
+        double intervalLevel();
+    }
+}

@@ -1,0 +1,88 @@
+package org.forecaster.trainer.config;
+
+import java.time.Duration;
+import java.util.Locale;
+import org.forecaster.core.model.CellType;
+import org.forecaster.core.model.Features;
+import org.forecaster.core.model.ModelSpec;
+import org.forecaster.core.optim.LrSchedule;
+import org.forecaster.core.train.TrainConfig;
+
+/**
+ * The validated, framework-free form of {@link TrainerConfig} that {@code RetrainJob} works with, so tests
+ * build one directly.
+ *
+ * @param modelName     key of the weights record
+ * @param lookBack      history read per run
+ * @param stepMillis    grid step of the series
+ * @param maxSeries     series cap
+ * @param maxPoints     grid steps kept per series (most recent)
+ * @param minPoints     shorter series are dropped
+ * @param train         core's training configuration (architecture, TBPTT, optimizer, seed)
+ * @param fineTune      start from the production weights when the architecture matches
+ * @param margin        relative improvement of one-step MAE the candidate needs, in [0, 1)
+ * @param seasonSteps   season of the seasonal-naive baseline
+ * @param intervalLevel forecast interval level for the coverage figure
+ * @param maxModelBytes largest weights record the trainer sends
+ */
+public record TrainerSettings(String modelName, Duration lookBack, long stepMillis, int maxSeries, int maxPoints,
+                              int minPoints, TrainConfig train, boolean fineTune, double margin, int seasonSteps,
+                              double intervalLevel, int maxModelBytes) {
+
+    public TrainerSettings {
+        if (lookBack.isNegative() || lookBack.isZero()) {
+            throw new IllegalArgumentException("look-back must be positive, got " + lookBack);
+        }
+        if (stepMillis <= 0) {
+            throw new IllegalArgumentException("step must be positive, got " + stepMillis + " ms");
+        }
+        if (maxSeries < 1 || maxPoints < 3 || minPoints < 3 || minPoints > maxPoints) {
+            throw new IllegalArgumentException("need max-series >= 1 and 3 <= min-points <= max-points, got "
+                    + maxSeries + ", " + minPoints + ", " + maxPoints);
+        }
+        if (!(margin >= 0 && margin < 1)) {
+            throw new IllegalArgumentException("margin must be in [0, 1), got " + margin);
+        }
+        if (seasonSteps < 1) {
+            throw new IllegalArgumentException("season must be at least 1 step, got " + seasonSteps);
+        }
+        if (maxModelBytes < 1024) {
+            throw new IllegalArgumentException("max model bytes must be at least 1024, got " + maxModelBytes);
+        }
+    }
+
+    public static TrainerSettings from(TrainerConfig c) {
+        TrainerConfig.ModelConfig m = c.model();
+        TrainerConfig.TrainingConfig t = c.training();
+        ModelSpec spec = new ModelSpec(CellType.valueOf(m.cell().toUpperCase(Locale.ROOT)), m.layers(), Features.COUNT,
+                m.hidden(), m.horizon());
+        TrainConfig train = TrainConfig.defaults(spec)
+                .withTbptt(t.k1(), t.k2())
+                .withOptimizer(t.optimizer(), schedule(t.schedule(), t.learningRate(), t.scheduleDecay(), t.scheduleEvery()))
+                .withClipNorm(t.clipNorm())
+                .withEpochs(t.epochs(), t.patience())
+                .withBatchSize(t.batchSize())
+                .withSeed(t.seed());
+        return new TrainerSettings(c.modelName(), c.lookBack(), c.step().toMillis(), c.maxSeries(), c.maxPointsPerSeries(),
+                c.minPointsPerSeries(), train, t.fineTune(), c.evaluation().margin(), c.evaluation().seasonSteps(),
+                c.evaluation().intervalLevel(), c.maxModelBytes());
+    }
+
+    /** The named schedule starting at {@code rate}. */
+    public static LrSchedule schedule(String name, double rate, double decay, long every) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "constant" -> new LrSchedule.Constant(rate);
+            case "step" -> new LrSchedule.Step(rate, every, decay);
+            case "exponential" -> new LrSchedule.Exponential(rate, decay);
+            case "inverse-time", "1/t" -> new LrSchedule.InverseTime(rate, decay);
+            default -> throw new IllegalArgumentException(
+                    "unknown learning-rate schedule '" + name + "' (constant, step, exponential, inverse-time)");
+        };
+    }
+
+    /** A copy training with {@code t} instead, e.g. for a triggered run's overrides. */
+    public TrainerSettings withTrain(TrainConfig t, boolean fine) {
+        return new TrainerSettings(modelName, lookBack, stepMillis, maxSeries, maxPoints, minPoints, t, fine, margin,
+                seasonSteps, intervalLevel, maxModelBytes);
+    }
+}

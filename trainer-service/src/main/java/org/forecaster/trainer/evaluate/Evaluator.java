@@ -1,0 +1,70 @@
+package org.forecaster.trainer.evaluate;
+
+import java.util.List;
+import org.forecaster.core.kernel.Kernels;
+import org.forecaster.core.model.Forecaster;
+import org.forecaster.core.model.ModelSpec;
+import org.forecaster.core.model.NormalizerSpec;
+import org.forecaster.core.model.Stepper;
+import org.forecaster.core.train.OneStepEvaluation;
+import org.forecaster.core.train.Series;
+import org.forecaster.core.train.TbpttTrainer;
+import org.forecaster.core.train.TimeSplit;
+import org.forecaster.core.train.TrainConfig;
+
+/**
+ * Scores a model on the test range of every series ({@link TimeSplit#validationEnd} to the end: the most
+ * recent slice, which neither the candidate nor, for the history the candidate saw, the production model's
+ * training run used for fitting or early stopping). One-step figures come from {@link OneStepEvaluation}, which
+ * runs the online {@link Stepper} from each series' first point exactly as the model service does; the
+ * horizon figure from core's batched evaluation. Candidate and production go through the same code on the
+ * same series.
+ */
+public final class Evaluator {
+    private static final int MAX_GAP_STEPS = 10_000; // fill gaps step by step, as training does
+    private static final int RING = 48;
+
+    private final TrainConfig base;
+    private final int seasonSteps;
+    private final double intervalLevel;
+    private final Kernels kernels;
+
+    /** @param base the run's training config: its split, loss and TBPTT settings are reused */
+    public Evaluator(TrainConfig base, int seasonSteps, double intervalLevel, Kernels kernels) {
+        this.base = base;
+        this.seasonSteps = seasonSteps;
+        this.intervalLevel = intervalLevel;
+        this.kernels = kernels;
+    }
+
+    public Scores score(ModelSpec spec, NormalizerSpec normalizer, float[] params, List<Series> data) {
+        Forecaster model = new Forecaster(spec, params, kernels);
+        double rel = 0, mae = 0, naiveRel = 0;
+        long inside = 0, points = 0;
+        int scored = 0, withBaseline = 0;
+        for (Series s : data) {
+            Stepper stepper = new Stepper(model, normalizer, s.stepMillis(), intervalLevel, MAX_GAP_STEPS, RING);
+            OneStepEvaluation e = OneStepEvaluation.run(stepper, s, base.split().validationEnd(s.length()), s.length(),
+                    Math.min(seasonSteps, Math.max(1, s.length() - 1)));
+            if (e.count() == 0) {
+                continue;
+            }
+            scored++;
+            mae += e.modelMae();
+            points += e.count();
+            inside += Math.round(e.coverage() * e.count());
+            if (e.seasonalNaiveMae() > 0) {
+                rel += e.modelMae() / e.seasonalNaiveMae();
+                naiveRel += e.naiveMae() / e.seasonalNaiveMae();
+                withBaseline++;
+            }
+        }
+        TrainConfig forModel = new TrainConfig(spec, normalizer, base.loss(), base.k1(), base.k2(), base.batchSize(),
+                base.maxEpochs(), base.patience(), base.optimizer(), base.schedule(), base.clipNorm(), base.seed(),
+                base.split(), base.warmupSteps());
+        double nll = new TbpttTrainer(forModel, kernels).evaluate(params, data, TbpttTrainer.Range.TEST);
+        return new Scores(withBaseline == 0 ? Double.NaN : rel / withBaseline, scored == 0 ? Double.NaN : mae / scored,
+                withBaseline == 0 ? Double.NaN : naiveRel / withBaseline, points == 0 ? Double.NaN : (double) inside / points,
+                nll, scored, points);
+    }
+}

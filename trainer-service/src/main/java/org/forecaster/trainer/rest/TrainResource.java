@@ -1,0 +1,125 @@
+package org.forecaster.trainer.rest;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.forecaster.core.optim.LrSchedule;
+import org.forecaster.core.train.TrainConfig;
+import org.forecaster.trainer.config.TrainerConfig;
+import org.forecaster.trainer.config.TrainerSettings;
+import org.forecaster.trainer.schedule.RunReport;
+import org.forecaster.trainer.schedule.RunStats;
+import org.forecaster.trainer.schedule.TrainingRunner;
+
+/** Triggers a run on demand and reports the last one. */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+public class TrainResource {
+    public static final String API_KEY_HEADER = "X-API-Key";
+
+    private final TrainingRunner runner;
+    private final RunStats stats;
+    private final TrainerSettings settings;
+    private final Optional<String> apiKey;
+
+    @Inject
+    public TrainResource(TrainingRunner runner, RunStats stats, TrainerSettings settings, TrainerConfig config) {
+        this.runner = runner;
+        this.stats = stats;
+        this.settings = settings;
+        this.apiKey = config.apiKey().filter(k -> !k.isBlank());
+    }
+
+    /**
+     * Optional overrides of one triggered run (every field may be null, meaning the configured value).
+     *
+     * @param epochs       maximum epochs
+     * @param learningRate initial learning rate (the configured schedule shape is kept)
+     * @param fineTune     start from the production weights or from scratch
+     * @param seed         training seed
+     */
+    public record Overrides(Integer epochs, Double learningRate, Boolean fineTune, Long seed) {}
+
+    @POST
+    @Path("/train")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Start a retraining run now", description = "Needs the X-API-Key header. The body is optional.")
+    @APIResponse(responseCode = "202", description = "Run started; body has its runId")
+    @APIResponse(responseCode = "401", description = "Missing or wrong API key (or no key configured)")
+    @APIResponse(responseCode = "409", description = "A run is in progress; body has its runId")
+    @APIResponse(responseCode = "400", description = "Invalid overrides")
+    public Response train(@HeaderParam(API_KEY_HEADER) String key, Overrides overrides) {
+        if (!authorised(key)) {
+            return Response.status(Response.Status.UNAUTHORIZED).entity(Map.of("error", "missing or wrong " + API_KEY_HEADER)).build();
+        }
+        TrainerSettings s;
+        try {
+            s = apply(overrides);
+        } catch (IllegalArgumentException e) {
+            return Response.status(Response.Status.BAD_REQUEST).entity(Map.of("error", e.getMessage())).build();
+        }
+        Optional<String> runId = runner.trigger("api", s);
+        if (runId.isEmpty()) {
+            return Response.status(Response.Status.CONFLICT)
+                    .entity(Map.of("error", "a run is in progress", "runId", runner.inProgress().orElse(""))).build();
+        }
+        return Response.accepted(Map.of("runId", runId.get())).build();
+    }
+
+    @GET
+    @Path("/runs/last")
+    @Operation(summary = "The last finished run: outcome, reason, versions, scores")
+    @APIResponse(responseCode = "200", description = "The last run's report")
+    @APIResponse(responseCode = "404", description = "No run has finished yet")
+    public Response last() {
+        RunReport last = stats.last();
+        return last == null ? Response.status(Response.Status.NOT_FOUND).entity(Map.of("error", "no run has finished yet")).build()
+                : Response.ok(last).build();
+    }
+
+    private boolean authorised(String key) {
+        if (apiKey.isEmpty() || key == null) {
+            return false;
+        }
+        // MessageDigest.isEqual does not return early on the first differing byte.
+        return MessageDigest.isEqual(apiKey.get().getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private TrainerSettings apply(Overrides o) {
+        if (o == null) {
+            return settings;
+        }
+        TrainConfig t = settings.train();
+        if (o.epochs() != null) {
+            t = t.withEpochs(o.epochs(), Math.min(t.patience(), o.epochs()));
+        }
+        if (o.learningRate() != null) {
+            t = t.withOptimizer(t.optimizer(), rescale(t, o.learningRate()));
+        }
+        if (o.seed() != null) {
+            t = t.withSeed(o.seed());
+        }
+        return settings.withTrain(t, o.fineTune() == null ? settings.fineTune() : o.fineTune());
+    }
+
+    private static LrSchedule rescale(TrainConfig t, double rate) {
+        return switch (t.schedule()) {
+            case LrSchedule.Constant c -> new LrSchedule.Constant(rate);
+            case LrSchedule.Step s -> new LrSchedule.Step(rate, s.every(), s.gamma());
+            case LrSchedule.Exponential e -> new LrSchedule.Exponential(rate, e.k());
+            case LrSchedule.InverseTime i -> new LrSchedule.InverseTime(rate, i.k());
+        };
+    }
+}

@@ -1,0 +1,225 @@
+package org.forecaster.trainer.schedule;
+
+import io.quarkus.logging.Log;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.forecaster.core.kernel.Kernels;
+import org.forecaster.core.modelio.ModelFile;
+import org.forecaster.core.modelio.ModelHeader;
+import org.forecaster.core.modelio.ModelReader;
+import org.forecaster.core.modelio.ModelWriter;
+import org.forecaster.core.train.NonFiniteLossException;
+import org.forecaster.core.train.TrainConfig;
+import org.forecaster.core.train.TrainResult;
+import org.forecaster.core.wire.WireJson;
+import org.forecaster.trainer.config.TrainerSettings;
+import org.forecaster.trainer.data.History;
+import org.forecaster.trainer.data.HistorySource;
+import org.forecaster.trainer.data.SeriesAssembler;
+import org.forecaster.trainer.evaluate.Decision;
+import org.forecaster.trainer.evaluate.EvaluationRecord;
+import org.forecaster.trainer.evaluate.Evaluator;
+import org.forecaster.trainer.evaluate.Scores;
+import org.forecaster.trainer.publish.ModelPublisher;
+import org.forecaster.trainer.publish.ModelRegistry;
+import org.forecaster.trainer.publish.ProductionModel;
+import org.forecaster.trainer.schedule.RunReport.Outcome;
+
+/**
+ * One retraining run, start to end, with no framework: read the production model and the history, train a
+ * candidate, score candidate and production on the same held-back slice, decide, and publish the weights
+ * (if better) and the decision. Every run ends in a {@link RunReport} recorded in {@link RunStats}; a failure
+ * (no data, non-finite loss, unreadable topic, refused publication) is logged once with its cause and
+ * never leaves a partial model behind: the weights are encoded in full and read back with
+ * {@link ModelReader} before the one send.
+ *
+ * <p>Not thread-safe: {@link TrainingRunner} runs at most one at a time on its own thread.
+ */
+public final class RetrainJob {
+    private final TrainerSettings settings;
+    private final HistorySource history;
+    private final ModelRegistry registry;
+    private final ModelPublisher publisher;
+    private final Training training;
+    private final Kernels kernels;
+    private final RunStats stats;
+    private final AtomicLong sequence = new AtomicLong();
+
+    public RetrainJob(TrainerSettings settings, HistorySource history, ModelRegistry registry, ModelPublisher publisher,
+                      Training training, Kernels kernels, RunStats stats) {
+        this.settings = settings;
+        this.history = history;
+        this.registry = registry;
+        this.publisher = publisher;
+        this.training = training;
+        this.kernels = kernels;
+        this.stats = stats;
+    }
+
+    public TrainerSettings settings() {
+        return settings;
+    }
+
+    /** A scheduled run with the configured settings. */
+    public RunReport run(Instant now) {
+        return run("run-" + now.toEpochMilli() + "-" + sequence.incrementAndGet(), "schedule", now, settings);
+    }
+
+    /** A run with the given id, trigger label and settings (e.g. a triggered run's overrides). */
+    public RunReport run(String runId, String trigger, Instant now, TrainerSettings s) {
+        long started = System.nanoTime();
+        Attempt a = new Attempt(runId, trigger, now);
+        RunReport report;
+        try {
+            report = attempt(a, s, started);
+        } catch (NonFiniteLossException e) {
+            report = a.failed("training diverged: " + e.getMessage(), started);
+            Log.warnf(e, "run %s failed: training diverged; nothing published, retrying at the next schedule", runId);
+        } catch (RuntimeException e) {
+            report = a.failed(e.getClass().getSimpleName() + ": " + e.getMessage(), started);
+            Log.errorf(e, "run %s failed; nothing published, retrying at the next schedule", runId);
+        }
+        stats.record(report);
+        return report;
+    }
+
+    private RunReport attempt(Attempt a, TrainerSettings s, long started) {
+        TrainConfig config = s.train();
+        ProductionModel production = registry.production(s.modelName());
+        a.productionVersion = production.version();
+        History data = history.read(a.now, s.lookBack(),
+                new SeriesAssembler(s.stepMillis(), s.maxSeries(), s.maxPoints(), s.minPoints(), config.seed()));
+        a.pointsRead = data.pointsRead();
+        a.seriesCount = data.series().size();
+        if (data.isEmpty()) {
+            RunReport r = a.failed("no data: " + data.pointsRead() + " points in the last " + s.lookBack()
+                    + " gave no series of at least " + s.minPoints() + " steps", started);
+            Log.warnf("run %s failed: %s", a.runId, r.reason());
+            return r;
+        }
+
+        ModelFile prod = production.model();
+        boolean sameShape = prod != null && prod.header().spec().equals(config.spec())
+                && prod.header().normalizer().equals(config.normalizer()) && prod.header().stepMillis() == s.stepMillis();
+        boolean fineTuned = s.fineTune() && sameShape;
+        Log.infof("run %s: %d series (%d points read, %s to %s), production v%s, %s", a.runId, data.series().size(),
+                data.pointsRead(), data.from(), data.to(), production.version(),
+                fineTuned ? "fine-tuning it" : "training from scratch");
+        TrainResult result = training.train(config, data.series(), fineTuned ? prod.parameters() : null);
+        a.epochs = result.epochs();
+        a.bestValidation = result.bestValidation();
+
+        Evaluator evaluator = new Evaluator(config, s.seasonSteps(), s.intervalLevel(), kernels);
+        Scores candidate = evaluator.score(config.spec(), config.normalizer(), result.parameters(), data.series());
+        Scores current = prod == null ? null
+                : evaluator.score(prod.header().spec(), prod.header().normalizer(), prod.parameters(), data.series());
+        a.candidate = candidate;
+        a.production = current;
+        Decision decision = Decision.decide(candidate, current, s.margin());
+
+        Map<String, String> lineageConfig = lineage(s, fineTuned, production);
+        Map<String, Double> trainingFigures = trainingFigures(result);
+        Long published = null;
+        if (decision.publish()) {
+            long version = production.highestVersion() + 1;
+            Map<String, Double> metrics = new LinkedHashMap<>(candidate.asMetrics());
+            trainingFigures.forEach((k, v) -> {
+                if (Double.isFinite(v)) {
+                    metrics.put(k, v);
+                }
+            });
+            ModelHeader header = new ModelHeader(s.modelName(), version, production.version(), config.spec(),
+                    config.normalizer(), s.stepMillis(), data.from(), data.to(), data.series().size(), config.seed(),
+                    metrics, lineageConfig, a.now);
+            byte[] bytes = encodeAndVerify(new ModelFile(header, result.parameters()), s.maxModelBytes());
+            publisher.publishWeights(s.modelName(), bytes);
+            published = version;
+            Log.infof("run %s: published %s v%d (%d bytes, parent v%s): %s", a.runId, s.modelName(), version, bytes.length,
+                    production.version(), decision.reason());
+        } else {
+            Log.infof("run %s: withheld the candidate: %s", a.runId, decision.reason());
+        }
+        EvaluationRecord record = new EvaluationRecord(a.runId, s.modelName(),
+                decision.publish() ? Outcome.PUBLISHED.name() : Outcome.WITHHELD.name(), decision.reason(), published,
+                production.version(), s.margin(), candidate, current, data.series().size(), data.from(), data.to(),
+                trainingFigures, lineageConfig, a.now);
+        publisher.publishEvaluation(s.modelName(), WireJson.write(record));
+        return new RunReport(a.runId, a.trigger, a.now, elapsedMillis(started),
+                decision.publish() ? Outcome.PUBLISHED : Outcome.WITHHELD, decision.reason(), published,
+                production.version(), a.seriesCount, a.pointsRead, a.epochs, a.bestValidation, candidate, current);
+    }
+
+    /**
+     * The complete encoded file, checked by decoding it again with the reader every consumer uses, and against
+     * the size limit: a model that would not survive the topic is never sent.
+     */
+    static byte[] encodeAndVerify(ModelFile file, int maxBytes) {
+        long size = ModelWriter.encodedLength(file);
+        if (size > maxBytes) {
+            throw new IllegalStateException("model " + file + " encodes to " + size + " bytes, above the limit of "
+                    + maxBytes + " (forecast.trainer.max-model-bytes, the producer's max.request.size and the topic's max.message.bytes)");
+        }
+        byte[] bytes = ModelWriter.write(file);
+        ModelFile back = ModelReader.read(bytes);
+        if (!back.equals(file)) {
+            throw new IllegalStateException("model " + file + " does not read back equal to what was written");
+        }
+        return bytes;
+    }
+
+    private Map<String, String> lineage(TrainerSettings s, boolean fineTuned, ProductionModel production) {
+        Map<String, String> m = new LinkedHashMap<>(s.train().describe());
+        m.put("mode", fineTuned ? "fine-tune" : "scratch");
+        if (fineTuned) {
+            m.put("initialVersion", Long.toString(production.version()));
+        }
+        m.put("lookBack", s.lookBack().toString());
+        m.put("maxSeries", Integer.toString(s.maxSeries()));
+        m.put("maxPointsPerSeries", Integer.toString(s.maxPoints()));
+        m.put("minPointsPerSeries", Integer.toString(s.minPoints()));
+        m.put("margin", Double.toString(s.margin()));
+        m.put("seasonSteps", Integer.toString(s.seasonSteps()));
+        m.put("kernels", kernels.getClass().getSimpleName());
+        return m;
+    }
+
+    private static Map<String, Double> trainingFigures(TrainResult r) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("train.epochs", (double) r.epochs());
+        m.put("train.updates", (double) r.updates());
+        m.put("val.loss", r.bestValidation());
+        List<Double> losses = r.trainLoss();
+        m.put("train.loss", losses.isEmpty() ? Double.NaN : losses.getLast());
+        m.values().removeIf(v -> !Double.isFinite(v)); // header metrics must be finite
+        return m;
+    }
+
+    private static long elapsedMillis(long started) {
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+
+    /** What a run knew when it stopped, so a failure report says as much as it can. */
+    private static final class Attempt {
+        final String runId, trigger;
+        final Instant now;
+        Long productionVersion;
+        int seriesCount, epochs;
+        long pointsRead;
+        double bestValidation = Double.NaN;
+        Scores candidate, production;
+
+        Attempt(String runId, String trigger, Instant now) {
+            this.runId = runId;
+            this.trigger = trigger;
+            this.now = now;
+        }
+
+        RunReport failed(String reason, long started) {
+            return new RunReport(runId, trigger, now, elapsedMillis(started), Outcome.FAILED, reason, null, productionVersion,
+                    seriesCount, pointsRead, epochs, bestValidation, candidate, production);
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package org.forecaster.trainer.schedule;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.forecaster.core.kernel.Kernels;
+import org.forecaster.core.kernel.KernelsProvider;
+import org.forecaster.core.model.CellType;
+import org.forecaster.core.model.Features;
+import org.forecaster.core.model.Forecaster;
+import org.forecaster.core.model.ModelSpec;
+import org.forecaster.core.modelio.ModelFile;
+import org.forecaster.core.modelio.ModelHeader;
+import org.forecaster.core.modelio.ModelReader;
+import org.forecaster.core.modelio.ModelWriter;
+import org.forecaster.core.optim.LrSchedule;
+import org.forecaster.core.train.NonFiniteLossException;
+import org.forecaster.core.train.TrainConfig;
+import org.forecaster.core.wire.WireJson;
+import org.forecaster.trainer.config.TrainerSettings;
+import org.forecaster.trainer.schedule.RunReport.Outcome;
+import org.forecaster.trainer.testing.InMemoryTopics;
+import org.forecaster.trainer.testing.SyntheticPoints;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** RetrainJob end to end against in-memory topics, at a fixed instant. */
+class RetrainJobTest {
+    private static final Duration STEP = Duration.ofHours(1);
+    private static final Instant DATA_START = Instant.parse("2025-02-01T00:00:00Z");
+    private static final int LENGTH = 400;
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-03-01T12:00:00Z"), ZoneOffset.UTC);
+    private static final ModelSpec SPEC = new ModelSpec(CellType.LSTM, 1, Features.COUNT, 8, 1);
+
+    private final Kernels kernels = KernelsProvider.get();
+    private InMemoryTopics topics;
+    private RunStats stats;
+
+    @BeforeEach
+    void setUp() {
+        topics = new InMemoryTopics();
+        topics.points.addAll(SyntheticPoints.seasonal(8, LENGTH, DATA_START, STEP, 0.3, 37, 11));
+        stats = new RunStats();
+    }
+
+    static TrainConfig goodConfig() {
+        return TrainConfig.defaults(SPEC).withTbptt(24, 24).withBatchSize(8).withEpochs(10, 3)
+                .withOptimizer("adam", new LrSchedule.Constant(0.01)).withSeed(7);
+    }
+
+    /** A config that cannot learn: one epoch at a vanishing learning rate, from scratch. */
+    static TrainConfig hopelessConfig() {
+        return goodConfig().withEpochs(1, 1).withOptimizer("adam", new LrSchedule.Constant(1e-7));
+    }
+
+    static TrainerSettings settings(TrainConfig train, boolean fineTune) {
+        return new TrainerSettings("global", Duration.ofDays(60), STEP.toMillis(), 100, 5000, 50, train, fineTune, 0.02,
+                24, 0.95, 16 << 20);
+    }
+
+    private RetrainJob job(TrainerSettings s, Training training) {
+        return new RetrainJob(s, topics, topics, topics, training, kernels, stats);
+    }
+
+    private RetrainJob job(TrainerSettings s) {
+        return job(s, Training.tbptt(kernels));
+    }
+
+    private static JsonNode json(byte[] bytes) throws IOException {
+        return WireJson.mapper().readTree(bytes);
+    }
+
+    @Test
+    void shouldPublishFirstVersionWithLineageWhenThereIsNoProductionModel() throws IOException {
+        RunReport r = job(settings(goodConfig(), true)).run(CLOCK.instant());
+
+        assertEquals(Outcome.PUBLISHED, r.outcome(), r.reason());
+        assertEquals(1, topics.weights.size());
+        ModelFile f = ModelReader.read(topics.weights.getFirst());
+        ModelHeader h = f.header();
+        assertEquals("global", h.name());
+        assertEquals(1, h.version());
+        assertNull(h.parentVersion());
+        assertEquals(SPEC, h.spec());
+        assertEquals(STEP.toMillis(), h.stepMillis());
+        assertEquals(DATA_START, h.trainedFrom());
+        assertEquals(DATA_START.plus(STEP.multipliedBy(LENGTH)), h.trainedTo());
+        assertEquals(8, h.seriesCount());
+        assertEquals(7, h.seed());
+        assertEquals(CLOCK.instant(), h.createdAt());
+        assertEquals("24", h.config().get("k1"));
+        assertEquals("adam", h.config().get("optimizer"));
+        assertEquals("scratch", h.config().get("mode"));
+        assertEquals(r.candidate().relativeMae(), h.metrics().get("test.relMae"), 1e-12);
+        assertTrue(h.metrics().containsKey("val.loss") && h.metrics().containsKey("test.coverage"), h.metrics().toString());
+
+        assertEquals(1, topics.evaluations.size());
+        JsonNode e = json(topics.evaluations.getFirst());
+        assertEquals("PUBLISHED", e.get("decision").asText());
+        assertEquals(1, e.get("candidateVersion").asLong());
+        assertTrue(e.get("productionVersion").isNull());
+        assertEquals(r.runId(), e.get("runId").asText());
+        assertEquals(1, stats.count(Outcome.PUBLISHED));
+        assertEquals(1, stats.publishedVersion());
+    }
+
+    @Test
+    void shouldPublishBetterCandidateAsNextVersionWithParent() throws IOException {
+        // Production: version 7 of an untrained (initialised) model.
+        float[] untrained = Forecaster.initialize(SPEC, 3, kernels).parameters();
+        ModelHeader h7 = new ModelHeader("global", 7, 6L, SPEC, goodConfig().normalizer(), STEP.toMillis(), null, null, 0, 3,
+                Map.of(), Map.of(), Instant.parse("2025-01-01T00:00:00Z"));
+        topics.weights.add(ModelWriter.write(new ModelFile(h7, untrained)));
+
+        RunReport r = job(settings(goodConfig(), false)).run(CLOCK.instant());
+
+        assertEquals(Outcome.PUBLISHED, r.outcome(), r.reason());
+        assertTrue(r.candidate().relativeMae() < r.production().relativeMae() * 0.98,
+                r.candidate() + " vs " + r.production());
+        ModelHeader h = ModelReader.read(topics.weights.getLast()).header();
+        assertEquals(8, h.version());
+        assertEquals(7L, h.parentVersion());
+        JsonNode e = json(topics.evaluations.getLast());
+        assertEquals(7, e.get("productionVersion").asLong());
+        assertEquals(8, e.get("candidateVersion").asLong());
+        assertTrue(e.get("production").get("relativeMae").isNumber());
+    }
+
+    @Test
+    void shouldWithholdCandidateThatCannotLearnAgainstTrainedProduction() throws IOException {
+        RunReport first = job(settings(goodConfig(), true)).run(CLOCK.instant());
+        assertEquals(Outcome.PUBLISHED, first.outcome(), first.reason());
+
+        RunReport r = job(settings(hopelessConfig(), false)).run(CLOCK.instant().plus(Duration.ofHours(1)));
+
+        assertEquals(Outcome.WITHHELD, r.outcome(), r.reason());
+        assertNull(r.publishedVersion());
+        assertEquals(1L, r.productionVersion());
+        assertTrue(r.candidate().relativeMae() > r.production().relativeMae(), r.candidate() + " vs " + r.production());
+        assertEquals(1, topics.weights.size(), "only the first model is on the weights topic");
+        assertEquals(2, topics.evaluations.size());
+        JsonNode e = json(topics.evaluations.getLast());
+        assertEquals("WITHHELD", e.get("decision").asText());
+        assertTrue(e.get("candidateVersion").isNull());
+        assertEquals(1, e.get("productionVersion").asLong());
+        assertEquals(1, stats.count(Outcome.WITHHELD));
+        assertEquals(1, stats.publishedVersion());
+    }
+
+    @Test
+    void shouldFineTuneProductionAndKeepVersionsMonotonic() {
+        RunReport first = job(settings(goodConfig(), true)).run(CLOCK.instant());
+        RunReport second = job(settings(goodConfig().withSeed(8), true)).run(CLOCK.instant().plusSeconds(3600));
+
+        assertEquals(Outcome.PUBLISHED, first.outcome(), first.reason());
+        // Training is deterministic for a seed: ten more epochs from v1 improve it past the margin.
+        assertEquals(Outcome.PUBLISHED, second.outcome(), second.reason());
+        assertEquals(1L, second.productionVersion());
+        ModelHeader h = ModelReader.read(topics.weights.getLast()).header();
+        assertEquals(2, h.version());
+        assertEquals(1L, h.parentVersion());
+        assertEquals("fine-tune", h.config().get("mode"));
+        assertEquals("1", h.config().get("initialVersion"));
+        assertEquals(2, stats.publishedVersion());
+    }
+
+    @Test
+    void shouldCountFailedRunAndPublishNothingWhenThereIsNoData() {
+        topics.points.clear();
+
+        RunReport r = job(settings(goodConfig(), true)).run(CLOCK.instant());
+
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertTrue(r.reason().startsWith("no data"), r.reason());
+        assertEquals(1, stats.count(Outcome.FAILED));
+        assertTrue(topics.weights.isEmpty() && topics.evaluations.isEmpty());
+        assertEquals(r, stats.last());
+    }
+
+    @Test
+    void shouldCountFailedRunWhenSeriesAreTooShort() {
+        topics.points.removeIf(p -> p.windowStart().isAfter(DATA_START.plus(STEP.multipliedBy(30))));
+
+        RunReport r = job(settings(goodConfig(), true)).run(CLOCK.instant());
+
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertEquals(0, r.seriesCount());
+        assertTrue(topics.weights.isEmpty());
+    }
+
+    @Test
+    void shouldPublishNothingWhenTrainingDiverges() {
+        Training diverging = (config, data, initial) -> {
+            throw new NonFiniteLossException("training loss became NaN at update 3");
+        };
+
+        RunReport r = job(settings(goodConfig(), true), diverging).run(CLOCK.instant());
+
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertTrue(r.reason().contains("diverged"), r.reason());
+        assertEquals(1, stats.count(Outcome.FAILED));
+        assertTrue(topics.weights.isEmpty() && topics.evaluations.isEmpty());
+    }
+
+    @Test
+    void shouldPublishNothingWhenRealTrainingBlowsUp() {
+        // Plain SGD at an absurd rate with clipping effectively off: the loss leaves the float range.
+        TrainConfig exploding = goodConfig().withOptimizer("sgd", new LrSchedule.Constant(1e12)).withClipNorm(1e30);
+
+        RunReport r = job(settings(exploding, false)).run(CLOCK.instant());
+
+        assertEquals(Outcome.FAILED, r.outcome(), r.reason());
+        assertTrue(topics.weights.isEmpty(), "no weights from a diverged run");
+    }
+
+    @Test
+    void shouldFailWithoutPublishingWhenModelExceedsTheSizeLimit() {
+        TrainerSettings s = settings(goodConfig(), true);
+        TrainerSettings tiny = new TrainerSettings(s.modelName(), s.lookBack(), s.stepMillis(), s.maxSeries(), s.maxPoints(),
+                s.minPoints(), s.train(), s.fineTune(), s.margin(), s.seasonSteps(), s.intervalLevel(), 1024);
+
+        RunReport r = job(tiny).run(CLOCK.instant());
+
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertTrue(r.reason().contains("above the limit"), r.reason());
+        assertTrue(topics.weights.isEmpty() && topics.evaluations.isEmpty());
+    }
+
+    @Test
+    void shouldFailWhileBrokerIsDownAndSucceedOnTheNextRun() {
+        RetrainJob job = job(settings(goodConfig(), true));
+        topics.brokerDown = true;
+        RunReport down = job.run(CLOCK.instant());
+        topics.brokerDown = false;
+        RunReport up = job.run(CLOCK.instant().plusSeconds(3600));
+
+        assertEquals(Outcome.FAILED, down.outcome());
+        assertTrue(down.reason().contains("broker unreachable"), down.reason());
+        assertEquals(Outcome.PUBLISHED, up.outcome(), up.reason());
+        assertEquals(1, stats.count(Outcome.FAILED));
+        assertEquals(1, stats.count(Outcome.PUBLISHED));
+        assertNotNull(stats.last().candidate());
+    }
+}

@@ -1,0 +1,39 @@
+package org.forecaster.trainer.testing;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.forecaster.core.wire.Point;
+
+/** Noisy daily-seasonal series as they arrive on telemetry.points: one point per series and step. */
+public final class SyntheticPoints {
+    private SyntheticPoints() {}
+
+    /**
+     * {@code count} series of {@code length} steps from {@code start}; every {@code gapEvery}-th step is left
+     * out (0 for none) so the grid has gaps. Points are interleaved by time, as a topic would hold them.
+     */
+    public static List<Point> seasonal(int count, int length, Instant start, Duration step, double noise, int gapEvery, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double[] level = new double[count], amp = new double[count], phase = new double[count];
+        for (int s = 0; s < count; s++) {
+            level[s] = 50 + 100 * rnd.nextDouble();
+            amp[s] = 5 + 20 * rnd.nextDouble();
+            phase[s] = rnd.nextDouble() * 24;
+        }
+        List<Point> out = new ArrayList<>();
+        for (int t = 0; t < length; t++) {
+            Instant ws = start.plus(step.multipliedBy(t));
+            for (int s = 0; s < count; s++) {
+                double v = level[s] + amp[s] * Math.sin(2 * Math.PI * (t + phase[s]) / 24) + noise * amp[s] * rnd.nextGaussian();
+                if (gapEvery > 0 && t % gapEvery == gapEvery - 1) {
+                    continue;
+                }
+                out.add(new Point("series-" + s, ws, ws.plus(step), 1, v, v, v, v));
+            }
+        }
+        return out;
+    }
+}
