@@ -163,6 +163,47 @@ class KubernetesManifestsTest {
         }
     }
 
+    /** Every topic a service is configured with exists as a KafkaTopic; each KEDA group is a service's application id. */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void servicesConfigurationAgreesWithTheManifests(String overlay) throws Exception {
+        List<HasMetadata> docs = render(overlay);
+        Set<String> topics = new java.util.HashSet<>();
+        Map<String, String> kedaGroups = new HashMap<>();
+        for (HasMetadata d : docs) {
+            if (d instanceof GenericKubernetesResource g && g.getKind().equals("KafkaTopic")) {
+                topics.add((String) ((Map<?, ?>) g.get("spec")).get("topicName"));
+            } else if (d instanceof GenericKubernetesResource g && g.getKind().equals("ScaledObject")) {
+                Map<String, Object> spec = g.get("spec");
+                String target = (String) ((Map<?, ?>) spec.get("scaleTargetRef")).get("name");
+                Map<?, ?> trigger = (Map<?, ?>) ((List<?>) spec.get("triggers")).get(0);
+                kedaGroups.put(target, (String) ((Map<?, ?>) trigger.get("metadata")).get("consumerGroup"));
+            }
+        }
+        int checked = 0;
+        for (String service : List.of("ingest-service", "model-service", "trainer-service")) {
+            Path file = DEPLOY.getParent().resolve(service).resolve("src/main/resources/application.properties");
+            java.util.Properties props = new java.util.Properties();
+            try (var in = Files.newInputStream(file)) {
+                props.load(in);
+            }
+            for (String key : props.stringPropertyNames()) {
+                String value = props.getProperty(key).strip();
+                boolean topicKey = key.startsWith("forecast.") && (key.contains(".topics.") || key.endsWith("-topic"));
+                if (topicKey && !key.startsWith("%") && !value.contains("${")) {
+                    assertTrue(topics.contains(value), service + " is configured with topic '" + value + "' (" + key
+                            + ") that " + overlay + " does not create");
+                    checked++;
+                }
+            }
+            if (kedaGroups.containsKey(service)) {
+                assertEquals(props.getProperty("quarkus.kafka-streams.application-id"), kedaGroups.get(service),
+                        "KEDA must watch the lag of " + service + "'s Kafka Streams application id");
+            }
+        }
+        assertTrue(checked >= 5, "only " + checked + " topic settings found in the services' configuration");
+    }
+
     /** Walks a fabric8 model object and records every non-empty additionalProperties map (unknown YAML keys). */
     private static void collectUnknown(Object o, String path, List<String> out, IdentityHashMap<Object, Boolean> seen) {
         if (o == null || seen.put(o, Boolean.TRUE) != null) {
