@@ -1,0 +1,84 @@
+package org.forecaster.serving.rest;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.forecaster.core.wire.AnomalyRecord;
+import org.forecaster.core.wire.ForecastRecord;
+import org.forecaster.serving.config.ServingConfig;
+import org.forecaster.serving.topology.ServingEvents;
+
+/**
+ * What this instance processed lately, for the REST API and the dashboard: the latest forecast of up to
+ * {@code forecast.serving.live-series} series, the open alerts, and a hot broadcast of every forecast and alert
+ * for SSE clients. A slow client loses events (dropped per client) instead of slowing the stream threads.
+ */
+@ApplicationScoped
+public class LiveFeed implements ServingEvents {
+    /** One SSE event: {@code type} is {@code forecast} or {@code anomaly}, {@code record} the wire record. */
+    public record Event(String type, String series, Object record) {}
+
+    private final Map<String, ForecastRecord> latest = new ConcurrentHashMap<>();
+    private final Map<String, AnomalyRecord> openAlerts = new ConcurrentHashMap<>();
+    private final BroadcastProcessor<Event> broadcast = BroadcastProcessor.create();
+    private final AtomicInteger subscribers = new AtomicInteger();
+    private final int maxSeries;
+
+    @Inject
+    public LiveFeed(ServingConfig config) {
+        this.maxSeries = config.liveSeries();
+    }
+
+    @Override
+    public void forecast(ForecastRecord r) {
+        if (latest.size() < maxSeries || latest.containsKey(r.series())) {
+            latest.put(r.series(), r);
+        }
+        publish(new Event("forecast", r.series(), r));
+    }
+
+    @Override
+    public void anomaly(AnomalyRecord r) {
+        if (r.state() == AnomalyRecord.State.OPEN) {
+            openAlerts.put(r.series(), r);
+        } else {
+            openAlerts.remove(r.series());
+        }
+        publish(new Event("anomaly", r.series(), r));
+    }
+
+    private void publish(Event e) {
+        if (subscribers.get() > 0) {
+            // Several stream threads publish; a processor's onNext must not run concurrently.
+            synchronized (broadcast) {
+                broadcast.onNext(e);
+            }
+        }
+    }
+
+    public ForecastRecord latest(String series) {
+        return latest.get(series);
+    }
+
+    public List<String> series() {
+        return latest.keySet().stream().sorted().toList();
+    }
+
+    public List<AnomalyRecord> openAlerts() {
+        return openAlerts.values().stream().sorted((a, b) -> a.series().compareTo(b.series())).toList();
+    }
+
+    /** Events from now on, of one series or all (null); dropped for this subscriber when it falls behind. */
+    public Multi<Event> events(String series) {
+        return broadcast
+                .onSubscription().invoke(subscribers::incrementAndGet)
+                .onTermination().invoke(subscribers::decrementAndGet)
+                .onOverflow().drop()
+                .select().where(e -> series == null || series.isBlank() || series.equals(e.series()));
+    }
+}

@@ -1,0 +1,47 @@
+package org.forecaster.serving.state;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.forecaster.core.state.KeyState;
+import org.forecaster.core.state.KeyStateCodec;
+
+/**
+ * The value bytes of the key-state store: {@code i64 lastSeen} (wall-clock milliseconds when the key last had
+ * a point, for the TTL) followed by core's {@link KeyStateCodec} encoding. Little-endian. The wall-clock stamp
+ * lives here rather than in {@link KeyState} because it is a serving concern: it never affects a forecast.
+ */
+public final class StoredState {
+    /** Bytes before the codec's encoding. */
+    public static final int PREFIX = Long.BYTES;
+    /** Offset of {@code steps} inside the codec's layout: u8 version, i64 modelVersion, i64 lastTimestamp, i64 steps. */
+    private static final int STEPS_OFFSET = PREFIX + 1 + 8 + 8;
+
+    private StoredState() {}
+
+    public static byte[] encode(KeyState state, long lastSeenMillis) {
+        ByteBuffer b = ByteBuffer.allocate(PREFIX + KeyStateCodec.encodedSize(state)).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(lastSeenMillis);
+        KeyStateCodec.encode(state, b);
+        return b.array();
+    }
+
+    /** Decodes the key state; throws IllegalArgumentException for bytes this class did not write. */
+    public static KeyState decode(byte[] bytes) {
+        if (bytes.length < PREFIX + 1) {
+            throw new IllegalArgumentException("stored state of " + bytes.length + " bytes is too short");
+        }
+        byte[] state = new byte[bytes.length - PREFIX];
+        System.arraycopy(bytes, PREFIX, state, 0, state.length);
+        return KeyStateCodec.decode(state);
+    }
+
+    /** The wall-clock time the key was last seen, read without decoding the state. */
+    public static long lastSeen(byte[] bytes) {
+        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+    }
+
+    /** The state's step count (for the cold-key gauge), read without decoding the state. */
+    public static long steps(byte[] bytes) {
+        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(STEPS_OFFSET);
+    }
+}

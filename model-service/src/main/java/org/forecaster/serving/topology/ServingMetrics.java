@@ -1,0 +1,83 @@
+package org.forecaster.serving.topology;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The service's meters, registered once on a {@link MeterRegistry} (Prometheus in the service, a
+ * {@code SimpleMeterRegistry} in tests, which read the counts back). Thread-safe; counters are cheap
+ * enough to bump per record.
+ */
+public final class ServingMetrics {
+    private final MeterRegistry registry;
+    private final Counter points, duplicates, late, invalid, gapsFilled, forecasts, coldForecasts, alertsOpened,
+            alertsResolved, rewarms, stateResets, evictions, weightsAccepted;
+    private final Timer step;
+    private final ConcurrentMap<String, Counter> rejected = new ConcurrentHashMap<>();
+    private final AtomicLong modelVersion = new AtomicLong(), keys = new AtomicLong(), coldKeys = new AtomicLong();
+
+    public ServingMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        points = Counter.builder("forecast.points").description("Points processed (one model step each)").register(registry);
+        duplicates = Counter.builder("forecast.points.duplicate").description("Points for a window already seen, ignored").register(registry);
+        late = Counter.builder("forecast.points.late").description("Points older than the key's last, dead-lettered").register(registry);
+        invalid = Counter.builder("forecast.points.invalid").description("Malformed or non-finite points, dead-lettered").register(registry);
+        gapsFilled = Counter.builder("forecast.gaps.filled").description("Missing steps fed with the model's own forecast").register(registry);
+        forecasts = Counter.builder("forecast.forecasts").description("Forecast records emitted").register(registry);
+        coldForecasts = Counter.builder("forecast.forecasts.cold").description("Forecast records flagged cold").register(registry);
+        alertsOpened = Counter.builder("forecast.alerts").tag("transition", "open").description("Alert transitions").register(registry);
+        alertsResolved = Counter.builder("forecast.alerts").tag("transition", "resolved").description("Alert transitions").register(registry);
+        rewarms = Counter.builder("forecast.rewarms").description("Key states rebuilt under new weights").register(registry);
+        stateResets = Counter.builder("forecast.state.resets").description("Key states reset after a gap longer than the limit").register(registry);
+        evictions = Counter.builder("forecast.evictions").description("Idle keys deleted by the state TTL").register(registry);
+        weightsAccepted = Counter.builder("forecast.weights.accepted").description("Model versions swapped in").register(registry);
+        step = Timer.builder("forecast.step").description("Time to advance one key by one point (gap fills and re-warm included)")
+                .publishPercentileHistogram().publishPercentiles(0.5, 0.99).register(registry);
+        registry.gauge("forecast.model.version", modelVersion);
+        registry.gauge("forecast.keys", keys);
+        registry.gauge("forecast.keys.cold", coldKeys);
+    }
+
+    public void point() { points.increment(); }
+    public void duplicate() { duplicates.increment(); }
+    public void late() { late.increment(); }
+    public void invalid() { invalid.increment(); }
+    public void gapsFilled(int n) { if (n > 0) gapsFilled.increment(n); }
+    public void forecast(boolean cold) { forecasts.increment(); if (cold) coldForecasts.increment(); }
+    public void alertOpened() { alertsOpened.increment(); }
+    public void alertResolved() { alertsResolved.increment(); }
+    public void rewarm() { rewarms.increment(); }
+    public void stateReset() { stateResets.increment(); }
+    public void evicted(int n) { if (n > 0) evictions.increment(n); }
+    public void stepNanos(long nanos) { step.record(nanos, TimeUnit.NANOSECONDS); }
+
+    public void weightsAccepted(long version) {
+        weightsAccepted.increment();
+        modelVersion.set(version);
+    }
+
+    /** A rejected model version, by reason (a {@code ModelFormatException.Reason} in kebab case, or stale/incompatible). */
+    public void weightsRejected(String reason) {
+        rejected.computeIfAbsent(reason, r -> Counter.builder("forecast.weights.rejected").tag("reason", r)
+                .description("Model versions rejected; the current model kept serving").register(registry)).increment();
+    }
+
+    /** Keys in this instance's store and how many of them are cold, as of the last TTL scan. */
+    public void keys(long total, long cold) {
+        keys.set(total);
+        coldKeys.set(cold);
+    }
+
+    public MeterRegistry registry() { return registry; }
+
+    /** Reason label for an enum constant: {@code NON_FINITE -> non-finite}. */
+    public static String reasonLabel(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

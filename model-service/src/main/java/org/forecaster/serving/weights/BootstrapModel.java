@@ -1,0 +1,33 @@
+package org.forecaster.serving.weights;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.forecaster.serving.config.ModelConfig;
+
+/** Loads {@code forecast.model.bootstrap-file}, if configured, at start-up, through the same validation as published weights. */
+@ApplicationScoped
+public class BootstrapModel {
+
+    void onStart(@Observes StartupEvent event, ModelConfig config, ModelHolder holder) {
+        if (config.bootstrapFile().isEmpty()) {
+            Log.info("no bootstrap model file configured; waiting for weights on the weights channel (readiness is down until then)");
+            return;
+        }
+        Path path = config.bootstrapFile().get();
+        try {
+            ModelHolder.Verdict v = holder.offer(Files.readAllBytes(path));
+            if (v.accepted()) {
+                Log.infof("serving %s from bootstrap file %s", v.message(), path);
+            } else {
+                Log.warnf("bootstrap model file %s rejected: %s: %s", path, v.reason(), v.message());
+            }
+        } catch (IOException e) {
+            Log.warnf(e, "cannot read bootstrap model file %s; waiting for weights on the weights channel", path);
+        }
+    }
+}

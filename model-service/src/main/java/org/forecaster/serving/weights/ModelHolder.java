@@ -1,0 +1,129 @@
+package org.forecaster.serving.weights;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.forecaster.core.kernel.Kernels;
+import org.forecaster.core.model.Features;
+import org.forecaster.core.model.Forecaster;
+import org.forecaster.core.modelio.ModelFile;
+import org.forecaster.core.modelio.ModelFormatException;
+import org.forecaster.core.modelio.ModelReader;
+import org.forecaster.serving.topology.ServingMetrics;
+
+/**
+ * The model currently served. New versions are validated completely (core's {@link ModelReader}: magic, format
+ * version, structure, checksum, header, shapes, finite values; then compatibility with this service: the input
+ * size must be {@link Features#COUNT}, and the version must be newer than the current one) before one atomic
+ * swap; a rejected version changes nothing. Stream threads read {@link #current()} between records.
+ * Thread-safe.
+ */
+public final class ModelHolder {
+    /** Outcome of {@link #offer}: accepted, or rejected with a stable reason label and a message for the log. */
+    public record Verdict(boolean accepted, String reason, String message, LoadedModel model) {
+        static Verdict rejected(String reason, String message) {
+            return new Verdict(false, reason, message, null);
+        }
+    }
+
+    private final AtomicReference<LoadedModel> current = new AtomicReference<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition loaded = lock.newCondition();
+    private final Kernels kernels;
+    private final ServingMetrics metrics;
+
+    public ModelHolder(Kernels kernels, ServingMetrics metrics) {
+        this.kernels = kernels;
+        this.metrics = metrics;
+    }
+
+    /** The model serving now, or null before the first one is accepted. */
+    public LoadedModel current() {
+        return current.get();
+    }
+
+    /**
+     * Validates an encoded model file and, if it passes, swaps it in. Never throws for bad input: the verdict
+     * says why it was rejected, and the rejection is counted.
+     */
+    public Verdict offer(byte[] bytes) {
+        Verdict v = validate(bytes);
+        if (v.accepted()) {
+            lock.lock();
+            try {
+                // Re-checked under the lock so two concurrent offers cannot install an older version last.
+                LoadedModel now = current.get();
+                if (now != null && v.model().version() <= now.version()) {
+                    v = stale(v.model().file(), now);
+                } else {
+                    current.set(v.model());
+                    loaded.signalAll();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (v.accepted()) {
+            metrics.weightsAccepted(v.model().version());
+        } else {
+            metrics.weightsRejected(v.reason());
+        }
+        return v;
+    }
+
+    private Verdict validate(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            return Verdict.rejected("empty", "weights record is empty");
+        }
+        ModelFile file;
+        try {
+            file = ModelReader.read(bytes);
+        } catch (ModelFormatException e) {
+            return Verdict.rejected(ServingMetrics.reasonLabel(e.reason()), e.getMessage());
+        }
+        if (file.header().spec().inputSize() != Features.COUNT) {
+            return Verdict.rejected("incompatible", "model " + file.header().name() + " v" + file.header().version()
+                    + " takes " + file.header().spec().inputSize() + " inputs per step, this service feeds " + Features.COUNT);
+        }
+        LoadedModel now = current.get();
+        if (now != null && file.header().version() <= now.version()) {
+            return stale(file, now);
+        }
+        return new Verdict(true, "accepted", "model " + file.header().name() + " v" + file.header().version(),
+                new LoadedModel(file, new Forecaster(file.header().spec(), file.parameters(), kernels)));
+    }
+
+    private static Verdict stale(ModelFile file, LoadedModel now) {
+        return Verdict.rejected("stale", "model " + file.header().name() + " v" + file.header().version()
+                + " is not newer than the serving v" + now.version());
+    }
+
+    /**
+     * Waits up to {@code timeout} for a model, without spinning.
+     *
+     * @return the model, or null if none arrived in time
+     */
+    public LoadedModel await(Duration timeout) throws InterruptedException {
+        LoadedModel m = current.get();
+        if (m != null) {
+            return m;
+        }
+        long nanos = timeout.toNanos();
+        lock.lock();
+        try {
+            while ((m = current.get()) == null && nanos > 0) {
+                nanos = loaded.awaitNanos(nanos);
+            }
+            return m;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** For tests and the readiness check: whether a model is loaded. */
+    public boolean isLoaded() {
+        return current.get() != null;
+    }
+
+}

@@ -1,0 +1,135 @@
+package org.forecaster.serving.rest;
+
+import static io.restassured.RestAssured.get;
+import static io.restassured.RestAssured.given;
+import static org.forecaster.serving.TestModels.STEP;
+import static org.forecaster.serving.TestModels.T0;
+import static org.forecaster.serving.TestModels.value;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.forecaster.core.wire.AnomalyRecord;
+import org.forecaster.core.wire.ForecastRecord;
+import org.forecaster.core.wire.Topics;
+import org.forecaster.core.wire.WireJson;
+import org.forecaster.serving.Poll;
+import org.forecaster.serving.TestModels;
+import org.forecaster.testkit.EmbeddedKafka;
+import org.forecaster.testkit.KafkaTestResource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The service end to end on a real in-process broker: weights published on {@code model.weights} → readiness
+ * up → points in → forecasts and one alert out (read_committed), REST and SSE views, and a corrupt version
+ * rejected while the first keeps serving.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, initArgs = @ResourceArg(name = "topics",
+        value = "telemetry.points:2,forecasts:1,anomalies:1,telemetry.dlq:1,model.weights:1"))
+class ModelServicePipelineTest {
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    @Test
+    void shouldServeForecastsAndAlertsFromPublishedWeights() throws Exception {
+        EmbeddedKafka kafka = KafkaTestResource.broker();
+        get("/q/health/ready").then().statusCode(503);
+        kafka.send(Topics.WEIGHTS, "forecaster", TestModels.modelBytes(1, 7));
+        Poll.until(Duration.ofSeconds(60), "model v1 and a running stream", () ->
+                get("/q/health/ready").statusCode() == 200);
+        get("/api/v1/model").then().statusCode(200).body("version", equalTo(1)).body("name", equalTo("forecaster"));
+
+        // SSE: subscribe before the points so the live feed has a client.
+        HttpClient http = HttpClient.newHttpClient();
+        CompletableFuture<HttpResponse<java.io.InputStream>> sse = http.sendAsync(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/api/v1/stream?series=b")).build(), HttpResponse.BodyHandlers.ofInputStream());
+        Poll.until(Duration.ofSeconds(10), "SSE connection", sse::isDone);
+
+        int n = 140;
+        List<ProducerRecord<String, byte[]>> points = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            points.add(new ProducerRecord<>(Topics.POINTS, null, T0.plusMillis(i * STEP).toEpochMilli(), "a",
+                    TestModels.pointJson("a", i, value(0, i))));
+            double b = value(1, i) + (i >= 100 && i < 105 ? (i % 2 == 0 ? 40 : -40) : 0);
+            points.add(new ProducerRecord<>(Topics.POINTS, null, T0.plusMillis(i * STEP).toEpochMilli(), "b",
+                    TestModels.pointJson("b", i, b)));
+        }
+        kafka.send(points);
+
+        List<ConsumerRecord<String, byte[]>> forecasts = kafka.consume(Topics.FORECASTS, 2 * n, Duration.ofSeconds(90));
+        assertEquals(2 * n, forecasts.size());
+        Map<String, List<ForecastRecord>> byKey = forecasts.stream().map(r -> WireJson.read(r.value(), ForecastRecord.class))
+                .collect(Collectors.groupingBy(ForecastRecord::series));
+        for (String key : List.of("a", "b")) {
+            List<ForecastRecord> fs = byKey.get(key);
+            assertEquals(n, fs.size());
+            for (int i = 0; i < n; i++) {
+                assertEquals(T0.plusMillis(i * STEP), fs.get(i).observedTs(), "in order, no gaps or repeats");
+                assertEquals(1, fs.get(i).modelVersion());
+            }
+        }
+        List<AnomalyRecord> alerts = kafka.consumeUntil(Topics.ANOMALIES, l -> l.size() >= 2, Duration.ofSeconds(30), true)
+                .stream().map(r -> WireJson.read(r.value(), AnomalyRecord.class)).toList();
+        assertEquals(List.of(AnomalyRecord.State.OPEN, AnomalyRecord.State.RESOLVED), alerts.stream().map(AnomalyRecord::state).toList());
+        assertTrue(alerts.stream().allMatch(a -> a.series().equals("b")));
+
+        get("/api/v1/series/a/forecast").then().statusCode(200).body("modelVersion", equalTo(1))
+                .body("observedTs", equalTo(T0.plusMillis((n - 1) * STEP).toString()));
+        get("/api/v1/series/a/state").then().statusCode(200).body("steps", equalTo(n)).body("cold", equalTo(false));
+        get("/api/v1/series/nope/forecast").then().statusCode(404);
+        get("/api/v1/series").then().statusCode(200).body("series", equalTo(List.of("a", "b")));
+
+        // The SSE client saw forecasts of b only, and the alert.
+        CompletableFuture<int[]> seen = CompletableFuture.supplyAsync(() -> {
+            int[] counts = new int[3]; // forecasts, anomalies, data lines of another series
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(sse.join().body(), StandardCharsets.UTF_8))) {
+                for (String line; (counts[1] == 0 || counts[0] <= 10) && (line = in.readLine()) != null; ) {
+                    if (line.startsWith("event:")) {
+                        counts[line.contains("anomaly") ? 1 : 0]++;
+                    } else if (line.startsWith("data:") && !line.contains("\"series\":\"b\"")) {
+                        counts[2]++;
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return counts;
+        });
+        int[] counts = seen.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(counts[0] > 10 && counts[1] >= 1, "SSE forecasts " + counts[0] + ", anomalies " + counts[1]);
+        assertEquals(0, counts[2], "SSE events of other series");
+
+        // A corrupt v2 is rejected and counted; v1 keeps serving.
+        byte[] corrupt = TestModels.modelBytes(2, 11);
+        corrupt[corrupt.length / 3] ^= 0x40;
+        kafka.send(Topics.WEIGHTS, "forecaster", corrupt);
+        Poll.until(Duration.ofSeconds(30), "rejection counted", () ->
+                get("/q/metrics").asString().contains("forecast_weights_rejected_total{reason=\"checksum\"} 1.0"));
+        get("/api/v1/model").then().statusCode(200).body("version", equalTo(1));
+        given().get("/q/metrics").then().body(containsString("forecast_points_total 280.0"))
+                .body(containsString("forecast_step_seconds_count"));
+        get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/series/{id}/forecast"));
+        get("/").then().statusCode(200).body(containsString("<svg"));
+    }
+}

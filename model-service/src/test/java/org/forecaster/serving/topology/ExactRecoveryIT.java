@@ -1,0 +1,170 @@
+package org.forecaster.serving.topology;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.forecaster.core.wire.Topics;
+import org.forecaster.serving.Poll;
+import org.forecaster.serving.TestModels;
+import org.forecaster.testkit.EmbeddedKafka;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly-once across a crash: a worker process is killed with SIGKILL mid-stream (no clean shutdown, an open
+ * transaction), a new instance with an empty state directory restores the key states from the changelog and
+ * carries on, and the forecasts read with read_committed equal, byte for byte and per key in order, those of an
+ * uninterrupted run over the same input: no key missing, nothing duplicated.
+ *
+ * <p>Opt-in ({@code -Dforecast.it.recovery=true}) because it is not reliable yet: it passed 5 of 9 runs on the
+ * shared 2-core machine. In the failures the restarted instance reaches RUNNING with all four tasks, two of them
+ * consume their input to the end and commit, yet a few dozen of their forecasts per key are missing from
+ * read_committed output, and the other two tasks never commit at all (stream thread idle in poll). No stream
+ * thread failed and no transaction was left open. Whether this is our processor, the test harness (restart
+ * while the broker still times out the killed producer's transaction) or Kafka Streams is not known; on failure
+ * the test prints transactions, producer states, task metadata, DLQ reasons and stream-thread stacks.
+ */
+@org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "forecast.it.recovery", matches = "true")
+class ExactRecoveryIT {
+    private static final int KEYS = 8, POINTS = 2500;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void shouldGiveTheSameCommittedForecastsAfterAKillAndRestartAsAnUninterruptedRun() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            Map<String, Integer> topics = new LinkedHashMap<>();
+            topics.put(Topics.POINTS, 4);
+            for (String prefix : List.of("ref", "crash")) {
+                topics.put(prefix + ".forecasts", 4);
+                topics.put(prefix + ".anomalies", 1);
+                topics.put(prefix + ".dlq", 1);
+            }
+            kafka.createTopics(topics, Map.of());
+            byte[] model = TestModels.modelBytes(1, 7);
+            Path modelFile = Files.write(tmp.resolve("model.bin"), model);
+
+            List<ProducerRecord<String, byte[]>> points = new ArrayList<>();
+            for (int i = 0; i < POINTS; i++) {
+                for (int k = 0; k < KEYS; k++) {
+                    if ((i + k) % 41 == 0) {
+                        continue; // gaps
+                    }
+                    double v = TestModels.value(k % 4, i) + ((i + 13 * k) % 500 < 3 ? 25 : 0);
+                    points.add(new ProducerRecord<>(Topics.POINTS, null, TestModels.T0.plusMillis(i * TestModels.STEP).toEpochMilli(),
+                            "key-" + k, TestModels.pointJson("key-" + k, i, v)));
+                }
+            }
+            kafka.send(points);
+            int expected = points.size();
+
+            // The crash run: a separate JVM, killed once it is well into the stream.
+            Path log = Path.of("target", "recovery-worker.log");
+            Process worker = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                    "--add-modules", "jdk.incubator.vector", "-Xmx512m",
+                    "-cp", System.getProperty("java.class.path"), RecoveryWorker.class.getName(),
+                    kafka.bootstrapServers(), "crash", tmp.resolve("state-1").toString(), modelFile.toString(), "crash")
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                Poll.until(Duration.ofSeconds(90), "the worker to be mid-stream", () -> {
+                    assertTrue(worker.isAlive(), "worker died; see " + log);
+                    int n = kafka.consumeUntil("crash.forecasts", l -> l.size() >= expected / 4, Duration.ofSeconds(2), false).size();
+                    return n >= expected / 4;
+                });
+            } finally {
+                worker.destroyForcibly().waitFor();
+            }
+            int beforeKill = kafka.consumeUntil("crash.forecasts", l -> false, Duration.ofSeconds(2), false).size();
+            assertTrue(beforeKill < expected, "killed before the end: " + beforeKill + " of " + expected);
+
+            // The killed member leaves the group when its session expires (6 s); restarting only then mirrors a
+            // replacement pod. (Joining while the dead member was still listed twice left the new instance RUNNING
+            // with tasks that never resumed; see the report in the commit that added this wait.)
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                    Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                Poll.until(Duration.ofSeconds(60), "the killed member to leave the group", () -> {
+                    try {
+                        return admin.describeConsumerGroups(List.of("crash")).all().get().get("crash").members().isEmpty();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            }
+            try (KafkaStreams ref = RecoveryWorker.streams(kafka.bootstrapServers(), "ref", tmp.resolve("state-ref"), model, "ref");
+                 KafkaStreams restarted = RecoveryWorker.streams(kafka.bootstrapServers(), "crash", tmp.resolve("state-1"), model, "crash")) {
+                ref.start();
+                restarted.start();
+                List<ConsumerRecord<String, byte[]>> straight = kafka.consumeUntil("ref.forecasts", l -> l.size() >= expected,
+                        Duration.ofSeconds(120), true);
+                List<ConsumerRecord<String, byte[]>> recovered = kafka.consumeUntil("crash.forecasts", l -> l.size() >= expected,
+                        Duration.ofSeconds(120), true);
+                long t0 = System.nanoTime();
+                assertEquals(expected, straight.size());
+                // Read a little longer: a duplicate would show up as extra records.
+                recovered = kafka.consumeUntil("crash.forecasts", l -> l.size() > expected, Duration.ofSeconds(3), true);
+                System.out.printf("recovery: uncommitted %s, states %s %s%n", counts(kafka.consumeUntil("crash.forecasts", l -> false,
+                        Duration.ofSeconds(2), false)), ref.state(), restarted.state());
+                if (recovered.size() != expected) {
+                    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                            Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                        System.out.println("recovery: transactions " + admin.listTransactions().all().get());
+                        List<org.apache.kafka.common.TopicPartition> tps = new ArrayList<>();
+                        for (int p = 0; p < 4; p++) {
+                            tps.add(new org.apache.kafka.common.TopicPartition("crash.forecasts", p));
+                        }
+                        System.out.println("recovery: producers " + admin.describeProducers(tps).all().get());
+                    }
+                    Map<String, Integer> reasons = new java.util.TreeMap<>();
+                    kafka.consumeUntil("crash.dlq", l -> false, Duration.ofSeconds(2), false).forEach(r ->
+                            reasons.merge(r.key() + ":" + EmbeddedKafka.header(r, Topics.DLQ_REASON), 1, Integer::sum));
+                    System.out.println("recovery: crash dlq " + reasons);
+                    System.out.println("recovery: restarted threads " + restarted.metadataForLocalThreads());
+                    Thread.getAllStackTraces().forEach((t, st) -> {
+                        if (t.getName().contains("StreamThread")) {
+                            System.out.println("recovery: thread " + t.getName() + " " + t.getState() + " "
+                                    + java.util.Arrays.toString(java.util.Arrays.copyOf(st, Math.min(12, st.length))));
+                        }
+                    });
+                }
+                System.out.printf("recovery: ref %d, recovered %d (%s) after %d ms more%n", straight.size(), recovered.size(),
+                        counts(recovered), (System.nanoTime() - t0) / 1_000_000);
+                assertEquals(expected, recovered.size(), "committed forecasts after the crash (" + beforeKill + " written, some aborted, before it)");
+                Map<String, List<byte[]>> a = byKey(straight), b = byKey(recovered);
+                assertEquals(a.keySet(), b.keySet());
+                for (String key : a.keySet()) {
+                    assertEquals(a.get(key).size(), b.get(key).size(), key);
+                    for (int i = 0; i < a.get(key).size(); i++) {
+                        assertArrayEquals(a.get(key).get(i), b.get(key).get(i), key + " forecast " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    private static Map<String, Integer> counts(List<ConsumerRecord<String, byte[]>> records) {
+        Map<String, Integer> m = new java.util.TreeMap<>();
+        records.forEach(r -> m.merge(r.key() + "@" + r.partition(), 1, Integer::sum));
+        return m;
+    }
+
+    private static Map<String, List<byte[]>> byKey(List<ConsumerRecord<String, byte[]>> records) {
+        Map<String, List<byte[]>> m = new LinkedHashMap<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            m.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
+        }
+        return m;
+    }
+
+}
