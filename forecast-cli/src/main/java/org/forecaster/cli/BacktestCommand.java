@@ -55,7 +55,8 @@ final class BacktestCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--format", required = true, paramLabel = "FORMAT",
-            description = "Input layout; only 'm4' (a V1 id column, then the values; rows of different lengths).")
+            description = "Input layout: 'm4' (a V1 id column, then the values; rows of different lengths) or 'csv'"
+                    + " (--train is a timestamp,value file or a folder of them; one series per file, step inferred).")
     String format;
 
     @Option(names = "--train", required = true, paramLabel = "FILE", description = "Training file (every series, up to its last known value).")
@@ -94,6 +95,10 @@ final class BacktestCommand implements Callable<Integer> {
     @Option(names = "--save-model", paramLabel = "FILE", description = "Also write the trained model (the weights-topic format).")
     Path saveModel;
 
+    @Option(names = "--model-name", paramLabel = "NAME", defaultValue = "global",
+            description = "Name in the saved model's header, the key it is published under (default ${DEFAULT-VALUE}, the services' default).")
+    String modelName;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "Properties file of further options (key = long option name without dashes); command-line options win.")
     Path config;
@@ -108,13 +113,14 @@ final class BacktestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!format.equalsIgnoreCase("m4")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "unknown --format '" + format + "'; supported: m4");
+        boolean csv = format.equalsIgnoreCase("csv");
+        if (!csv && !format.equalsIgnoreCase("m4")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown --format '" + format + "'; supported: m4, csv");
         }
         TrainConfig cfg = config();
         PrintWriter log = spec.commandLine().getErr();
         long t0 = System.nanoTime();
-        List<Series> data = SeriesFiles.readM4(train, stepMillis);
+        List<Series> data = csv ? readCsvSeries(train) : SeriesFiles.readM4(train, stepMillis);
         if (data.isEmpty()) {
             throw new IllegalArgumentException(train + " holds no series");
         }
@@ -143,6 +149,25 @@ final class BacktestCommand implements Callable<Integer> {
         log.printf(Locale.ROOT, "wrote %d forecasts of %d steps to %s (%.1f s in all)%n", ids.size(), horizon, out,
                 (System.nanoTime() - t0) / 1e9);
         return 0;
+    }
+
+    /** One series per {@code timestamp,value} file (a file, or the *.csv files of a folder), on its own inferred step. */
+    static List<Series> readCsvSeries(Path path) throws IOException {
+        List<Path> files;
+        if (Files.isDirectory(path)) {
+            try (var s = Files.list(path)) {
+                files = s.filter(f -> f.getFileName().toString().endsWith(".csv")).sorted().toList();
+            }
+        } else {
+            files = List.of(path);
+        }
+        List<Series> out = new ArrayList<>();
+        for (Path f : files) {
+            SeriesFiles.TimedValues rows = SeriesFiles.readTimedCsv(f);
+            String id = f.getFileName().toString().replaceFirst("\\.csv$", "");
+            out.add(SeriesFiles.regularize(id, rows, SeriesFiles.inferStep(rows.timestamps())));
+        }
+        return out;
     }
 
     TrainConfig config() {
@@ -215,7 +240,14 @@ final class BacktestCommand implements Callable<Integer> {
         }
         Map<String, String> conf = new LinkedHashMap<>(cfg.describe());
         conf.put("source", train.getFileName().toString());
-        ModelHeader h = new ModelHeader("backtest", 1, null, cfg.spec(), cfg.normalizer(), stepMillis, null, null,
+        long step = data.get(0).stepMillis();
+        for (Series s : data) {
+            if (s.stepMillis() != step) {
+                throw new IllegalArgumentException("--save-model needs one step for all series; " + s.id() + " has "
+                        + s.stepMillis() + " ms, " + data.get(0).id() + " has " + step + " ms");
+            }
+        }
+        ModelHeader h = new ModelHeader(modelName, 1, null, cfg.spec(), cfg.normalizer(), step, null, null,
                 data.size(), cfg.seed(), metrics, conf, Instant.now());
         Files.write(saveModel, ModelWriter.write(new ModelFile(h, r.parameters())));
     }

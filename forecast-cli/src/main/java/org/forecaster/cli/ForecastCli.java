@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "forecast", mixinStandardHelpOptions = true, versionProvider = ForecastCli.Version.class,
         description = "Offline backtests, anomaly detection runs, replays into Kafka and model-file inspection,"
                 + " through the same code paths as the live services.",
-        subcommands = {BacktestCommand.class, DetectCommand.class, ReplayCommand.class, InspectCommand.class,
+        subcommands = {BacktestCommand.class, DetectCommand.class, ReplayCommand.class, InspectCommand.class, PublishCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ForecastCli implements Runnable {
     /** Options that read a properties file of further options (see {@link #expandConfig}). */
@@ -130,7 +130,7 @@ public final class ForecastCli implements Runnable {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
-        Set<String> subcommands = Set.of("backtest", "detect", "replay", "inspect");
+        Set<String> subcommands = Set.of("backtest", "detect", "replay", "inspect", "publish");
         List<String> out = new ArrayList<>();
         boolean inserted = false;
         for (int i = 0; i < args.length; i++) {

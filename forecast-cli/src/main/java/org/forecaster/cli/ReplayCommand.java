@@ -93,7 +93,7 @@ final class ReplayCommand implements Callable<Integer> {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(TimeUnit.SECONDS.toMillis(timeoutSeconds)));
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(TimeUnit.SECONDS.toMillis(timeoutSeconds)));
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(30_000, TimeUnit.SECONDS.toMillis(timeoutSeconds))));
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(30_000, TimeUnit.SECONDS.toMillis(timeoutSeconds) / 2))); // delivery must exceed request + linger
         Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
         long start = System.nanoTime();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
