@@ -1,0 +1,230 @@
+package org.forecaster.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole system as a user starts it: {@code bin/run-local} with a real Kafka broker and the three packaged
+ * services as separate processes, replaying the bundled sample as fast as possible. Asserts that every point
+ * gets a forecast, the sample's anomalies open and resolve alerts, malformed events reach the dead-letter
+ * topic with their reasons, and a triggered training publishes a version the model service swaps in, after
+ * which forecasts carry the new version and keys are re-warmed. Ctrl-C (SIGTERM) then stops every process.
+ */
+class EndToEndIT {
+    private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+    private static final String KEY = "e2e-key";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static Process system;
+    private static Path log;
+    private static int kafka, ingest, model, trainer;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = freePort();
+        int controller = freePort();
+        ingest = freePort();
+        model = freePort();
+        trainer = freePort();
+        Path dataDir = ROOT.resolve("deploy/target/e2e");
+        Files.createDirectories(dataDir);
+        log = dataDir.resolve("run-local.out");
+        system = new ProcessBuilder(ROOT.resolve("bin/run-local").toString(), "--clean", "--data-dir", dataDir.resolve("run").toString(),
+                "--kafka-port", "" + kafka, "--controller-port", "" + controller, "--ingest-port", "" + ingest,
+                "--model-port", "" + model, "--trainer-port", "" + trainer, "--speed", "0", "--api-key", KEY, "--train-every", "off")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        await("the system to come up (" + log + ")", Duration.ofMinutes(4),
+                () -> system.isAlive() && contains(log, "Dashboard"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (system == null) {
+            return;
+        }
+        system.destroy(); // SIGTERM, as Ctrl-C would: the launcher stops what it started
+        assertTrue(system.waitFor(60, TimeUnit.SECONDS), "run-local did not stop within 60 s");
+        assertTrue(contains(log, "stopped."), "run-local reports a clean stop");
+        String left = new String(new ProcessBuilder("pgrep", "-f", "--", "--kafka-port " + kafka).start().getInputStream()
+                .readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals("", left.strip(), "no launcher process is left");
+        try (ServerSocket s = new ServerSocket(kafka)) {
+            assertTrue(s.isBound(), "the broker's port is free again");
+        }
+    }
+
+    @Test
+    void theSystemForecastsAlertsDeadLettersAndSwapsInANewModel() throws Exception {
+        String bootstrap = "127.0.0.1:" + kafka;
+        // Every point gets exactly one forecast (3 series x 4032 five-minute windows; the last window of each stays open).
+        List<ConsumerRecord<String, byte[]>> points = new ArrayList<>(), forecasts = new ArrayList<>();
+        await("points and their forecasts", Duration.ofMinutes(3), () -> {
+            points.clear();
+            points.addAll(readAll(bootstrap, "telemetry.points"));
+            forecasts.clear();
+            forecasts.addAll(readAll(bootstrap, "forecasts"));
+            return points.size() >= 3 * 4000 && forecasts.size() == points.size();
+        });
+        Set<String> series = new HashSet<>();
+        points.forEach(r -> series.add(r.key()));
+        assertEquals(Set.of("art_daily_jumpsup", "ec2_cpu_utilization_77c1ca", "ec2_disk_write_bytes_c0d644"), series);
+        assertTrue(forecasts.stream().allMatch(r -> text(r).contains("\"modelVersion\":1")), "the bootstrap model made them");
+
+        // The sample's anomalies open alerts, and each opened alert resolves.
+        List<ConsumerRecord<String, byte[]>> alerts = new ArrayList<>();
+        await("alert transitions", Duration.ofMinutes(1), () -> {
+            alerts.clear();
+            alerts.addAll(readAll(bootstrap, "anomalies"));
+            return alerts.stream().anyMatch(r -> text(r).contains("\"state\":\"RESOLVED\""));
+        });
+        assertTrue(alerts.stream().anyMatch(r -> text(r).contains("\"state\":\"OPEN\"")), "an OPEN alert");
+
+        // Malformed events go to the dead-letter topic with their reasons; the stream keeps running.
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+            producer.send(new ProducerRecord<>("telemetry.raw", "bad", "{not json".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>("telemetry.raw", "bad", "{\"series\":\"bad\",\"ts\":1714564800000,\"value\":\"x\"}"
+                    .getBytes(StandardCharsets.UTF_8))).get();
+        }
+        List<ConsumerRecord<String, byte[]>> dlq = new ArrayList<>();
+        await("dead-lettered events", Duration.ofMinutes(1), () -> {
+            dlq.clear();
+            dlq.addAll(readAll(bootstrap, "telemetry.dlq"));
+            return dlq.size() >= 2;
+        });
+        Set<String> reasons = new HashSet<>();
+        dlq.forEach(r -> reasons.add(new String(r.headers().lastHeader("dlq.reason").value(), StandardCharsets.UTF_8)));
+        assertTrue(reasons.containsAll(Set.of("malformed-json", "bad-value")), "reasons " + reasons);
+
+        // A triggered training publishes version 2 (it beats the bootstrap model on the same recent data) ...
+        HttpResponse<String> train = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + trainer + "/api/v1/train"))
+                .header("X-Api-Key", KEY).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, train.statusCode(), train.body());
+        await("version 2 in the model service", Duration.ofMinutes(3),
+                () -> get("http://127.0.0.1:" + model + "/api/v1/model").contains("\"version\":2"));
+        String run = get("http://127.0.0.1:" + trainer + "/api/v1/runs/last");
+        assertTrue(run.contains("\"outcome\":\"PUBLISHED\""), run);
+        // ... and the next points of a series are forecast by it, from a state re-warmed under the new weights.
+        StringBuilder events = new StringBuilder();
+        for (int i = 1; i <= 3; i++) {
+            events.append("{\"series\":\"art_daily_jumpsup\",\"ts\":\"2014-04-15T00:").append(String.format("%02d", 5 * i))
+                    .append(":00Z\",\"value\":20}\n");
+        }
+        HttpResponse<String> sent = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingest + "/api/v1/events"))
+                .header("X-Api-Key", KEY).header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofString(events.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, sent.statusCode(), sent.body());
+        await("a forecast by version 2", Duration.ofMinutes(1),
+                () -> readAll(bootstrap, "forecasts").stream().anyMatch(r -> text(r).contains("\"modelVersion\":2")));
+        String metrics = get("http://127.0.0.1:" + model + "/q/metrics");
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("forecast_rewarms_total") && !l.endsWith(" 0.0")), "a key was re-warmed");
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+            var partitions = c.partitionsFor(topic).stream()
+                    .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            var end = c.endOffsets(partitions);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    private static String text(ConsumerRecord<String, byte[]> r) {
+        return new String(r.value(), StandardCharsets.UTF_8);
+    }
+
+    private static String get(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean contains(Path file, String text) {
+        try {
+            return Files.exists(file) && Files.readString(file).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Polls {@code condition} until it holds or the deadline passes (then fails, pointing at the launcher's log). */
+    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline || (system != null && !system.isAlive())) {
+                throw new AssertionError("timed out waiting for " + what + "; launcher log " + log + ":\n" + tail(log));
+            }
+            Thread.sleep(500); // polling interval to a deadline, not a fixed wait
+        }
+    }
+
+    private static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
