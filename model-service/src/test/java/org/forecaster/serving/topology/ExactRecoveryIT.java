@@ -44,6 +44,10 @@ class ExactRecoveryIT {
 
     @Test
     void shouldGiveTheSameCommittedForecastsAfterAKillAndRestartAsAnUninterruptedRun() throws Exception {
+        for (String c : List.of("org.apache.kafka.streams", "org.apache.kafka.clients.consumer.internals.ConsumerCoordinator",
+                "org.apache.kafka.clients.consumer.internals.SubscriptionState", "org.apache.kafka.clients.producer.internals.TransactionManager")) {
+            java.util.logging.Logger.getLogger(c).setLevel(java.util.logging.Level.INFO);
+        }
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             Map<String, Integer> topics = new LinkedHashMap<>();
             topics.put(Topics.POINTS, 4);
@@ -69,6 +73,7 @@ class ExactRecoveryIT {
             }
             kafka.send(points);
             int expected = points.size();
+            int killAt = expected / Integer.getInteger("forecast.it.recovery.kill-div", 4);
 
             // The crash run: a separate JVM, killed once it is well into the stream.
             Path log = Path.of("target", "recovery-worker.log");
@@ -80,8 +85,8 @@ class ExactRecoveryIT {
             try {
                 Poll.until(Duration.ofSeconds(90), "the worker to be mid-stream", () -> {
                     assertTrue(worker.isAlive(), "worker died; see " + log);
-                    int n = kafka.consumeUntil("crash.forecasts", l -> l.size() >= expected / 4, Duration.ofSeconds(2), false).size();
-                    return n >= expected / 4;
+                    int n = kafka.consumeUntil("crash.forecasts", l -> l.size() >= killAt, Duration.ofSeconds(2), false).size();
+                    return n >= killAt;
                 });
             } finally {
                 worker.destroyForcibly().waitFor();
@@ -125,6 +130,20 @@ class ExactRecoveryIT {
                             tps.add(new org.apache.kafka.common.TopicPartition("crash.forecasts", p));
                         }
                         System.out.println("recovery: producers " + admin.describeProducers(tps).all().get());
+                        System.out.println("recovery: group offsets " + admin.listConsumerGroupOffsets("crash").all().get());
+                        try {
+                            System.out.println("recovery: stable group offsets " + admin.listConsumerGroupOffsets(Map.of("crash",
+                                    new org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec()),
+                                    new org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions().requireStable(true)).all().get());
+                        } catch (Exception e) {
+                            System.out.println("recovery: stable group offsets failed " + e);
+                        }
+                        restarted.metrics().forEach((n, m) -> {
+                            if (n.group().equals("consumer-fetch-manager-metrics") && n.tags().containsKey("partition")
+                                    && (n.name().equals("records-lag") || n.name().equals("records-lead"))) {
+                                System.out.println("recovery: metric " + n.name() + " " + n.tags() + " = " + m.metricValue());
+                            }
+                        });
                     }
                     Map<String, Integer> reasons = new java.util.TreeMap<>();
                     kafka.consumeUntil("crash.dlq", l -> false, Duration.ofSeconds(2), false).forEach(r ->
@@ -134,7 +153,7 @@ class ExactRecoveryIT {
                     Thread.getAllStackTraces().forEach((t, st) -> {
                         if (t.getName().contains("StreamThread")) {
                             System.out.println("recovery: thread " + t.getName() + " " + t.getState() + " "
-                                    + java.util.Arrays.toString(java.util.Arrays.copyOf(st, Math.min(12, st.length))));
+                                    + java.util.Arrays.toString(java.util.Arrays.copyOf(st, Math.min(40, st.length))));
                         }
                     });
                 }
