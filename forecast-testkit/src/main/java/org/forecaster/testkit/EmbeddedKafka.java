@@ -53,6 +53,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             props.put("default.replication.factor", "1");
             props.put("min.insync.replicas", "1");
             props.put("message.max.bytes", Integer.toString(16 * 1024 * 1024));
+            // Keep every record whatever its timestamp. Tests write event-time data from the past (2024); with the
+            // default 7-day time retention the broker's first retention pass (30 s after start-up) deleted whole
+            // input partitions and parts of output topics under a running test, so a consumer that reset to
+            // "earliest" after that point silently skipped everything (see ExactRecoveryIT).
+            props.put("log.retention.ms", "-1");
             props.putAll(brokerProps);
             props.forEach(b::setConfigProp);
             KafkaClusterTestKit cluster = b.build();
