@@ -21,13 +21,14 @@ import org.forecaster.core.train.TrainConfig;
  * @param train         core's training configuration (architecture, TBPTT, optimizer, seed)
  * @param fineTune      start from the production weights when the architecture matches
  * @param margin        relative improvement of one-step MAE the candidate needs, in [0, 1)
+ * @param force         publish any candidate that could be scored, whatever production scores (set per run by an operator)
  * @param seasonSteps   season of the seasonal-naive baseline
  * @param intervalLevel forecast interval level for the coverage figure
  * @param maxModelBytes largest weights record the trainer sends
  */
 public record TrainerSettings(String modelName, Duration lookBack, long stepMillis, int maxSeries, int maxPoints,
                               int minPoints, TrainConfig train, boolean fineTune, double margin, int seasonSteps,
-                              double intervalLevel, int maxModelBytes) {
+                              double intervalLevel, int maxModelBytes, boolean force) {
 
     public TrainerSettings {
         if (lookBack.isNegative() || lookBack.isZero()) {
@@ -65,7 +66,7 @@ public record TrainerSettings(String modelName, Duration lookBack, long stepMill
                 .withSeed(t.seed());
         return new TrainerSettings(c.modelName(), c.lookBack(), c.step().toMillis(), c.maxSeries(), c.maxPointsPerSeries(),
                 c.minPointsPerSeries(), train, t.fineTune(), c.evaluation().margin(), c.evaluation().seasonSteps(),
-                c.evaluation().intervalLevel(), c.maxModelBytes());
+                c.evaluation().intervalLevel(), c.maxModelBytes(), false);
     }
 
     /** The named schedule starting at {@code rate}. */
@@ -83,6 +84,12 @@ public record TrainerSettings(String modelName, Duration lookBack, long stepMill
     /** A copy training with {@code t} instead, e.g. for a triggered run's overrides. */
     public TrainerSettings withTrain(TrainConfig t, boolean fine) {
         return new TrainerSettings(modelName, lookBack, stepMillis, maxSeries, maxPoints, minPoints, t, fine, margin,
-                seasonSteps, intervalLevel, maxModelBytes);
+                seasonSteps, intervalLevel, maxModelBytes, force);
+    }
+
+    /** These settings with the champion/challenger gate lifted for one run (an operator's explicit request). */
+    public TrainerSettings withForce(boolean forcePublish) {
+        return new TrainerSettings(modelName, lookBack, stepMillis, maxSeries, maxPoints, minPoints, train, fineTune, margin,
+                seasonSteps, intervalLevel, maxModelBytes, forcePublish);
     }
 }

@@ -3,16 +3,21 @@ package org.forecaster.trainer.evaluate;
 /**
  * The champion/challenger rule: the candidate replaces production only if its relative one-step MAE is
  * below {@code production * (1 - margin)}; with no production model (or one that cannot be scored) any
- * candidate with a finite score is published.
+ * candidate with a finite score is published. An operator may force one run's candidate through (it must still
+ * be scorable); the reason says so.
  *
  * @param publish whether to publish the candidate
  * @param reason  one sentence with the figures, for the evaluation record and the log
  */
 public record Decision(boolean publish, String reason) {
 
-    public static Decision decide(Scores candidate, Scores production, double margin) {
+    public static Decision decide(Scores candidate, Scores production, double margin, boolean force) {
         if (!Double.isFinite(candidate.relativeMae())) {
             return new Decision(false, "candidate could not be scored on the test range (" + candidate.points() + " points)");
+        }
+        if (force) {
+            return new Decision(true, String.format("published on request (force): candidate relative MAE %.4f, production %s",
+                    candidate.relativeMae(), production == null ? "none" : String.format("%.4f", production.relativeMae())));
         }
         if (production == null) {
             return new Decision(true, "no production model");

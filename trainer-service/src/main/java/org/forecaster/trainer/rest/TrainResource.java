@@ -49,8 +49,9 @@ public class TrainResource {
      * @param learningRate initial learning rate (the configured schedule shape is kept)
      * @param fineTune     start from the production weights or from scratch
      * @param seed         training seed
+     * @param force        publish the candidate even if it does not beat production (recorded as forced)
      */
-    public record Overrides(Integer epochs, Double learningRate, Boolean fineTune, Long seed) {}
+    public record Overrides(Integer epochs, Double learningRate, Boolean fineTune, Long seed, Boolean force) {}
 
     @POST
     @Path("/train")
@@ -111,7 +112,8 @@ public class TrainResource {
         if (o.seed() != null) {
             t = t.withSeed(o.seed());
         }
-        return settings.withTrain(t, o.fineTune() == null ? settings.fineTune() : o.fineTune());
+        return settings.withTrain(t, o.fineTune() == null ? settings.fineTune() : o.fineTune())
+                .withForce(Boolean.TRUE.equals(o.force()));
     }
 
     private static LrSchedule rescale(TrainConfig t, double rate) {

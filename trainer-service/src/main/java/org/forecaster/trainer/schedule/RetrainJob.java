@@ -118,7 +118,7 @@ public final class RetrainJob {
                 : evaluator.score(prod.header().spec(), prod.header().normalizer(), prod.parameters(), data.series());
         a.candidate = candidate;
         a.production = current;
-        Decision decision = Decision.decide(candidate, current, s.margin());
+        Decision decision = Decision.decide(candidate, current, s.margin(), s.force());
 
         Map<String, String> lineageConfig = lineage(s, fineTuned, production);
         Map<String, Double> trainingFigures = trainingFigures(result);

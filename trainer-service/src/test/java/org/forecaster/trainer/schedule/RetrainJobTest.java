@@ -64,7 +64,7 @@ class RetrainJobTest {
 
     static TrainerSettings settings(TrainConfig train, boolean fineTune) {
         return new TrainerSettings("global", Duration.ofDays(60), STEP.toMillis(), 100, 5000, 50, train, fineTune, 0.02,
-                24, 0.95, 16 << 20);
+                24, 0.95, 16 << 20, false);
     }
 
     private RetrainJob job(TrainerSettings s, Training training) {
@@ -157,6 +157,19 @@ class RetrainJobTest {
     }
 
     @Test
+    void shouldPublishAWorseCandidateOnlyWhenAnOperatorForcesIt() {
+        assertEquals(Outcome.PUBLISHED, job(settings(goodConfig(), true)).run(CLOCK.instant()).outcome());
+
+        RunReport r = job(settings(hopelessConfig(), false).withForce(true)).run(CLOCK.instant().plus(Duration.ofHours(1)));
+
+        assertEquals(Outcome.PUBLISHED, r.outcome(), r.reason());
+        assertEquals(2L, r.publishedVersion());
+        assertTrue(r.candidate().relativeMae() > r.production().relativeMae(), "the forced candidate is the worse one");
+        assertTrue(r.reason().contains("force"), r.reason());
+        assertEquals(2, topics.weights.size());
+    }
+
+    @Test
     void shouldFineTuneProductionAndKeepVersionsMonotonic() {
         RunReport first = job(settings(goodConfig(), true)).run(CLOCK.instant());
         RunReport second = job(settings(goodConfig().withSeed(8), true)).run(CLOCK.instant().plusSeconds(3600));
@@ -226,7 +239,7 @@ class RetrainJobTest {
     void shouldFailWithoutPublishingWhenModelExceedsTheSizeLimit() {
         TrainerSettings s = settings(goodConfig(), true);
         TrainerSettings tiny = new TrainerSettings(s.modelName(), s.lookBack(), s.stepMillis(), s.maxSeries(), s.maxPoints(),
-                s.minPoints(), s.train(), s.fineTune(), s.margin(), s.seasonSteps(), s.intervalLevel(), 1024);
+                s.minPoints(), s.train(), s.fineTune(), s.margin(), s.seasonSteps(), s.intervalLevel(), 1024, false);
 
         RunReport r = job(tiny).run(CLOCK.instant());
 

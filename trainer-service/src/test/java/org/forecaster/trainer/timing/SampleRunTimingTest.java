@@ -70,7 +70,7 @@ class SampleRunTimingTest {
             Kernels kernels = KernelsProvider.get();
             TrainConfig train = TrainConfig.defaults(new ModelSpec(CellType.LSTM, 1, Features.COUNT, 32, 1));
             TrainerSettings settings = new TrainerSettings("global", Duration.ofDays(1), 300_000, 2000, 5000, 100, train,
-                    true, 0.02, 288, 0.95, 16 << 20);
+                    true, 0.02, 288, 0.95, 16 << 20, false);
             TopicReader reader = new TopicReader(Map.of("bootstrap.servers", kafka.bootstrapServers()));
             InMemoryTopics sink = new InMemoryTopics();
             RetrainJob job = new RetrainJob(settings, new KafkaHistorySource(reader, "telemetry.points", Duration.ofMinutes(2)),
