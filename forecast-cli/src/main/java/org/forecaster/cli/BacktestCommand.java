@@ -91,6 +91,11 @@ final class BacktestCommand implements Callable<Integer> {
             description = "Tail fraction of every series held back for early stopping (default ${DEFAULT-VALUE}).")
     double validation;
 
+    @Option(names = "--season-input", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "Feed the model the value one season (--season) before each forecast step as an extra input"
+                    + " (default ${DEFAULT-VALUE}).")
+    boolean seasonInput;
+
     @Option(names = "--save-model", paramLabel = "FILE", description = "Also write the trained model (the weights-topic format).")
     Path saveModel;
 
@@ -159,7 +164,7 @@ final class BacktestCommand implements Callable<Integer> {
             if (!(validation > 0 && validation < 1)) {
                 throw new IllegalArgumentException("--validation must be in (0, 1), got " + validation);
             }
-            ModelSpec ms = training.spec(CellType.LSTM, LAYERS, HIDDEN, horizon);
+            ModelSpec ms = training.spec(CellType.LSTM, LAYERS, HIDDEN, horizon, seasonInput ? season : 0);
             TrainConfig base = TrainConfig.defaults(ms).withSeed(seed).withEpochs(EPOCHS, PATIENCE).withBatchSize(BATCH)
                     .withOptimizer("adam", new org.forecaster.core.optim.LrSchedule.Constant(LEARNING_RATE))
                     .withSplit(new TimeSplit(1 - validation, validation));

@@ -58,10 +58,15 @@ final class TrainingOptions {
             description = "Smallest update weight of the running normaliser (time constant about 1/A points).")
     Double normAlpha;
 
-    /** The model spec with these options over the command's defaults. */
+    /** The model spec with these options over the command's defaults, without a seasonal-lag input. */
     ModelSpec spec(CellType defCell, int defLayers, int defHidden, int horizon) {
-        return new ModelSpec(cell == null ? defCell : cell, layers == null ? defLayers : layers, Features.COUNT,
-                hidden == null ? defHidden : hidden, horizon);
+        return spec(defCell, defLayers, defHidden, horizon, 0);
+    }
+
+    /** The same with a seasonal-lag input of {@code seasonLag} steps (0: none). */
+    ModelSpec spec(CellType defCell, int defLayers, int defHidden, int horizon, int seasonLag) {
+        return new ModelSpec(cell == null ? defCell : cell, layers == null ? defLayers : layers, Features.count(seasonLag),
+                hidden == null ? defHidden : hidden, horizon, seasonLag);
     }
 
     /** {@code base} with every given option applied. */

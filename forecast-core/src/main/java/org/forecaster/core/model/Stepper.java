@@ -42,9 +42,10 @@ public final class Stepper {
         if (maxGapSteps < 0 || ringCapacity < 1) {
             throw new IllegalArgumentException("max gap must be >= 0 and ring capacity >= 1, got " + maxGapSteps + ", " + ringCapacity);
         }
-        if (model.spec().inputSize() != Features.COUNT) {
-            throw new IllegalArgumentException("model input size " + model.spec().inputSize() + " does not match the "
-                    + Features.COUNT + " step features");
+        Features.check(model.spec());
+        if (ringCapacity < model.spec().seasonLag()) {
+            throw new IllegalArgumentException("ring capacity " + ringCapacity + " cannot hold the model's season lag of "
+                    + model.spec().seasonLag() + " steps");
         }
         this.model = model;
         this.normalizer = new Normalizer(normalizer);
@@ -54,7 +55,7 @@ public final class Stepper {
         this.ringCapacity = ringCapacity;
         this.states = model.newStates(1);
         this.cache = model.newCache(1);
-        this.x = new float[Features.COUNT];
+        this.x = new float[model.spec().inputSize()];
         this.out = new float[model.outputSize()];
         this.result = new StepResult(model.spec().horizon());
     }
@@ -128,6 +129,7 @@ public final class Stepper {
             long ts = state.lastTimestamp - (long) (n - 1 - i) * stepMillis;
             double z = Float.isNaN(v) ? missingInput(state) : normalizer.normalize(v);
             Features.fill(x, 0, z, Float.isNaN(v), ts);
+            fillLag(state, i, z);
             run(state);
         }
         state.modelVersion = modelVersion;
@@ -149,7 +151,23 @@ public final class Stepper {
         }
         Features.fill(x, 0, z, missing, timestamp);
         state.remember((float) value);
+        fillLag(state, state.remembered() - 1, z);
         run(state);
+    }
+
+    /**
+     * The seasonal-lag input of the step whose input is ring entry {@code current}: the ring entry one season
+     * before the step being forecast ({@code current + 1 - lag}), normalised in the current frame; {@code z}
+     * (persistence) when the ring does not reach back that far or that step was missing.
+     */
+    private void fillLag(KeyState state, int current, double z) {
+        int lag = model.spec().seasonLag();
+        if (lag == 0) {
+            return;
+        }
+        int j = current + 1 - lag;
+        float v = j >= 0 ? state.recall(j) : Float.NaN;
+        Features.fillLag(x, 0, Float.isNaN(v) ? z : normalizer.normalize(v));
     }
 
     /** The input for a missing step: the model's own prediction of it, normalised. */
@@ -162,7 +180,7 @@ public final class Stepper {
         for (int l = 0; l < states.length; l++) {
             System.arraycopy(state.recurrent, l * per, states[l], 0, per);
         }
-        model.step(1, x, 0, Features.COUNT, states, out, 0, cache);
+        model.step(1, x, 0, x.length, states, out, 0, cache);
         for (int l = 0; l < states.length; l++) {
             System.arraycopy(states[l], 0, state.recurrent, l * per, per);
         }

@@ -29,10 +29,7 @@ public final class TbpttTrainer {
     public TbpttTrainer(TrainConfig config, Kernels kernels) {
         this.config = config;
         this.kernels = kernels;
-        if (config.spec().inputSize() != Features.COUNT) {
-            throw new IllegalArgumentException("model input size " + config.spec().inputSize()
-                    + " does not match the " + Features.COUNT + " step features");
-        }
+        Features.check(config.spec());
     }
 
     /** Trains a freshly initialised model (seeded). */
@@ -127,7 +124,7 @@ public final class TbpttTrainer {
         List<PreparedSeries> out = new ArrayList<>(data.size());
         for (Series s : data) {
             if (config.split().trainEnd(s.length()) > 2) {
-                out.add(new PreparedSeries(s, config.normalizer()));
+                out.add(new PreparedSeries(s, config.normalizer(), config.spec().seasonLag()));
             }
         }
         return out;
