@@ -31,6 +31,15 @@ public final class Features {
     }
 
     /**
+     * Index, relative to the current step {@code t}, of the value the seasonal-naive forecast uses for step
+     * {@code t + k} ({@code k >= 1}): the same phase in the last season observed, {@code t + k - S * ceil(k / S)},
+     * always in {@code (t - S, t]}.
+     */
+    public static int seasonalOffset(int k, int season) {
+        return k - season * ((k + season - 1) / season);
+    }
+
+    /**
      * Writes the seasonal-lag input at {@code dst[off + LAG]}: {@code zLag}, the normalised value one season
      * before the step being forecast (in the current step's frame), clipped like the value; when that value is
      * unknown (not enough history, or missing) the caller passes the current input, i.e. persistence.

@@ -8,7 +8,9 @@ import java.util.List;
  * hidden size {@code hidden}, fed {@code inputSize} features per step, and a dense Gaussian head giving a
  * mean and a log-scale for each of {@code horizon} future steps. {@code seasonLag > 0} adds one input: the
  * value {@code seasonLag - 1} steps before the current one (one season before the step being forecast),
- * normalised in the current step's frame (see {@link Features}); 0 is the original feature set.
+ * normalised in the current step's frame (see {@link Features}), and makes the head's means residual over the
+ * seasonal-naive forecast of each horizon step instead of over the current value (see {@link Forecaster#step});
+ * 0 is the original model.
  *
  * <p>The flat parameter array is the concatenation of {@link #tensors()} in order:
  * <ul>

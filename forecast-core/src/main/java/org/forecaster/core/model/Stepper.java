@@ -23,6 +23,8 @@ public final class Stepper {
     private final float[][] states;
     private final StepCaches cache;
     private final float[] x, out;
+    /** The K seasonal-naive bases of the means; null for a model without a season lag. */
+    private final float[] base;
     private final StepResult result;
 
     /**
@@ -57,6 +59,7 @@ public final class Stepper {
         this.cache = model.newCache(1);
         this.x = new float[model.spec().inputSize()];
         this.out = new float[model.outputSize()];
+        this.base = model.spec().seasonLag() > 0 ? new float[model.spec().horizon()] : null;
         this.result = new StepResult(model.spec().horizon());
     }
 
@@ -130,6 +133,7 @@ public final class Stepper {
             double z = Float.isNaN(v) ? missingInput(state) : normalizer.normalize(v);
             Features.fill(x, 0, z, Float.isNaN(v), ts);
             fillLag(state, i, z);
+            fillBase(state, i);
             run(state);
         }
         state.modelVersion = modelVersion;
@@ -152,6 +156,7 @@ public final class Stepper {
         Features.fill(x, 0, z, missing, timestamp);
         state.remember((float) value);
         fillLag(state, state.remembered() - 1, z);
+        fillBase(state, state.remembered() - 1);
         run(state);
     }
 
@@ -170,6 +175,24 @@ public final class Stepper {
         Features.fillLag(x, 0, Float.isNaN(v) ? z : normalizer.normalize(v));
     }
 
+    /**
+     * The seasonal-naive bases of the means (see {@link Features#seasonalOffset}) for the step whose input is ring
+     * entry {@code current}, normalised and clipped like the inputs; the step's own input where unknown. As
+     * {@code PreparedSeries.seasonalBase} in training.
+     */
+    private void fillBase(KeyState state, int current) {
+        if (base == null) {
+            return;
+        }
+        int season = model.spec().seasonLag();
+        for (int k = 0; k < base.length; k++) {
+            int j = current + Features.seasonalOffset(k + 1, season);
+            float v = j >= 0 ? state.recall(j) : Float.NaN;
+            base[k] = Float.isNaN(v) ? x[0]
+                    : (float) Math.max(-Features.CLIP, Math.min(Features.CLIP, normalizer.normalize(v)));
+        }
+    }
+
     /** The input for a missing step: the model's own prediction of it, normalised. */
     private double missingInput(KeyState state) {
         return Double.isNaN(state.expected) ? 0 : normalizer.normalize(state.expected);
@@ -180,7 +203,7 @@ public final class Stepper {
         for (int l = 0; l < states.length; l++) {
             System.arraycopy(state.recurrent, l * per, states[l], 0, per);
         }
-        model.step(1, x, 0, x.length, states, out, 0, cache);
+        model.step(1, x, 0, x.length, states, out, 0, cache, base, 0);
         for (int l = 0; l < states.length; l++) {
             System.arraycopy(states[l], 0, state.recurrent, l * per, per);
         }

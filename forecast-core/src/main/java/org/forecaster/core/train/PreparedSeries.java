@@ -53,6 +53,19 @@ final class PreparedSeries {
     }
 
     /**
+     * Writes the K seasonal-naive bases of step t (see {@link Features#seasonalOffset}) in step t's frame, clipped
+     * like the inputs; {@code fallback} (the step's own input) where that value is unknown.
+     */
+    void seasonalBase(int t, int horizon, int season, float fallback, float[] dst, int off) {
+        float[] v = series.values();
+        for (int k = 0; k < horizon; k++) {
+            int j = t + Features.seasonalOffset(k + 1, season);
+            dst[off + k] = j < 0 || missing[j] ? fallback
+                    : (float) Math.max(-Features.CLIP, Math.min(Features.CLIP, (v[j] - mean[t]) / scale[t]));
+        }
+    }
+
+    /**
      * Writes the K targets of step t into {@code dst}: the next K values in step t's frame, NaN where missing
      * or outside {@code [from, until)}.
      */

@@ -38,8 +38,10 @@ class SeasonLagFeaturesTest {
         float[][] states = f.newStates(1);
         StepCaches cache = f.newCache(1);
         float[] out = new float[f.outputSize()];
+        float[] base = new float[spec.horizon()];
         for (int t = 0; t < v.length; t++) {
-            f.step(1, p.features, t * in, in, states, out, 0, cache);
+            p.seasonalBase(t, spec.horizon(), LAG, p.features[t * in], base, 0);
+            f.step(1, p.features, t * in, in, states, out, 0, cache, base, 0);
             StepResult online = stepper.observe(state, T0 + t * STEP, v[t]);
             double offline = p.mean[t] + out[0] * p.scale[t];
             assertEquals(offline, online.mean[0], 1e-9 * Math.abs(offline), "step " + t);
@@ -61,5 +63,30 @@ class SeasonLagFeaturesTest {
         ModelSpec wrong = new ModelSpec(CellType.LSTM, 1, Features.COUNT, 4, 1, LAG);
         assertThrows(IllegalArgumentException.class,
                 () -> new Stepper(Forecaster.initialize(wrong, 1, ScalarKernels.INSTANCE), NormalizerSpec.DEFAULT, STEP, 0.95, 10, 16));
+    }
+
+    @Test
+    void anUntrainedHeadForecastsTheSeasonalNaive() {
+        int horizon = 2 * LAG + 1;
+        ModelSpec spec = new ModelSpec(CellType.LSTM, 1, Features.count(LAG), 4, horizon, LAG);
+        Forecaster f = Forecaster.initialize(spec, 5, ScalarKernels.INSTANCE);
+        var head = spec.tensors().get(spec.tensors().size() - 2);
+        java.util.Arrays.fill(f.parameters(), head.offset(), f.parameters().length, 0f); // head.w and head.b
+        Stepper stepper = new Stepper(f, NormalizerSpec.DEFAULT, STEP, 0.95, 10, LAG);
+        KeyState state = stepper.newState(1);
+        double[] v = new double[23];
+        StepResult r = null;
+        for (int t = 0; t < v.length; t++) {
+            v[t] = 100 + 7 * (t % LAG) + 0.5 * t;
+            r = stepper.observe(state, T0 + t * STEP, v[t]);
+        }
+        int last = v.length - 1;
+        for (int k = 1; k <= horizon; k++) {
+            double naive = v[last + k - LAG * ((k + LAG - 1) / LAG)];
+            assertEquals(naive, r.mean[k - 1], 1e-4 * naive, "step " + k);
+        }
+        assertEquals(0, Features.seasonalOffset(LAG, LAG));
+        assertEquals(1 - LAG, Features.seasonalOffset(1, LAG));
+        assertEquals(1 - LAG, Features.seasonalOffset(LAG + 1, LAG));
     }
 }
