@@ -96,6 +96,11 @@ final class BacktestCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE}).")
     boolean seasonInput;
 
+    @Option(names = "--ensemble", paramLabel = "N", defaultValue = "1",
+            description = "Train N models with seeds --seed, --seed+1, ... and write the per-step median of their forecasts"
+                    + " and bounds (default ${DEFAULT-VALUE}; --save-model saves the first).")
+    int ensemble;
+
     @Option(names = "--save-model", paramLabel = "FILE", description = "Also write the trained model (the weights-topic format).")
     Path saveModel;
 
@@ -124,17 +129,28 @@ final class BacktestCommand implements Callable<Integer> {
             throw new IllegalArgumentException(train + " holds no series");
         }
         Kernels kernels = KernelsProvider.get();
-        TrainResult r = new TbpttTrainer(cfg, kernels).train(data);
-        Forecaster model = new Forecaster(cfg.spec(), r.parameters(), kernels);
-        log.printf(Locale.ROOT, "trained on %d series: %d epochs, %d updates, best validation loss %.4f (%.1f s)%n",
-                data.size(), r.epochs(), r.updates(), r.bestValidation(), (System.nanoTime() - t0) / 1e9);
-
         List<String> ids = new ArrayList<>();
-        List<double[][]> forecasts = new ArrayList<>();
         for (Series s : data) {
             ids.add(s.id());
-            forecasts.add(forecast(model, cfg, s));
         }
+        // members.get(m).get(i): member m's {mean, lower, upper} of series i
+        List<List<double[][]>> members = new ArrayList<>();
+        TrainResult first = null;
+        for (int m = 0; m < ensemble; m++) {
+            TrainConfig mc = cfg.withSeed(cfg.seed() + m);
+            TrainResult r = new TbpttTrainer(mc, kernels).train(data);
+            first = first == null ? r : first;
+            Forecaster model = new Forecaster(mc.spec(), r.parameters(), kernels);
+            log.printf(Locale.ROOT, "model %d (seed %d) trained on %d series: %d epochs, %d updates, best validation loss %.4f (%.1f s)%n",
+                    m + 1, mc.seed(), data.size(), r.epochs(), r.updates(), r.bestValidation(), (System.nanoTime() - t0) / 1e9);
+            List<double[][]> f = new ArrayList<>();
+            for (Series s : data) {
+                f.add(forecast(model, mc, s));
+            }
+            members.add(f);
+        }
+        List<double[][]> forecasts = members.size() == 1 ? members.get(0) : median(members);
+        TrainResult r = first;
         write(out, ids, forecasts, 0);
         if (lower != null) {
             write(lower, ids, forecasts, 1);
@@ -160,6 +176,9 @@ final class BacktestCommand implements Callable<Integer> {
             }
             if (stepMillis <= 0) {
                 throw new IllegalArgumentException("--step must be positive, got " + stepMillis);
+            }
+            if (ensemble < 1 || ensemble > 100) {
+                throw new IllegalArgumentException("--ensemble must be in 1..100, got " + ensemble);
             }
             if (!(validation > 0 && validation < 1)) {
                 throw new IllegalArgumentException("--validation must be in (0, 1), got " + validation);
@@ -189,6 +208,29 @@ final class BacktestCommand implements Callable<Integer> {
             throw new IllegalArgumentException("series " + s.id() + " has no values");
         }
         return new double[][] {last.mean.clone(), last.lower.clone(), last.upper.clone()};
+    }
+
+    /** The per-series, per-row, per-step median over the ensemble's members (mean of the middle two for an even count). */
+    static List<double[][]> median(List<List<double[][]>> members) {
+        int n = members.get(0).size();
+        List<double[][]> out = new ArrayList<>(n);
+        double[] xs = new double[members.size()];
+        for (int i = 0; i < n; i++) {
+            double[][] first = members.get(0).get(i);
+            double[][] med = new double[first.length][first[0].length];
+            for (int row = 0; row < first.length; row++) {
+                for (int k = 0; k < first[row].length; k++) {
+                    for (int m = 0; m < xs.length; m++) {
+                        xs[m] = members.get(m).get(i)[row][k];
+                    }
+                    java.util.Arrays.sort(xs);
+                    int h = xs.length / 2;
+                    med[row][k] = xs.length % 2 == 1 ? xs[h] : (xs[h - 1] + xs[h]) / 2;
+                }
+            }
+            out.add(med);
+        }
+        return out;
     }
 
     private static void write(Path file, List<String> ids, List<double[][]> forecasts, int which) throws IOException {
