@@ -97,7 +97,7 @@ final class DetectCommand implements Callable<Integer> {
             description = "Feed the model the value one season earlier as an extra input (default ${DEFAULT-VALUE}).")
     boolean seasonInput;
 
-    @Option(names = "--seasonal-width", defaultValue = "0", paramLabel = "C",
+    @Option(names = "--seasonal-width", defaultValue = "2", paramLabel = "C",
             description = "Score a point by the smaller of its surprise under the model and under 'one season ago', whose"
                     + " spread is C times the running mean absolute seasonal difference; 0 turns it off (default ${DEFAULT-VALUE}).")
     double seasonalWidth;
