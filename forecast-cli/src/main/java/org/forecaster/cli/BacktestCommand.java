@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
                 "Each series' own tail (--validation) is held back for early stopping; the model then runs"
                         + " over each whole series through the online stepper and forecasts from its end.",
                 "Model defaults: LSTM, 1 layer, hidden 64, horizon H, up to 30 epochs (patience 4), batch 16, Adam 1e-3,"
-                        + " TBPTT 48/48, Gaussian NLL.",
+                        + " TBPTT 48/48, Gaussian NLL, seasonal (lag --season input, means residual over seasonal naive).",
                 "Example: forecast backtest --format m4 --train Hourly-train.csv --horizon 48 --season 24 --out f.csv"})
 final class BacktestCommand implements Callable<Integer> {
     @Spec
@@ -65,7 +65,7 @@ final class BacktestCommand implements Callable<Integer> {
     int horizon;
 
     @Option(names = "--season", required = true, paramLabel = "S",
-            description = "Seasonal period in steps (24 for hourly data); used for the seasonal-naive comparison printed after training.")
+            description = "Seasonal period in steps (24 for hourly data): the lag of the seasonal model (see --season-input).")
     int season;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Mean forecasts, 'id,F1..FH' with a header line.")
@@ -91,9 +91,10 @@ final class BacktestCommand implements Callable<Integer> {
             description = "Tail fraction of every series held back for early stopping (default ${DEFAULT-VALUE}).")
     double validation;
 
-    @Option(names = "--season-input", negatable = true, defaultValue = "false", fallbackValue = "true",
-            description = "Feed the model the value one season (--season) before each forecast step as an extra input"
-                    + " (default ${DEFAULT-VALUE}).")
+    @Option(names = "--season-input", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Seasonal model: feed it the value one season (--season) before each forecast step as an extra"
+                    + " input and make its means residual over the seasonal-naive forecast (default ${DEFAULT-VALUE};"
+                    + " --no-season-input: residual over the last value, no lag input).")
     boolean seasonInput;
 
     @Option(names = "--ensemble", paramLabel = "N", defaultValue = "1",
