@@ -119,7 +119,7 @@ final class OnlineDetector {
                 scores[t] = t > 0 ? scores[t - 1] : 0;
                 continue;
             }
-            double seasonal = seasonalValue(state, ts, step, seasonSteps);
+            double seasonal = stepper.valueOneSeasonBefore(state, ts, seasonSteps);
             StepResult r = stepper.observe(state, ts, rows.values()[t]);
             double s = r.scored ? scorer.update(r.expected, r.sigma, rows.values()[t], seasonal)
                     : scorer.update(Double.NaN, Double.NaN, rows.values()[t], seasonal);
@@ -153,19 +153,6 @@ final class OnlineDetector {
         }
         long lag = season / step;
         return lag >= 2 && lag <= settings.ringCapacity() ? (int) lag : 0;
-    }
-
-    /**
-     * The value one season ({@code season} steps) before a point at {@code ts}, from the key's ring before the point
-     * is stepped; NaN when the ring does not reach back that far or the point follows a gap (the ring then holds
-     * fewer steps than the timestamps say).
-     */
-    static double seasonalValue(KeyState state, long ts, long step, int season) {
-        if (season == 0 || state.lastTimestamp == KeyState.NO_TIMESTAMP || ts - state.lastTimestamp != step
-                || state.remembered() < season) {
-            return Double.NaN;
-        }
-        return state.recall(state.remembered() - season);
     }
 
     private static TrainConfig withLag(TrainConfig cfg, int lag) {

@@ -119,6 +119,20 @@ public final class Stepper {
     }
 
     /**
+     * The observed value {@code season} steps before a point at {@code timestamp}, read from the key's ring before
+     * that point is observed (for the seasonal reference of {@code TailScore}); NaN when there is none: no earlier
+     * point, the point does not directly follow the last one (a gap would shift the ring), the ring holds fewer
+     * than {@code season} inputs, or that step was missing.
+     */
+    public double valueOneSeasonBefore(KeyState state, long timestamp, int season) {
+        if (season < 1 || state.lastTimestamp == KeyState.NO_TIMESTAMP || timestamp - state.lastTimestamp != stepMillis
+                || state.remembered() < season) {
+            return Double.NaN;
+        }
+        return state.recall(state.remembered() - season);
+    }
+
+    /**
      * Rebuilds {@code state}'s recurrent state under this stepper's model (after a weight swap) by replaying the
      * remembered inputs from a zero state with the key's current normaliser held fixed, and stamps it with
      * {@code modelVersion}. The last timestamp, normaliser and ring are kept.
