@@ -47,8 +47,8 @@ import picocli.CommandLine.Spec;
         description = {"Train one global model on every series of a file and write each series' H-step forecast.",
                 "Each series' own tail (--validation) is held back for early stopping; the model then runs"
                         + " over each whole series through the online stepper and forecasts from its end.",
-                "Model defaults: LSTM, 1 layer, hidden 64, horizon H, up to 30 epochs (patience 4), batch 16, Adam 1e-3,"
-                        + " TBPTT 48/48, Gaussian NLL.",
+                "Model defaults: LSTM, 1 layer, hidden 64, horizon H, up to 30 epochs (patience 8), batch 16, Adam 1e-3,"
+                        + " TBPTT 48/48, Gaussian NLL, seasonal (lag --season input, means residual over seasonal naive).",
                 "Example: forecast backtest --format m4 --train Hourly-train.csv --horizon 48 --season 24 --out f.csv"})
 final class BacktestCommand implements Callable<Integer> {
     @Spec
@@ -66,7 +66,7 @@ final class BacktestCommand implements Callable<Integer> {
     int horizon;
 
     @Option(names = "--season", required = true, paramLabel = "S",
-            description = "Seasonal period in steps (24 for hourly data); used for the seasonal-naive comparison printed after training.")
+            description = "Seasonal period in steps (24 for hourly data): the lag of the seasonal model (see --season-input).")
     int season;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Mean forecasts, 'id,F1..FH' with a header line.")
@@ -92,6 +92,17 @@ final class BacktestCommand implements Callable<Integer> {
             description = "Tail fraction of every series held back for early stopping (default ${DEFAULT-VALUE}).")
     double validation;
 
+    @Option(names = "--season-input", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Seasonal model: feed it the value one season (--season) before each forecast step as an extra"
+                    + " input and make its means residual over the seasonal-naive forecast (default ${DEFAULT-VALUE};"
+                    + " --no-season-input: residual over the last value, no lag input).")
+    boolean seasonInput;
+
+    @Option(names = "--ensemble", paramLabel = "N", defaultValue = "1",
+            description = "Train N models with seeds --seed, --seed+1, ... and write the per-step median of their forecasts"
+                    + " and bounds (default ${DEFAULT-VALUE}; --save-model saves the first).")
+    int ensemble;
+
     @Option(names = "--save-model", paramLabel = "FILE", description = "Also write the trained model (the weights-topic format).")
     Path saveModel;
 
@@ -107,7 +118,7 @@ final class BacktestCommand implements Callable<Integer> {
     TrainingOptions training = new TrainingOptions();
 
     /** Defaults for this command (the rest come from TrainConfig.defaults). */
-    static final int HIDDEN = 64, LAYERS = 1, EPOCHS = 30, PATIENCE = 4, BATCH = 16;
+    static final int HIDDEN = 64, LAYERS = 1, EPOCHS = 30, PATIENCE = 8, BATCH = 16; // patience 8: docs/evaluation.md, sb-p8
     /** Adam's rate: 1e-3 with hidden 64 beat the core default 3e-3 with hidden 40 on M4 Hourly (docs/evaluation.md). */
     static final double LEARNING_RATE = 1e-3;
 
@@ -125,17 +136,28 @@ final class BacktestCommand implements Callable<Integer> {
             throw new IllegalArgumentException(train + " holds no series");
         }
         Kernels kernels = KernelsProvider.get();
-        TrainResult r = new TbpttTrainer(cfg, kernels).train(data);
-        Forecaster model = new Forecaster(cfg.spec(), r.parameters(), kernels);
-        log.printf(Locale.ROOT, "trained on %d series: %d epochs, %d updates, best validation loss %.4f (%.1f s)%n",
-                data.size(), r.epochs(), r.updates(), r.bestValidation(), (System.nanoTime() - t0) / 1e9);
-
         List<String> ids = new ArrayList<>();
-        List<double[][]> forecasts = new ArrayList<>();
         for (Series s : data) {
             ids.add(s.id());
-            forecasts.add(forecast(model, cfg, s));
         }
+        // members.get(m).get(i): member m's {mean, lower, upper} of series i
+        List<List<double[][]>> members = new ArrayList<>();
+        TrainResult first = null;
+        for (int m = 0; m < ensemble; m++) {
+            TrainConfig mc = cfg.withSeed(cfg.seed() + m);
+            TrainResult r = new TbpttTrainer(mc, kernels).train(data);
+            first = first == null ? r : first;
+            Forecaster model = new Forecaster(mc.spec(), r.parameters(), kernels);
+            log.printf(Locale.ROOT, "model %d (seed %d) trained on %d series: %d epochs, %d updates, best validation loss %.4f (%.1f s)%n",
+                    m + 1, mc.seed(), data.size(), r.epochs(), r.updates(), r.bestValidation(), (System.nanoTime() - t0) / 1e9);
+            List<double[][]> f = new ArrayList<>();
+            for (Series s : data) {
+                f.add(forecast(model, mc, s));
+            }
+            members.add(f);
+        }
+        List<double[][]> forecasts = members.size() == 1 ? members.get(0) : median(members);
+        TrainResult r = first;
         write(out, ids, forecasts, 0);
         if (lower != null) {
             write(lower, ids, forecasts, 1);
@@ -181,10 +203,13 @@ final class BacktestCommand implements Callable<Integer> {
             if (stepMillis <= 0) {
                 throw new IllegalArgumentException("--step must be positive, got " + stepMillis);
             }
+            if (ensemble < 1 || ensemble > 100) {
+                throw new IllegalArgumentException("--ensemble must be in 1..100, got " + ensemble);
+            }
             if (!(validation > 0 && validation < 1)) {
                 throw new IllegalArgumentException("--validation must be in (0, 1), got " + validation);
             }
-            ModelSpec ms = training.spec(CellType.LSTM, LAYERS, HIDDEN, horizon);
+            ModelSpec ms = training.spec(CellType.LSTM, LAYERS, HIDDEN, horizon, seasonInput ? season : 0);
             TrainConfig base = TrainConfig.defaults(ms).withSeed(seed).withEpochs(EPOCHS, PATIENCE).withBatchSize(BATCH)
                     .withOptimizer("adam", new org.forecaster.core.optim.LrSchedule.Constant(LEARNING_RATE))
                     .withSplit(new TimeSplit(1 - validation, validation));
@@ -209,6 +234,29 @@ final class BacktestCommand implements Callable<Integer> {
             throw new IllegalArgumentException("series " + s.id() + " has no values");
         }
         return new double[][] {last.mean.clone(), last.lower.clone(), last.upper.clone()};
+    }
+
+    /** The per-series, per-row, per-step median over the ensemble's members (mean of the middle two for an even count). */
+    static List<double[][]> median(List<List<double[][]>> members) {
+        int n = members.get(0).size();
+        List<double[][]> out = new ArrayList<>(n);
+        double[] xs = new double[members.size()];
+        for (int i = 0; i < n; i++) {
+            double[][] first = members.get(0).get(i);
+            double[][] med = new double[first.length][first[0].length];
+            for (int row = 0; row < first.length; row++) {
+                for (int k = 0; k < first[row].length; k++) {
+                    for (int m = 0; m < xs.length; m++) {
+                        xs[m] = members.get(m).get(i)[row][k];
+                    }
+                    java.util.Arrays.sort(xs);
+                    int h = xs.length / 2;
+                    med[row][k] = xs.length % 2 == 1 ? xs[h] : (xs[h - 1] + xs[h]) / 2;
+                }
+            }
+            out.add(med);
+        }
+        return out;
     }
 
     private static void write(Path file, List<String> ids, List<double[][]> forecasts, int which) throws IOException {

@@ -88,6 +88,20 @@ final class DetectCommand implements Callable<Integer> {
             description = "Surprise -ln(tail probability) that scores 0.5 (default ${DEFAULT-VALUE}, a 1e-4 tail).")
     double halfSurprise;
 
+    @Option(names = "--season-minutes", defaultValue = "1440", paramLabel = "MINUTES",
+            description = "The season (1440: a day), used for files whose step divides it and whose season in steps fits"
+                    + " --ring; 0: none (default ${DEFAULT-VALUE}).")
+    long seasonMinutes;
+
+    @Option(names = "--season-input", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "Feed the model the value one season earlier as an extra input (default ${DEFAULT-VALUE}).")
+    boolean seasonInput;
+
+    @Option(names = "--seasonal-width", defaultValue = "2", paramLabel = "C",
+            description = "Score a point by the smaller of its surprise under the model and under 'one season ago', whose"
+                    + " spread is C times the running mean absolute seasonal difference; 0 turns it off (default ${DEFAULT-VALUE}).")
+    double seasonalWidth;
+
     @Option(names = "--suppress", defaultValue = "300", paramLabel = "ROWS",
             description = "Halve a score that does not exceed every score of the previous ROWS rows, so one incident"
                     + " ranks as one detection; 0 turns it off (default ${DEFAULT-VALUE}).")
@@ -167,7 +181,7 @@ final class DetectCommand implements Callable<Integer> {
                     .withBatchSize(1).withSplit(new TimeSplit(0.8, 0.2)));
             TrainConfig retrain = initial.withEpochs(retrainEpochs, Math.min(initial.patience(), retrainEpochs));
             return new OnlineDetector.Settings(initial, retrain, probation, probationCap, retrainEvery, trainWindow, ring, maxGap,
-                    new TailScore.Spec(halfSurprise, suppress));
+                    new TailScore.Spec(halfSurprise, suppress, seasonalWidth, 0.01), seasonMinutes * 60_000L, seasonInput);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -6,7 +6,9 @@ import org.forecaster.core.anomaly.TailScore;
 import org.forecaster.core.data.SeriesFiles;
 import org.forecaster.core.data.SeriesFiles.TimedValues;
 import org.forecaster.core.kernel.Kernels;
+import org.forecaster.core.model.Features;
 import org.forecaster.core.model.Forecaster;
+import org.forecaster.core.model.ModelSpec;
 import org.forecaster.core.model.StepResult;
 import org.forecaster.core.model.Stepper;
 import org.forecaster.core.state.KeyState;
@@ -30,8 +32,18 @@ import org.forecaster.core.train.TrainResult;
 final class OnlineDetector {
     /** Settings of one detection run. */
     record Settings(TrainConfig initial, TrainConfig retrain, double probation, int probationCap, int retrainEvery,
-                    int trainWindow, int ringCapacity, int maxGapSteps, TailScore.Spec score) {
+                    int trainWindow, int ringCapacity, int maxGapSteps, TailScore.Spec score, long seasonMillis,
+                    boolean seasonInput) {
+        /** Without a seasonal-lag input. */
+        Settings(TrainConfig initial, TrainConfig retrain, double probation, int probationCap, int retrainEvery,
+                 int trainWindow, int ringCapacity, int maxGapSteps, TailScore.Spec score) {
+            this(initial, retrain, probation, probationCap, retrainEvery, trainWindow, ringCapacity, maxGapSteps, score, 0, false);
+        }
+
         Settings {
+            if (seasonMillis < 0) {
+                throw new IllegalArgumentException("season must not be negative, got " + seasonMillis + " ms");
+            }
             if (!(probation > 0 && probation < 1) || probationCap < 2) {
                 throw new IllegalArgumentException("probation must be in (0, 1) and its cap >= 2 rows, got " + probation
                         + " and " + probationCap);
@@ -79,18 +91,21 @@ final class OnlineDetector {
             return new Result(scores, expected, sigma, 0);
         }
         long step = SeriesFiles.inferStep(rows.timestamps());
-        float[] params = train(id, rows, 0, Math.min(probation, n), step, settings.initial(), null);
+        int lag = seasonLag(step);
+        TrainConfig initial = withLag(settings.initial(), lag), retrain = withLag(settings.retrain(), lag);
+        float[] params = train(id, rows, 0, Math.min(probation, n), step, initial, null);
         long version = 1;
         int models = 1;
-        Stepper stepper = stepper(params, step);
+        Stepper stepper = stepper(initial, params, step);
         KeyState state = stepper.newState(version);
         TailScore scorer = new TailScore(settings.score());
+        int seasonSteps = seasonSteps(step);
         int sinceTrain = 0;
         for (int t = 0; t < n; t++) {
             if (t > probation && settings.retrainEvery() > 0 && sinceTrain >= settings.retrainEvery()) {
                 int from = settings.trainWindow() > 0 ? Math.max(0, t - settings.trainWindow()) : 0;
-                params = train(id, rows, from, t, step, settings.retrain(), params);
-                stepper = stepper(params, step);
+                params = train(id, rows, from, t, step, retrain, params);
+                stepper = stepper(initial, params, step);
                 stepper.rewarm(state, ++version);
                 models++;
                 sinceTrain = 0;
@@ -104,8 +119,10 @@ final class OnlineDetector {
                 scores[t] = t > 0 ? scores[t - 1] : 0;
                 continue;
             }
+            double seasonal = stepper.valueOneSeasonBefore(state, ts, seasonSteps);
             StepResult r = stepper.observe(state, ts, rows.values()[t]);
-            double s = r.scored ? scorer.update(r.expected, r.sigma, rows.values()[t]) : scorer.update(Double.NaN, Double.NaN, rows.values()[t]);
+            double s = r.scored ? scorer.update(r.expected, r.sigma, rows.values()[t], seasonal)
+                    : scorer.update(Double.NaN, Double.NaN, rows.values()[t], seasonal);
             if (r.scored) {
                 expected[t] = r.expected;
                 sigma[t] = r.sigma;
@@ -115,9 +132,33 @@ final class OnlineDetector {
         return new Result(scores, expected, sigma, models);
     }
 
-    private Stepper stepper(float[] params, long step) {
-        Forecaster model = new Forecaster(settings.initial().spec(), params, kernels);
-        return new Stepper(model, settings.initial().normalizer(), step, 0.95, settings.maxGapSteps(), settings.ringCapacity());
+    private Stepper stepper(TrainConfig cfg, float[] params, long step) {
+        Forecaster model = new Forecaster(cfg.spec(), params, kernels);
+        return new Stepper(model, cfg.normalizer(), step, 0.95, settings.maxGapSteps(), settings.ringCapacity());
+    }
+
+    /**
+     * The seasonal lag in steps of a file with this step: the season divided by the step when it divides evenly,
+     * spans at least 2 steps and fits the ring; otherwise 0 (no lag input for that file).
+     */
+    int seasonLag(long step) {
+        return settings.seasonInput() ? seasonSteps(step) : 0;
+    }
+
+    /** The season in steps for this step (as {@link #seasonLag}), whether or not the model takes it as an input. */
+    int seasonSteps(long step) {
+        long season = settings.seasonMillis();
+        if (season == 0 || season % step != 0) {
+            return 0;
+        }
+        long lag = season / step;
+        return lag >= 2 && lag <= settings.ringCapacity() ? (int) lag : 0;
+    }
+
+    private static TrainConfig withLag(TrainConfig cfg, int lag) {
+        ModelSpec s = cfg.spec();
+        return lag == s.seasonLag() ? cfg
+                : cfg.withSpec(new ModelSpec(s.cell(), s.layers(), Features.count(lag), s.hidden(), s.horizon(), lag));
     }
 
     /** Trains on rows [from, until) placed on the step grid; warm-starts from {@code start} when given. */

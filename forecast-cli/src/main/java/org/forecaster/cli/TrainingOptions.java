@@ -36,6 +36,10 @@ final class TrainingOptions {
     @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (constant schedule).")
     Double lr;
 
+    @Option(names = "--lr-decay", paramLabel = "K",
+            description = "Exponential learning-rate decay per update: rate = lr * exp(-K * update); 0 keeps it constant.")
+    Double lrDecay;
+
     @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd, momentum, nesterov or adam.")
     String optimizer;
 
@@ -58,10 +62,15 @@ final class TrainingOptions {
             description = "Smallest update weight of the running normaliser (time constant about 1/A points).")
     Double normAlpha;
 
-    /** The model spec with these options over the command's defaults. */
+    /** The model spec with these options over the command's defaults, without a seasonal-lag input. */
     ModelSpec spec(CellType defCell, int defLayers, int defHidden, int horizon) {
-        return new ModelSpec(cell == null ? defCell : cell, layers == null ? defLayers : layers, Features.COUNT,
-                hidden == null ? defHidden : hidden, horizon);
+        return spec(defCell, defLayers, defHidden, horizon, 0);
+    }
+
+    /** The same with a seasonal-lag input of {@code seasonLag} steps (0: none). */
+    ModelSpec spec(CellType defCell, int defLayers, int defHidden, int horizon, int seasonLag) {
+        return new ModelSpec(cell == null ? defCell : cell, layers == null ? defLayers : layers, Features.count(seasonLag),
+                hidden == null ? defHidden : hidden, horizon, seasonLag);
     }
 
     /** {@code base} with every given option applied. */
@@ -73,9 +82,13 @@ final class TrainingOptions {
         if (batch != null) {
             c = c.withBatchSize(batch);
         }
-        if (lr != null || optimizer != null) {
-            c = c.withOptimizer(optimizer == null ? c.optimizer() : optimizer,
-                    lr == null ? c.schedule() : new LrSchedule.Constant(lr));
+        if (lr != null || optimizer != null || lrDecay != null) {
+            LrSchedule schedule = c.schedule();
+            if (lr != null || lrDecay != null) {
+                double rate0 = lr != null ? lr : schedule.rate(0);
+                schedule = lrDecay == null || lrDecay == 0 ? new LrSchedule.Constant(rate0) : new LrSchedule.Exponential(rate0, lrDecay);
+            }
+            c = c.withOptimizer(optimizer == null ? c.optimizer() : optimizer, schedule);
         }
         if (k1 != null || k2 != null) {
             int a = k1 == null ? c.k1() : k1;

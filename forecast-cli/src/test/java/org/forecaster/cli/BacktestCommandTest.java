@@ -115,4 +115,18 @@ class BacktestCommandTest {
         assertEquals(1, r.code());
         assertEquals("forecast backtest: no such file: " + dir.resolve("missing.csv"), r.err().strip());
     }
+
+    @Test
+    void ensembleMedianIsTakenPerSeriesRowAndStep() {
+        java.util.List<java.util.List<double[][]>> members = java.util.List.of(
+                java.util.List.<double[][]>of(new double[][] {{1, 10}, {0, 0}, {2, 2}}),
+                java.util.List.<double[][]>of(new double[][] {{3, 30}, {1, 1}, {4, 4}}),
+                java.util.List.<double[][]>of(new double[][] {{2, 50}, {5, 5}, {9, 9}}));
+        double[][] m = BacktestCommand.median(members).get(0);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {2, 30}, m[0]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {1, 1}, m[1]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {4, 4}, m[2]);
+        double[][] even = BacktestCommand.median(members.subList(0, 2)).get(0);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {2, 20}, even[0]);
+    }
 }

@@ -13,6 +13,13 @@ import org.forecaster.core.model.Gaussian;
  * (the model catching up after a level shift, a burst of spikes) rank below it, so one incident is
  * one detection at a threshold between them. Causal: the score of a point depends on earlier points only.
  *
+ * <p>Optionally ({@code seasonalWidth > 0}) the surprise is the smaller of the model's and a seasonal-naive
+ * reference's: the point against the value one season earlier, with the reference's spread taken as
+ * {@code seasonalWidth} times the running mean absolute seasonal difference (an exponentially weighted mean with
+ * weight {@code seasonalAlpha}). A point must then surprise both the model and "same time yesterday" to score high,
+ * which silences the repeating sharp edges of noise-free periodic series, where the model's spread sits at its
+ * floor and a transition it cannot time looks like many sigmas.
+ *
  * <p>Mutable, one instance per key; not thread-safe.
  */
 public final class TailScore {
@@ -20,10 +27,21 @@ public final class TailScore {
      * @param halfSurprise L0: the surprise that scores 0.5 (ln 1e4 = 9.21 puts it at a 1e-4 tail)
      * @param suppressRows points looked back over for echo suppression; 0 turns it off
      */
-    public record Spec(double halfSurprise, int suppressRows) {
+    public record Spec(double halfSurprise, int suppressRows, double seasonalWidth, double seasonalAlpha) {
         public static final Spec DEFAULT = new Spec(Math.log(1e4), 0);
 
+        /** Without the seasonal reference. */
+        public Spec(double halfSurprise, int suppressRows) {
+            this(halfSurprise, suppressRows, 0, 0.01);
+        }
+
         public Spec {
+            if (!(seasonalWidth >= 0) || Double.isInfinite(seasonalWidth)) {
+                throw new IllegalArgumentException("seasonal width must be >= 0 and finite, got " + seasonalWidth);
+            }
+            if (!(seasonalAlpha > 0 && seasonalAlpha <= 1)) {
+                throw new IllegalArgumentException("seasonal alpha must be in (0, 1], got " + seasonalAlpha);
+            }
             if (!(halfSurprise > 0) || Double.isInfinite(halfSurprise)) {
                 throw new IllegalArgumentException("half surprise must be positive and finite, got " + halfSurprise);
             }
@@ -36,6 +54,8 @@ public final class TailScore {
     private final Spec spec;
     private final double[] recent;
     private int next, filled;
+    /** Running mean absolute seasonal difference; NaN until the first one. */
+    private double seasonalMad = Double.NaN;
 
     public TailScore(Spec spec) {
         this.spec = spec;
@@ -57,9 +77,25 @@ public final class TailScore {
      * (NaN) the score is 0.
      */
     public double update(double expected, double sigma, double value) {
+        return update(expected, sigma, value, Double.NaN);
+    }
+
+    /**
+     * As {@link #update(double, double, double)}, with {@code seasonal} the value one season before this point (NaN
+     * when unknown), used as a second reference when the spec's seasonal width is positive.
+     */
+    public double update(double expected, double sigma, double value, double seasonal) {
         double score = 0;
+        double seasonalSurprise = Double.POSITIVE_INFINITY;
+        if (spec.seasonalWidth() > 0 && !Double.isNaN(seasonal)) {
+            double d = Math.abs(value - seasonal);
+            if (seasonalMad > 0) {
+                seasonalSurprise = surprise(d / (spec.seasonalWidth() * seasonalMad));
+            }
+            seasonalMad = Double.isNaN(seasonalMad) ? d : seasonalMad + spec.seasonalAlpha() * (d - seasonalMad);
+        }
         if (!Double.isNaN(expected) && sigma > 0) {
-            double l = surprise((value - expected) / sigma);
+            double l = Math.min(surprise((value - expected) / sigma), seasonalSurprise);
             score = l / (l + spec.halfSurprise());
         }
         if (recent.length == 0) {

@@ -5,8 +5,10 @@ package org.forecaster.core.model;
  * every gate), a missing flag, and hour-of-day and day-of-week as sin/cos pairs of the step's UTC time.
  */
 public final class Features {
-    /** Features per step. */
+    /** Features per step without a seasonal-lag input (the original set). */
     public static final int COUNT = 6;
+    /** Index of the optional seasonal-lag input, present when {@link ModelSpec#seasonLag()} is positive. */
+    public static final int LAG = COUNT;
     /** Normalised inputs are clipped to +-CLIP. */
     public static final float CLIP = 8f;
 
@@ -14,6 +16,37 @@ public final class Features {
     private static final double TWO_PI = 2 * Math.PI;
 
     private Features() {}
+
+    /** Inputs per step of a model with this seasonal lag (0: none): {@link #COUNT}, plus one for the lag. */
+    public static int count(int seasonLag) {
+        return seasonLag > 0 ? COUNT + 1 : COUNT;
+    }
+
+    /** Throws unless {@code spec}'s input size is {@link #count(int)} of its lag. */
+    public static void check(ModelSpec spec) {
+        if (spec.inputSize() != count(spec.seasonLag())) {
+            throw new IllegalArgumentException("model input size " + spec.inputSize() + " does not match the "
+                    + count(spec.seasonLag()) + " step features of season lag " + spec.seasonLag());
+        }
+    }
+
+    /**
+     * Index, relative to the current step {@code t}, of the value the seasonal-naive forecast uses for step
+     * {@code t + k} ({@code k >= 1}): the same phase in the last season observed, {@code t + k - S * ceil(k / S)},
+     * always in {@code (t - S, t]}.
+     */
+    public static int seasonalOffset(int k, int season) {
+        return k - season * ((k + season - 1) / season);
+    }
+
+    /**
+     * Writes the seasonal-lag input at {@code dst[off + LAG]}: {@code zLag}, the normalised value one season
+     * before the step being forecast (in the current step's frame), clipped like the value; when that value is
+     * unknown (not enough history, or missing) the caller passes the current input, i.e. persistence.
+     */
+    public static void fillLag(float[] dst, int off, double zLag) {
+        dst[off + LAG] = (float) Math.max(-CLIP, Math.min(CLIP, zLag));
+    }
 
     /**
      * Writes the {@link #COUNT} features of one step into {@code dst[off ..]}.

@@ -119,6 +119,17 @@ public final class Forecaster {
      * @param cache  records the step; pass the same one every step for inference
      */
     public void step(int batch, float[] x, int xOff, int ldx, float[][] states, float[] out, int outOff, StepCaches cache) {
+        step(batch, x, xOff, ldx, states, out, outOff, cache, null, 0);
+    }
+
+    /**
+     * As {@link #step(int, float[], int, int, float[][], float[], int, StepCaches)}, with the means residual over
+     * {@code base[baseOff + b*K + k]} (per key and horizon step, normalised) instead of over the input value: a
+     * model with a season lag is residual over the seasonal-naive forecast (see {@link Features#seasonalOffset}).
+     * {@code base == null} keeps the input value as the base.
+     */
+    public void step(int batch, float[] x, int xOff, int ldx, float[][] states, float[] out, int outOff, StepCaches cache,
+                     float[] base, int baseOff) {
         if (batch > cache.maxBatch()) {
             throw new IllegalArgumentException("batch " + batch + " exceeds cache capacity " + cache.maxBatch());
         }
@@ -140,9 +151,15 @@ public final class Forecaster {
         kernels.gemm(params, headWeights, o, o, h, hTop, 0, h, out, outOff, o, batch);
         int horizon = spec.horizon();
         for (int b = 0; b < batch; b++) {
-            float level = x[xOff + b * ldx];
-            for (int k = 0; k < horizon; k++) {
-                out[outOff + b * o + k] += level;
+            if (base == null) {
+                float level = x[xOff + b * ldx];
+                for (int k = 0; k < horizon; k++) {
+                    out[outOff + b * o + k] += level;
+                }
+            } else {
+                for (int k = 0; k < horizon; k++) {
+                    out[outOff + b * o + k] += base[baseOff + b * horizon + k];
+                }
             }
         }
     }

@@ -6,7 +6,11 @@ import java.util.List;
 /**
  * The architecture of a forecaster: {@code layers} stacked recurrent layers of one {@link CellType} with
  * hidden size {@code hidden}, fed {@code inputSize} features per step, and a dense Gaussian head giving a
- * mean and a log-scale for each of {@code horizon} future steps.
+ * mean and a log-scale for each of {@code horizon} future steps. {@code seasonLag > 0} adds one input: the
+ * value {@code seasonLag - 1} steps before the current one (one season before the step being forecast),
+ * normalised in the current step's frame (see {@link Features}), and makes the head's means residual over the
+ * seasonal-naive forecast of each horizon step instead of over the current value (see {@link Forecaster#step});
+ * 0 is the original model.
  *
  * <p>The flat parameter array is the concatenation of {@link #tensors()} in order:
  * <ul>
@@ -18,7 +22,15 @@ import java.util.List;
  *   <li>{@code head.w}: {@code [H, 2K]} (outputs: K means, then K log-scales) and {@code head.b}: {@code [2K]}.</li>
  * </ul>
  */
-public record ModelSpec(CellType cell, int layers, int inputSize, int hidden, int horizon) {
+public record ModelSpec(CellType cell, int layers, int inputSize, int hidden, int horizon, int seasonLag) {
+
+    /** Largest seasonal lag: the key state's ring (which must hold a season) stores its capacity as a u16. */
+    public static final int MAX_SEASON_LAG = 65_535;
+
+    /** A spec without a seasonal-lag input (the original layout). */
+    public ModelSpec(CellType cell, int layers, int inputSize, int hidden, int horizon) {
+        this(cell, layers, inputSize, hidden, horizon, 0);
+    }
 
     public ModelSpec {
         if (cell == null) {
@@ -36,6 +48,16 @@ public record ModelSpec(CellType cell, int layers, int inputSize, int hidden, in
         if (horizon < 1 || horizon > 1024) {
             throw new IllegalArgumentException("horizon must be in 1..1024, got " + horizon);
         }
+        if (seasonLag < 0 || seasonLag > MAX_SEASON_LAG) {
+            throw new IllegalArgumentException("season lag must be in 0.." + MAX_SEASON_LAG + " steps, got " + seasonLag);
+        }
+    }
+
+    /** The record's form, without {@code seasonLag} when it is 0 (so specs without the lag read as before). */
+    @Override
+    public String toString() {
+        return "ModelSpec[cell=" + cell + ", layers=" + layers + ", inputSize=" + inputSize + ", hidden=" + hidden
+                + ", horizon=" + horizon + (seasonLag > 0 ? ", seasonLag=" + seasonLag : "") + "]";
     }
 
     /** Input width of layer {@code l}: the features for layer 0, the layer below's h above it. */

@@ -23,6 +23,8 @@ public final class Stepper {
     private final float[][] states;
     private final StepCaches cache;
     private final float[] x, out;
+    /** The K seasonal-naive bases of the means; null for a model without a season lag. */
+    private final float[] base;
     private final StepResult result;
 
     /**
@@ -42,9 +44,10 @@ public final class Stepper {
         if (maxGapSteps < 0 || ringCapacity < 1) {
             throw new IllegalArgumentException("max gap must be >= 0 and ring capacity >= 1, got " + maxGapSteps + ", " + ringCapacity);
         }
-        if (model.spec().inputSize() != Features.COUNT) {
-            throw new IllegalArgumentException("model input size " + model.spec().inputSize() + " does not match the "
-                    + Features.COUNT + " step features");
+        Features.check(model.spec());
+        if (ringCapacity < model.spec().seasonLag()) {
+            throw new IllegalArgumentException("ring capacity " + ringCapacity + " cannot hold the model's season lag of "
+                    + model.spec().seasonLag() + " steps");
         }
         this.model = model;
         this.normalizer = new Normalizer(normalizer);
@@ -54,8 +57,9 @@ public final class Stepper {
         this.ringCapacity = ringCapacity;
         this.states = model.newStates(1);
         this.cache = model.newCache(1);
-        this.x = new float[Features.COUNT];
+        this.x = new float[model.spec().inputSize()];
         this.out = new float[model.outputSize()];
+        this.base = model.spec().seasonLag() > 0 ? new float[model.spec().horizon()] : null;
         this.result = new StepResult(model.spec().horizon());
     }
 
@@ -115,6 +119,20 @@ public final class Stepper {
     }
 
     /**
+     * The observed value {@code season} steps before a point at {@code timestamp}, read from the key's ring before
+     * that point is observed (for the seasonal reference of {@code TailScore}); NaN when there is none: no earlier
+     * point, the point does not directly follow the last one (a gap would shift the ring), the ring holds fewer
+     * than {@code season} inputs, or that step was missing.
+     */
+    public double valueOneSeasonBefore(KeyState state, long timestamp, int season) {
+        if (season < 1 || state.lastTimestamp == KeyState.NO_TIMESTAMP || timestamp - state.lastTimestamp != stepMillis
+                || state.remembered() < season) {
+            return Double.NaN;
+        }
+        return state.recall(state.remembered() - season);
+    }
+
+    /**
      * Rebuilds {@code state}'s recurrent state under this stepper's model (after a weight swap) by replaying the
      * remembered inputs from a zero state with the key's current normaliser held fixed, and stamps it with
      * {@code modelVersion}. The last timestamp, normaliser and ring are kept.
@@ -128,6 +146,8 @@ public final class Stepper {
             long ts = state.lastTimestamp - (long) (n - 1 - i) * stepMillis;
             double z = Float.isNaN(v) ? missingInput(state) : normalizer.normalize(v);
             Features.fill(x, 0, z, Float.isNaN(v), ts);
+            fillLag(state, i, z);
+            fillBase(state, i);
             run(state);
         }
         state.modelVersion = modelVersion;
@@ -149,7 +169,42 @@ public final class Stepper {
         }
         Features.fill(x, 0, z, missing, timestamp);
         state.remember((float) value);
+        fillLag(state, state.remembered() - 1, z);
+        fillBase(state, state.remembered() - 1);
         run(state);
+    }
+
+    /**
+     * The seasonal-lag input of the step whose input is ring entry {@code current}: the ring entry one season
+     * before the step being forecast ({@code current + 1 - lag}), normalised in the current frame; {@code z}
+     * (persistence) when the ring does not reach back that far or that step was missing.
+     */
+    private void fillLag(KeyState state, int current, double z) {
+        int lag = model.spec().seasonLag();
+        if (lag == 0) {
+            return;
+        }
+        int j = current + 1 - lag;
+        float v = j >= 0 ? state.recall(j) : Float.NaN;
+        Features.fillLag(x, 0, Float.isNaN(v) ? z : normalizer.normalize(v));
+    }
+
+    /**
+     * The seasonal-naive bases of the means (see {@link Features#seasonalOffset}) for the step whose input is ring
+     * entry {@code current}, normalised and clipped like the inputs; the step's own input where unknown. As
+     * {@code PreparedSeries.seasonalBase} in training.
+     */
+    private void fillBase(KeyState state, int current) {
+        if (base == null) {
+            return;
+        }
+        int season = model.spec().seasonLag();
+        for (int k = 0; k < base.length; k++) {
+            int j = current + Features.seasonalOffset(k + 1, season);
+            float v = j >= 0 ? state.recall(j) : Float.NaN;
+            base[k] = Float.isNaN(v) ? x[0]
+                    : (float) Math.max(-Features.CLIP, Math.min(Features.CLIP, normalizer.normalize(v)));
+        }
     }
 
     /** The input for a missing step: the model's own prediction of it, normalised. */
@@ -162,7 +217,7 @@ public final class Stepper {
         for (int l = 0; l < states.length; l++) {
             System.arraycopy(state.recurrent, l * per, states[l], 0, per);
         }
-        model.step(1, x, 0, Features.COUNT, states, out, 0, cache);
+        model.step(1, x, 0, x.length, states, out, 0, cache, base, 0);
         for (int l = 0; l < states.length; l++) {
             System.arraycopy(states[l], 0, state.recurrent, l * per, per);
         }

@@ -22,11 +22,12 @@ import org.forecaster.core.modelio.ModelFormatException.Reason;
  * The JSON header of format version 1, mapped by hand rather than by data binding so that the field names
  * are the format's, not the record's, and so that a reader is strict: unknown fields, wrong types,
  * fractional integers and duplicate keys are errors (new fields take a new format version). Instants are
- * ISO-8601 strings; nullable fields may be null or absent.
+ * ISO-8601 strings; nullable fields may be null or absent. {@code spec.seasonLag} is optional (absent = 0, and
+ * written only when positive), so every file written before it existed reads and re-encodes identically.
  *
  * <pre>{@code
  * {"name":"default","version":3,"parentVersion":2,
- *  "spec":{"cell":"LSTM","layers":1,"inputSize":7,"hidden":4,"horizon":2},
+ *  "spec":{"cell":"LSTM","layers":1,"inputSize":7,"hidden":4,"horizon":2,"seasonLag":24},
  *  "normalizer":{"minAlpha":0.01,"epsilon":1.0E-6},
  *  "stepMillis":60000,"trainedFrom":"2025-01-01T00:00:00Z","trainedTo":"2025-01-08T00:00:00Z",
  *  "seriesCount":12,"seed":42,"metrics":{"val.nll":-0.5},"config":{"k1":"16"},
@@ -42,7 +43,7 @@ final class HeaderJson {
 
     private static final Set<String> TOP = Set.of("name", "version", "parentVersion", "spec", "normalizer",
             "stepMillis", "trainedFrom", "trainedTo", "seriesCount", "seed", "metrics", "config", "createdAt");
-    private static final Set<String> SPEC = Set.of("cell", "layers", "inputSize", "hidden", "horizon");
+    private static final Set<String> SPEC = Set.of("cell", "layers", "inputSize", "hidden", "horizon", "seasonLag");
     private static final Set<String> NORMALIZER = Set.of("minAlpha", "epsilon");
 
     private HeaderJson() {}
@@ -59,6 +60,9 @@ final class HeaderJson {
         spec.put("inputSize", h.spec().inputSize());
         spec.put("hidden", h.spec().hidden());
         spec.put("horizon", h.spec().horizon());
+        if (h.spec().seasonLag() > 0) { // absent means 0, so headers without the lag input are unchanged
+            spec.put("seasonLag", h.spec().seasonLag());
+        }
         ObjectNode norm = root.putObject("normalizer");
         norm.put("minAlpha", h.normalizer().minAlpha());
         norm.put("epsilon", h.normalizer().epsilon());
@@ -105,7 +109,8 @@ final class HeaderJson {
                     intField(specNode, "layers", "spec"),
                     intField(specNode, "inputSize", "spec"),
                     intField(specNode, "hidden", "spec"),
-                    intField(specNode, "horizon", "spec"));
+                    intField(specNode, "horizon", "spec"),
+                    specNode.has("seasonLag") ? intField(specNode, "seasonLag", "spec") : 0);
             JsonNode normNode = object(root, "normalizer");
             onlyKnown(normNode, NORMALIZER, "normalizer");
             NormalizerSpec normalizer = new NormalizerSpec(

@@ -41,7 +41,8 @@ public final class ModelSummary {
         StringBuilder s = new StringBuilder();
         line(s, "model", h.name() + " v" + h.version() + (h.parentVersion() == null ? "" : " (parent v" + h.parentVersion() + ")"));
         line(s, "architecture", h.spec().cell() + ", " + h.spec().layers() + " layer(s), input " + h.spec().inputSize()
-                + ", hidden " + h.spec().hidden() + ", horizon " + h.spec().horizon() + ", "
+                + ", hidden " + h.spec().hidden() + ", horizon " + h.spec().horizon()
+                + (h.spec().seasonLag() > 0 ? ", season lag " + h.spec().seasonLag() : "") + ", "
                 + h.spec().parameterCount() + " parameters");
         line(s, "normalizer", "minAlpha " + h.normalizer().minAlpha() + ", epsilon " + h.normalizer().epsilon());
         line(s, "step", h.stepMillis() + " ms");

@@ -21,9 +21,14 @@ final class PreparedSeries {
     final double[] scale;
 
     PreparedSeries(Series series, NormalizerSpec spec) {
+        this(series, spec, 0);
+    }
+
+    PreparedSeries(Series series, NormalizerSpec spec, int seasonLag) {
         this.series = series;
         this.length = series.length();
-        this.features = new float[length * Features.COUNT];
+        int width = Features.count(seasonLag);
+        this.features = new float[length * width];
         this.missing = new boolean[length];
         this.mean = new double[length];
         this.scale = new double[length];
@@ -37,7 +42,26 @@ final class PreparedSeries {
             mean[t] = n.mean();
             scale[t] = n.scale();
             double z = missing[t] ? 0 : n.normalize(v[t]);
-            Features.fill(features, t * Features.COUNT, z, missing[t], series.timestamp(t));
+            Features.fill(features, t * width, z, missing[t], series.timestamp(t));
+            if (seasonLag > 0) {
+                // As Stepper: the value one season before step t+1, in step t's frame; persistence when unknown.
+                int j = t + 1 - seasonLag;
+                boolean known = j >= 0 && !Float.isNaN(v[j]);
+                Features.fillLag(features, t * width, known ? (v[j] - mean[t]) / scale[t] : z);
+            }
+        }
+    }
+
+    /**
+     * Writes the K seasonal-naive bases of step t (see {@link Features#seasonalOffset}) in step t's frame, clipped
+     * like the inputs; {@code fallback} (the step's own input) where that value is unknown.
+     */
+    void seasonalBase(int t, int horizon, int season, float fallback, float[] dst, int off) {
+        float[] v = series.values();
+        for (int k = 0; k < horizon; k++) {
+            int j = t + Features.seasonalOffset(k + 1, season);
+            dst[off + k] = j < 0 || missing[j] ? fallback
+                    : (float) Math.max(-Features.CLIP, Math.min(Features.CLIP, (v[j] - mean[t]) / scale[t]));
         }
     }
 

@@ -29,10 +29,7 @@ public final class TbpttTrainer {
     public TbpttTrainer(TrainConfig config, Kernels kernels) {
         this.config = config;
         this.kernels = kernels;
-        if (config.spec().inputSize() != Features.COUNT) {
-            throw new IllegalArgumentException("model input size " + config.spec().inputSize()
-                    + " does not match the " + Features.COUNT + " step features");
-        }
+        Features.check(config.spec());
     }
 
     /** Trains a freshly initialised model (seeded). */
@@ -127,7 +124,7 @@ public final class TbpttTrainer {
         List<PreparedSeries> out = new ArrayList<>(data.size());
         for (Series s : data) {
             if (config.split().trainEnd(s.length()) > 2) {
-                out.add(new PreparedSeries(s, config.normalizer()));
+                out.add(new PreparedSeries(s, config.normalizer(), config.spec().seasonLag()));
             }
         }
         return out;
@@ -143,6 +140,8 @@ public final class TbpttTrainer {
         final float[][] states;
         final float[][] dStates, scratch;
         final float[] x, dOut, targets, prevMean, grads;
+        /** Per key the K seasonal-naive bases of the means; null for a model without a season lag. */
+        final float[] base;
         final int[] counted = new int[1];
         long updates;
         double lossSum;
@@ -164,6 +163,7 @@ public final class TbpttTrainer {
             this.dStates = model.newStates(maxBatch);
             this.scratch = model.newGradientScratch(maxBatch);
             this.x = new float[maxBatch * in];
+            this.base = spec.seasonLag() > 0 ? new float[maxBatch * horizon] : null;
             this.dOut = new float[maxBatch * out];
             this.targets = new float[horizon];
             this.prevMean = new float[maxBatch];
@@ -189,12 +189,19 @@ public final class TbpttTrainer {
                 } else {
                     Arrays.fill(x, b * in, (b + 1) * in, 0f);
                 }
+                if (base != null) {
+                    if (t < s.length) {
+                        s.seasonalBase(t, horizon, model.spec().seasonLag(), x[b * in], base, b * horizon);
+                    } else {
+                        Arrays.fill(base, b * horizon, (b + 1) * horizon, 0f);
+                    }
+                }
             }
         }
 
         private void forward(List<PreparedSeries> batch, int t, StepCaches cache) {
             fillInputs(batch, t);
-            model.step(batch.size(), x, 0, in, states, cache.out(), 0, cache);
+            model.step(batch.size(), x, 0, in, states, cache.out(), 0, cache, base, 0);
             for (int b = 0; b < batch.size(); b++) {
                 prevMean[b] = cache.out()[b * out];
             }

@@ -49,6 +49,10 @@ public record TrainConfig(ModelSpec spec, NormalizerSpec normalizer, Loss loss, 
                 new LrSchedule.Constant(3e-3), 100.0, 42L, TimeSplit.DEFAULT, 24);
     }
 
+    public TrainConfig withSpec(ModelSpec s) {
+        return new TrainConfig(s, normalizer, loss, k1, k2, batchSize, maxEpochs, patience, optimizer, schedule, clipNorm, seed, split, warmupSteps);
+    }
+
     public TrainConfig withSeed(long s) {
         return new TrainConfig(spec, normalizer, loss, k1, k2, batchSize, maxEpochs, patience, optimizer, schedule, clipNorm, s, split, warmupSteps);
     }

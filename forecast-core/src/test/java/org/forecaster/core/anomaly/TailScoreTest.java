@@ -58,4 +58,27 @@ class TailScoreTest {
         s.update(0, 1, 0);
         assertEquals(small, s.update(0, 1, 4), 0, "after 3 quiet points the peak is forgotten");
     }
+
+    @Test
+    void seasonalReferenceSilencesARepeatingEdgeButNotANewDeviation() {
+        double width = 2, alpha = 0.5;
+        TailScore plain = new TailScore(new TailScore.Spec(9.21, 0));
+        TailScore s = new TailScore(new TailScore.Spec(9.21, 0, width, alpha));
+        // Seasonal differences of 1, 1: the running mean absolute difference is 1, so the reference's spread is 2.
+        assertEquals(plain.update(0, 1, 0.5), s.update(0, 1, 0.5, 1.5), 0, "no reference spread yet: the model's score");
+        s.update(0, 1, 0.5, -0.5);
+        // A sharp edge the model missed by 10 sigmas but that repeats last season's value: scored by the reference.
+        double edge = s.update(0, 1, 10, 10);
+        assertEquals(0, edge, 1e-12, "the value equals last season's");
+        // A deviation from both: the smaller surprise, here the reference's (z = 6 / (2 * 1)) ...
+        TailScore t = new TailScore(new TailScore.Spec(9.21, 0, width, alpha));
+        t.update(0, 1, 0.5, 1.5);
+        t.update(0, 1, 0.5, -0.5);
+        double l = TailScore.surprise(6.0 / 2);
+        assertEquals(l / (l + 9.21), t.update(0, 1, 10, 4), 1e-12);
+        // ... and without a known seasonal value (NaN) the model's score alone.
+        assertEquals(plain.update(0, 1, 10), t.update(0, 1, 10, Double.NaN), 0);
+        assertThrows(IllegalArgumentException.class, () -> new TailScore.Spec(9.21, 0, -1, 0.1));
+        assertThrows(IllegalArgumentException.class, () -> new TailScore.Spec(9.21, 0, 1, 0));
+    }
 }

@@ -116,4 +116,19 @@ class StepperTest {
             assertEquals(states[0][j], st.recurrent[j], 0f);
         }
     }
+
+    @Test
+    void valueOneSeasonBeforeReadsTheRingAndIsUnknownAfterAGapOrBeforeASeason() {
+        Stepper s = stepper(5);
+        KeyState st = s.newState(1);
+        assertTrue(Double.isNaN(s.valueOneSeasonBefore(st, T0, 3)), "no point yet");
+        for (int i = 0; i < 4; i++) {
+            if (i > 0 && i < 3) {
+                assertTrue(Double.isNaN(s.valueOneSeasonBefore(st, T0 + i * STEP, 3)), "fewer than a season at " + i);
+            }
+            s.observe(st, T0 + i * STEP, 10 + i);
+        }
+        assertEquals(11, s.valueOneSeasonBefore(st, T0 + 4 * STEP, 3), 0, "the point 3 steps before step 4 is step 1");
+        assertTrue(Double.isNaN(s.valueOneSeasonBefore(st, T0 + 5 * STEP, 3)), "after a gap");
+    }
 }

@@ -32,8 +32,9 @@ class ModelRoundTripTest {
     };
 
     static Stream<Arguments> specs() {
-        return Stream.of(CellType.values())
-                .flatMap(cell -> Stream.of(1, 2).map(layers -> Arguments.of(new ModelSpec(cell, layers, 7, 5, 3))));
+        return Stream.concat(Stream.of(CellType.values())
+                .flatMap(cell -> Stream.of(1, 2).map(layers -> Arguments.of(new ModelSpec(cell, layers, 7, 5, 3)))),
+                Stream.of(Arguments.of(new ModelSpec(CellType.LSTM, 1, 7, 5, 3, 24)))); // the optional seasonLag field
     }
 
     private static ModelFile withSpecials(ModelSpec spec) {
