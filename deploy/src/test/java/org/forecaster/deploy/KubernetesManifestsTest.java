@@ -219,6 +219,31 @@ class KubernetesManifestsTest {
         assertTrue(checked >= 5, "only " + checked + " topic settings found in the services' configuration");
     }
 
+    /** Every metric the Grafana dashboard queries is one the services register (Micrometer names, Prometheus form). */
+    @org.junit.jupiter.api.Test
+    void grafanaDashboardQueriesOnlyMetricsTheServicesExport() throws IOException {
+        String dashboard = Files.readString(DEPLOY.resolve("grafana/forecaster-dashboard.json"));
+        Set<String> registered = new java.util.HashSet<>();
+        java.util.regex.Pattern builder = java.util.regex.Pattern.compile("(?:builder|gauge)\\(\"(forecast\\.[a-z.]+)\"");
+        for (String service : List.of("ingest-service", "model-service", "trainer-service")) {
+            try (Stream<Path> files = Files.walk(DEPLOY.getParent().resolve(service).resolve("src/main/java"))) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    var m = builder.matcher(Files.readString(f));
+                    while (m.find()) {
+                        registered.add(m.group(1).replace('.', '_'));
+                    }
+                }
+            }
+        }
+        var used = java.util.regex.Pattern.compile("\\b(forecast_[a-z_]+?)(?:_total|_seconds)?\\b").matcher(dashboard);
+        int checked = 0;
+        while (used.find()) {
+            assertTrue(registered.contains(used.group(1)), "dashboard queries " + used.group(0) + ", which no service registers");
+            checked++;
+        }
+        assertTrue(checked >= 14, "only " + checked + " metric references found");
+    }
+
     /** Walks a fabric8 model object and records every non-empty additionalProperties map (unknown YAML keys). */
     private static void collectUnknown(Object o, String path, List<String> out, IdentityHashMap<Object, Boolean> seen) {
         if (o == null || seen.put(o, Boolean.TRUE) != null) {
