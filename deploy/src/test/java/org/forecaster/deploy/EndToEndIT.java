@@ -3,12 +3,15 @@ package org.forecaster.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +22,15 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -102,6 +112,16 @@ class EndToEndIT {
         assertEquals(Set.of("art_daily_jumpsup", "ec2_cpu_utilization_77c1ca", "ec2_disk_write_bytes_c0d644"), series);
         assertTrue(forecasts.stream().allMatch(r -> text(r).contains("\"modelVersion\":1")), "the bootstrap model made them");
 
+        // The dashboard works in a real browser: it lists the series and uPlot draws the selected one's points.
+        Pattern drawn = Pattern.compile("data-points=\"[1-9]\\d*\"");
+        String dom = browserDom(chromium(), "http://127.0.0.1:" + model + "/", d -> drawn.matcher(d).find());
+        Files.writeString(ROOT.resolve("deploy/target/e2e/dashboard-dom.html"), dom);
+        for (String s : series) {
+            assertTrue(dom.contains(">" + s + "</li>"), "the dashboard lists " + s + ":\n" + dom);
+        }
+        assertTrue(dom.contains("class=\"uplot") && dom.contains("<canvas"), "a uPlot chart:\n" + dom);
+        assertTrue(drawn.matcher(dom).find(), "the chart draws points:\n" + dom);
+
         // The sample's anomalies open alerts, and each opened alert resolves.
         List<ConsumerRecord<String, byte[]>> alerts = new ArrayList<>();
         await("alert transitions", Duration.ofMinutes(1), () -> {
@@ -155,6 +175,85 @@ class EndToEndIT {
                 () -> readAll(bootstrap, "forecasts").stream().anyMatch(r -> text(r).contains("\"modelVersion\":2")));
         String metrics = get("http://127.0.0.1:" + model + "/q/metrics");
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("forecast_rewarms_total") && !l.endsWith(" 0.0")), "a key was re-warmed");
+    }
+
+    /** Headless Chromium (Debian package {@code chromium}): /usr/bin/chromium, else the first on the PATH. */
+    private static Path chromium() {
+        Path standard = Path.of("/usr/bin/chromium");
+        if (Files.isExecutable(standard)) {
+            return standard;
+        }
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .map(d -> Path.of(d, "chromium")).filter(Files::isExecutable).findFirst()
+                .orElseThrow(() -> new AssertionError("the dashboard check needs headless Chromium: install Debian's "
+                        + "'chromium' package (apt-get install chromium)"));
+    }
+
+    /**
+     * Opens {@code url} in headless Chromium and returns the page's DOM once {@code ready} holds for it (or after
+     * 60 s, whatever it is then). Uses the DevTools protocol: {@code --dump-dom} would dump at the load event,
+     * before the page's fetches and stream have drawn anything.
+     */
+    private static String browserDom(Path chromium, String url, Predicate<String> ready) throws Exception {
+        Path profile = Files.createTempDirectory("e2e-chromium");
+        Process browser = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile, "--remote-debugging-port=0", url)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            Path portFile = profile.resolve("DevToolsActivePort"); // Chromium writes the port it picked here
+            String socket = null;
+            while (socket == null && System.nanoTime() < deadline) {
+                Thread.sleep(200); // polling for the browser to start, to a deadline
+                if (Files.exists(portFile) && !Files.readString(portFile).isBlank()) {
+                    String port = Files.readString(portFile).lines().findFirst().orElseThrow().strip();
+                    Matcher m = Pattern.compile("\"webSocketDebuggerUrl\"\\s*:\\s*\"(ws://[^\"]+/page/[^\"]+)\"")
+                            .matcher(get("http://127.0.0.1:" + port + "/json/list"));
+                    socket = m.find() ? m.group(1) : null;
+                }
+            }
+            if (socket == null) {
+                throw new AssertionError("headless Chromium did not open " + url + " within 60 s");
+            }
+            BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+            WebSocket ws = HTTP.newWebSocketBuilder().buildAsync(URI.create(socket), new WebSocket.Listener() {
+                private final StringBuilder text = new StringBuilder();
+
+                @Override
+                public CompletionStage<?> onText(WebSocket w, CharSequence part, boolean last) {
+                    text.append(part);
+                    if (last) {
+                        replies.add(text.toString());
+                        text.setLength(0);
+                    }
+                    w.request(1);
+                    return null;
+                }
+            }).get(10, TimeUnit.SECONDS);
+            String dom = "";
+            for (int id = 1; !ready.test(dom) && System.nanoTime() < deadline; id++) {
+                Thread.sleep(500); // polling the page until it has drawn, to a deadline
+                // encodeURIComponent keeps the reply free of JSON escapes, so a regex can take the value out.
+                ws.sendText("{\"id\":" + id + ",\"method\":\"Runtime.evaluate\",\"params\":{\"expression\":"
+                        + "\"encodeURIComponent(document.documentElement.outerHTML)\",\"returnByValue\":true}}", true).get();
+                Pattern reply = Pattern.compile("\"id\":" + id + "\\b.*\"value\":\"([^\"]*)\"");
+                for (String r; (r = replies.poll(10, TimeUnit.SECONDS)) != null; ) {
+                    Matcher m = reply.matcher(r);
+                    if (m.find()) {
+                        dom = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
+                        break;
+                    }
+                }
+            }
+            ws.abort();
+            return dom;
+        } finally {
+            browser.destroy();
+            if (!browser.waitFor(10, TimeUnit.SECONDS)) {
+                browser.destroyForcibly();
+            }
+        }
     }
 
     private static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic) {
