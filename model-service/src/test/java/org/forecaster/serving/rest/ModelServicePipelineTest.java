@@ -130,6 +130,8 @@ class ModelServicePipelineTest {
         given().get("/q/metrics").then().body(containsString("forecast_points_total 280.0"))
                 .body(containsString("forecast_step_seconds_count"));
         get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/series/{id}/forecast"));
-        get("/").then().statusCode(200).body(containsString("<svg"));
+        get("/").then().statusCode(200).body(containsString("vendor/uplot/uPlot.iife.min.js"));
+        // The chart library is served by the service itself (vendored from npm), never from a CDN.
+        get("/vendor/uplot/uPlot.iife.min.js").then().statusCode(200).body(containsString("uPlot"));
     }
 }
