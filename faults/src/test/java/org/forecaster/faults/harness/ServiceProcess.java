@@ -1,0 +1,205 @@
+package org.forecaster.faults.harness;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One packaged service ({@code <module>/target/quarkus-app/quarkus-run.jar}) as its own JVM, started as the local
+ * launcher starts it, with Quarkus configuration given as system properties. It can be killed with SIGKILL and
+ * started again with the same configuration, port and Kafka Streams state directory, as a restarted pod would be.
+ * Each start writes its own log ({@code <name>-<n>.log}).
+ */
+public final class ServiceProcess implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String name;
+    private final String module;
+    private final Path dir;
+    private final int port;
+    private final Map<String, String> config;
+    private Process process;
+    private int starts;
+
+    private ServiceProcess(String name, String module, Path dir, Map<String, String> config) {
+        this.name = name;
+        this.module = module;
+        this.dir = dir;
+        this.port = Ports.free();
+        this.config = config;
+    }
+
+    /**
+     * Starts {@code module}'s packaged jar against {@code broker}, named {@code name} (its log and state directory
+     * under {@code dir}), with {@code config} on top of: a free HTTP port, the broker, the state directory.
+     */
+    public static ServiceProcess start(String name, String module, Path dir, BrokerProcess broker, Map<String, String> config)
+            throws IOException {
+        Path jar = jar(module);
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package -pl " + module + " -am)");
+        }
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("kafka.bootstrap.servers", broker.bootstrap());
+        all.put("kafka-streams.state.dir", dir.resolve(name + "-state").toString());
+        all.putAll(config);
+        ServiceProcess s = new ServiceProcess(name, module, dir, all);
+        Files.createDirectories(dir);
+        s.launch();
+        return s;
+    }
+
+    private static Path jar(String module) {
+        return Jvm.ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    private void launch() throws IOException {
+        starts++;
+        List<String> cmd = new ArrayList<>(List.of(Jvm.java(), "-Xmx384m", "--add-modules", "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED", "-Dquarkus.http.port=" + port));
+        config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("-jar");
+        cmd.add(jar(module).toString());
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log().toFile()).start();
+    }
+
+    /** Starts the service again after {@link #kill()}: same configuration, port and state directory. */
+    public void restart() throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " is still running");
+        }
+        launch();
+    }
+
+    /** Waits until {@code /q/health/ready} answers 200 (Kafka Streams running, model loaded, channels up). */
+    public ServiceProcess awaitReady(Duration timeout) {
+        Await.until(name + " to be ready", timeout, () -> {
+            if (!process.isAlive()) {
+                throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + Logs.tail(log(), 40));
+            }
+            return get("/q/health/ready").statusCode() == 200;
+        }, () -> ":\n" + get("/q/health/ready").body() + "\n" + Logs.tail(log(), 30));
+        return this;
+    }
+
+    /** SIGKILL, as the kernel's OOM killer or a node failure would end it: no shutdown hooks, no commits. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " did not die within 30 s of SIGKILL");
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The log of the current (latest) start. */
+    public Path log() {
+        return dir.resolve(name + "-" + starts + ".log");
+    }
+
+    /** All logs of this service, every start's, concatenated. */
+    public String allLogs() {
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= starts; i++) {
+            b.append(Logs.read(dir.resolve(name + "-" + i + ".log")));
+        }
+        return b.toString();
+    }
+
+    /** GET on the service; a connection failure is a response with status 0 and the error as body. */
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build());
+    }
+
+    public HttpResponse<String> postJson(String path, String json, String apiKey) {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .header("X-Api-Key", apiKey).POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    /**
+     * The sum of the Prometheus samples on {@code /q/metrics} whose line starts with {@code name} and contains every
+     * one of {@code labels} (for example {@code reason="checksum"}); 0 if there are none.
+     */
+    public double metric(String name, String... labels) {
+        double sum = 0;
+        for (String line : get("/q/metrics").body().lines().toList()) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                boolean all = true;
+                for (String l : labels) {
+                    all &= line.contains(l);
+                }
+                if (all) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        return sum;
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return new Failed(request, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SIGTERM (Quarkus shuts down cleanly), then SIGKILL if it takes more than 20 s. */
+    @Override
+    public void close() {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (pid " + (process == null ? "-" : process.pid()) + ", port " + port + ")";
+    }
+
+    /** A request that got no answer. */
+    private record Failed(HttpRequest request, String body) implements HttpResponse<String> {
+        @Override public int statusCode() { return 0; }
+        @Override public java.util.Optional<HttpResponse<String>> previousResponse() { return java.util.Optional.empty(); }
+        @Override public java.net.http.HttpHeaders headers() { return java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true); }
+        @Override public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return java.util.Optional.empty(); }
+        @Override public URI uri() { return request.uri(); }
+        @Override public HttpClient.Version version() { return HttpClient.Version.HTTP_1_1; }
+    }
+}
