@@ -63,6 +63,43 @@ public final class Samples {
         return out;
     }
 
+    /**
+     * Raw events for ingest-service with 5-minute windows: per series and step two events, at the window's start
+     * ({@code v}) and two minutes in ({@code v + 0.5}), interleaved by step so every key's time advances together.
+     */
+    public static List<ProducerRecord<String, byte[]>> rawEvents(String topic, int perSeries) {
+        Map<String, double[]> values = values(perSeries);
+        List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
+        for (int i = 0; i < perSeries; i++) {
+            for (String s : SERIES) {
+                out.add(rawEvent(topic, s, time(i), values.get(s)[i]));
+            }
+            for (String s : SERIES) {
+                out.add(rawEvent(topic, s, time(i).plus(Duration.ofMinutes(2)), values.get(s)[i] + 0.5));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One event per series a day after the last step: it advances stream time past every earlier window's end
+     * and grace, so ingest emits them all (its own window stays open).
+     */
+    public static List<ProducerRecord<String, byte[]>> closingEvents(String topic, int perSeries) {
+        return SERIES.stream().map(s -> rawEvent(topic, s, time(perSeries + 288), 0)).toList();
+    }
+
+    /** The point ingest must emit for {@link #rawEvents}' window {@code step} of {@code series}: count 2, their mean. */
+    public static Point expectedPoint(String series, int step, double[] values) {
+        double a = values[step], b = values[step] + 0.5;
+        return new Point(series, time(step), time(step + 1), 2, (a + b) / 2, Math.min(a, b), Math.max(a, b), b);
+    }
+
+    private static ProducerRecord<String, byte[]> rawEvent(String topic, String series, Instant ts, double value) {
+        String json = "{\"series\":\"" + series + "\",\"ts\":\"" + ts + "\",\"value\":" + value + "}";
+        return new ProducerRecord<>(topic, series, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** The bundled starter model (v1, LSTM hidden 32, 12 steps ahead, 5-minute step). */
     public static byte[] bootstrapModel() {
         try {

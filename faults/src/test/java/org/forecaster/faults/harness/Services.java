@@ -21,6 +21,8 @@ public final class Services {
     public static final String REF = "ref.";
     public static final String MODEL = "model-service", INGEST = "ingest-service", TRAINER = "trainer-service";
 
+    public static final String API_KEY = "faults-key";
+
     private Services() {}
 
     /**
@@ -29,6 +31,22 @@ public final class Services {
      */
     public static Map<String, String> modelService() {
         Map<String, String> c = new LinkedHashMap<>();
+        c.put("kafka-streams.consumer.session.timeout.ms", "6000");
+        c.put("kafka-streams.consumer.heartbeat.interval.ms", "1000");
+        return c;
+    }
+
+    /**
+     * The ingest service with the local run's 5-minute windows (1-minute grace) and the faster session timeout. It
+     * looks for closed windows on every record (as its own tests do) rather than every 10 ms, so the windows closed
+     * by the last record of the input are emitted without waiting for another one.
+     */
+    public static Map<String, String> ingestService() {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("forecast.ingest.window.step", "PT5M");
+        c.put("forecast.ingest.window.grace", "PT1M");
+        c.put("forecast.ingest.http.api-key", API_KEY);
+        c.put("kafka-streams.__emit.interval.ms.kstreams.windowed.aggregation__", "0");
         c.put("kafka-streams.consumer.session.timeout.ms", "6000");
         c.put("kafka-streams.consumer.heartbeat.interval.ms", "1000");
         return c;
