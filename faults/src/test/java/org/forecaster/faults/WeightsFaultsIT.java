@@ -63,9 +63,11 @@ class WeightsFaultsIT {
                 model.awaitReady(Duration.ofSeconds(90));
                 try (Feeder feeder = new Feeder(broker.bootstrap(), points, 15, Duration.ofMillis(100))) {
                     Services.awaitCommitted(broker, Topics.FORECASTS, 100, Duration.ofSeconds(60), model);
-                    for (Delivery d : deliveries) {
-                        Services.send(broker, List.of(new ProducerRecord<>(Topics.WEIGHTS, name, d.bytes())));
-                        Thread.sleep(700); // spread the deliveries over the stream of points
+                    // Spread over the stream: delivery k once (k + 1) / (n + 2) of the points are sent.
+                    for (int k = 0; k < deliveries.size(); k++) {
+                        int due = (k + 1) * points.size() / (deliveries.size() + 2);
+                        Await.until("point " + due + " to be sent", Duration.ofSeconds(60), () -> feeder.sent() >= due);
+                        Services.send(broker, List.of(new ProducerRecord<>(Topics.WEIGHTS, name, deliveries.get(k).bytes())));
                     }
                     assertTrue(feeder.sent() < points.size(), "the weights arrived while points were still flowing");
                     feeder.awaitDone(Duration.ofSeconds(120));

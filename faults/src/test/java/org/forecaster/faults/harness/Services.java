@@ -53,6 +53,22 @@ public final class Services {
     }
 
     /**
+     * The trainer as the local run configures it for the 5-minute sample (the bootstrap model's architecture, so it
+     * fine-tunes it), triggered only by the API, with patience high enough that a long run is not cut short.
+     */
+    public static Map<String, String> trainerService() {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("forecast.trainer.api-key", API_KEY);
+        c.put("forecast.trainer.interval", "off");
+        c.put("forecast.trainer.step", "PT5M");
+        c.put("forecast.trainer.model.hidden", "32");
+        c.put("forecast.trainer.model.horizon", "12");
+        c.put("forecast.trainer.evaluation.season-steps", "288");
+        c.put("forecast.trainer.training.patience", "1000");
+        return c;
+    }
+
+    /**
      * The undisturbed reference: the same packaged model service under its own application id (its own group, state
      * and changelog), reading the same points and writing {@code ref.forecasts}, {@code ref.anomalies} and
      * {@code ref.dlq}. Same code and model over the same input must give the same bytes.
@@ -79,11 +95,15 @@ public final class Services {
         send(broker, List.of(new ProducerRecord<>(Topics.WEIGHTS, ModelReader.read(model).header().name(), model)));
     }
 
-    /** Sends records and waits for each acknowledgement. */
+    /** Sends records and waits for every acknowledgement. */
     public static void send(BrokerProcess broker, List<ProducerRecord<String, byte[]>> records) {
         try (KafkaProducer<String, byte[]> p = KafkaIO.producer(broker.bootstrap())) {
+            List<java.util.concurrent.Future<?>> acks = new java.util.ArrayList<>();
             for (ProducerRecord<String, byte[]> r : records) {
-                p.send(r).get(60, TimeUnit.SECONDS);
+                acks.add(p.send(r));
+            }
+            for (java.util.concurrent.Future<?> a : acks) {
+                a.get(60, TimeUnit.SECONDS);
             }
         } catch (Exception e) {
             throw new IllegalStateException("could not send " + records.size() + " records: " + e, e);
