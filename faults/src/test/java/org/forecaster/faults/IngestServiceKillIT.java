@@ -5,15 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.forecaster.core.wire.Point;
 import org.forecaster.core.wire.Topics;
-import org.forecaster.core.wire.WireJson;
 import org.forecaster.faults.harness.BrokerProcess;
 import org.forecaster.faults.harness.Dirs;
 import org.forecaster.faults.harness.Feeder;
@@ -21,6 +15,7 @@ import org.forecaster.faults.harness.KafkaIO;
 import org.forecaster.faults.harness.Samples;
 import org.forecaster.faults.harness.ServiceProcess;
 import org.forecaster.faults.harness.Services;
+import org.forecaster.faults.harness.Windows;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * the events in it; no window is lost with the killed instance's in-flight aggregates, none is emitted twice.
  */
 class IngestServiceKillIT {
-    static final int STEPS = 400;
+    private static final int STEPS = 400;
 
     @Test
     void shouldEmitEveryWindowExactlyOnceAcrossAKillAndRestart() throws Exception {
@@ -55,41 +50,9 @@ class IngestServiceKillIT {
                 Services.send(broker, Samples.closingEvents(Topics.RAW, STEPS));
                 Services.awaitCommitted(broker, Topics.POINTS, windows, Duration.ofSeconds(90), victim);
                 Services.awaitCaughtUp(broker, "ingest-service", Topics.RAW, Duration.ofSeconds(60));
-                assertEmittedExactlyOnce(KafkaIO.readCommitted(broker.bootstrap(), Topics.POINTS));
+                Windows.assertEachExactlyOnce(STEPS, KafkaIO.readCommitted(broker.bootstrap(), Topics.POINTS));
                 assertEquals(0, KafkaIO.countCommitted(broker.bootstrap(), Topics.DLQ), "nothing dead-lettered (late or invalid)");
             }
         }
-    }
-
-    /** Each input window exactly once, equal (record equality: doubles bit for bit) to the window of its events. */
-    static void assertEmittedExactlyOnce(List<ConsumerRecord<String, byte[]>> records) {
-        Map<String, double[]> values = Samples.values(STEPS);
-        Map<String, Point> expected = new TreeMap<>();
-        values.forEach((s, v) -> {
-            for (int i = 0; i < STEPS; i++) {
-                expected.put(s + " @ " + Samples.time(i), Samples.expectedPoint(s, i, v));
-            }
-        });
-        Map<String, Point> found = new TreeMap<>();
-        List<String> duplicated = new ArrayList<>(), unexpected = new ArrayList<>(), wrong = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : records) {
-            Point p = WireJson.read(r.value(), Point.class);
-            String id = r.key() + " @ " + p.windowStart();
-            if (found.put(id, p) != null) {
-                duplicated.add(id);
-            }
-            if (!expected.containsKey(id)) {
-                unexpected.add(id);
-            } else if (!expected.get(id).equals(p)) {
-                wrong.add(id + ": " + p + " instead of " + expected.get(id));
-            }
-        }
-        List<String> missing = expected.keySet().stream().filter(id -> !found.containsKey(id)).toList();
-        assertEquals("", describe(missing, "missing") + describe(duplicated, "emitted twice") + describe(unexpected, "unexpected")
-                + describe(wrong, "with wrong aggregates"), expected.size() + " windows expected, " + records.size() + " records read");
-    }
-
-    private static String describe(List<String> ids, String what) {
-        return ids.isEmpty() ? "" : ids.size() + " " + what + ", e.g. " + ids.subList(0, Math.min(3, ids.size())) + "; ";
     }
 }

@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.forecaster.core.wire.Topics;
 import org.forecaster.faults.harness.BrokerProcess;
 import org.forecaster.faults.harness.Dirs;
 import org.forecaster.faults.harness.Feeder;
 import org.forecaster.faults.harness.KafkaIO;
-import org.forecaster.faults.harness.Outputs;
+import org.forecaster.faults.harness.Reference;
 import org.forecaster.faults.harness.Samples;
 import org.forecaster.faults.harness.ServiceProcess;
 import org.forecaster.faults.harness.Services;
@@ -47,28 +46,14 @@ class ModelServiceKillIT {
                     int sentAtKill = feeder.sent();
                     assertTrue(atKill < expected && sentAtKill < expected,
                             "the kill landed mid-stream: " + atKill + " forecasts committed, " + sentAtKill + " of " + expected + " points sent");
+                    System.out.printf("model-service kill: %d of %d forecasts committed, %d points sent%n", atKill, expected, sentAtKill);
                     victim.restart();
                     victim.awaitReady(Duration.ofSeconds(90));
                     feeder.awaitDone(Duration.ofSeconds(120));
                 }
-                Map<String, byte[]> undisturbed = Outputs.byKeyAndTime(
-                        Services.awaitCommitted(broker, Services.REF + Topics.FORECASTS, expected, Duration.ofSeconds(120), reference), "observedTs");
-                Services.awaitCommitted(broker, Topics.FORECASTS, expected, Duration.ofSeconds(120), victim);
-                // Once the group has committed the end of the input, nothing more can come: a duplicate would be here now.
-                Services.awaitCaughtUp(broker, "model-service", Topics.POINTS, Duration.ofSeconds(60));
-                Map<String, byte[]> recovered = Outputs.byKeyAndTime(KafkaIO.readCommitted(broker.bootstrap(), Topics.FORECASTS), "observedTs");
-                assertEquals(expected, undisturbed.size(), "the reference forecast every point");
-                Outputs.assertSameRecords("forecasts after kill -9 and restart", undisturbed, recovered);
-
-                Map<String, byte[]> refAlerts = Outputs.byKeyAndTime(KafkaIO.readCommitted(broker.bootstrap(), Services.REF + Topics.ANOMALIES), "ts");
-                assertTrue(refAlerts.values().stream().anyMatch(v -> Outputs.text(v).contains("\"OPEN\""))
-                        && refAlerts.values().stream().anyMatch(v -> Outputs.text(v).contains("\"RESOLVED\"")),
-                        "the injected spikes open and resolve alerts: " + refAlerts.keySet());
-                Outputs.assertSameRecords("alerts after kill -9 and restart", refAlerts,
-                        Outputs.byKeyAndTime(KafkaIO.readCommitted(broker.bootstrap(), Topics.ANOMALIES), "ts"));
+                Reference.assertSameOutputs(broker, expected, reference, victim);
                 assertEquals(0, victim.metric("forecast_points_duplicate_total"), "no point was applied twice to a restored state");
                 assertEquals(0, victim.metric("forecast_points_late_total"), "no point was seen as late");
-                assertEquals(0, KafkaIO.countCommitted(broker.bootstrap(), Topics.DLQ), "nothing dead-lettered");
             }
         }
     }

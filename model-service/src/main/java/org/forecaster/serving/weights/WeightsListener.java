@@ -4,6 +4,8 @@ import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.forecaster.serving.config.Channels;
@@ -12,10 +14,17 @@ import org.forecaster.serving.config.Channels;
  * Consumes every model version on the weights channel (each instance with its own group, from the earliest
  * offset, so a restarted instance finds the latest valid version again) and offers it to the {@link ModelHolder}.
  * Blocking: validation reads and checks the whole file, which is no work for the event loop.
+ *
+ * <p>A record this instance has already judged is skipped: the group commits no offsets, so when the consumer
+ * rejoins (after a broker outage, say) it reads the topic again from the start, and offering those versions again
+ * would count and log every one of them as a "stale" rejection, a false alarm. (Found by the broker-outage fault
+ * test, {@code faults/BrokerOutageIT}.)
  */
 @ApplicationScoped
 public class WeightsListener {
     private final ModelHolder holder;
+    /** The highest offset judged per partition; only the single ordered worker touches it, the map is for safety. */
+    private final Map<Integer, Long> judgedUpTo = new ConcurrentHashMap<>();
 
     @Inject
     public WeightsListener(ModelHolder holder) {
@@ -25,6 +34,13 @@ public class WeightsListener {
     @Incoming(Channels.WEIGHTS)
     @Blocking(ordered = true)
     public void onWeights(ConsumerRecord<String, byte[]> record) {
+        Long judged = judgedUpTo.get(record.partition());
+        if (judged != null && record.offset() <= judged) {
+            Log.debugf("skipping %s-%d@%d: already judged (read again after the consumer rejoined)", record.topic(),
+                    record.partition(), record.offset());
+            return;
+        }
+        judgedUpTo.put(record.partition(), record.offset());
         if (record.value() == null) {
             Log.debugf("ignoring tombstone for model %s at offset %d", record.key(), record.offset());
             return;
