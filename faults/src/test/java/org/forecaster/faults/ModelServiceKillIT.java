@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * instance neither lost a key's state (its forecasts would differ) nor applied a point twice (counted duplicates).
  */
 class ModelServiceKillIT {
-    private static final int STEPS = 500;
+    private static final int STEPS = 1000;
 
     @Test
     void shouldCommitTheSameForecastsAndAlertsAfterAKillAndRestartAsAnUndisturbedRun() throws Exception {
@@ -39,13 +39,13 @@ class ModelServiceKillIT {
                  ServiceProcess reference = ServiceProcess.start("model-ref", Services.MODEL, dir, broker, Services.referenceModelService())) {
                 victim.awaitReady(Duration.ofSeconds(90));
                 reference.awaitReady(Duration.ofSeconds(90));
-                try (Feeder feeder = new Feeder(broker.bootstrap(), points, 15, Duration.ofMillis(100))) {
+                // Bursts of 150 points: the service is busy with a backlog, not idle, when the kill lands.
+                try (Feeder feeder = new Feeder(broker.bootstrap(), points, 150, Duration.ofMillis(200))) {
                     Services.awaitCommitted(broker, Topics.FORECASTS, expected / 4, Duration.ofSeconds(60), victim);
                     victim.kill();
                     int atKill = KafkaIO.countCommitted(broker.bootstrap(), Topics.FORECASTS);
                     int sentAtKill = feeder.sent();
-                    assertTrue(atKill < expected && sentAtKill < expected,
-                            "the kill landed mid-stream: " + atKill + " forecasts committed, " + sentAtKill + " of " + expected + " points sent");
+                    assertTrue(atKill < expected, "the kill landed mid-stream: " + atKill + " of " + expected + " forecasts committed");
                     System.out.printf("model-service kill: %d of %d forecasts committed, %d points sent%n", atKill, expected, sentAtKill);
                     victim.restart();
                     victim.awaitReady(Duration.ofSeconds(90));
