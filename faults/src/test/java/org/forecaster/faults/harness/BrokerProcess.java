@@ -1,7 +1,6 @@
 package org.forecaster.faults.harness;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -146,10 +145,6 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    public boolean isAlive() {
-        return process != null && process.isAlive();
-    }
-
     private Path config() {
         return dir.resolve("server.properties");
     }
@@ -167,15 +162,6 @@ public final class BrokerProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Reads the whole log of the broker's latest start, for failure messages. */
-    public String logTail() {
-        try {
-            return Logs.tail(dir.resolve("broker-" + starts + ".log"), 30);
-        } catch (UncheckedIOException e) {
-            return "(no broker log)";
         }
     }
 }

@@ -108,10 +108,6 @@ public final class ServiceProcess implements AutoCloseable {
         return process.pid();
     }
 
-    public int port() {
-        return port;
-    }
-
     /** The log of the current (latest) start. */
     public Path log() {
         return dir.resolve(name + "-" + starts + ".log");
