@@ -1,6 +1,8 @@
 package org.forecaster.core.wire;
 
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -22,8 +24,16 @@ import java.util.regex.Pattern;
 public final class RawEventParser {
     /** Series ids: 1..maxSeriesLength of letters, digits and {@code . _ - : / @ =}. */
     private static final Pattern SERIES = Pattern.compile("[A-Za-z0-9._\\-:/@=]+");
+    /**
+     * Duplicate fields and anything after the event are errors (otherwise {@code {..}garbage} or two
+     * concatenated events would pass as the first one). Bare {@code NaN}/{@code Infinity} tokens, which
+     * Python's json module writes by default, are read so they are reported as {@code non-finite-value},
+     * which says what is wrong, rather than as {@code malformed-json}.
+     */
     private static final ObjectMapper STRICT = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     /** Why an event was rejected: a stable code for metrics and headers, and a message for people. */
@@ -75,6 +85,11 @@ public final class RawEventParser {
         return limits;
     }
 
+    /** Reads JSON by this parser's rules (see {@link #STRICT}), for callers that split a batch first. */
+    public static JsonNode readJson(byte[] bytes) throws IOException {
+        return STRICT.readTree(bytes);
+    }
+
     /** Parses {@code bytes}; {@code key} is the Kafka key (null or empty when absent). */
     public Result parse(byte[] bytes, String key) {
         if (bytes == null || bytes.length == 0) {
@@ -85,9 +100,12 @@ public final class RawEventParser {
         }
         JsonNode root;
         try {
-            root = STRICT.readTree(bytes);
+            root = readJson(bytes);
         } catch (IOException e) {
             return Result.bad("malformed-json", "not valid JSON: " + firstLine(e.getMessage()));
+        }
+        if (root == null || root.isMissingNode()) {
+            return Result.bad("empty", "event has only whitespace");
         }
         return validate(root, key);
     }
