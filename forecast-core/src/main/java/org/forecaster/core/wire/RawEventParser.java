@@ -59,10 +59,13 @@ public final class RawEventParser {
      * @param maxSeriesLength  longest accepted series id
      * @param maxLabels        most labels per event (keys and values up to 256 chars)
      * @param earliest         oldest accepted timestamp
-     * @param maxFutureSkew    how far past the clock a timestamp may lie
+     * @param maxFutureSkew    how far past the clock a timestamp may lie; keep it below the broker's
+     *                         {@code message.timestamp.after.max.ms} (1 h by default since Kafka 4.0): accepted event
+     *                         times become record timestamps on CreateTime topics (the Streams changelogs), and a
+     *                         refused one fails the task
      */
     public record Limits(int maxPayloadBytes, int maxSeriesLength, int maxLabels, Instant earliest, Duration maxFutureSkew) {
-        public static final Limits DEFAULT = new Limits(64 * 1024, 256, 32, Instant.parse("2000-01-01T00:00:00Z"), Duration.ofDays(1));
+        public static final Limits DEFAULT = new Limits(64 * 1024, 256, 32, Instant.parse("2000-01-01T00:00:00Z"), Duration.ofMinutes(30));
 
         public Limits {
             if (maxPayloadBytes < 16 || maxSeriesLength < 1 || maxLabels < 0 || earliest == null || maxFutureSkew == null
