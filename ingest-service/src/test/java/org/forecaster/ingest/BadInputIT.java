@@ -11,6 +11,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,8 +54,17 @@ import org.junit.jupiter.api.TestMethodOrder;
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, initArgs = @ResourceArg(name = "topics",
         value = "telemetry.raw:3,telemetry.points:2,telemetry.dlq:2"))
+@TestProfile(BadInputIT.OwnStreamsState.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BadInputIT {
+    /** Its own application id and state directory, so nothing of this run's Streams state meets IngestPipelineIT's. */
+    public static final class OwnStreamsState implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.kafka-streams.application-id", "ingest-service-bad-input", "kafka-streams.state.dir", "target/kstreams-state-bad-input");
+        }
+    }
+
     private static final long SEED = 20261122L;
     private static final int MALFORMED = 10_000;
     private static final int AHEAD = 3;
