@@ -1,6 +1,8 @@
 package org.forecaster.core.wire;
 
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -22,8 +24,16 @@ import java.util.regex.Pattern;
 public final class RawEventParser {
     /** Series ids: 1..maxSeriesLength of letters, digits and {@code . _ - : / @ =}. */
     private static final Pattern SERIES = Pattern.compile("[A-Za-z0-9._\\-:/@=]+");
+    /**
+     * Duplicate fields and anything after the event are errors (otherwise {@code {..}garbage} or two
+     * concatenated events would pass as the first one). Bare {@code NaN}/{@code Infinity} tokens, which
+     * Python's json module writes by default, are read so they are reported as {@code non-finite-value},
+     * which says what is wrong, rather than as {@code malformed-json}.
+     */
     private static final ObjectMapper STRICT = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     /** Why an event was rejected: a stable code for metrics and headers, and a message for people. */
@@ -49,10 +59,13 @@ public final class RawEventParser {
      * @param maxSeriesLength  longest accepted series id
      * @param maxLabels        most labels per event (keys and values up to 256 chars)
      * @param earliest         oldest accepted timestamp
-     * @param maxFutureSkew    how far past the clock a timestamp may lie
+     * @param maxFutureSkew    how far past the clock a timestamp may lie; keep it below the broker's
+     *                         {@code message.timestamp.after.max.ms} (1 h by default since Kafka 4.0): accepted event
+     *                         times become record timestamps on CreateTime topics (the Streams changelogs), and a
+     *                         refused one fails the task
      */
     public record Limits(int maxPayloadBytes, int maxSeriesLength, int maxLabels, Instant earliest, Duration maxFutureSkew) {
-        public static final Limits DEFAULT = new Limits(64 * 1024, 256, 32, Instant.parse("2000-01-01T00:00:00Z"), Duration.ofDays(1));
+        public static final Limits DEFAULT = new Limits(64 * 1024, 256, 32, Instant.parse("2000-01-01T00:00:00Z"), Duration.ofMinutes(30));
 
         public Limits {
             if (maxPayloadBytes < 16 || maxSeriesLength < 1 || maxLabels < 0 || earliest == null || maxFutureSkew == null
@@ -75,6 +88,11 @@ public final class RawEventParser {
         return limits;
     }
 
+    /** Reads JSON by this parser's rules (see {@link #STRICT}), for callers that split a batch first. */
+    public static JsonNode readJson(byte[] bytes) throws IOException {
+        return STRICT.readTree(bytes);
+    }
+
     /** Parses {@code bytes}; {@code key} is the Kafka key (null or empty when absent). */
     public Result parse(byte[] bytes, String key) {
         if (bytes == null || bytes.length == 0) {
@@ -85,9 +103,12 @@ public final class RawEventParser {
         }
         JsonNode root;
         try {
-            root = STRICT.readTree(bytes);
+            root = readJson(bytes);
         } catch (IOException e) {
             return Result.bad("malformed-json", "not valid JSON: " + firstLine(e.getMessage()));
+        }
+        if (root == null || root.isMissingNode()) {
+            return Result.bad("empty", "event has only whitespace");
         }
         return validate(root, key);
     }

@@ -48,6 +48,11 @@ class RawEventParserTest {
         "{\"series\":\"a\",\"ts\":\"2024-05-03T12:00:00Z\",\"value\":1}      | ts-out-of-range",
         "{\"series\":\"a\",\"ts\":1714564740000,\"value\":1,\"labels\":[1]}  | bad-labels",
         "{\"series\":\"a\",\"series\":\"b\",\"ts\":1714564740000,\"value\":1} | malformed-json",
+        "{\"series\":\"a\",\"ts\":1714564740000,\"value\":1} x              | malformed-json",
+        "{\"series\":\"a\",\"ts\":1714564740000,\"value\":1}{\"series\":\"b\"} | malformed-json",
+        "{\"series\":\"a\",\"ts\":1714564740000,\"value\":NaN}             | non-finite-value",
+        "{\"series\":\"a\",\"ts\":1714564740000,\"value\":-Infinity}       | non-finite-value",
+        "{\"series\":\"a\",\"ts\":1714564740000,\"value\":\"NaN\"}       | bad-value",
     })
     void rejectsEachKindOfBadEventWithItsReason(String json, String reason) {
         var r = parse(json.strip(), null);
@@ -60,6 +65,8 @@ class RawEventParserTest {
         String big = "{\"series\":\"a\",\"ts\":1714564740000,\"value\":1,\"pad\":\"" + "x".repeat(70_000) + "\"}";
         assertEquals("too-large", parse(big, null).rejection().reason());
         assertEquals("empty", parser.parse(new byte[0], null).rejection().reason());
+        assertEquals("empty", parser.parse(null, null).rejection().reason());
+        assertEquals("empty", parse(" \t\r\n ", null).rejection().reason(), "whitespace only is empty, not a non-object");
         assertEquals("key-mismatch", parse("{\"series\":\"a\",\"ts\":1714564740000,\"value\":1}", "b").rejection().reason());
         assertEquals("bad-series", parse("{\"series\":\"" + "a".repeat(300) + "\",\"ts\":1714564740000,\"value\":1}", null).rejection().reason());
     }

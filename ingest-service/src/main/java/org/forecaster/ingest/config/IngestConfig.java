@@ -62,8 +62,12 @@ public interface IngestConfig {
         @WithDefault("2000-01-01T00:00:00Z")
         Instant earliest();
 
-        /** How far past the service's clock an event time may lie. */
-        @WithDefault("P1D")
+        /**
+         * How far past the service's clock an event time may lie. Keep it below the broker's
+         * message.timestamp.after.max.ms (1 h by default since Kafka 4.0): an accepted event's time becomes the
+         * timestamp of its changelog records, and a record the broker refuses stops the stream.
+         */
+        @WithDefault("PT30M")
         Duration maxFutureSkew();
     }
 

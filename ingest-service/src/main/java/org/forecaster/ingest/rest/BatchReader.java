@@ -1,7 +1,10 @@
 package org.forecaster.ingest.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +22,12 @@ import org.forecaster.core.wire.WireJson;
 final class BatchReader {
     /** One event of the batch: its 1-based position, the bytes to forward, and the verdict. */
     record Item(int item, byte[] bytes, RawEventParser.Result result) {}
+
+    /**
+     * Only tells a complete first line (NDJSON) from the start of a pretty-printed object: duplicates and
+     * bare NaN are that line's own error, reported by the parser, not a reason to read the body whole.
+     */
+    private static final ObjectMapper LENIENT = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     private BatchReader() {}
 
@@ -55,7 +64,7 @@ final class BatchReader {
     private static List<Item> readArray(byte[] body, RawEventParser parser) {
         JsonNode root;
         try {
-            root = WireJson.mapper().readTree(body);
+            root = RawEventParser.readJson(body);
         } catch (IOException e) {
             String msg = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             throw new IllegalArgumentException("request body is not a valid JSON array: " + msg);
@@ -73,7 +82,7 @@ final class BatchReader {
 
     private static boolean isCompleteJson(byte[] line) {
         try {
-            WireJson.mapper().readTree(line);
+            LENIENT.readTree(line);
             return true;
         } catch (IOException e) {
             return false;

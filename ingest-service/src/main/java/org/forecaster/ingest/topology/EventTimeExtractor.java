@@ -5,23 +5,40 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
+import org.forecaster.core.wire.RawEventParser;
 
 /**
  * Event time from the raw event's {@code ts} (epoch milliseconds or ISO-8601), read with a streaming scan
- * of the top-level fields (no tree). A record whose ts cannot be read keeps a valid timestamp (the
+ * of the top-level fields (no tree). A record whose ts cannot be read, or lies outside the accepted range
+ * ({@code earliest} .. clock + {@code maxFutureSkew}, the parser's bounds), keeps a valid timestamp (the
  * partition's time, else the record's own, else 0) so it reaches the parser and is dead-lettered with its
- * reason: a negative timestamp would make Kafka Streams drop it silently.
+ * reason: a negative timestamp would make Kafka Streams drop it silently, and a far-future one (say
+ * {@code Long.MAX_VALUE} ms) would become the dead letter's timestamp, which the broker refuses (Kafka 4
+ * brokers refuse CreateTime timestamps more than {@code message.timestamp.after.max.ms}, 1 h by default,
+ * ahead), failing the task and shutting the whole stream down.
  */
 public final class EventTimeExtractor implements TimestampExtractor {
     private static final JsonFactory JSON = new JsonFactory();
 
+    private final long earliestMs;
+    private final long maxFutureSkewMs;
+    private final InstantSource clock;
+
+    /** @param limits the parser's limits (earliest and future skew bound the accepted event times) */
+    public EventTimeExtractor(RawEventParser.Limits limits, InstantSource clock) {
+        this.earliestMs = limits.earliest().toEpochMilli();
+        this.maxFutureSkewMs = limits.maxFutureSkew().toMillis();
+        this.clock = clock;
+    }
+
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
         long ts = record.value() instanceof byte[] b ? eventTime(b) : -1;
-        if (ts >= 0) {
+        if (ts >= Math.max(earliestMs, 0) && ts - maxFutureSkewMs <= clock.millis()) {
             return ts;
         }
         return partitionTime >= 0 ? partitionTime : Math.max(record.timestamp(), 0);

@@ -62,7 +62,7 @@ public final class IngestTopology {
 
         KStream<String, Routed> parsed = builder
                 .stream(spec.rawTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray())
-                        .withTimestampExtractor(new EventTimeExtractor()).withName("ingest-raw"))
+                        .withTimestampExtractor(new EventTimeExtractor(spec.limits(), clock)).withName("ingest-raw"))
                 .processValues(() -> new ParseProcessor(parser), Named.as("ingest-parse"));
 
         Map<String, KStream<String, Routed>> branches = parsed.split(Named.as("ingest-"))
