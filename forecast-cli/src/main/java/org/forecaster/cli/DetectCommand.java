@@ -16,6 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.function.Supplier;
+import org.forecaster.core.anomaly.AnomalyScorer;
+import org.forecaster.core.anomaly.NoveltyScore;
 import org.forecaster.core.anomaly.TailScore;
 import org.forecaster.core.data.SeriesFiles;
 import org.forecaster.core.data.SeriesFiles.TimedValues;
@@ -102,10 +105,31 @@ final class DetectCommand implements Callable<Integer> {
                     + " spread is C times the running mean absolute seasonal difference; 0 turns it off (default ${DEFAULT-VALUE}).")
     double seasonalWidth;
 
+    @Option(names = "--scorer", defaultValue = "novelty", paramLabel = "NAME",
+            description = "novelty: the larger of a novelty flag (the value, its --mean-rows mean or the mean difference to"
+                    + " one season ago leaves its range so far, widened by --range-tolerance) and the tail score;"
+                    + " tail: the tail score alone with --suppress (the scorer before novelty) (default ${DEFAULT-VALUE}).")
+    ScorerName scorer;
+
+    @Option(names = "--mean-rows", defaultValue = "24", paramLabel = "ROWS",
+            description = "novelty: rows averaged for the level and seasonal-difference signals (default ${DEFAULT-VALUE}).")
+    int meanRows;
+
+    @Option(names = "--range-tolerance", defaultValue = "0.05", paramLabel = "FRACTION",
+            description = "novelty: a signal is novel beyond its range so far widened by this fraction of it (default ${DEFAULT-VALUE}).")
+    double rangeTolerance;
+
+    @Option(names = "--echo-rows", defaultValue = "50", paramLabel = "ROWS",
+            description = "novelty: a novelty within ROWS rows of the previous one scores 0.5 instead of 1 (default ${DEFAULT-VALUE}).")
+    int echoRows;
+
     @Option(names = "--suppress", defaultValue = "300", paramLabel = "ROWS",
-            description = "Halve a score that does not exceed every score of the previous ROWS rows, so one incident"
+            description = "tail: halve a score that does not exceed every score of the previous ROWS rows, so one incident"
                     + " ranks as one detection; 0 turns it off (default ${DEFAULT-VALUE}).")
     int suppress;
+
+    /** The anomaly scorers detect offers. */
+    enum ScorerName { novelty, tail }
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Training seed (default ${DEFAULT-VALUE}).")
     long seed;
@@ -180,8 +204,16 @@ final class DetectCommand implements Callable<Integer> {
             TrainConfig initial = training.apply(TrainConfig.defaults(ms).withSeed(seed).withEpochs(EPOCHS, PATIENCE)
                     .withBatchSize(1).withSplit(new TimeSplit(0.8, 0.2)));
             TrainConfig retrain = initial.withEpochs(retrainEpochs, Math.min(initial.patience(), retrainEpochs));
+            Supplier<AnomalyScorer> scorers;
+            if (scorer == ScorerName.novelty) {
+                NoveltyScore.Spec ns = new NoveltyScore.Spec(halfSurprise, seasonalWidth, 0.01, meanRows, rangeTolerance, echoRows);
+                scorers = () -> new NoveltyScore(ns);
+            } else {
+                TailScore.Spec ts = new TailScore.Spec(halfSurprise, suppress, seasonalWidth, 0.01);
+                scorers = () -> new TailScore(ts);
+            }
             return new OnlineDetector.Settings(initial, retrain, probation, probationCap, retrainEvery, trainWindow, ring, maxGap,
-                    new TailScore.Spec(halfSurprise, suppress, seasonalWidth, 0.01), seasonMinutes * 60_000L, seasonInput);
+                    scorers, seasonMinutes * 60_000L, seasonInput);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

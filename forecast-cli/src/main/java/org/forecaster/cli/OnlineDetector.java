@@ -2,6 +2,8 @@ package org.forecaster.cli;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
+import org.forecaster.core.anomaly.AnomalyScorer;
 import org.forecaster.core.anomaly.TailScore;
 import org.forecaster.core.data.SeriesFiles;
 import org.forecaster.core.data.SeriesFiles.TimedValues;
@@ -32,12 +34,13 @@ import org.forecaster.core.train.TrainResult;
 final class OnlineDetector {
     /** Settings of one detection run. */
     record Settings(TrainConfig initial, TrainConfig retrain, double probation, int probationCap, int retrainEvery,
-                    int trainWindow, int ringCapacity, int maxGapSteps, TailScore.Spec score, long seasonMillis,
+                    int trainWindow, int ringCapacity, int maxGapSteps, Supplier<AnomalyScorer> scorer, long seasonMillis,
                     boolean seasonInput) {
-        /** Without a seasonal-lag input. */
+        /** Scored by {@link TailScore}, without a season. */
         Settings(TrainConfig initial, TrainConfig retrain, double probation, int probationCap, int retrainEvery,
                  int trainWindow, int ringCapacity, int maxGapSteps, TailScore.Spec score) {
-            this(initial, retrain, probation, probationCap, retrainEvery, trainWindow, ringCapacity, maxGapSteps, score, 0, false);
+            this(initial, retrain, probation, probationCap, retrainEvery, trainWindow, ringCapacity, maxGapSteps,
+                    () -> new TailScore(score), 0, false);
         }
 
         Settings {
@@ -98,7 +101,7 @@ final class OnlineDetector {
         int models = 1;
         Stepper stepper = stepper(initial, params, step);
         KeyState state = stepper.newState(version);
-        TailScore scorer = new TailScore(settings.score());
+        AnomalyScorer scorer = settings.scorer().get();
         int seasonSteps = seasonSteps(step);
         int sinceTrain = 0;
         for (int t = 0; t < n; t++) {

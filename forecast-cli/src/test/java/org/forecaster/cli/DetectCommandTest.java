@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.forecaster.core.anomaly.NoveltyScore;
 import org.forecaster.core.anomaly.TailScore;
 import org.forecaster.core.data.SeriesFiles;
 import org.forecaster.core.data.SeriesFiles.TimedValues;
@@ -82,8 +83,15 @@ class DetectCommandTest {
         TimedValues rows = SeriesFiles.readTimedCsv(nab().resolve("realAdExchange/exchange-3_cpc_results.csv"));
         ModelSpec spec = new ModelSpec(CellType.LSTM, 1, Features.COUNT, 4, 1);
         TrainConfig cfg = TrainConfig.defaults(spec).withEpochs(2, 2).withBatchSize(1).withSplit(new TimeSplit(0.8, 0.2));
-        OnlineDetector d = new OnlineDetector(new OnlineDetector.Settings(cfg, cfg.withEpochs(1, 1), 0.15, 750, 300, 0,
-                96, 1000, TailScore.Spec.DEFAULT), KernelsProvider.get());
+        for (OnlineDetector.Settings settings : List.of(
+                new OnlineDetector.Settings(cfg, cfg.withEpochs(1, 1), 0.15, 750, 300, 0, 96, 1000, TailScore.Spec.DEFAULT),
+                new OnlineDetector.Settings(cfg, cfg.withEpochs(1, 1), 0.15, 750, 300, 0, 96, 1000,
+                        () -> new NoveltyScore(NoveltyScore.Spec.DEFAULT), 86_400_000L, false))) {
+            assertNoLookAhead(new OnlineDetector(settings, KernelsProvider.get()), rows);
+        }
+    }
+
+    private static void assertNoLookAhead(OnlineDetector d, TimedValues rows) {
         int probation = d.probationRows(rows.size());
         double[] full = d.run("x", rows).scores();
         for (int cut : new int[] {probation - 5, probation + 299, probation + 300, probation + 301, rows.size() - 2}) {

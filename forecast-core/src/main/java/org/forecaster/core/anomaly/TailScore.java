@@ -22,7 +22,7 @@ import org.forecaster.core.model.Gaussian;
  *
  * <p>Mutable, one instance per key; not thread-safe.
  */
-public final class TailScore {
+public final class TailScore implements AnomalyScorer {
     /**
      * @param halfSurprise L0: the surprise that scores 0.5 (ln 1e4 = 9.21 puts it at a 1e-4 tail)
      * @param suppressRows points looked back over for echo suppression; 0 turns it off
@@ -73,6 +73,26 @@ public final class TailScore {
     }
 
     /**
+     * {@code |value - seasonal|} with the value rounded to float first: the seasonal value comes from the key's ring of
+     * floats, so an exact repeat of yesterday's value differs by exactly 0 (not by the rounding of a double).
+     */
+    static double seasonalDifference(double value, double seasonal) {
+        return Math.abs((float) value - seasonal);
+    }
+
+    /**
+     * The surprise of a seasonal difference {@code d} whose spread is {@code width} times the running mean absolute
+     * difference {@code mad}: 0 for an exact repeat (noise-free periodic series, where the mean absolute difference
+     * is 0 too), infinite (no opinion in a minimum) while there is no spread yet.
+     */
+    static double seasonalSurprise(double d, double mad, double width) {
+        if (d == 0) {
+            return 0;
+        }
+        return mad > 0 ? surprise(d / (width * mad)) : Double.POSITIVE_INFINITY;
+    }
+
+    /**
      * Scores {@code value} against the prediction {@code (expected, sigma)} made before it. With no prediction
      * (NaN) the score is 0.
      */
@@ -84,14 +104,13 @@ public final class TailScore {
      * As {@link #update(double, double, double)}, with {@code seasonal} the value one season before this point (NaN
      * when unknown), used as a second reference when the spec's seasonal width is positive.
      */
+    @Override
     public double update(double expected, double sigma, double value, double seasonal) {
         double score = 0;
         double seasonalSurprise = Double.POSITIVE_INFINITY;
         if (spec.seasonalWidth() > 0 && !Double.isNaN(seasonal)) {
-            double d = Math.abs(value - seasonal);
-            if (seasonalMad > 0) {
-                seasonalSurprise = surprise(d / (spec.seasonalWidth() * seasonalMad));
-            }
+            double d = seasonalDifference(value, seasonal);
+            seasonalSurprise = seasonalSurprise(d, seasonalMad, spec.seasonalWidth());
             seasonalMad = Double.isNaN(seasonalMad) ? d : seasonalMad + spec.seasonalAlpha() * (d - seasonalMad);
         }
         if (!Double.isNaN(expected) && sigma > 0) {

@@ -81,4 +81,15 @@ class TailScoreTest {
         assertThrows(IllegalArgumentException.class, () -> new TailScore.Spec(9.21, 0, -1, 0.1));
         assertThrows(IllegalArgumentException.class, () -> new TailScore.Spec(9.21, 0, 1, 0));
     }
+
+    @Test
+    void shouldTakeAnExactRepeatOfTheSeasonBeforeAsNoSurpriseEvenWithoutSpread() {
+        TailScore s = new TailScore(new TailScore.Spec(9.21, 0, 2, 0.01));
+        // Noise-free: every seasonal difference so far is 0, and the model misses the edge by many sigmas.
+        for (int t = 0; t < 50; t++) {
+            s.update(80, 1e-3, 80, 80f);
+        }
+        assertEquals(0, s.update(80, 1e-3, 32.000001, (float) 32.000001), 0, "the value of a day ago, read back as a float");
+        assertEquals(1, s.update(80, 1e-3, 33, 32), 1e-3, "any difference to a spread of 0 is news");
+    }
 }

@@ -1,0 +1,222 @@
+package org.forecaster.core.anomaly;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * The per-key anomaly score of {@code detect} and the one meant for the model service: the larger of a novelty
+ * flag and the model's tail score, in [0, 1], with a state of a few hundred bytes ({@link #encodedBytes}).
+ *
+ * <p><b>Novelty</b> (Numenta HTM's "spatial anomaly" on NAB, applied to three signals): 1 when a signal leaves the
+ * range of all its earlier values widened by {@code rangeTolerance} of its width on both sides. The signals are
+ * the value (a spike to a new extreme), the mean of the last {@code meanRows} values (a level shift that stays
+ * inside the noise band), and the mean of the last {@code meanRows} differences to the value one season before
+ * (a changed daily pattern: a daily jump that is missing or smaller). A novelty fewer than {@code echoRows} points
+ * after the previous one scores 0.5 instead: a shift that keeps setting records is one detection, not many.
+ *
+ * <p><b>Tail score</b>: the surprise {@code L = -ln P(|Z| >= |z|)} of the value under the one-step Gaussian
+ * prediction, or the surprise under "same time one season ago" when that is smaller (as {@link TailScore}: the
+ * seasonal spread is {@code seasonalWidth} times the running mean absolute seasonal difference), mapped to
+ * {@code L / (L + halfSurprise)}; it ranks below every novelty and orders the rest.
+ *
+ * <p>Causal by construction: the score of a point depends on it and earlier points only. Mutable, one instance
+ * per key, not thread-safe. The state survives a model swap unchanged (nothing in it depends on the weights).
+ */
+public final class NoveltyScore implements AnomalyScorer {
+    /**
+     * @param halfSurprise   the surprise that scores 0.5 in the tail score (ln 1e4 = 9.21: a 1e-4 tail)
+     * @param seasonalWidth  spread of the seasonal reference in running mean absolute seasonal differences; 0: none
+     * @param seasonalAlpha  weight of the newest difference in that running mean
+     * @param meanRows       points averaged for the level and seasonal-difference signals
+     * @param rangeTolerance a signal is novel beyond its earlier range widened by this fraction of its width
+     * @param echoRows       a novelty within this many points of the previous one scores 0.5
+     */
+    public record Spec(double halfSurprise, double seasonalWidth, double seasonalAlpha, int meanRows, double rangeTolerance,
+                       int echoRows) {
+        /** The settings measured on NAB (docs/evaluation.md): HTM's 5 % tolerance, 24-point means, echoes over 50 points. */
+        public static final Spec DEFAULT = new Spec(Math.log(1e4), 2, 0.01, 24, 0.05, 50);
+
+        public Spec {
+            if (!(halfSurprise > 0) || Double.isInfinite(halfSurprise)) {
+                throw new IllegalArgumentException("half surprise must be positive and finite, got " + halfSurprise);
+            }
+            if (!(seasonalWidth >= 0) || Double.isInfinite(seasonalWidth)) {
+                throw new IllegalArgumentException("seasonal width must be >= 0 and finite, got " + seasonalWidth);
+            }
+            if (!(seasonalAlpha > 0 && seasonalAlpha <= 1)) {
+                throw new IllegalArgumentException("seasonal alpha must be in (0, 1], got " + seasonalAlpha);
+            }
+            if (meanRows < 1 || meanRows > 1000) {
+                throw new IllegalArgumentException("mean rows must be in 1..1000, got " + meanRows);
+            }
+            if (!(rangeTolerance >= 0) || Double.isInfinite(rangeTolerance)) {
+                throw new IllegalArgumentException("range tolerance must be >= 0 and finite, got " + rangeTolerance);
+            }
+            if (echoRows < 0) {
+                throw new IllegalArgumentException("echo rows must not be negative, got " + echoRows);
+            }
+        }
+    }
+
+    /** Score of a novelty, and of one that follows the previous novelty within the echo window. */
+    public static final double NOVEL = 1.0, ECHO = 0.5;
+
+    private final Spec spec;
+    /** Running mean absolute seasonal difference; NaN until the first one. */
+    private double seasonalMad = Double.NaN;
+    /** Earlier ranges of the value, its mean and the mean seasonal difference; NaN until the first of each. */
+    private double valueMin = Double.NaN, valueMax = Double.NaN;
+    private double meanMin = Double.NaN, meanMax = Double.NaN;
+    private double seasonalMeanMin = Double.NaN, seasonalMeanMax = Double.NaN;
+    /** The last meanRows values and seasonal differences (NaN where the seasonal value was unknown). */
+    private final float[] values, differences;
+    private int ringNext;
+    /** Values seen and consecutive known seasonal differences, both capped at meanRows. */
+    private int valuesSeen, differencesRun;
+    /** Points since the last novelty, counting the current one; saturates. */
+    private int sinceNovelty = Integer.MAX_VALUE;
+
+    public NoveltyScore(Spec spec) {
+        this.spec = spec;
+        this.values = new float[spec.meanRows()];
+        this.differences = new float[spec.meanRows()];
+    }
+
+    @Override
+    public double update(double expected, double sigma, double value, double seasonal) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("an observed value must be finite, got " + value);
+        }
+        double seasonalSurprise = Double.POSITIVE_INFINITY;
+        if (spec.seasonalWidth() > 0 && !Double.isNaN(seasonal)) {
+            double d = TailScore.seasonalDifference(value, seasonal);
+            seasonalSurprise = TailScore.seasonalSurprise(d, seasonalMad, spec.seasonalWidth());
+            seasonalMad = Double.isNaN(seasonalMad) ? d : seasonalMad + spec.seasonalAlpha() * (d - seasonalMad);
+        }
+        double tail = 0;
+        if (!Double.isNaN(expected) && sigma > 0) {
+            double l = Math.min(TailScore.surprise((value - expected) / sigma), seasonalSurprise);
+            tail = l / (l + spec.halfSurprise());
+        }
+
+        int n = spec.meanRows();
+        values[ringNext] = (float) value;
+        differences[ringNext] = Double.isNaN(seasonal) ? Float.NaN : (float) ((float) value - seasonal);
+        ringNext = (ringNext + 1) % n;
+        valuesSeen = Math.min(valuesSeen + 1, n);
+        differencesRun = Double.isNaN(seasonal) ? 0 : Math.min(differencesRun + 1, n);
+
+        boolean novel = outside(value, valueMin, valueMax);
+        valueMin = min(valueMin, value);
+        valueMax = max(valueMax, value);
+        if (valuesSeen == n) {
+            double mean = mean(values);
+            novel |= outside(mean, meanMin, meanMax);
+            meanMin = min(meanMin, mean);
+            meanMax = max(meanMax, mean);
+        }
+        if (differencesRun == n) {
+            double mean = mean(differences);
+            novel |= outside(mean, seasonalMeanMin, seasonalMeanMax);
+            seasonalMeanMin = min(seasonalMeanMin, mean);
+            seasonalMeanMax = max(seasonalMeanMax, mean);
+        }
+        sinceNovelty = sinceNovelty == Integer.MAX_VALUE ? sinceNovelty : sinceNovelty + 1;
+        double novelty = 0;
+        if (novel) {
+            novelty = sinceNovelty <= spec.echoRows() ? ECHO : NOVEL;
+            sinceNovelty = 0;
+        }
+        return Math.max(novelty, tail);
+    }
+
+    private boolean outside(double x, double lo, double hi) {
+        if (!(hi > lo)) {
+            return false; // no range yet (NaN) or a single value so far
+        }
+        double margin = spec.rangeTolerance() * (hi - lo);
+        return x > hi + margin || x < lo - margin;
+    }
+
+    private static double min(double a, double x) {
+        return Double.isNaN(a) ? x : Math.min(a, x);
+    }
+
+    private static double max(double a, double x) {
+        return Double.isNaN(a) ? x : Math.max(a, x);
+    }
+
+    /** Mean of a full ring, summed oldest first so the result does not depend on where the ring starts. */
+    private double mean(float[] ring) {
+        double sum = 0;
+        for (int i = 0; i < ring.length; i++) {
+            sum += ring[(ringNext + i) % ring.length];
+        }
+        return sum / ring.length;
+    }
+
+    /** Bytes of {@link #writeTo}: 7 doubles, 4 ints and two rings of {@code meanRows} floats (264 for 24 rows). */
+    public static int encodedBytes(Spec spec) {
+        return 7 * Double.BYTES + 4 * Integer.BYTES + 2 * spec.meanRows() * Float.BYTES;
+    }
+
+    /** Writes the state (not the spec, which is configuration) at the buffer's position. */
+    public void writeTo(ByteBuffer out) {
+        out.putDouble(seasonalMad).putDouble(valueMin).putDouble(valueMax).putDouble(meanMin).putDouble(meanMax)
+                .putDouble(seasonalMeanMin).putDouble(seasonalMeanMax);
+        out.putInt(ringNext).putInt(valuesSeen).putInt(differencesRun).putInt(sinceNovelty);
+        for (int i = 0; i < values.length; i++) {
+            out.putFloat(values[i]).putFloat(differences[i]);
+        }
+    }
+
+    /** Reads a state written by {@link #writeTo} under the same spec; rejects one that cannot be such a state. */
+    public static NoveltyScore readFrom(Spec spec, ByteBuffer in) {
+        if (in.remaining() < encodedBytes(spec)) {
+            throw new IllegalArgumentException("a novelty score state needs " + encodedBytes(spec) + " bytes, got " + in.remaining());
+        }
+        NoveltyScore s = new NoveltyScore(spec);
+        s.seasonalMad = in.getDouble();
+        s.valueMin = in.getDouble();
+        s.valueMax = in.getDouble();
+        s.meanMin = in.getDouble();
+        s.meanMax = in.getDouble();
+        s.seasonalMeanMin = in.getDouble();
+        s.seasonalMeanMax = in.getDouble();
+        s.ringNext = in.getInt();
+        s.valuesSeen = in.getInt();
+        s.differencesRun = in.getInt();
+        s.sinceNovelty = in.getInt();
+        int n = spec.meanRows();
+        if (s.ringNext < 0 || s.ringNext >= n || s.valuesSeen < 0 || s.valuesSeen > n || s.differencesRun < 0
+                || s.differencesRun > n || s.sinceNovelty < 0) {
+            throw new IllegalArgumentException("corrupt novelty score state: ring position " + s.ringNext + ", values "
+                    + s.valuesSeen + ", differences " + s.differencesRun + ", since novelty " + s.sinceNovelty
+                    + " for " + n + "-point means");
+        }
+        for (int i = 0; i < n; i++) {
+            s.values[i] = in.getFloat();
+            s.differences[i] = in.getFloat();
+        }
+        return s;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof NoveltyScore s)) {
+            return false;
+        }
+        return spec.equals(s.spec) && Double.compare(seasonalMad, s.seasonalMad) == 0
+                && Double.compare(valueMin, s.valueMin) == 0 && Double.compare(valueMax, s.valueMax) == 0
+                && Double.compare(meanMin, s.meanMin) == 0 && Double.compare(meanMax, s.meanMax) == 0
+                && Double.compare(seasonalMeanMin, s.seasonalMeanMin) == 0
+                && Double.compare(seasonalMeanMax, s.seasonalMeanMax) == 0 && ringNext == s.ringNext
+                && valuesSeen == s.valuesSeen && differencesRun == s.differencesRun && sinceNovelty == s.sinceNovelty
+                && Arrays.equals(values, s.values) && Arrays.equals(differences, s.differences);
+    }
+
+    @Override
+    public int hashCode() {
+        return Double.hashCode(valueMin) * 31 + Double.hashCode(valueMax) * 17 + ringNext;
+    }
+}

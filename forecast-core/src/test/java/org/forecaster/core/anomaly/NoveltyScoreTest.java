@@ -1,0 +1,203 @@
+package org.forecaster.core.anomaly;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class NoveltyScoreTest {
+    private static final NoveltyScore.Spec SPEC = NoveltyScore.Spec.DEFAULT;
+    private static final int SEASON = 24;
+
+    /** One input of a scorer: the prediction before the point, the point and the value one season before. */
+    private record Input(double expected, double sigma, double value, double seasonal) {}
+
+    /**
+     * A noisy daily pattern (low at night, high by day) with a one-step "model" that is right up to noise and
+     * sometimes has no prediction, and the seasonal value known after the first season.
+     */
+    private static Input[] noisyDays(long seed, int n) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] v = new double[n];
+        Input[] in = new Input[n];
+        for (int t = 0; t < n; t++) {
+            v[t] = (t % SEASON < 12 ? 10 : 50) + 3 * r.nextGaussian();
+            double expected = r.nextInt(10) == 0 ? Double.NaN : v[t] + 2 * r.nextGaussian();
+            in[t] = new Input(expected, 0.5 + 3 * r.nextDouble(), v[t], t >= SEASON ? v[t - SEASON] : Double.NaN);
+        }
+        return in;
+    }
+
+    private static double[] scores(NoveltyScore s, Input[] in) {
+        double[] out = new double[in.length];
+        for (int t = 0; t < in.length; t++) {
+            out[t] = s.update(in[t].expected, in[t].sigma, in[t].value, in[t].seasonal);
+        }
+        return out;
+    }
+
+    private static NoveltyScore copy(NoveltyScore s) {
+        ByteBuffer b = ByteBuffer.allocate(NoveltyScore.encodedBytes(SPEC));
+        s.writeTo(b);
+        assertEquals(0, b.remaining(), "encodedBytes is exactly what writeTo writes");
+        return NoveltyScore.readFrom(SPEC, b.flip());
+    }
+
+    @Test
+    void shouldScoreInZeroOneWhateverThePredictionAndDeviation() {
+        SplittableRandom r = new SplittableRandom(3);
+        NoveltyScore s = new NoveltyScore(SPEC);
+        for (int t = 0; t < 20_000; t++) {
+            double value = Math.exp(8 * r.nextGaussian()) * (r.nextBoolean() ? 1 : -1);
+            double expected = r.nextInt(7) == 0 ? Double.NaN : value + Math.exp(10 * r.nextGaussian());
+            double sigma = r.nextInt(11) == 0 ? 0 : Math.exp(10 * r.nextGaussian());
+            double seasonal = r.nextInt(3) == 0 ? Double.NaN : value + r.nextGaussian();
+            double score = s.update(expected, sigma, value, seasonal);
+            assertTrue(score >= 0 && score <= 1, "point " + t + " scored " + score);
+        }
+    }
+
+    @Test
+    void shouldNotScoreLowerForALargerSurpriseFromTheSameState() {
+        NoveltyScore s = new NoveltyScore(SPEC);
+        Input[] in = noisyDays(5, 2000);
+        scores(s, in);
+        // The same next point, scored from copies of one state under ever tighter predictions around 30.
+        for (double value : new double[] {30.5, 33, 45, 49.9}) {
+            double previous = -1;
+            double first = Double.NaN;
+            for (double sigma = 20; sigma > 1e-6; sigma /= 1.7) {
+                double score = copy(s).update(30, sigma, value, Double.NaN);
+                assertTrue(score >= previous, "value " + value + ", sigma " + sigma + " scored " + score + " after " + previous);
+                first = Double.isNaN(first) ? score : first;
+                previous = score;
+            }
+            assertTrue(previous > first, "a tighter prediction raises the score of " + value);
+        }
+    }
+
+    @Test
+    void shouldScoreAPointFromItAndEarlierPointsOnly() {
+        Input[] full = noisyDays(7, 3000);
+        double[] all = scores(new NoveltyScore(SPEC), full);
+        for (int cut : new int[] {1, 23, 24, 25, 500, 2999}) {
+            Input[] changedAfter = full.clone();
+            for (int t = cut; t < full.length; t++) {
+                changedAfter[t] = new Input(0, 1, 1e6 * (t - cut + 1), -1e6);
+            }
+            double[] part = scores(new NoveltyScore(SPEC), changedAfter);
+            assertArrayEquals(Arrays.copyOf(all, cut), Arrays.copyOf(part, cut), "scores before point " + cut);
+        }
+    }
+
+    @Test
+    void shouldGiveBitwiseTheSameScoresAndStateForTheSameInputs() {
+        Input[] in = noisyDays(11, 5000);
+        NoveltyScore a = new NoveltyScore(SPEC), b = new NoveltyScore(SPEC);
+        assertArrayEquals(scores(a, in), scores(b, in));
+        assertEquals(a, b);
+    }
+
+    @Test
+    void shouldFlagANewExtremeOnceAndItsEchoesAtHalfUntilTheEchoWindowHasPassed() {
+        NoveltyScore s = new NoveltyScore(SPEC);
+        SplittableRandom r = new SplittableRandom(1);
+        for (int t = 0; t < 200; t++) {
+            s.update(Double.NaN, Double.NaN, 10 * r.nextDouble(), Double.NaN);
+        }
+        assertEquals(NoveltyScore.NOVEL, s.update(Double.NaN, Double.NaN, 12, Double.NaN), "beyond 10 + 5 % of the range");
+        assertEquals(NoveltyScore.ECHO, s.update(Double.NaN, Double.NaN, 14, Double.NaN), "a further record right after");
+        for (int t = 0; t < SPEC.echoRows(); t++) {
+            assertTrue(s.update(Double.NaN, Double.NaN, 5, Double.NaN) < NoveltyScore.ECHO, "inside the range");
+        }
+        assertEquals(NoveltyScore.NOVEL, s.update(Double.NaN, Double.NaN, -2, Double.NaN), "a new low after the window");
+        assertEquals(0, s.update(Double.NaN, Double.NaN, 14.5, Double.NaN), 0, "within 5 % of the range widened to [-2, 14]");
+    }
+
+    @Test
+    void shouldFlagALevelShiftThatStaysInsideTheNoiseBandByItsMean() {
+        NoveltyScore s = new NoveltyScore(SPEC);
+        SplittableRandom r = new SplittableRandom(2);
+        for (int t = 0; t < 2000; t++) {
+            s.update(Double.NaN, Double.NaN, 10 * r.nextDouble(), Double.NaN);
+        }
+        NoveltyScore same = copy(s), shifted = copy(s);
+        boolean sameFlagged = false, shiftFlagged = false;
+        for (int t = 0; t < 2 * SPEC.meanRows(); t++) {
+            double u = r.nextDouble();
+            sameFlagged |= same.update(Double.NaN, Double.NaN, 10 * u, Double.NaN) == NoveltyScore.NOVEL;
+            // Inside [0, 10] as before: only the 24-point mean (about 8 against 5) can tell.
+            shiftFlagged |= shifted.update(Double.NaN, Double.NaN, 6 + 4 * u, Double.NaN) == NoveltyScore.NOVEL;
+        }
+        assertFalse(sameFlagged, "the same noise goes on unflagged");
+        assertTrue(shiftFlagged, "the shifted noise is flagged within two mean windows");
+    }
+
+    @Test
+    void shouldFlagAMissingDailyJumpByTheMeanDifferenceToTheDayBefore() {
+        Input[] days = noisyDays(13, 40 * SEASON);
+        NoveltyScore s = new NoveltyScore(SPEC);
+        int afternoon = 39 * SEASON + 12;
+        scores(s, Arrays.copyOf(days, afternoon));
+        NoveltyScore regular = copy(s), missing = copy(s);
+        double regularMax = 0, missingMax = 0;
+        SplittableRandom r = new SplittableRandom(17);
+        for (int t = afternoon; t < 40 * SEASON; t++) {
+            double yesterday = days[t - SEASON].value, noise = 3 * r.nextGaussian();
+            regularMax = Math.max(regularMax, regular.update(50 + noise, 3, 50 + noise, yesterday));
+            // The afternoon stays at the night level, and the model (as in NAB's art_daily_nojump) expects just that.
+            missingMax = Math.max(missingMax, missing.update(10 + noise, 3, 10 + noise, yesterday));
+        }
+        // An echo (0.5) rather than a novelty: this noisy history set a record of its mean within the echo window.
+        assertTrue(regularMax < NoveltyScore.ECHO, "a regular afternoon is not novel: " + regularMax);
+        assertTrue(missingMax >= NoveltyScore.ECHO, "the missing jump is flagged although the model expected it and every"
+                + " value is in range: " + missingMax);
+    }
+
+    @Test
+    void shouldNotBeSurprisedByAnExactRepeatOfTheSeasonBefore() {
+        NoveltyScore s = new NoveltyScore(SPEC);
+        for (int t = 0; t < 10 * SEASON; t++) {
+            double v = t % SEASON < 12 ? 32 : 79.99996928;
+            // The model misses every edge by far (tiny sigma), the seasonal value is exact, as in the noise-free NAB files.
+            double expected = (t - 1) % SEASON < 12 ? 32 : 79.99996928;
+            double score = s.update(expected, 1e-3, v, t >= SEASON ? (float) v : Double.NaN);
+            if (t >= 2 * SEASON) {
+                assertEquals(0, score, 0, "point " + t);
+            }
+        }
+    }
+
+    @Test
+    void shouldRoundTripItsStateAndGoOnScoringTheSame() {
+        Input[] in = noisyDays(19, 3000);
+        NoveltyScore s = new NoveltyScore(SPEC);
+        scores(s, Arrays.copyOf(in, 1234));
+        NoveltyScore restored = copy(s);
+        assertEquals(s, restored);
+        Input[] rest = Arrays.copyOfRange(in, 1234, in.length);
+        assertArrayEquals(scores(s, rest), scores(restored, rest));
+        assertEquals(264, NoveltyScore.encodedBytes(SPEC));
+    }
+
+    @Test
+    void shouldRejectACorruptStateAndBadSettings() {
+        ByteBuffer b = ByteBuffer.allocate(NoveltyScore.encodedBytes(SPEC));
+        new NoveltyScore(SPEC).writeTo(b);
+        b.putInt(7 * Double.BYTES, 99); // ring position past the 24-point ring
+        assertThrows(IllegalArgumentException.class, () -> NoveltyScore.readFrom(SPEC, b.flip()));
+        assertThrows(IllegalArgumentException.class, () -> NoveltyScore.readFrom(SPEC, ByteBuffer.allocate(10)));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore(SPEC).update(1, 1, Double.NaN, 1));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(0, 2, 0.01, 24, 0.05, 50));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 0, 0.05, 50));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 24, -0.1, 50));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 24, 0.05, -1));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, -1, 0.01, 24, 0.05, 50));
+    }
+}
