@@ -226,7 +226,7 @@ final class LoadCommand implements Callable<Integer> {
             AtomicLong sent = new AtomicLong();
             Sender sender = new Sender(producer, schedule, topic, startNanos, seed);
             long receivedAtWarmupEnd = -1, receivedAtSendEnd, sendEndNanos, expected = schedule.closedWindows(total);
-            ScheduledExecutorService progress = startProgress(log, schedule, sent, watcher, startNanos);
+            ScheduledExecutorService progress = startProgress(log, schedule, total, sent, watcher, startNanos);
             try {
                 long warmupEndNanos = startNanos + warmup.toNanos();
                 for (long e = 0; e < total; e++) {
@@ -450,8 +450,8 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     /** A line per interval on stderr: sends and forecasts per second and the interval's close latency. */
-    private ScheduledExecutorService startProgress(PrintWriter log, LoadSchedule schedule, AtomicLong sent, ForecastWatcher watcher,
-                                                   long startNanos) {
+    private ScheduledExecutorService startProgress(PrintWriter log, LoadSchedule schedule, long total, AtomicLong sent,
+                                                   ForecastWatcher watcher, long startNanos) {
         if (progressEvery.isZero()) {
             return null;
         }
@@ -464,7 +464,8 @@ final class LoadCommand implements Callable<Integer> {
             Histogram interval = watcher.closeInterval.getIntervalHistogram();
             long lag = (now - startNanos) - schedule.dueNanos(s);
             log.printf(Locale.ROOT, "  %5.0f s: sent %.0f/s (%s), forecasts %.0f/s, latency p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d)%n",
-                    (now - startNanos) / 1e9, (s - last[1]) / secs, lag > 100_000_000 ? "behind schedule by " + lag / 1_000_000 + " ms" : "on schedule",
+                    (now - startNanos) / 1e9, (s - last[1]) / secs,
+                    s >= total ? "all sent" : lag > 100_000_000 ? "behind schedule by " + lag / 1_000_000 + " ms" : "on schedule",
                     (f - last[2]) / secs, interval.getValueAtPercentile(50) / 1000.0, interval.getValueAtPercentile(99) / 1000.0,
                     interval.getMaxValue() / 1000.0, interval.getTotalCount());
             log.flush();
