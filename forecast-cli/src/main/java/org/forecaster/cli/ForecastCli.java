@@ -23,9 +23,10 @@ import picocli.CommandLine.Spec;
  * 2 bad arguments. Errors are one line on stderr, never a stack trace ({@code FORECAST_DEBUG=1} adds the trace).
  */
 @Command(name = "forecast", mixinStandardHelpOptions = true, versionProvider = ForecastCli.Version.class,
-        description = "Offline backtests, anomaly detection runs, replays into Kafka and model-file inspection,"
+        description = "Offline backtests, anomaly detection runs, replays and load runs against Kafka, and model-file inspection,"
                 + " through the same code paths as the live services.",
-        subcommands = {BacktestCommand.class, DetectCommand.class, ReplayCommand.class, InspectCommand.class, PublishCommand.class,
+        subcommands = {BacktestCommand.class, DetectCommand.class, ReplayCommand.class, LoadCommand.class, InspectCommand.class,
+                PublishCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ForecastCli implements Runnable {
     /** Options that read a properties file of further options (see {@link #expandConfig}). */
@@ -36,7 +37,7 @@ public final class ForecastCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: backtest, detect, replay or inspect");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: backtest, detect, replay, load, inspect or publish");
     }
 
     public static void main(String[] args) {
@@ -130,7 +131,7 @@ public final class ForecastCli implements Runnable {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
-        Set<String> subcommands = Set.of("backtest", "detect", "replay", "inspect", "publish");
+        Set<String> subcommands = Set.of("backtest", "detect", "replay", "load", "inspect", "publish");
         List<String> out = new ArrayList<>();
         boolean inserted = false;
         for (int i = 0; i < args.length; i++) {

@@ -54,6 +54,30 @@ class ArgumentErrorsTest {
                         "add --series-from-file-name"),
                 Arguments.of("replay bad bootstrap", new String[] {"replay", "--file", csv.toString(), "--bootstrap", "localhost"},
                         "--bootstrap must be HOST:PORT"),
+                Arguments.of("load missing --rate", new String[] {"load", "--series", "10", "--duration", "10s"},
+                        "Missing required option: '--rate=N'"),
+                Arguments.of("load zero series", new String[] {"load", "--series", "0", "--rate", "100", "--duration", "10s"},
+                        "--series must be >= 1"),
+                Arguments.of("load negative rate", new String[] {"load", "--series", "1", "--rate", "-5", "--duration", "10s"},
+                        "--rate must be a positive number"),
+                Arguments.of("load rate not a number", new String[] {"load", "--series", "1", "--rate", "fast", "--duration", "10s"},
+                        "Invalid value for option '--rate'"),
+                Arguments.of("load duration without unit", new String[] {"load", "--series", "1", "--rate", "5", "--duration", "10"},
+                        "'10' is not a duration like 500ms"),
+                Arguments.of("load warm-up as long as the run", new String[] {"load", "--series", "1", "--rate", "5", "--duration", "10s",
+                        "--warmup", "10s"}, "--warmup must be >= 0 and shorter than --duration (10s)"),
+                Arguments.of("load step too short", new String[] {"load", "--series", "1", "--rate", "5", "--duration", "10s",
+                        "--step", "1ms"}, "--step must be at least 2ms"),
+                Arguments.of("load sends nothing", new String[] {"load", "--series", "1", "--rate", "0.05", "--duration", "10s",
+                        "--warmup", "0s"}, "sends no event"),
+                Arguments.of("load start off the step grid", new String[] {"load", "--series", "1", "--rate", "5", "--duration", "10s",
+                        "--step", "5m", "--start", "2024-01-01T00:01:00Z"}, "is not on the --step grid"),
+                Arguments.of("load start not an instant", new String[] {"load", "--series", "1", "--rate", "5", "--duration", "10s",
+                        "--start", "yesterday"}, "--start must be an ISO-8601 instant"),
+                Arguments.of("load bad prefix", new String[] {"load", "--series", "1", "--rate", "5", "--duration", "10s",
+                        "--series-prefix", "a b"}, "--series-prefix may only contain"),
+                Arguments.of("load bad bootstrap", new String[] {"load", "--series", "1", "--rate", "5", "--duration", "10s",
+                        "--bootstrap", "localhost"}, "--bootstrap must be HOST:PORT"),
                 Arguments.of("inspect without file", new String[] {"inspect"}, "Missing required parameter: 'FILE'"),
                 Arguments.of("inspect two files", new String[] {"inspect", "a", "b"}, "Unmatched argument"));
     }
@@ -81,6 +105,6 @@ class ArgumentErrorsTest {
     }
 
     static Stream<String> subcommands() {
-        return Stream.of("backtest", "detect", "replay", "inspect");
+        return Stream.of("backtest", "detect", "replay", "load", "inspect");
     }
 }
