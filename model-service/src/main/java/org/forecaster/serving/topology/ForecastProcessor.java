@@ -19,8 +19,10 @@ import org.forecaster.core.model.StepResult;
 import org.forecaster.core.model.Stepper;
 import org.forecaster.core.state.KeyState;
 import org.forecaster.core.wire.AnomalyRecord;
+import org.forecaster.core.wire.ForecastJsonWriter;
 import org.forecaster.core.wire.ForecastRecord;
 import org.forecaster.core.wire.Point;
+import org.forecaster.core.wire.PointJsonReader;
 import org.forecaster.core.wire.Topics;
 import org.forecaster.core.wire.WireJson;
 import org.forecaster.serving.state.StoredState;
@@ -51,6 +53,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     private final ServingMetrics metrics;
     private final ServingEvents events;
     private final double intervalZ;
+    private final ForecastJsonWriter forecastJson = new ForecastJsonWriter();
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> store;
     private LoadedModel model;
@@ -75,7 +78,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     public void process(Record<String, byte[]> record) {
         Point point;
         try {
-            point = WireJson.read(record.value(), Point.class);
+            point = PointJsonReader.read(record.value());
         } catch (IllegalArgumentException | NullPointerException e) {
             deadLetter(record, "malformed-point", e.getMessage());
             metrics.invalid();
@@ -130,7 +133,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         }
         ForecastRecord forecast = new ForecastRecord(key, point.windowStart(), point.mean(), model.version(), cold,
                 spec.intervalLevel(), steps);
-        context.forward(record.withKey(key).withValue(WireJson.write(forecast)).withHeaders(new RecordHeaders()), FORECASTS_SINK);
+        context.forward(record.withKey(key).withValue(forecastJson.write(forecast)).withHeaders(new RecordHeaders()), FORECASTS_SINK);
         metrics.forecast(cold);
         events.forecast(forecast);
         if (transition != AlertRule.Transition.NONE) {

@@ -126,6 +126,12 @@ class ServingThroughputBench {
             props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
             props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
             props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+            // Extra client settings to try, e.g. -Dbench.streams=producer.compression.type=lz4,producer.batch.size=262144
+            for (String kv : System.getProperty("bench.streams", "").split(",")) {
+                if (!kv.isBlank()) {
+                    props.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+                }
+            }
             try (KafkaStreams streams = new KafkaStreams(ServingTopology.build(ServingSpec.defaults(), holder, metrics,
                     ServingEvents.NONE), props)) {
                 streams.start();

@@ -1,0 +1,126 @@
+package org.forecaster.core.wire;
+
+import java.time.Instant;
+
+/**
+ * ISO-8601 instants in UTC ({@code 2014-04-10T00:05:00Z}, {@code ...:00.250Z}) written and read without the
+ * general {@link java.time.format.DateTimeFormatter}, which costs about a microsecond per instant and allocates;
+ * the forecast path formats thirteen instants per point. Only years 0000..9999 at millisecond precision take the
+ * fast path; anything else goes through {@link Instant#toString()} / {@link Instant#parse}, so the output is always
+ * exactly what {@code DateTimeFormatter.ISO_INSTANT} (and so Jackson) produces.
+ */
+final class IsoInstants {
+    /** Epoch milliseconds of 0000-01-01T00:00:00Z and of 10000-01-01T00:00:00Z: the fast path's range. */
+    private static final long MIN_MILLIS = -62167219200000L;
+    private static final long MAX_MILLIS = 253402300800000L;
+
+    private IsoInstants() {}
+
+    /** Appends the ISO form of {@code t} to {@code out} as ASCII bytes; returns the new position. */
+    static int write(Instant t, byte[] out, int pos) {
+        long seconds = t.getEpochSecond();
+        int nanos = t.getNano();
+        if (nanos % 1_000_000 != 0 || seconds < MIN_MILLIS / 1000 || seconds >= MAX_MILLIS / 1000) {
+            String s = t.toString();
+            for (int i = 0; i < s.length(); i++) {
+                out[pos++] = (byte) s.charAt(i);
+            }
+            return pos;
+        }
+        long days = Math.floorDiv(seconds, 86_400L);
+        int secOfDay = (int) Math.floorMod(seconds, 86_400L);
+        // Civil date from days since 1970-01-01 (Howard Hinnant's days_from_civil inverse).
+        long z = days + 719_468;
+        long era = Math.floorDiv(z, 146_097);
+        long doe = z - era * 146_097;
+        long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        int day = (int) (doy - (153 * mp + 2) / 5 + 1);
+        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+        int year = (int) (yoe + era * 400 + (month <= 2 ? 1 : 0));
+        pos = digits(year, 4, out, pos);
+        out[pos++] = '-';
+        pos = digits(month, 2, out, pos);
+        out[pos++] = '-';
+        pos = digits(day, 2, out, pos);
+        out[pos++] = 'T';
+        pos = digits(secOfDay / 3600, 2, out, pos);
+        out[pos++] = ':';
+        pos = digits(secOfDay / 60 % 60, 2, out, pos);
+        out[pos++] = ':';
+        pos = digits(secOfDay % 60, 2, out, pos);
+        if (nanos != 0) {
+            out[pos++] = '.';
+            pos = digits(nanos / 1_000_000, 3, out, pos);
+        }
+        out[pos++] = 'Z';
+        return pos;
+    }
+
+    /** The longest form {@link #write} produces (a fallback of a far year with nanoseconds). */
+    static final int MAX_LENGTH = 40;
+
+    private static int digits(int v, int width, byte[] out, int pos) {
+        for (int i = width - 1; i >= 0; i--) {
+            out[pos + i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        return pos + width;
+    }
+
+    /**
+     * Parses {@code yyyy-MM-ddTHH:mm:ss[.SSS]Z} from {@code s}; returns {@code Long.MIN_VALUE} for any other form
+     * (the caller then uses the general parser). No range check is needed beyond the digits: a month 13 or a
+     * day 32 is rejected here too and left to the general parser to report.
+     */
+    static long parseMillis(String s) {
+        int n = s.length();
+        if ((n != 20 && n != 24) || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
+                || s.charAt(13) != ':' || s.charAt(16) != ':' || s.charAt(n - 1) != 'Z') {
+            return Long.MIN_VALUE;
+        }
+        int year = num(s, 0, 4), month = num(s, 5, 2), day = num(s, 8, 2);
+        int hour = num(s, 11, 2), minute = num(s, 14, 2), second = num(s, 17, 2);
+        int millis = 0;
+        if (n == 24) {
+            if (s.charAt(19) != '.') {
+                return Long.MIN_VALUE;
+            }
+            millis = num(s, 20, 3);
+        }
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)
+                || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || millis < 0) {
+            return Long.MIN_VALUE;
+        }
+        // Days since 1970-01-01 of the civil date (Howard Hinnant's days_from_civil).
+        long y = month <= 2 ? year - 1 : year;
+        long era = Math.floorDiv(y, 400);
+        long yoe = y - era * 400;
+        long doy = (153L * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+        long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        long days = era * 146_097 + doe - 719_468;
+        return ((days * 24 + hour) * 60 + minute) * 60_000L + second * 1000L + millis;
+    }
+
+    private static int daysInMonth(int year, int month) {
+        return switch (month) {
+            case 2 -> (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+            case 4, 6, 9, 11 -> 30;
+            default -> 31;
+        };
+    }
+
+    /** The decimal value of {@code len} ASCII digits at {@code from}, or -1 if any is not a digit. */
+    private static int num(String s, int from, int len) {
+        int v = 0;
+        for (int i = from; i < from + len; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+}
