@@ -198,6 +198,13 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         return s;
     }
 
+    @Override
+    public void close() {
+        if (context != null) {
+            metrics.taskClosed(context.taskId().toString());
+        }
+    }
+
     private void deadLetter(Record<String, byte[]> record, String reason, String message) {
         RecordHeaders h = new RecordHeaders();
         h.add(Topics.DLQ_REASON, utf8(reason));
@@ -238,6 +245,6 @@ public final class ForecastProcessor implements Processor<String, byte[], String
             store.delete(k);
         }
         metrics.evicted(idle.size());
-        metrics.keys(total, cold);
+        metrics.keys(context.taskId().toString(), total, cold);
     }
 }

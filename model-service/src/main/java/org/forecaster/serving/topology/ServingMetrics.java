@@ -20,7 +20,9 @@ public final class ServingMetrics {
             alertsResolved, rewarms, stateResets, evictions, weightsAccepted;
     private final Timer step;
     private final ConcurrentMap<String, Counter> rejected = new ConcurrentHashMap<>();
-    private final AtomicLong modelVersion = new AtomicLong(), keys = new AtomicLong(), coldKeys = new AtomicLong();
+    private final AtomicLong modelVersion = new AtomicLong();
+    /** Per stream task: {keys, cold keys} of its store as of its last TTL scan; the gauges sum them. */
+    private final java.util.concurrent.ConcurrentHashMap<String, long[]> keysByTask = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ServingMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -40,8 +42,8 @@ public final class ServingMetrics {
         step = Timer.builder("forecast.step").description("Time to advance one key by one point (gap fills and re-warm included)")
                 .publishPercentileHistogram().publishPercentiles(0.5, 0.99).register(registry);
         registry.gauge("forecast.model.version", modelVersion);
-        registry.gauge("forecast.keys", keys);
-        registry.gauge("forecast.keys.cold", coldKeys);
+        registry.gauge("forecast.keys", keysByTask, m -> m.values().stream().mapToLong(v -> v[0]).sum());
+        registry.gauge("forecast.keys.cold", keysByTask, m -> m.values().stream().mapToLong(v -> v[1]).sum());
     }
 
     public void point() { points.increment(); }
@@ -68,10 +70,22 @@ public final class ServingMetrics {
                 .description("Model versions rejected; the current model kept serving").register(registry)).increment();
     }
 
-    /** Keys in this instance's store and how many of them are cold, as of the last TTL scan. */
-    public void keys(long total, long cold) {
-        keys.set(total);
-        coldKeys.set(cold);
+    /**
+     * Keys in one task's store and how many of them are cold, as of its last TTL scan. Kept per task: each task
+     * scans only its own store, and a single value would show whichever task scanned last.
+     */
+    public void keys(String task, long total, long cold) {
+        keysByTask.put(task, new long[] {total, cold});
+    }
+
+    /** A task closed (its partitions moved away): its keys no longer count here. */
+    public void taskClosed(String task) {
+        keysByTask.remove(task);
+    }
+
+    /** The {@code forecast.keys} gauge's value: keys over all tasks of this instance. */
+    public long keys() {
+        return keysByTask.values().stream().mapToLong(v -> v[0]).sum();
     }
 
     public MeterRegistry registry() { return registry; }
