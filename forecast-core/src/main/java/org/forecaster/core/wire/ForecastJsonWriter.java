@@ -31,7 +31,7 @@ public final class ForecastJsonWriter {
         ascii(",\"modelVersion\":");
         number.setLength(0);
         number.append(r.modelVersion());
-        chars(number);
+        ascii(number);
         ascii(r.cold() ? ",\"cold\":true,\"level\":" : ",\"cold\":false,\"level\":");
         number(r.level());
         ascii(",\"steps\":[");
@@ -66,21 +66,16 @@ public final class ForecastJsonWriter {
         number.setLength(0);
         number.append(v);
         if (Double.isFinite(v)) {
-            chars(number);
+            ascii(number);
         } else {
             buf[pos++] = '"';
-            chars(number);
+            ascii(number);
             buf[pos++] = '"';
         }
     }
 
-    private void chars(CharSequence s) {
-        for (int i = 0; i < s.length(); i++) {
-            buf[pos++] = (byte) s.charAt(i);
-        }
-    }
-
-    private void ascii(String s) {
+    /** ASCII text as bytes (field names, and numbers already formatted into {@link #number}). */
+    private void ascii(CharSequence s) {
         for (int i = 0; i < s.length(); i++) {
             buf[pos++] = (byte) s.charAt(i);
         }

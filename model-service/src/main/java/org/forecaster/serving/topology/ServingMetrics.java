@@ -22,7 +22,7 @@ public final class ServingMetrics {
     private final ConcurrentMap<String, Counter> rejected = new ConcurrentHashMap<>();
     private final AtomicLong modelVersion = new AtomicLong();
     /** Per stream task: {keys, cold keys} of its store as of its last TTL scan; the gauges sum them. */
-    private final java.util.concurrent.ConcurrentHashMap<String, long[]> keysByTask = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentMap<String, long[]> keysByTask = new ConcurrentHashMap<>();
 
     public ServingMetrics(MeterRegistry registry) {
         this.registry = registry;
