@@ -39,6 +39,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.forecaster.core.wire.Point;
+import org.forecaster.core.wire.PointJsonReader;
 import org.forecaster.core.wire.RawEventParser;
 import org.forecaster.core.wire.Topics;
 import org.forecaster.core.wire.WireJson;
@@ -66,6 +68,8 @@ import picocli.CommandLine.Spec;
                         + " Kafka hops. Also reported: from the window's own event (adds the wait for the next round,"
                         + " series/rate seconds), and to the forecast's broker timestamp, which is its append time on"
                         + " LogAppendTime topics (before the model service's transaction commits).",
+                "With --points, finished points go straight to " + Topics.POINTS + " (ingest is bypassed) and the latency runs"
+                        + " from each point's due time to its committed forecast: the model service's hop alone.",
                 "Example: forecast load --series 1000 --rate 20000 --duration 60s --warmup 10s --step 5m"
                         + " --bootstrap 127.0.0.1:19092 --out load.json"})
 final class LoadCommand implements Callable<Integer> {
@@ -92,8 +96,15 @@ final class LoadCommand implements Callable<Integer> {
             description = "Kafka bootstrap servers (default ${DEFAULT-VALUE}, bin/run-local's broker).")
     String bootstrap;
 
-    @Option(names = "--topic", defaultValue = Topics.RAW, paramLabel = "TOPIC", description = "Raw events topic (default ${DEFAULT-VALUE}).")
+    @Option(names = "--topic", paramLabel = "TOPIC",
+            description = "Topic to send to (default " + Topics.RAW + ", or " + Topics.POINTS + " with --points).")
     String topic;
+
+    @Option(names = "--points",
+            description = "Send finished points straight to " + Topics.POINTS + " instead of raw events, bypassing ingest:"
+                    + " measures the model service's hop alone. Each point is answered by its own forecast, so the latency"
+                    + " runs from the point's due time to its committed forecast.")
+    boolean points;
 
     @Option(names = "--forecasts-topic", defaultValue = Topics.FORECASTS, paramLabel = "TOPIC",
             description = "Forecasts topic to read (default ${DEFAULT-VALUE}).")
@@ -156,6 +167,9 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     private void validate() {
+        if (topic == null) {
+            topic = points ? Topics.POINTS : Topics.RAW;
+        }
         if (warmup == null && duration != null) {
             warmup = Duration.ofSeconds(10).compareTo(duration.dividedBy(2)) < 0 ? Duration.ofSeconds(10) : duration.dividedBy(2);
         }
@@ -206,7 +220,7 @@ final class LoadCommand implements Callable<Integer> {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties())) {
             int partitions = partitions(producer.partitionsFor(topic), topic);
             long firstWindow = start != null ? Instant.parse(start).toEpochMilli() : windowAfterLatestEvent();
-            LoadSchedule schedule = new LoadSchedule(series, rate, step.toMillis(), firstWindow, seriesPrefix, partitions);
+            LoadSchedule schedule = new LoadSchedule(series, rate, step.toMillis(), firstWindow, seriesPrefix, partitions, points);
             long total = schedule.eventsIn(seconds(duration));
             Instant lastEventTime = Instant.ofEpochMilli(schedule.eventTimeMillis(total - 1));
             if (lastEventTime.isAfter(Instant.now().plus(FUTURE_LIMIT))) {
@@ -218,8 +232,8 @@ final class LoadCommand implements Callable<Integer> {
             long startNanos = System.nanoTime();
             long startEpochMillis = System.currentTimeMillis();
             ForecastWatcher watcher = new ForecastWatcher(consumer, schedule, total, startNanos, startEpochMillis, warmup);
-            log.printf(Locale.ROOT, "load: %d events for %d series at %.0f/s over %s, windows from %s every %s, %d partitions%n",
-                    total, series, rate, DurationConverter.format(duration), Instant.ofEpochMilli(firstWindow),
+            log.printf(Locale.ROOT, "load: %d %s for %d series at %.0f/s over %s, windows from %s every %s, %d partitions%n",
+                    total, points ? "points" : "events", series, rate, DurationConverter.format(duration), Instant.ofEpochMilli(firstWindow),
                     DurationConverter.format(step), partitions);
             log.flush();
             Thread watcherThread = Thread.ofPlatform().name("load-forecasts").daemon().start(watcher);
@@ -260,6 +274,7 @@ final class LoadCommand implements Callable<Integer> {
 
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("series", series);
+            r.put("sends", points ? "points to " + topic + " (model service alone)" : "raw events to " + topic);
             r.put("targetRate", rate);
             r.put("durationSeconds", seconds(duration));
             r.put("warmupSeconds", seconds(warmup));
@@ -281,12 +296,14 @@ final class LoadCommand implements Callable<Integer> {
             r.put("backlogAtSendEnd", Math.max(0, expected - receivedAtSendEnd));
             r.put("drainSeconds", watcher.lastReceivedNanos() == 0 ? null
                     : round(Math.max(0, watcher.lastReceivedNanos() - sendEndNanos) / 1e9, 3));
-            r.put("latencyMillis", summary(watcher.closeLatency,
-                    "closing raw event due -> forecast received (read_committed)"));
-            r.put("eventLatencyMillis", summary(watcher.eventLatency, "window's own raw event due -> forecast received"));
+            String from = points ? "point due" : "closing raw event due";
+            r.put("latencyMillis", summary(watcher.closeLatency, from + " -> forecast received (read_committed)"));
+            if (!points) { // a point closes its own window: the same figure
+                r.put("eventLatencyMillis", summary(watcher.eventLatency, "window's own raw event due -> forecast received"));
+            }
             if (watcher.sawAppendTimes()) {
                 r.put("appendLatencyMillis", summary(watcher.appendLatency,
-                        "closing raw event due -> forecast's LogAppendTime on the broker (before its transaction commits)"));
+                        from + " -> forecast's LogAppendTime on the broker (before its transaction commits)"));
             }
             return r;
         }
@@ -412,7 +429,7 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     /**
-     * The start of the window after the latest valid event among the last records of each raw partition, or
+     * The start of the window after the latest valid event (or point) among the last records of each partition, or
      * {@link #EMPTY_TOPIC_START} (rounded up to the step grid) when there is none. Ingest and the model service
      * would treat anything at or before that as late.
      */
@@ -435,10 +452,7 @@ final class LoadCommand implements Callable<Integer> {
                     throw new IllegalStateException("could not read the tail of " + topic + " within " + timeoutSeconds + " s");
                 }
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    RawEventParser.Result p = parser.parse(r.value(), r.key());
-                    if (p.valid()) {
-                        latest = Math.max(latest, p.event().ts().toEpochMilli());
-                    }
+                    latest = Math.max(latest, eventMillis(parser, r));
                 }
             }
         }
@@ -447,6 +461,20 @@ final class LoadCommand implements Callable<Integer> {
             return Math.ceilDiv(empty, stepMs) * stepMs;
         }
         return Math.floorDiv(latest, stepMs) * stepMs + stepMs;
+    }
+
+    /** The event time of a record on --topic (a point's window start), or Long.MIN_VALUE when it is not valid. */
+    private long eventMillis(RawEventParser parser, ConsumerRecord<String, byte[]> r) {
+        if (points) {
+            try {
+                Point p = PointJsonReader.read(r.value());
+                return p.windowStart() == null ? Long.MIN_VALUE : p.windowStart().toEpochMilli();
+            } catch (IllegalArgumentException | NullPointerException e) {
+                return Long.MIN_VALUE;
+            }
+        }
+        RawEventParser.Result p = parser.parse(r.value(), r.key());
+        return p.valid() ? p.event().ts().toEpochMilli() : Long.MIN_VALUE;
     }
 
     /** A line per interval on stderr: sends and forecasts per second and the interval's close latency. */

@@ -1,9 +1,12 @@
 package org.forecaster.cli;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.apache.kafka.common.utils.Utils;
+import org.forecaster.core.wire.Point;
+import org.forecaster.core.wire.WireJson;
 
 /**
  * The open-loop plan of a {@code load} run, as a pure function of its parameters: which event goes when, with
@@ -26,6 +29,8 @@ final class LoadSchedule {
     private final long stepMillis;
     private final long firstWindowMillis;
     private final String prefix;
+    /** Points mode: each event is a finished window for telemetry.points, so it answers itself (no closing event). */
+    private final boolean points;
     private final String[] ids;
     private final int[] partitionOf;
     /** For each partition, the lowest series index on it (the first of each round to be sent there), or -1. */
@@ -40,6 +45,14 @@ final class LoadSchedule {
      * @param partitions        partitions of the raw topic, at least 1
      */
     LoadSchedule(int series, double rate, long stepMillis, long firstWindowMillis, String prefix, int partitions) {
+        this(series, rate, stepMillis, firstWindowMillis, prefix, partitions, false);
+    }
+
+    /**
+     * @param points true: events are points for {@code telemetry.points} (one per window, bypassing ingest), each
+     *               answered by its own forecast; false: raw events, each window closed by the next round's event
+     */
+    LoadSchedule(int series, double rate, long stepMillis, long firstWindowMillis, String prefix, int partitions, boolean points) {
         if (series < 1 || !(rate > 0) || !Double.isFinite(rate) || stepMillis < 2 || partitions < 1) {
             throw new IllegalArgumentException("bad load schedule: " + series + " series, rate " + rate + "/s, step " + stepMillis
                     + " ms, " + partitions + " partitions");
@@ -53,6 +66,7 @@ final class LoadSchedule {
         this.stepMillis = stepMillis;
         this.firstWindowMillis = firstWindowMillis;
         this.prefix = prefix;
+        this.points = points;
         this.ids = new String[series];
         this.partitionOf = new int[series];
         this.firstOfPartition = new int[partitions];
@@ -160,11 +174,17 @@ final class LoadSchedule {
      * sent to the same partition, whose event time carries that partition's stream time past the window.
      */
     long closingEvent(int s, long round) {
+        if (points) {
+            return eventOf(s, round);
+        }
         return eventOf(firstOfPartition[partitionOf[s]], round + 1);
     }
 
     /** How many windows the first {@code sent} events close: each window whose {@link #closingEvent} was sent. */
     long closedWindows(long sent) {
+        if (points) {
+            return sent;
+        }
         long total = 0;
         for (int s = 0; s < series && s < sent; s++) {
             long lastRound = (sent - 1 - s) / series;                                  // series s has rounds 0..lastRound
@@ -176,15 +196,20 @@ final class LoadSchedule {
     }
 
     /**
-     * The raw event's JSON ({@code {"series","ts","value"}} with ts in epoch ms, as {@code RawEvent} accepts):
-     * a daily season in event time with a per-series level and phase, plus Gaussian noise from {@code random}.
+     * The raw event's JSON ({@code {"series","ts","value"}} with ts in epoch ms, as {@code RawEvent} accepts), or
+     * in points mode the {@link Point} of its window with that value as mean, min, max and last: a daily season in event time with a per-series level and phase, plus Gaussian noise from {@code random}.
      */
     String eventJson(long event, SplittableRandom random) {
         int s = seriesOf(event);
         long ts = eventTimeMillis(event);
         double dayFraction = Math.floorMod(ts, 86_400_000L) / 86_400_000.0;
-        double value = 100 + 10 * (s % 10) + 20 * Math.sin(2 * Math.PI * dayFraction + (s % 24) * (Math.PI / 12))
-                + 2 * random.nextGaussian();
-        return "{\"series\":\"" + ids[s] + "\",\"ts\":" + ts + ",\"value\":" + Math.round(value * 1e4) / 1e4 + "}";
+        double value = Math.round((100 + 10 * (s % 10) + 20 * Math.sin(2 * Math.PI * dayFraction + (s % 24) * (Math.PI / 12))
+                + 2 * random.nextGaussian()) * 1e4) / 1e4;
+        if (points) {
+            long start = windowStartMillis(roundOf(event));
+            return new String(WireJson.write(new Point(ids[s], Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + stepMillis),
+                    1, value, value, value, value)), StandardCharsets.UTF_8);
+        }
+        return "{\"series\":\"" + ids[s] + "\",\"ts\":" + ts + ",\"value\":" + value + "}";
     }
 }

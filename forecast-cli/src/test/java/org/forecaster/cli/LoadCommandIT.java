@@ -30,6 +30,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.forecaster.core.wire.ForecastRecord;
+import org.forecaster.core.wire.Point;
+import org.forecaster.core.wire.PointJsonReader;
 import org.forecaster.core.wire.RawEvent;
 import org.forecaster.core.wire.RawEventParser;
 import org.forecaster.core.wire.WireJson;
@@ -208,6 +210,32 @@ class LoadCommandIT {
         long laterThanFirstRun = got.stream().map(c -> parser.parse(c.value(), c.key()).event().ts().toEpochMilli())
                 .filter(t -> t > firstRunLast).count();
         assertEquals(100, laterThanFirstRun, "the second run's events all lie after the first run's");
+    }
+
+    @Test
+    void shouldSendPointsTheModelServiceAcceptsAndResumeAfterTheLatestOne() throws Exception {
+        createTopics("points.direct", 2, "forecasts.direct");
+        Path json = dir.resolve("points.json");
+        Cli first = Cli.run(load("points.direct", "forecasts.direct", "--points", "--start", START.toString(), "--series", "3",
+                "--rate", "100", "--drain", "0s", "--out", json.toString()));
+        assertEquals(0, first.code(), first.err());
+        JsonNode report = WireJson.mapper().readTree(Files.readAllBytes(json));
+        assertEquals(100, report.get("forecastsExpected").asLong(), "each point is due its own forecast");
+        assertTrue(report.get("sends").asText().startsWith("points to points.direct"), report.toString());
+        assertTrue(first.out().contains("point due -> forecast received (read_committed)"), first.out());
+
+        Cli second = Cli.run(load("points.direct", "forecasts.direct", "--points", "--series", "3", "--rate", "100", "--drain", "0s"));
+        assertEquals(0, second.code(), second.err());
+        // 100 points over 3 series: the last is round 33, the window starting at minute 33.
+        assertTrue(second.err().contains("windows from " + START.plusSeconds(34 * 60) + " every 1m"), second.err());
+        List<ConsumerRecord<String, byte[]>> got = kafka.consume("points.direct", 200, Duration.ofSeconds(30));
+        assertEquals(200, got.size());
+        for (ConsumerRecord<String, byte[]> c : got) {
+            Point p = PointJsonReader.read(c.value());
+            assertEquals(c.key(), p.series());
+            assertEquals(LoadSchedule.partitionForKey(c.key(), 2), c.partition(), c.key());
+            assertEquals(MINUTE, p.windowEnd().toEpochMilli() - p.windowStart().toEpochMilli());
+        }
     }
 
     @Test

@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.forecaster.core.wire.ForecastRecord;
+import org.forecaster.core.wire.Point;
+import org.forecaster.core.wire.PointJsonReader;
 import org.forecaster.core.wire.RawEvent;
 import org.forecaster.core.wire.RawEventParser;
 import org.forecaster.core.wire.WireJson;
@@ -89,6 +91,22 @@ class LoadScheduleTest {
                 assertTrue(s.partitionOf(s.seriesOf(e)) != p, "event " + e + " reaches partition " + p + " before " + closing);
             }
         }
+    }
+
+    @Test
+    void shouldAnswerEachPointByItsOwnForecastInPointsMode() {
+        LoadSchedule s = new LoadSchedule(3, 1000, MINUTE, START, "load-", 4, true);
+        assertEquals(7, s.closingEvent(1, 2), "a point closes its own window");
+        assertEquals(10, s.closedWindows(10), "every point sent is due a forecast, the last round's too");
+        Point p = PointJsonReader.read(s.eventJson(4, new SplittableRandom(1)).getBytes(StandardCharsets.UTF_8));
+        assertEquals("load-1", p.series());
+        assertEquals(Instant.ofEpochMilli(START + MINUTE), p.windowStart(), "event 4 is series 1's round 1");
+        assertEquals(Instant.ofEpochMilli(START + 2 * MINUTE), p.windowEnd());
+        assertEquals(1, p.count());
+        assertEquals(p.mean(), p.last());
+        assertTrue(p.mean() > 50 && p.mean() < 200, "a value of the daily season: " + p.mean());
+        String raw = new LoadSchedule(3, 1000, MINUTE, START, "load-", 4).eventJson(4, new SplittableRandom(1));
+        assertTrue(raw.endsWith(",\"value\":" + p.mean() + "}"), "the same value as the raw event: " + raw);
     }
 
     @Test
