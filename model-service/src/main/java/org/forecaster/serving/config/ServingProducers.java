@@ -39,6 +39,7 @@ public class ServingProducers {
     @Produces
     @Singleton
     Topology topology(ServingSpec spec, ModelHolder holder, ServingMetrics metrics, LiveFeed feed) {
+        NativeLz4.load(); // before the stream's producer compresses its first batch
         Topology t = ServingTopology.build(spec, holder, metrics, feed);
         Log.infof("model-service topology: %s", t.describe());
         return t;
