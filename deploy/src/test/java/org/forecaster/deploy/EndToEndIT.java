@@ -112,15 +112,23 @@ class EndToEndIT {
         assertEquals(Set.of("art_daily_jumpsup", "ec2_cpu_utilization_77c1ca", "ec2_disk_write_bytes_c0d644"), series);
         assertTrue(forecasts.stream().allMatch(r -> text(r).contains("\"modelVersion\":1")), "the bootstrap model made them");
 
-        // The dashboard works in a real browser: it lists the series and uPlot draws the selected one's points.
+        // The dashboard works in a real browser: it lists the series and uPlot draws the selected one's points. The
+        // replay is over, so no live point comes: what it draws is the history the service remembers (the ring of
+        // 48 inputs, from the state store) and the current K-step forecast.
         Pattern drawn = Pattern.compile("data-points=\"[1-9]\\d*\"");
-        String dom = browserDom(chromium(), "http://127.0.0.1:" + model + "/", d -> drawn.matcher(d).find());
+        Pattern remembered = Pattern.compile("data-remembered=\"(\\d+)\"");
+        Pattern horizon = Pattern.compile("data-horizon=\"[1-9]\\d*\"");
+        String dom = browserDom(chromium(), "http://127.0.0.1:" + model + "/", d -> drawn.matcher(d).find()
+                && horizon.matcher(d).find() && remembered.matcher(d).find() && !d.contains("data-remembered=\"0\""));
         Files.writeString(ROOT.resolve("deploy/target/e2e/dashboard-dom.html"), dom);
         for (String s : series) {
             assertTrue(dom.contains(">" + s + "</li>"), "the dashboard lists " + s + ":\n" + dom);
         }
         assertTrue(dom.contains("class=\"uplot") && dom.contains("<canvas"), "a uPlot chart:\n" + dom);
         assertTrue(drawn.matcher(dom).find(), "the chart draws points:\n" + dom);
+        Matcher history = remembered.matcher(dom);
+        assertTrue(history.find() && Integer.parseInt(history.group(1)) >= 24, "the chart draws the remembered inputs:\n" + dom);
+        assertTrue(horizon.matcher(dom).find(), "the chart draws the current forecast:\n" + dom);
 
         // The sample's anomalies open alerts, and each opened alert resolves.
         List<ConsumerRecord<String, byte[]>> alerts = new ArrayList<>();

@@ -124,6 +124,27 @@ class KubernetesManifestsTest {
                 .findFirst().orElseThrow().getSpec().getStrategy().getType(), "one trainer at a time");
     }
 
+    /**
+     * Model-service instances redirect a series' requests to its owner's {@code application.server}: that must be
+     * the pod's own address and the port the container serves HTTP on, or redirects lead nowhere.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void modelServiceAdvertisesItsPodAddressForInteractiveQueries(String overlay) throws Exception {
+        List<HasMetadata> docs = render(overlay);
+        Deployment d = docs.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+                .filter(x -> x.getMetadata().getName().equals("model-service")).findFirst().orElseThrow();
+        Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+        var host = c.getEnv().stream().filter(e -> e.getName().equals("FORECAST_SERVING_ADVERTISED_HOST")).findFirst()
+                .orElseThrow(() -> new AssertionError("model-service sets no FORECAST_SERVING_ADVERTISED_HOST"));
+        assertEquals("status.podIP", host.getValueFrom().getFieldRef().getFieldPath());
+        ConfigMap cm = docs.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast)
+                .filter(x -> x.getMetadata().getName().equals(c.getEnvFrom().get(0).getConfigMapRef().getName())).findFirst().orElseThrow();
+        int httpPort = c.getPorts().stream().filter(p -> "http".equals(p.getName())).findFirst().orElseThrow().getContainerPort();
+        assertEquals(String.valueOf(httpPort), cm.getData().get("QUARKUS_HTTP_PORT"),
+                "application.server takes quarkus.http.port, which must be the container's http port");
+    }
+
     @ParameterizedTest
     @MethodSource("overlays")
     void topicsAgreeWithTopicsPropertiesAndKedaTargetsExist(String overlay) throws Exception {

@@ -133,7 +133,7 @@ public final class Forecaster {
         if (batch > cache.maxBatch()) {
             throw new IllegalArgumentException("batch " + batch + " exceeds cache capacity " + cache.maxBatch());
         }
-        int h = spec.hidden(), s = spec.stateSizePerLayer(), o = outputSize();
+        int h = spec.hidden(), s = spec.stateSizePerLayer();
         float[] in = x;
         int inOff = xOff, inLd = ldx;
         for (int l = 0; l < cells.length; l++) {
@@ -146,9 +146,29 @@ public final class Forecaster {
         float[] hTop = cache.hTop();
         for (int b = 0; b < batch; b++) {
             System.arraycopy(top, b * s, hTop, b * h, h);
+        }
+        applyHead(batch, hTop, 0, x, xOff, ldx, out, outOff, base, baseOff);
+    }
+
+    /**
+     * The head's outputs for one key whose top layer has just been advanced, without advancing anything: exactly
+     * what {@link #step} wrote for that key (same arithmetic as a batch of one). {@code h[hOff ..]} is the top
+     * layer's hidden state ({@code hidden} floats: the first part of that layer's state), {@code x[xOff]} the
+     * step's input value (the means' base when {@code base} is null), {@code base[baseOff ..]} the K seasonal
+     * bases otherwise. Writes {@link #outputSize()} floats at {@code out[outOff]}; reads nothing else.
+     */
+    public void head(float[] h, int hOff, float[] x, int xOff, float[] out, int outOff, float[] base, int baseOff) {
+        applyHead(1, h, hOff, x, xOff, 0, out, outOff, base, baseOff);
+    }
+
+    /** Bias, dense layer over the hidden states ({@code batch} rows of {@code hidden} from {@code hOff}), then the means' base. */
+    private void applyHead(int batch, float[] hTop, int hOff, float[] x, int xOff, int ldx, float[] out, int outOff,
+                           float[] base, int baseOff) {
+        int h = spec.hidden(), o = outputSize();
+        for (int b = 0; b < batch; b++) {
             System.arraycopy(params, headBias, out, outOff + b * o, o);
         }
-        kernels.gemm(params, headWeights, o, o, h, hTop, 0, h, out, outOff, o, batch);
+        kernels.gemm(params, headWeights, o, o, h, hTop, hOff, h, out, outOff, o, batch);
         int horizon = spec.horizon();
         for (int b = 0; b < batch; b++) {
             if (base == null) {

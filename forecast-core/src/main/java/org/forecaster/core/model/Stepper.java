@@ -153,6 +153,88 @@ public final class Stepper {
         state.modelVersion = modelVersion;
     }
 
+    /**
+     * Whether {@code state} must be re-warmed before this stepper's model (as version {@code modelVersion}) can
+     * use it: it was made by other weights, another architecture or with another ring capacity.
+     */
+    public boolean needsRewarm(KeyState state, long modelVersion) {
+        return state.modelVersion != modelVersion || state.recurrent.length != model.spec().stateSize()
+                || state.ringCapacity() != ringCapacity;
+    }
+
+    /**
+     * A new state of this stepper's shape re-warmed from {@code state} under this model (see {@link #rewarm}):
+     * the normaliser, last timestamp, alert run and the last {@code ringCapacity} remembered inputs are carried
+     * over, the recurrent state is rebuilt. {@code state} is not changed. For reading what this model would make
+     * of a key (the REST API), not for storing: fields that do not bear on forecasts may not be carried.
+     */
+    public KeyState rewarmedCopy(KeyState state, long modelVersion) {
+        KeyState s = newState(modelVersion);
+        s.lastTimestamp = state.lastTimestamp;
+        s.normCount = state.normCount;
+        s.normMean = state.normMean;
+        s.normVariance = state.normVariance;
+        s.anomalyRun = state.anomalyRun;
+        s.alertOpen = state.alertOpen;
+        for (int i = Math.max(0, state.remembered() - ringCapacity); i < state.remembered(); i++) {
+            s.remember(state.recall(i));
+        }
+        rewarm(s, modelVersion);
+        return s;
+    }
+
+    /**
+     * The K-step forecast {@link #observe} returned at {@code state}'s last point, recomputed without changing
+     * the state, taking the last observed value from the ring. The ring keeps values as floats, so this is
+     * bit-identical to what {@code observe} returned when that value is a float; otherwise the means and bounds
+     * can differ in their last digits (the level term goes through the rounded value). See
+     * {@link #forecast(KeyState, double)}.
+     */
+    public StepResult forecast(KeyState state) {
+        int n = state.remembered();
+        if (n == 0) {
+            throw new IllegalArgumentException("state remembers no input to forecast from");
+        }
+        return forecast(state, state.recall(n - 1));
+    }
+
+    /**
+     * The K-step forecast {@link #observe} returned at {@code state}'s last point, recomputed without changing
+     * the state: the stored recurrent state is the one the network produced at that point, so only the head is
+     * evaluated again, over the normaliser, level and seasonal bases of that point. {@code lastValue} is the
+     * value observed at {@code state.lastTimestamp}; with the value {@code observe} was given the result is
+     * bit-identical. The state must fit this model ({@link #needsRewarm} false, else the stored recurrent state
+     * means nothing to it). Returns the reused result with the forecast arrays set; it describes no scored
+     * point ({@code scored} false, {@code expected}/{@code sigma} NaN, no gaps).
+     */
+    public StepResult forecast(KeyState state, double lastValue) {
+        if (state.recurrent.length != model.spec().stateSize() || state.ringCapacity() != ringCapacity) {
+            throw new IllegalArgumentException("state of " + state.recurrent.length + " recurrent floats and ring "
+                    + state.ringCapacity() + " does not fit a model of " + model.spec().stateSize() + " and ring " + ringCapacity);
+        }
+        if (state.lastTimestamp == KeyState.NO_TIMESTAMP || state.remembered() == 0) {
+            throw new IllegalArgumentException("state has no point to forecast from");
+        }
+        if (!Double.isFinite(lastValue)) {
+            throw new IllegalArgumentException("last value must be finite, got " + lastValue);
+        }
+        normalizer.set(state.normCount, state.normMean, state.normVariance);
+        int last = state.remembered() - 1;
+        double z = normalizer.normalize(lastValue);
+        Features.fill(x, 0, z, false, state.lastTimestamp);
+        fillBase(state, last);
+        int top = (model.spec().layers() - 1) * model.spec().stateSizePerLayer();
+        model.head(state.recurrent, top, x, 0, out, 0, base, 0);
+        result.gapsFilled = 0;
+        result.stateReset = false;
+        result.scored = false;
+        result.expected = Double.NaN;
+        result.sigma = Double.NaN;
+        result.score = 0;
+        writeForecast(state.lastTimestamp);
+        return result;
+    }
+
     /** One step (NaN value: a missing step): normaliser, features, ring, network, prediction. */
     private void advance(KeyState state, long timestamp, double value) {
         boolean missing = Double.isNaN(value);

@@ -1,6 +1,8 @@
 package org.forecaster.core.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -130,5 +132,91 @@ class StepperTest {
         }
         assertEquals(11, s.valueOneSeasonBefore(st, T0 + 4 * STEP, 3), 0, "the point 3 steps before step 4 is step 1");
         assertTrue(Double.isNaN(s.valueOneSeasonBefore(st, T0 + 5 * STEP, 3)), "after a gap");
+    }
+
+    private static Stepper seasonalStepper(long seed) {
+        ModelSpec spec = new ModelSpec(CellType.GRU, 2, Features.count(4), 8, 6, 4);
+        return new Stepper(Forecaster.initialize(spec, seed, ScalarKernels.INSTANCE), NormalizerSpec.DEFAULT, STEP, 0.95, 100, 16);
+    }
+
+    @Test
+    void forecastRecomputedFromTheStateEqualsWhatObserveReturnedAndChangesNothing() {
+        for (Stepper s : new Stepper[] {stepper(9), seasonalStepper(9)}) {
+            double[] v = values(40, 3);
+            KeyState st = s.newState(1);
+            for (int i = 0; i < v.length; i++) {
+                if (i % 9 == 4) {
+                    continue; // a missing step: observe fills it
+                }
+                StepResult r = s.observe(st, T0 + i * STEP, v[i]);
+                long[] ts = r.timestamps.clone();
+                double[] mean = r.mean.clone(), lower = r.lower.clone(), upper = r.upper.clone();
+                byte[] before = KeyStateCodec.encode(st);
+                KeyState restored = KeyStateCodec.decode(before); // as the REST API reads it from the store
+                StepResult again = s.forecast(restored, v[i]);
+                String at = s.model().spec() + " step " + i;
+                assertArrayEquals(ts, again.timestamps, at);
+                assertArrayEquals(mean, again.mean, 0.0, at);
+                assertArrayEquals(lower, again.lower, 0.0, at);
+                assertArrayEquals(upper, again.upper, 0.0, at);
+                assertArrayEquals(before, KeyStateCodec.encode(restored), "forecast changed the state at " + at);
+                // From the ring alone the last value is the float the ring keeps: equal up to that rounding.
+                StepResult fromRing = s.forecast(restored);
+                for (int k = 0; k < mean.length; k++) {
+                    assertEquals(mean[k], fromRing.mean[k], 1e-5 * Math.abs(mean[k]), at);
+                }
+            }
+        }
+    }
+
+    @Test
+    void forecastFromTheRingIsExactForValuesThatAreFloats() {
+        Stepper s = seasonalStepper(10);
+        double[] v = values(30, 4);
+        KeyState st = s.newState(1);
+        for (int i = 0; i < v.length; i++) {
+            double value = (float) v[i];
+            double[] mean = s.observe(st, T0 + i * STEP, value).mean.clone();
+            assertArrayEquals(mean, s.forecast(st).mean, 0.0, "step " + i);
+        }
+    }
+
+    @Test
+    void rewarmedCopyEqualsRewarmingInPlaceAndLeavesTheOriginalAlone() {
+        double[] v = values(30, 5);
+        Stepper oldModel = stepper(11), newModel = stepper(12);
+        KeyState st = oldModel.newState(1);
+        for (int i = 0; i < v.length; i++) {
+            oldModel.observe(st, T0 + i * STEP, v[i]);
+        }
+        assertFalse(oldModel.needsRewarm(st, 1));
+        assertTrue(newModel.needsRewarm(st, 2));
+        byte[] before = KeyStateCodec.encode(st);
+        KeyState copy = newModel.rewarmedCopy(st, 2);
+        assertArrayEquals(before, KeyStateCodec.encode(st), "the original is unchanged");
+        KeyState inPlace = KeyStateCodec.decode(before);
+        newModel.rewarm(inPlace, 2);
+        assertEquals(inPlace, copy);
+        assertFalse(newModel.needsRewarm(copy, 2));
+        // Another architecture and ring size: the copy takes this model's shape and the newest inputs.
+        Stepper other = seasonalStepper(13);
+        KeyState reshaped = other.rewarmedCopy(st, 3);
+        assertEquals(other.newState(3).recurrent.length, reshaped.recurrent.length);
+        assertEquals(16, reshaped.remembered());
+        assertEquals(st.recall(st.remembered() - 1), reshaped.recall(15), 0f);
+        assertEquals(st.lastTimestamp, reshaped.lastTimestamp);
+        assertEquals(st.normMean, reshaped.normMean, 0.0);
+        assertFalse(other.needsRewarm(reshaped, 3));
+        assertTrue(Double.isFinite(other.forecast(reshaped).mean[5]));
+    }
+
+    @Test
+    void forecastRejectsAStateOfAnotherShapeOrWithoutAPoint() {
+        Stepper s = stepper(14);
+        assertThrows(IllegalArgumentException.class, () -> s.forecast(s.newState(1)));
+        KeyState st = s.newState(1);
+        s.observe(st, T0, 5);
+        assertThrows(IllegalArgumentException.class, () -> seasonalStepper(14).forecast(st));
+        assertThrows(IllegalArgumentException.class, () -> s.forecast(st, Double.NaN));
     }
 }

@@ -73,9 +73,16 @@ public interface ServingConfig {
     @WithDefault("30s")
     Duration modelWait();
 
-    /** Series whose latest forecast is kept in memory for the REST API and the dashboard. */
+    /** Series names kept in memory for the series list of the REST API and the dashboard (forecasts are read from the store). */
     @WithDefault("10000")
     int liveSeries();
+
+    /**
+     * Host other instances and redirected clients reach this one at, for interactive queries: with
+     * {@code quarkus.http.port} it makes {@code quarkus.kafka-streams.application-server}. The pod IP on Kubernetes.
+     */
+    @WithDefault("localhost")
+    String advertisedHost();
 
     default ServingSpec toSpec() {
         return new ServingSpec(pointsTopic(), forecastsTopic(), anomaliesTopic(), dlqTopic(), storeName(), storeType(),

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.forecaster.core.wire.AnomalyRecord;
@@ -14,16 +15,17 @@ import org.forecaster.serving.config.ServingConfig;
 import org.forecaster.serving.topology.ServingEvents;
 
 /**
- * What this instance processed lately, for the REST API and the dashboard: the latest forecast of up to
- * {@code forecast.serving.live-series} series, the open alerts, and a hot broadcast of every forecast and alert
- * for SSE clients. A slow client loses events (dropped per client) instead of slowing the stream threads.
+ * What this instance processed lately, for the REST API and the dashboard: the names of up to
+ * {@code forecast.serving.live-series} series it has forecast, the open alerts, and a hot broadcast of every
+ * forecast and alert for SSE clients. A slow client loses events (dropped per client) instead of slowing the
+ * stream threads. Forecasts themselves are not kept here: the REST API recomputes them from the key-state store.
  */
 @ApplicationScoped
 public class LiveFeed implements ServingEvents {
     /** One SSE event: {@code type} is {@code forecast} or {@code anomaly}, {@code record} the wire record. */
     public record Event(String type, String series, Object record) {}
 
-    private final Map<String, ForecastRecord> latest = new ConcurrentHashMap<>();
+    private final Set<String> series = ConcurrentHashMap.newKeySet();
     private final Map<String, AnomalyRecord> openAlerts = new ConcurrentHashMap<>();
     private final BroadcastProcessor<Event> broadcast = BroadcastProcessor.create();
     private final AtomicInteger subscribers = new AtomicInteger();
@@ -36,8 +38,8 @@ public class LiveFeed implements ServingEvents {
 
     @Override
     public void forecast(ForecastRecord r) {
-        if (latest.size() < maxSeries || latest.containsKey(r.series())) {
-            latest.put(r.series(), r);
+        if (series.size() < maxSeries) {
+            series.add(r.series());
         }
         publish(new Event("forecast", r.series(), r));
     }
@@ -61,12 +63,8 @@ public class LiveFeed implements ServingEvents {
         }
     }
 
-    public ForecastRecord latest(String series) {
-        return latest.get(series);
-    }
-
     public List<String> series() {
-        return latest.keySet().stream().sorted().toList();
+        return series.stream().sorted().toList();
     }
 
     public List<AnomalyRecord> openAlerts() {

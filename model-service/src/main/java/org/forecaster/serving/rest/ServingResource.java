@@ -9,21 +9,33 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsNotStartedException;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.forecaster.core.modelio.ModelHeader;
 import org.forecaster.core.modelio.ModelSummary;
 import org.forecaster.core.state.KeyState;
@@ -35,7 +47,11 @@ import org.forecaster.serving.topology.ServingSpec;
 import org.forecaster.serving.weights.LoadedModel;
 import org.forecaster.serving.weights.ModelHolder;
 
-/** The model service's HTTP API: the model, series forecasts and state, open alerts, and a live SSE feed. */
+/**
+ * The model service's HTTP API: the model, series forecasts, history and state, open alerts, and a live SSE feed.
+ * Per-series answers come from the key-state store by interactive query on the instance that owns the series
+ * (see {@link KeyRoute} for the routing), so they survive restarts and follow partitions that move.
+ */
 @Path("/api/v1")
 public class ServingResource {
     @Inject
@@ -48,6 +64,13 @@ public class ServingResource {
     ServingSpec spec;
     @Inject
     ServingMetrics metrics;
+    private final HostInfo self;
+
+    /** {@code application}: this instance's advertised {@code host:port} for interactive queries, if configured. */
+    @Inject
+    public ServingResource(@ConfigProperty(name = "quarkus.kafka-streams.application-server") Optional<String> application) {
+        this.self = KeyRoute.parse(application.orElse(null));
+    }
 
     @GET
     @Path("/model")
@@ -86,7 +109,7 @@ public class ServingResource {
     @GET
     @Path("/series")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Series with a forecast on this instance since it started, and the open alerts")
+    @Operation(summary = "Series this instance has forecast since it started (up to live-series names), and the open alerts")
     public Response series() {
         return json(Map.of("series", feed.series(), "openAlerts", feed.openAlerts()));
     }
@@ -94,52 +117,118 @@ public class ServingResource {
     @GET
     @Path("/series/{id}/forecast")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The latest forecast of a series processed by this instance; 404 names the owning instance if known")
-    public Response forecast(@PathParam("id") String id) {
-        ForecastRecord f = feed.latest(id);
-        if (f != null) {
-            return Response.ok(WireJson.write(f), MediaType.APPLICATION_JSON).build();
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", "no forecast for series " + id + " on this instance");
-        KeyQueryMetadata meta = streams.queryMetadataForKey(spec.storeName(), id, Serdes.String().serializer());
-        if (meta != null && meta != KeyQueryMetadata.NOT_AVAILABLE && meta.activeHost() != null
-                && meta.activeHost().port() > 0) {
-            body.put("owner", meta.activeHost().host() + ":" + meta.activeHost().port());
-        }
-        return Response.status(Response.Status.NOT_FOUND).entity(WireJson.write(body)).type(MediaType.APPLICATION_JSON).build();
+    @Operation(summary = "The latest forecast of a series, recomputed from its state in the key-state store",
+            description = "The forecast emitted on the forecasts topic at the series' last point, with the same JSON. "
+                    + "A state made by earlier weights is re-warmed (a copy) under the current model first, and the "
+                    + "forecast carries the current version. A series owned by another instance is redirected there.")
+    @APIResponse(responseCode = "200", description = "the forecast, as on the forecasts topic",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ForecastRecord.class)))
+    @APIResponse(responseCode = "307", description = "owned by another instance: Location is this path there, the body names the owner",
+            headers = @Header(name = HttpHeaders.LOCATION, description = "http://owner/api/v1/series/{id}/forecast"))
+    @APIResponse(responseCode = "404", description = "no state for this series on its owner (never seen, or evicted)")
+    @APIResponse(responseCode = "503", description = "the store is not queryable now (starting, rebalancing, restoring) or no model is loaded",
+            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds"))
+    public Response forecast(@PathParam("id") String id, @Context UriInfo uri) {
+        return withState(id, uri, bytes -> {
+            LoadedModel m = holder.current();
+            if (m == null) {
+                return KeyRoute.unavailable("no model loaded yet");
+            }
+            return Response.ok(WireJson.write(StateViews.forecast(id, StoredState.decode(bytes), m, spec)), MediaType.APPLICATION_JSON).build();
+        });
+    }
+
+    @GET
+    @Path("/series/{id}/history")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A series' remembered recent inputs and its latest forecast, from the key-state store",
+            description = "points: the last ring-capacity inputs, oldest first, one per model step ending at the last "
+                    + "point (value null for a step without a point; inputs from before a state reset are left out). "
+                    + "Values are kept as floats. forecast: as GET /series/{id}/forecast. Routing as there.")
+    @APIResponse(responseCode = "200", description = "series, stepMillis, points [{ts, value}], forecast")
+    @APIResponse(responseCode = "307", description = "owned by another instance: Location is this path there",
+            headers = @Header(name = HttpHeaders.LOCATION))
+    @APIResponse(responseCode = "404", description = "no state for this series on its owner")
+    @APIResponse(responseCode = "503", description = "the store is not queryable now or no model is loaded",
+            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds"))
+    public Response history(@PathParam("id") String id, @Context UriInfo uri) {
+        return withState(id, uri, bytes -> {
+            LoadedModel m = holder.current();
+            if (m == null) {
+                return KeyRoute.unavailable("no model loaded yet");
+            }
+            KeyState s = StoredState.decode(bytes);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("series", id);
+            out.put("stepMillis", m.header().stepMillis());
+            out.put("points", StateViews.history(s, m.header().stepMillis()));
+            out.put("forecast", StateViews.forecast(id, s, m, spec));
+            return json(out);
+        });
     }
 
     @GET
     @Path("/series/{id}/state")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "A series' recurrent state summary, by interactive query of this instance's store")
-    public Response state(@PathParam("id") String id) {
+    @Operation(summary = "A series' recurrent state summary, by interactive query of the key-state store; routing as for /forecast")
+    @APIResponse(responseCode = "200", description = "version, last ts, steps, cold, expected, sigma, alert, bytes")
+    @APIResponse(responseCode = "307", description = "owned by another instance: Location is this path there",
+            headers = @Header(name = HttpHeaders.LOCATION))
+    @APIResponse(responseCode = "404", description = "no state for this series on its owner")
+    @APIResponse(responseCode = "503", description = "the store is not queryable now",
+            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds"))
+    public Response state(@PathParam("id") String id, @Context UriInfo uri) {
+        return withState(id, uri, bytes -> {
+            KeyState s = StoredState.decode(bytes);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("series", id);
+            out.put("modelVersion", s.modelVersion);
+            out.put("lastTimestamp", Instant.ofEpochMilli(s.lastTimestamp));
+            out.put("steps", s.steps);
+            out.put("cold", s.steps < spec.coldSteps());
+            out.put("expected", Double.isNaN(s.expected) ? null : s.expected);
+            out.put("sigma", Double.isNaN(s.sigma) ? null : s.sigma);
+            out.put("alertOpen", s.alertOpen);
+            out.put("remembered", s.remembered());
+            out.put("lastSeen", Instant.ofEpochMilli(StoredState.lastSeen(bytes)));
+            out.put("bytes", bytes.length);
+            return json(out);
+        });
+    }
+
+    /**
+     * Finds the key's owner from Kafka Streams' metadata and, when it is this instance, reads the key's stored
+     * bytes by interactive query and answers with {@code found}; otherwise a redirect to the owner, a 503 while
+     * the store cannot be queried, or a 404 when the owner has no state for the key.
+     */
+    private Response withState(String id, UriInfo uri, Function<byte[], Response> found) {
+        KeyRoute route;
+        try {
+            route = KeyRoute.of(streams.queryMetadataForKey(spec.storeName(), id, Serdes.String().serializer()), self);
+        } catch (StreamsNotStartedException | IllegalStateException e) { // not started yet, or stopping
+            return KeyRoute.unavailable("state store not queryable now: " + e.getMessage());
+        }
+        switch (route.kind()) {
+            case REMOTE -> {
+                return route.redirect(uri.getRequestUri(), id);
+            }
+            case UNAVAILABLE -> {
+                return KeyRoute.unavailable("the owner of series " + id + " is not known now (rebalancing)");
+            }
+            case LOCAL -> { }
+        }
         byte[] bytes;
         try {
             ReadOnlyKeyValueStore<String, byte[]> store = streams.store(
                     StoreQueryParameters.fromNameAndType(spec.storeName(), QueryableStoreTypes.keyValueStore()));
             bytes = store.get(id);
         } catch (InvalidStateStoreException e) {
-            return error(Response.Status.SERVICE_UNAVAILABLE, "state store not queryable now: " + e.getMessage());
+            return KeyRoute.unavailable("state store not queryable now: " + e.getMessage());
         }
         if (bytes == null) {
-            return error(Response.Status.NOT_FOUND, "no state for series " + id + " on this instance");
+            return error(Response.Status.NOT_FOUND, "no state for series " + id);
         }
-        KeyState s = StoredState.decode(bytes);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("series", id);
-        out.put("modelVersion", s.modelVersion);
-        out.put("lastTimestamp", java.time.Instant.ofEpochMilli(s.lastTimestamp));
-        out.put("steps", s.steps);
-        out.put("cold", s.steps < spec.coldSteps());
-        out.put("expected", Double.isNaN(s.expected) ? null : s.expected);
-        out.put("sigma", Double.isNaN(s.sigma) ? null : s.sigma);
-        out.put("alertOpen", s.alertOpen);
-        out.put("remembered", s.remembered());
-        out.put("lastSeen", java.time.Instant.ofEpochMilli(StoredState.lastSeen(bytes)));
-        out.put("bytes", bytes.length);
-        return json(out);
+        return found.apply(bytes);
     }
 
     @GET
@@ -149,7 +238,7 @@ public class ServingResource {
     public Multi<OutboundSseEvent> stream(@QueryParam("series") String series, @Context Sse sse) {
         return feed.events(series).map(e -> sse.newEventBuilder()
                 .name(e.type())
-                .data(String.class, new String(WireJson.write(e.record()), java.nio.charset.StandardCharsets.UTF_8))
+                .data(String.class, new String(WireJson.write(e.record()), StandardCharsets.UTF_8))
                 .build());
     }
 

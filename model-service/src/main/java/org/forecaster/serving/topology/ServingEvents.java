@@ -4,7 +4,7 @@ import org.forecaster.core.wire.AnomalyRecord;
 import org.forecaster.core.wire.ForecastRecord;
 
 /**
- * Where the processor also hands its outputs inside the process (the REST cache and the SSE feed), after
+ * Where the processor also hands its outputs inside the process (the series list and the SSE feed), after
  * forwarding them to Kafka. Called on stream threads: implementations must be quick and never block.
  * Under exactly-once a record seen here can still be rolled back with its transaction; Kafka is the truth.
  */

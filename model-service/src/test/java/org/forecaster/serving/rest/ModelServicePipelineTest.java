@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -45,9 +46,12 @@ import org.junit.jupiter.api.Test;
  * rejected while the first keeps serving.
  */
 @QuarkusTest
-@QuarkusTestResource(value = KafkaTestResource.class, initArgs = @ResourceArg(name = "topics",
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true, initArgs = @ResourceArg(name = "topics",
         value = "telemetry.points:2,forecasts:1,anomalies:1,telemetry.dlq:1,model.weights:1"))
 class ModelServicePipelineTest {
+    private static final int C_POINTS = 60, C_GAP = 30;
+    /** The ring capacity (forecast.serving.ring-capacity). */
+    private static final int RING = 48;
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
 
@@ -75,10 +79,18 @@ class ModelServicePipelineTest {
             points.add(new ProducerRecord<>(Topics.POINTS, null, T0.plusMillis(i * STEP).toEpochMilli(), "b",
                     TestModels.pointJson("b", i, b)));
         }
+        // Series c: values that are floats (as the store's ring keeps them), and no point at step C_GAP.
+        for (int i = 0; i < C_POINTS; i++) {
+            if (i != C_GAP) {
+                points.add(new ProducerRecord<>(Topics.POINTS, null, T0.plusMillis(i * STEP).toEpochMilli(), "c",
+                        TestModels.pointJson("c", i, floatValue(i))));
+            }
+        }
         kafka.send(points);
 
-        List<ConsumerRecord<String, byte[]>> forecasts = kafka.consume(Topics.FORECASTS, 2 * n, Duration.ofSeconds(90));
-        assertEquals(2 * n, forecasts.size());
+        int cForecasts = C_POINTS - 1;
+        List<ConsumerRecord<String, byte[]>> forecasts = kafka.consume(Topics.FORECASTS, 2 * n + cForecasts, Duration.ofSeconds(90));
+        assertEquals(2 * n + cForecasts, forecasts.size());
         Map<String, List<ForecastRecord>> byKey = forecasts.stream().map(r -> WireJson.read(r.value(), ForecastRecord.class))
                 .collect(Collectors.groupingBy(ForecastRecord::series));
         for (String key : List.of("a", "b")) {
@@ -94,11 +106,49 @@ class ModelServicePipelineTest {
         assertEquals(List.of(AnomalyRecord.State.OPEN, AnomalyRecord.State.RESOLVED), alerts.stream().map(AnomalyRecord::state).toList());
         assertTrue(alerts.stream().allMatch(a -> a.series().equals("b")));
 
-        get("/api/v1/series/a/forecast").then().statusCode(200).body("modelVersion", equalTo(1))
-                .body("observedTs", equalTo(T0.plusMillis((n - 1) * STEP).toString()));
+        // The forecast served from the store is the one the stream last wrote for the key, byte for byte ...
+        byte[] lastC = lastValueOf(forecasts, "c");
+        byte[] restC = get("/api/v1/series/c/forecast").then().statusCode(200).extract().asByteArray();
+        assertEquals(new String(lastC, StandardCharsets.UTF_8), new String(restC, StandardCharsets.UTF_8));
+        // ... and for values that are not floats, equal up to the ring's float rounding of the last value.
+        ForecastRecord lastA = WireJson.read(lastValueOf(forecasts, "a"), ForecastRecord.class);
+        ForecastRecord restA = WireJson.read(get("/api/v1/series/a/forecast").then().statusCode(200).extract().asByteArray(),
+                ForecastRecord.class);
+        assertEquals(T0.plusMillis((n - 1) * STEP), restA.observedTs());
+        assertEquals(List.of(lastA.observedTs(), lastA.modelVersion(), lastA.cold(), lastA.level()),
+                List.of(restA.observedTs(), restA.modelVersion(), restA.cold(), restA.level()));
+        assertEquals((float) lastA.observedValue(), (float) restA.observedValue());
+        assertEquals(lastA.steps().size(), restA.steps().size());
+        for (int k = 0; k < lastA.steps().size(); k++) {
+            ForecastRecord.Step want = lastA.steps().get(k), got = restA.steps().get(k);
+            assertEquals(want.ts(), got.ts());
+            assertEquals(want.mean(), got.mean(), 1e-5 * Math.abs(want.mean()), "mean " + k);
+            assertEquals(want.upper() - want.lower(), got.upper() - got.lower(), 1e-5 * Math.abs(want.mean()), "interval " + k);
+        }
+
+        // History: the ring's last 48 inputs of c, one per step ending at its last point, null at the missing step,
+        // and the same forecast.
+        String history = get("/api/v1/series/c/history").then().statusCode(200).extract().asString();
+        JsonNode h = WireJson.mapper().readTree(history);
+        assertEquals(STEP, h.get("stepMillis").asLong());
+        JsonNode hp = h.get("points");
+        assertEquals(RING, hp.size(), history);
+        for (int j = 0; j < RING; j++) {
+            int i = C_POINTS - RING + j;
+            assertEquals(T0.plusMillis(i * STEP).toString(), hp.get(j).get("ts").asText(), "ts of step " + i);
+            if (i == C_GAP) {
+                assertTrue(hp.get(j).get("value").isNull(), "the missing step " + i + " is null: " + hp.get(j));
+            } else {
+                assertEquals(floatValue(i), hp.get(j).get("value").asDouble(), 0.0, "value of step " + i);
+            }
+        }
+        assertEquals(WireJson.mapper().readTree(lastC), h.get("forecast"));
+
         get("/api/v1/series/a/state").then().statusCode(200).body("steps", equalTo(n)).body("cold", equalTo(false));
-        get("/api/v1/series/nope/forecast").then().statusCode(404);
-        get("/api/v1/series").then().statusCode(200).body("series", equalTo(List.of("a", "b")));
+        for (String path : List.of("forecast", "history", "state")) {
+            get("/api/v1/series/nope/" + path).then().statusCode(404).body("error", containsString("no state for series nope"));
+        }
+        get("/api/v1/series").then().statusCode(200).body("series", equalTo(List.of("a", "b", "c")));
 
         // The SSE client saw forecasts of b only, and the alert.
         CompletableFuture<int[]> seen = CompletableFuture.supplyAsync(() -> {
@@ -127,9 +177,10 @@ class ModelServicePipelineTest {
         Poll.until(Duration.ofSeconds(30), "rejection counted", () ->
                 get("/q/metrics").asString().contains("forecast_weights_rejected_total{reason=\"checksum\"} 1.0"));
         get("/api/v1/model").then().statusCode(200).body("version", equalTo(1));
-        given().get("/q/metrics").then().body(containsString("forecast_points_total 280.0"))
+        given().get("/q/metrics").then().body(containsString("forecast_points_total " + (2 * n + cForecasts) + ".0"))
                 .body(containsString("forecast_step_seconds_count"));
-        get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/series/{id}/forecast"));
+        get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/series/{id}/forecast"))
+                .body(containsString("/api/v1/series/{id}/history"));
         get("/").then().statusCode(200).body(containsString("vendor/uplot/uPlot.iife.min.js"));
         // The chart library is served by the service itself (vendored from npm), never from a CDN.
         get("/vendor/uplot/uPlot.iife.min.js").then().statusCode(200).body(containsString("uPlot"));
@@ -141,5 +192,22 @@ class ModelServicePipelineTest {
         // back to the Java port for every batch (a third of the service's CPU). Linux x86-64 and arm64 ship it.
         assertTrue(net.jpountz.util.Native.isLoaded(), "lz4 native library loaded at start");
         assertEquals(net.jpountz.lz4.LZ4Factory.nativeInstance(), net.jpountz.lz4.LZ4Factory.fastestInstance());
+    }
+
+    /** Series c's value at step {@code i}: a float, so the store's ring holds it exactly. */
+    private static double floatValue(int i) {
+        return (float) value(2, i);
+    }
+
+    /** The value of the last record of {@code key} (one partition per key: the topic order is the key's order). */
+    static byte[] lastValueOf(List<ConsumerRecord<String, byte[]>> records, String key) {
+        byte[] last = null;
+        for (ConsumerRecord<String, byte[]> r : records) {
+            if (key.equals(r.key())) {
+                last = r.value();
+            }
+        }
+        assertTrue(last != null, "no record of " + key);
+        return last;
     }
 }
