@@ -165,8 +165,8 @@ public final class Stepper {
     /**
      * A new state of this stepper's shape re-warmed from {@code state} under this model (see {@link #rewarm}):
      * the normaliser, last timestamp, alert run and the last {@code ringCapacity} remembered inputs are carried
-     * over, the recurrent state is rebuilt. {@code state} is not changed. For reading what this model would make
-     * of a key (the REST API), not for storing: fields that do not bear on forecasts may not be carried.
+     * over, the recurrent state is rebuilt. {@code state} is not changed. Used where the shape changes (the model
+     * service) and to read what this model would make of a key without storing it (the REST API).
      */
     public KeyState rewarmedCopy(KeyState state, long modelVersion) {
         KeyState s = newState(modelVersion);

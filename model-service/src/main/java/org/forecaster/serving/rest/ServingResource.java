@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -129,13 +130,7 @@ public class ServingResource {
     @APIResponse(responseCode = "503", description = "the store is not queryable now (starting, rebalancing, restoring) or no model is loaded",
             headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds"))
     public Response forecast(@PathParam("id") String id, @Context UriInfo uri) {
-        return withState(id, uri, bytes -> {
-            LoadedModel m = holder.current();
-            if (m == null) {
-                return KeyRoute.unavailable("no model loaded yet");
-            }
-            return Response.ok(WireJson.write(StateViews.forecast(id, StoredState.decode(bytes), m, spec)), MediaType.APPLICATION_JSON).build();
-        });
+        return withModelAndState(id, uri, (m, s) -> json(StateViews.forecast(id, s, m, spec)));
     }
 
     @GET
@@ -152,12 +147,7 @@ public class ServingResource {
     @APIResponse(responseCode = "503", description = "the store is not queryable now or no model is loaded",
             headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds"))
     public Response history(@PathParam("id") String id, @Context UriInfo uri) {
-        return withState(id, uri, bytes -> {
-            LoadedModel m = holder.current();
-            if (m == null) {
-                return KeyRoute.unavailable("no model loaded yet");
-            }
-            KeyState s = StoredState.decode(bytes);
+        return withModelAndState(id, uri, (m, s) -> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("series", id);
             out.put("stepMillis", m.header().stepMillis());
@@ -193,6 +183,14 @@ public class ServingResource {
             out.put("lastSeen", Instant.ofEpochMilli(StoredState.lastSeen(bytes)));
             out.put("bytes", bytes.length);
             return json(out);
+        });
+    }
+
+    /** As {@link #withState}, with the key's decoded state and the current model; 503 before the first model. */
+    private Response withModelAndState(String id, UriInfo uri, BiFunction<LoadedModel, KeyState, Response> found) {
+        return withState(id, uri, bytes -> {
+            LoadedModel m = holder.current();
+            return m == null ? KeyRoute.unavailable("no model loaded yet") : found.apply(m, StoredState.decode(bytes));
         });
     }
 

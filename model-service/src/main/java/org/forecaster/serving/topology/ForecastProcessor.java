@@ -112,8 +112,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
             }
         }
         long start = System.nanoTime();
-        if (state.modelVersion != model.version() || state.recurrent.length != model.header().spec().stateSize()
-                || state.ringCapacity() != spec.ringCapacity()) {
+        if (stepper.needsRewarm(state, model.version())) {
             state = rewarm(state);
         }
         StepResult r = stepper.observe(state, ts, point.mean());
@@ -177,23 +176,15 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     /**
      * Rebuilds a state made under other weights: its recurrent state is replayed from the ring under the current
      * model. A different architecture or ring size gets a fresh state of the right shape carrying over the
-     * normaliser, timestamps, alert and remembered inputs.
+     * normaliser, timestamps, alert and remembered inputs ({@link Stepper#rewarmedCopy}).
      */
     private KeyState rewarm(KeyState old) {
         KeyState s = old;
         if (old.recurrent.length != model.header().spec().stateSize() || old.ringCapacity() != spec.ringCapacity()) {
-            s = stepper.newState(model.version());
-            s.lastTimestamp = old.lastTimestamp;
-            s.normCount = old.normCount;
-            s.normMean = old.normMean;
-            s.normVariance = old.normVariance;
-            s.anomalyRun = old.anomalyRun;
-            s.alertOpen = old.alertOpen;
-            for (int i = Math.max(0, old.remembered() - spec.ringCapacity()); i < old.remembered(); i++) {
-                s.remember(old.recall(i));
-            }
+            s = stepper.rewarmedCopy(old, model.version());
+        } else {
+            stepper.rewarm(s, model.version());
         }
-        stepper.rewarm(s, model.version());
         metrics.rewarm();
         return s;
     }
