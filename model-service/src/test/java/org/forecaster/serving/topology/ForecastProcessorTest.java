@@ -42,6 +42,14 @@ import org.forecaster.core.anomaly.ScoredStep;
 import org.forecaster.core.data.SeriesFiles;
 import org.forecaster.core.data.SeriesFiles.TimedValues;
 import org.forecaster.core.kernel.KernelsProvider;
+import org.forecaster.core.model.CellType;
+import org.forecaster.core.model.Features;
+import org.forecaster.core.model.Forecaster;
+import org.forecaster.core.model.ModelSpec;
+import org.forecaster.core.model.NormalizerSpec;
+import org.forecaster.core.modelio.ModelFile;
+import org.forecaster.core.modelio.ModelHeader;
+import org.forecaster.core.modelio.ModelWriter;
 import org.forecaster.core.model.StepResult;
 import org.forecaster.core.model.Stepper;
 import org.forecaster.core.state.KeyState;
@@ -418,6 +426,26 @@ class ForecastProcessorTest {
         for (String key : keys) {
             assertTrue(got.stream().anyMatch(a -> a.startsWith(key + " ") && a.contains(" RESOLVED ")), key + ": " + got);
         }
+    }
+
+    /** Issue 4's budget: at most 1 KB per key at hidden size 64, measured on the store's bytes after a full ring. */
+    @Test
+    void shouldStoreAtMost1KbPerKeyAtHidden64WithAFullRing() {
+        ModelSpec h64 = new ModelSpec(CellType.LSTM, 1, Features.COUNT, 64, 3);
+        ModelHeader header = new ModelHeader("forecaster", 1, null, h64, NormalizerSpec.DEFAULT, STEP, null, null, 4, 1,
+                Map.of(), Map.of(), Instant.parse("2024-06-01T00:00:00Z"));
+        holder = new ModelHolder(KernelsProvider.get(), metrics);
+        assertTrue(holder.offer(ModelWriter.write(new ModelFile(header,
+                Forecaster.initialize(h64, 1, KernelsProvider.get()).parameters()))).accepted());
+        Harness novelty = new Harness(spec()), tail = new Harness(spec().withScorer(ServingSpec.Scorer.TAIL));
+        for (int i = 0; i < 100; i++) {
+            novelty.send("k", i, value(0, i));
+            tail.send("k", i, value(0, i));
+        }
+        // 8 (last seen) + 781 (recurrent state 128 floats, ring 48 floats, scorer byte) + 141 (novelty: its 24-value
+        // ring; a day of 1-minute steps does not fit the ring, so no seasonal part).
+        assertEquals(930, novelty.store().get("k").length);
+        assertEquals(789, tail.store().get("k").length, "the tail scorer keeps no scorer state");
     }
 
     private static Stepper stepper(LoadedModel m, ServingSpec spec) {
