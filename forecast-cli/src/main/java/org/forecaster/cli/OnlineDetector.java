@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 import org.forecaster.core.anomaly.AnomalyScorer;
+import org.forecaster.core.anomaly.ScoredStep;
 import org.forecaster.core.anomaly.TailScore;
 import org.forecaster.core.data.SeriesFiles;
 import org.forecaster.core.data.SeriesFiles.TimedValues;
@@ -24,10 +25,11 @@ import org.forecaster.core.train.TrainResult;
  * Simulates the live system on one series, row by row, and returns one anomaly score per row.
  *
  * <p>The first {@code probation} fraction of rows is the probationary period: the first model is trained on it
- * and its rows score 0. Every later row is stepped through the online {@link Stepper} and scored against the
- * one-step prediction made before it; every {@code retrainEvery} rows a new model is trained on the rows seen
- * so far (warm-started from the current weights, as the trainer service does), swapped in, and the key's state
- * re-warmed with {@link Stepper#rewarm}. So the score of row t depends only on rows up to t.
+ * and its rows score 0 (they are still stepped and scored, so the scorer learns from them). Every row is stepped
+ * through the online {@link Stepper} and scored against the one-step prediction made before it by
+ * {@link ScoredStep}, the model service's per-point path too; every {@code retrainEvery} rows a new model is trained
+ * on the rows seen so far (warm-started from the current weights, as the trainer service does), swapped in, and the
+ * key's state re-warmed with {@link Stepper#rewarm}. So the score of row t depends only on rows up to t.
  *
  * <p>Deterministic: the same rows and settings give the same scores.
  */
@@ -122,15 +124,12 @@ final class OnlineDetector {
                 scores[t] = t > 0 ? scores[t - 1] : 0;
                 continue;
             }
-            double seasonal = stepper.valueOneSeasonBefore(state, ts, seasonSteps);
-            StepResult r = stepper.observe(state, ts, rows.values()[t]);
-            double s = r.scored ? scorer.update(r.expected, r.sigma, rows.values()[t], seasonal)
-                    : scorer.update(Double.NaN, Double.NaN, rows.values()[t], seasonal);
+            StepResult r = ScoredStep.observe(stepper, state, scorer, seasonSteps, ts, rows.values()[t]);
             if (r.scored) {
                 expected[t] = r.expected;
                 sigma[t] = r.sigma;
             }
-            scores[t] = t < probation ? 0 : s;
+            scores[t] = t < probation ? 0 : r.score;
         }
         return new Result(scores, expected, sigma, models);
     }
@@ -150,12 +149,7 @@ final class OnlineDetector {
 
     /** The season in steps for this step (as {@link #seasonLag}), whether or not the model takes it as an input. */
     int seasonSteps(long step) {
-        long season = settings.seasonMillis();
-        if (season == 0 || season % step != 0) {
-            return 0;
-        }
-        long lag = season / step;
-        return lag >= 2 && lag <= settings.ringCapacity() ? (int) lag : 0;
+        return ScoredStep.seasonSteps(settings.seasonMillis(), step, settings.ringCapacity());
     }
 
     private static TrainConfig withLag(TrainConfig cfg, int lag) {

@@ -53,14 +53,23 @@ public final class TestModels {
     }
 
     public static ModelFile model(long version, long seed) {
+        return model(version, seed, STEP);
+    }
+
+    /** The model trained with {@code seed}, declared to forecast series of step {@code stepMillis}. */
+    public static ModelFile model(long version, long seed, long stepMillis) {
         ModelHeader h = new ModelHeader("forecaster", version, version > 1 ? version - 1 : null, SPEC,
-                org.forecaster.core.model.NormalizerSpec.DEFAULT, STEP, null, null, 4, seed, Map.of(), Map.of(),
+                org.forecaster.core.model.NormalizerSpec.DEFAULT, stepMillis, null, null, 4, seed, Map.of(), Map.of(),
                 Instant.parse("2024-06-01T00:00:00Z"));
         return new ModelFile(h, parameters(seed));
     }
 
     public static byte[] modelBytes(long version, long seed) {
         return ModelWriter.write(model(version, seed));
+    }
+
+    public static byte[] modelBytes(long version, long seed, long stepMillis) {
+        return ModelWriter.write(model(version, seed, stepMillis));
     }
 
     /** A point of series {@code id} at step {@code i}. */

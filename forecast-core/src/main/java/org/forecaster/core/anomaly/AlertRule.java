@@ -9,8 +9,18 @@ import org.forecaster.core.state.KeyState;
  * counter and open flag live in the {@link KeyState}, so they survive restarts with the rest of the state.
  */
 public record AlertRule(double threshold, int openAfter, int resolveAfter) {
-    /** A 4-sigma-ish threshold (two-sided tail 1e-4) held for 2 points; resolved after 3 quiet points. */
+    /**
+     * For the Stepper's tail probability {@code 1 - P(|Z| >= |z|)}: a 4-sigma-ish threshold (two-sided tail 1e-4)
+     * held for 2 points; resolved after 3 quiet points.
+     */
     public static final AlertRule DEFAULT = new AlertRule(0.9999, 2, 3);
+
+    /**
+     * For {@link NoveltyScore}: a novelty scores 1 on a single point, so one point at or above 0.97 opens (the
+     * threshold NAB's standard profile chose for detect's novelty scores, docs/evaluation.md: every novelty and
+     * the tail scores of a surprise above about 300); its echoes (0.5) count as quiet; resolved after 3 quiet points.
+     */
+    public static final AlertRule NOVELTY_DEFAULT = new AlertRule(0.97, 1, 3);
 
     public AlertRule {
         if (!(threshold > 0 && threshold < 1)) {

@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * The per-key anomaly score of {@code detect} and the one meant for the model service: the larger of a novelty
- * flag and the model's tail score, in [0, 1], with a state of a few hundred bytes ({@link #encodedBytes}).
+ * flag and the model's tail score, in [0, 1], with a state of at most a few hundred bytes ({@link #encodedSize}).
  *
  * <p><b>Novelty</b> (Numenta HTM's "spatial anomaly" on NAB, applied to three signals): 1 when a signal leaves the
  * range of all its earlier values widened by {@code rangeTolerance} of its width on both sides. The signals are
@@ -68,7 +68,11 @@ public final class NoveltyScore implements AnomalyScorer {
     private double valueMin = Double.NaN, valueMax = Double.NaN;
     private double meanMin = Double.NaN, meanMax = Double.NaN;
     private double seasonalMeanMin = Double.NaN, seasonalMeanMax = Double.NaN;
-    /** The last meanRows values and seasonal differences (NaN where the seasonal value was unknown). */
+    /**
+     * The last meanRows values and seasonal differences (NaN where the seasonal value was unknown). A ring entry is
+     * read only once the ring is full of entries of the current run, so the differences outside the run are kept NaN
+     * (and the values not yet seen 0): the state is then exactly what {@link #writeTo} writes, the entries of the run.
+     */
     private final float[] values, differences;
     private int ringNext;
     /** Values seen and consecutive known seasonal differences, both capped at meanRows. */
@@ -80,6 +84,7 @@ public final class NoveltyScore implements AnomalyScorer {
         this.spec = spec;
         this.values = new float[spec.meanRows()];
         this.differences = new float[spec.meanRows()];
+        Arrays.fill(differences, Float.NaN);
     }
 
     @Override
@@ -101,10 +106,17 @@ public final class NoveltyScore implements AnomalyScorer {
 
         int n = spec.meanRows();
         values[ringNext] = (float) value;
-        differences[ringNext] = Double.isNaN(seasonal) ? Float.NaN : (float) ((float) value - seasonal);
+        if (Double.isNaN(seasonal)) {
+            if (differencesRun > 0) {
+                Arrays.fill(differences, Float.NaN); // the run ended: its entries will never be read
+            }
+            differencesRun = 0;
+        } else {
+            differences[ringNext] = (float) ((float) value - seasonal);
+            differencesRun = Math.min(differencesRun + 1, n);
+        }
         ringNext = (ringNext + 1) % n;
         valuesSeen = Math.min(valuesSeen + 1, n);
-        differencesRun = Double.isNaN(seasonal) ? 0 : Math.min(differencesRun + 1, n);
 
         boolean novel = outside(value, valueMin, valueMax);
         valueMin = min(valueMin, value);
@@ -155,50 +167,99 @@ public final class NoveltyScore implements AnomalyScorer {
         return sum / ring.length;
     }
 
-    /** Bytes of {@link #writeTo}: 7 doubles, 4 ints and two rings of {@code meanRows} floats (264 for 24 rows). */
-    public static int encodedBytes(Spec spec) {
-        return 7 * Double.BYTES + 4 * Integer.BYTES + 2 * spec.meanRows() * Float.BYTES;
+    /** Flag of {@link #writeTo}: the seasonal running mean and range are known (else all three are NaN, not written). */
+    private static final int SEASONAL_KNOWN = 1;
+
+    /**
+     * Bytes {@link #writeTo} writes for this state: 45 when empty; 141 with a full 24-point ring of values and no
+     * seasonal reference (series whose season does not fit the key's ring); 261 with both rings full.
+     */
+    public int encodedSize() {
+        return 2 + 1 + 4 * Double.BYTES + (seasonalKnown() ? 3 * Double.BYTES : 0) + 3 * Short.BYTES + Integer.BYTES
+                + (valuesSeen + differencesRun) * Float.BYTES;
     }
 
-    /** Writes the state (not the spec, which is configuration) at the buffer's position. */
+    private boolean seasonalKnown() {
+        return !Double.isNaN(seasonalMad) || !Double.isNaN(seasonalMeanMin) || !Double.isNaN(seasonalMeanMax);
+    }
+
+    /**
+     * Writes the state (not the spec, which is configuration) at the buffer's position, in the buffer's byte order:
+     * {@code u16 meanRows, u8 flags, f64 valueMin, valueMax, meanMin, meanMax, [f64 seasonalMad, seasonalMeanMin,
+     * seasonalMeanMax if flags & 1], u16 ringNext, u16 valuesSeen, u16 differencesRun, i32 sinceNovelty,
+     * f32[valuesSeen] values, f32[differencesRun] differences} (both oldest first). Only ring entries that can still
+     * be read are written, and the seasonal part only once known, so a key without a seasonal reference does not pay
+     * for it.
+     */
     public void writeTo(ByteBuffer out) {
-        out.putDouble(seasonalMad).putDouble(valueMin).putDouble(valueMax).putDouble(meanMin).putDouble(meanMax)
-                .putDouble(seasonalMeanMin).putDouble(seasonalMeanMax);
-        out.putInt(ringNext).putInt(valuesSeen).putInt(differencesRun).putInt(sinceNovelty);
-        for (int i = 0; i < values.length; i++) {
-            out.putFloat(values[i]).putFloat(differences[i]);
+        int n = spec.meanRows();
+        boolean seasonalKnown = seasonalKnown();
+        out.putShort((short) n).put((byte) (seasonalKnown ? SEASONAL_KNOWN : 0));
+        out.putDouble(valueMin).putDouble(valueMax).putDouble(meanMin).putDouble(meanMax);
+        if (seasonalKnown) {
+            out.putDouble(seasonalMad).putDouble(seasonalMeanMin).putDouble(seasonalMeanMax);
+        }
+        out.putShort((short) ringNext).putShort((short) valuesSeen).putShort((short) differencesRun).putInt(sinceNovelty);
+        for (int i = valuesSeen; i > 0; i--) {
+            out.putFloat(values[Math.floorMod(ringNext - i, n)]);
+        }
+        for (int i = differencesRun; i > 0; i--) {
+            out.putFloat(differences[Math.floorMod(ringNext - i, n)]);
         }
     }
 
-    /** Reads a state written by {@link #writeTo} under the same spec; rejects one that cannot be such a state. */
+    /**
+     * Reads a state written by {@link #writeTo} and continues it under {@code spec}. A state written under another
+     * {@code meanRows} is read past and replaced by a fresh one (its rings cannot continue at another length).
+     * Rejects bytes that cannot be such a state.
+     */
     public static NoveltyScore readFrom(Spec spec, ByteBuffer in) {
-        if (in.remaining() < encodedBytes(spec)) {
-            throw new IllegalArgumentException("a novelty score state needs " + encodedBytes(spec) + " bytes, got " + in.remaining());
+        if (in.remaining() < 3) {
+            throw new IllegalArgumentException("a novelty score state needs at least 45 bytes, got " + in.remaining());
         }
-        NoveltyScore s = new NoveltyScore(spec);
-        s.seasonalMad = in.getDouble();
+        int n = Short.toUnsignedInt(in.getShort());
+        int flags = Byte.toUnsignedInt(in.get());
+        if (n < 1 || (flags & ~SEASONAL_KNOWN) != 0) {
+            throw new IllegalArgumentException("corrupt novelty score state: " + n + "-point means, flags " + flags);
+        }
+        int fixed = ((flags & SEASONAL_KNOWN) != 0 ? 7 : 4) * Double.BYTES + 3 * Short.BYTES + Integer.BYTES;
+        if (in.remaining() < fixed) {
+            throw new IllegalArgumentException("a novelty score state needs " + (3 + fixed) + " bytes or more, got "
+                    + (3 + in.remaining()));
+        }
+        NoveltyScore s = new NoveltyScore(n == spec.meanRows() ? spec : withMeanRows(spec, n));
         s.valueMin = in.getDouble();
         s.valueMax = in.getDouble();
         s.meanMin = in.getDouble();
         s.meanMax = in.getDouble();
-        s.seasonalMeanMin = in.getDouble();
-        s.seasonalMeanMax = in.getDouble();
-        s.ringNext = in.getInt();
-        s.valuesSeen = in.getInt();
-        s.differencesRun = in.getInt();
+        if ((flags & SEASONAL_KNOWN) != 0) {
+            s.seasonalMad = in.getDouble();
+            s.seasonalMeanMin = in.getDouble();
+            s.seasonalMeanMax = in.getDouble();
+        }
+        s.ringNext = Short.toUnsignedInt(in.getShort());
+        s.valuesSeen = Short.toUnsignedInt(in.getShort());
+        s.differencesRun = Short.toUnsignedInt(in.getShort());
         s.sinceNovelty = in.getInt();
-        int n = spec.meanRows();
-        if (s.ringNext < 0 || s.ringNext >= n || s.valuesSeen < 0 || s.valuesSeen > n || s.differencesRun < 0
-                || s.differencesRun > n || s.sinceNovelty < 0) {
+        if (s.ringNext >= n || s.valuesSeen > n || (s.valuesSeen < n && s.ringNext != s.valuesSeen)
+                || s.differencesRun > s.valuesSeen || s.sinceNovelty < 0
+                || in.remaining() < (s.valuesSeen + s.differencesRun) * Float.BYTES) {
             throw new IllegalArgumentException("corrupt novelty score state: ring position " + s.ringNext + ", values "
                     + s.valuesSeen + ", differences " + s.differencesRun + ", since novelty " + s.sinceNovelty
-                    + " for " + n + "-point means");
+                    + " for " + n + "-point means, " + in.remaining() + " bytes left");
         }
-        for (int i = 0; i < n; i++) {
-            s.values[i] = in.getFloat();
-            s.differences[i] = in.getFloat();
+        for (int i = s.valuesSeen; i > 0; i--) {
+            s.values[Math.floorMod(s.ringNext - i, n)] = in.getFloat();
         }
-        return s;
+        for (int i = s.differencesRun; i > 0; i--) {
+            s.differences[Math.floorMod(s.ringNext - i, n)] = in.getFloat();
+        }
+        return n == spec.meanRows() ? s : new NoveltyScore(spec);
+    }
+
+    private static Spec withMeanRows(Spec spec, int meanRows) {
+        return new Spec(spec.halfSurprise(), spec.seasonalWidth(), spec.seasonalAlpha(), meanRows, spec.rangeTolerance(),
+                spec.echoRows());
     }
 
     @Override

@@ -9,9 +9,13 @@ public final class StepResult {
     public int gapsFilled;
     /** Whether the key's recurrent state was reset because the gap exceeded the limit. */
     public boolean stateReset;
-    /** Whether a prediction existed to score this point against; if not, {@link #score} is 0. */
+    /** Whether a prediction existed to score this point against; if not, the Stepper's {@link #score} is 0. */
     public boolean scored;
-    /** One-step-ahead prediction of this point (raw units), its scale, and the anomaly score in [0, 1]. */
+    /**
+     * One-step-ahead prediction of this point (raw units), its scale, and the anomaly score in [0, 1]: the
+     * Stepper's two-sided tail probability, or the scorer's when the point went through
+     * {@code anomaly.ScoredStep}.
+     */
     public double expected, sigma, score;
     /** The forecast for the next K steps: timestamps, means and interval bounds (raw units). */
     public final long[] timestamps;

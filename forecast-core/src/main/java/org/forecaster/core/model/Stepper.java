@@ -176,6 +176,7 @@ public final class Stepper {
         s.normVariance = state.normVariance;
         s.anomalyRun = state.anomalyRun;
         s.alertOpen = state.alertOpen;
+        s.novelty = state.novelty;
         for (int i = Math.max(0, state.remembered() - ringCapacity); i < state.remembered(); i++) {
             s.remember(state.recall(i));
         }

@@ -1,12 +1,14 @@
 package org.forecaster.core.state;
 
 import java.util.Arrays;
+import java.util.Objects;
+import org.forecaster.core.anomaly.NoveltyScore;
 
 /**
  * Everything the model service remembers about one series between points: the recurrent state of every
  * layer, the running normaliser, the last timestamp, the model version the state belongs to, the last
- * one-step prediction (to score the next point), the alert run, and a ring of the last inputs (raw
- * values, NaN for missing steps) so the state can be rebuilt under new weights ("re-warm").
+ * one-step prediction (to score the next point), the alert run, the anomaly scorer's state, and a ring of the
+ * last inputs (raw values, NaN for missing steps) so the state can be rebuilt under new weights ("re-warm").
  *
  * <p>Mutable and not thread-safe; encoded by {@link KeyStateCodec}. Arrays are owned by this object.
  */
@@ -27,6 +29,11 @@ public final class KeyState {
     /** Consecutive points whose anomaly score passed the threshold, and whether an alert is open. */
     public int anomalyRun;
     public boolean alertOpen;
+    /**
+     * The key's {@link NoveltyScore} state when its points are scored by one, else null. Independent of the model:
+     * a weight swap, re-warm or reset of the recurrent state leaves it as it is.
+     */
+    public NoveltyScore novelty;
     /** All layers' states, {@code layers x stateSizePerLayer}. */
     public final float[] recurrent;
     private final float[] ring;
@@ -103,7 +110,8 @@ public final class KeyState {
                 && normCount == k.normCount && Double.compare(normMean, k.normMean) == 0
                 && Double.compare(normVariance, k.normVariance) == 0 && Double.compare(expected, k.expected) == 0
                 && Double.compare(sigma, k.sigma) == 0 && anomalyRun == k.anomalyRun && alertOpen == k.alertOpen
-                && Arrays.equals(recurrent, k.recurrent) && ring.length == k.ring.length;
+                && Arrays.equals(recurrent, k.recurrent) && ring.length == k.ring.length
+                && Objects.equals(novelty, k.novelty);
     }
 
     @Override

@@ -2,23 +2,33 @@ package org.forecaster.core.state;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.forecaster.core.anomaly.NoveltyScore;
 
 /**
  * Compact little-endian bytes for a {@link KeyState}: what the state store and its changelog hold.
- * Layout (version 1): {@code u8 version, i64 modelVersion, i64 lastTimestamp, i64 steps, i64 normCount,
+ * Layout (version 2): {@code u8 version, i64 modelVersion, i64 lastTimestamp, i64 steps, i64 normCount,
  * f64 normMean, f64 normVariance, f64 expected, f64 sigma, i32 anomalyRun, u8 alertOpen,
- * u16 recurrentSize, f32[recurrentSize], u16 ringCapacity, u16 ringSize, f32[ringSize] oldest first}.
- * At hidden size 64 with one LSTM layer and a 48-step ring that is 780 bytes.
+ * u16 recurrentSize, f32[recurrentSize], u16 ringCapacity, u16 ringSize, f32[ringSize] oldest first,
+ * u8 scorer (0: none, 1: novelty), [the novelty state as NoveltyScore.writeTo writes it]}. Version 1 is the same
+ * without the scorer byte and state; it is still read.
+ *
+ * <p>At hidden size 64 with one LSTM layer and a full 48-step ring that is 781 bytes without a scorer and 922
+ * with a novelty state whose 24-point ring of values is full and which has no seasonal reference (the default:
+ * a day of 5-minute steps does not fit 48); with a seasonal reference (a season that fits the ring) 1,042.
  */
 public final class KeyStateCodec {
-    public static final byte VERSION = 1;
+    public static final byte VERSION = 2;
+    private static final byte VERSION_1 = 1;
+    private static final byte NO_SCORER = 0, NOVELTY = 1;
+    /** The version-1 header: everything up to the recurrent floats, plus the ring's two sizes. */
     private static final int FIXED = 1 + 8 * 8 + 4 + 1 + 2 + 2 + 2;
 
     private KeyStateCodec() {}
 
     /** Bytes needed for {@code state}. */
     public static int encodedSize(KeyState state) {
-        return FIXED + 4 * state.recurrent.length + 4 * state.remembered();
+        return FIXED + 4 * state.recurrent.length + 4 * state.remembered() + 1
+                + (state.novelty == null ? 0 : state.novelty.encodedSize());
     }
 
     public static byte[] encode(KeyState state) {
@@ -40,17 +50,35 @@ public final class KeyStateCodec {
         for (int i = 0; i < s.remembered(); i++) {
             b.putFloat(s.recall(i));
         }
+        if (s.novelty == null) {
+            b.put(NO_SCORER);
+        } else {
+            b.put(NOVELTY);
+            s.novelty.writeTo(b);
+        }
     }
 
-    /** Decodes bytes made by {@link #encode}; throws IllegalArgumentException naming what is wrong. */
+    /** As {@link #decode(byte[], NoveltyScore.Spec)} without a scorer: any stored scorer state is left out. */
     public static KeyState decode(byte[] bytes) {
+        return decode(bytes, null);
+    }
+
+    /**
+     * Decodes bytes made by {@link #encode} (or by version 1); throws IllegalArgumentException naming what is wrong.
+     *
+     * @param novelty the spec of the keys' {@link NoveltyScore}, or null when they are not scored by one (a stored
+     *                novelty state is then left out). With a spec, a state stored without a novelty state (version
+     *                1, or written while the keys were not scored by novelty) gets a fresh one.
+     */
+    public static KeyState decode(byte[] bytes, NoveltyScore.Spec novelty) {
         if (bytes.length < FIXED) {
             throw new IllegalArgumentException("key state of " + bytes.length + " bytes is shorter than the " + FIXED + "-byte header");
         }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         byte version = b.get();
-        if (version != VERSION) {
-            throw new IllegalArgumentException("key state version " + version + " is not supported (expected " + VERSION + ")");
+        if (version != VERSION && version != VERSION_1) {
+            throw new IllegalArgumentException("key state version " + version + " is not supported (expected " + VERSION_1
+                    + " or " + VERSION + ")");
         }
         long modelVersion = b.getLong(), lastTs = b.getLong(), steps = b.getLong(), normCount = b.getLong();
         double mean = b.getDouble(), variance = b.getDouble(), expected = b.getDouble(), sigma = b.getDouble();
@@ -65,7 +93,8 @@ public final class KeyStateCodec {
             rec[i] = b.getFloat();
         }
         int capacity = Short.toUnsignedInt(b.getShort()), size = Short.toUnsignedInt(b.getShort());
-        if (capacity == 0 || size > capacity || b.remaining() != 4 * size) {
+        int after = version == VERSION_1 ? 0 : 1; // the scorer byte at least
+        if (capacity == 0 || size > capacity || (version == VERSION_1 ? b.remaining() != 4 * size : b.remaining() < 4 * size + after)) {
             throw new IllegalArgumentException("key state ring of " + size + "/" + capacity + " does not match " + b.remaining() + " bytes left");
         }
         float[] ring = new float[size];
@@ -85,6 +114,20 @@ public final class KeyStateCodec {
         s.sigma = sigma;
         s.anomalyRun = run;
         s.alertOpen = open;
+        byte scorer = version == VERSION_1 ? NO_SCORER : b.get();
+        if (scorer == NOVELTY) {
+            if (novelty == null) {
+                return s; // the rest is the novelty state, left out
+            }
+            s.novelty = NoveltyScore.readFrom(novelty, b);
+        } else if (scorer == NO_SCORER) {
+            s.novelty = novelty == null ? null : new NoveltyScore(novelty);
+        } else {
+            throw new IllegalArgumentException("key state scorer " + scorer + " is not known");
+        }
+        if (b.hasRemaining()) {
+            throw new IllegalArgumentException("key state has " + b.remaining() + " bytes after its end");
+        }
         return s;
     }
 }

@@ -43,9 +43,9 @@ class NoveltyScoreTest {
     }
 
     private static NoveltyScore copy(NoveltyScore s) {
-        ByteBuffer b = ByteBuffer.allocate(NoveltyScore.encodedBytes(SPEC));
+        ByteBuffer b = ByteBuffer.allocate(s.encodedSize());
         s.writeTo(b);
-        assertEquals(0, b.remaining(), "encodedBytes is exactly what writeTo writes");
+        assertEquals(0, b.remaining(), "encodedSize is exactly what writeTo writes");
         return NoveltyScore.readFrom(SPEC, b.flip());
     }
 
@@ -183,16 +183,61 @@ class NoveltyScoreTest {
         assertEquals(s, restored);
         Input[] rest = Arrays.copyOfRange(in, 1234, in.length);
         assertArrayEquals(scores(s, rest), scores(restored, rest));
-        assertEquals(264, NoveltyScore.encodedBytes(SPEC));
+        assertEquals(2 + 1 + 7 * 8 + 3 * 2 + 4 + 2 * 24 * 4, s.encodedSize(), "both rings full, seasonal part known");
+    }
+
+    /**
+     * Copies taken at every point of a series whose seasonal value comes and goes (runs of known differences shorter
+     * and longer than the ring) and that starts without one, continue exactly as the original: the encoding leaves
+     * out only ring entries that are never read again.
+     */
+    @Test
+    void shouldRoundTripEveryStateWhileTheSeasonalValueComesAndGoes() {
+        Input[] days = noisyDays(23, 1500);
+        Input[] in = new Input[days.length];
+        for (int t = 0; t < in.length; t++) {
+            boolean known = t >= 300 && !(t % 97 < 5) && !(t > 900 && t % 31 == 0);
+            in[t] = new Input(days[t].expected, days[t].sigma, days[t].value, known ? days[t].seasonal : Double.NaN);
+        }
+        NoveltyScore s = new NoveltyScore(SPEC);
+        assertEquals(45, s.encodedSize(), "a fresh state");
+        for (int t = 0; t < in.length; t++) {
+            NoveltyScore c = copy(s);
+            assertEquals(s, c, "state before point " + t);
+            assertEquals(s.update(in[t].expected, in[t].sigma, in[t].value, in[t].seasonal),
+                    c.update(in[t].expected, in[t].sigma, in[t].value, in[t].seasonal), 0, "score of point " + t);
+            if (t == 299) {
+                assertEquals(45 + 24 * 4, s.encodedSize(), "a full ring of values, no seasonal reference yet");
+            }
+        }
+    }
+
+    @Test
+    void shouldStartAfreshFromAStateOfAnotherMeanLength() {
+        NoveltyScore s = new NoveltyScore(SPEC);
+        scores(s, noisyDays(29, 500));
+        ByteBuffer b = ByteBuffer.allocate(s.encodedSize());
+        s.writeTo(b);
+        NoveltyScore.Spec longer = new NoveltyScore.Spec(SPEC.halfSurprise(), SPEC.seasonalWidth(), SPEC.seasonalAlpha(), 48,
+                SPEC.rangeTolerance(), SPEC.echoRows());
+        ByteBuffer in = b.flip();
+        assertEquals(new NoveltyScore(longer), NoveltyScore.readFrom(longer, in));
+        assertEquals(0, in.remaining(), "the stored state is read past");
     }
 
     @Test
     void shouldRejectACorruptStateAndBadSettings() {
-        ByteBuffer b = ByteBuffer.allocate(NoveltyScore.encodedBytes(SPEC));
+        ByteBuffer b = ByteBuffer.allocate(new NoveltyScore(SPEC).encodedSize());
         new NoveltyScore(SPEC).writeTo(b);
-        b.putInt(7 * Double.BYTES, 99); // ring position past the 24-point ring
+        b.putShort(3 + 4 * Double.BYTES, (short) 99); // ring position past the 24-point ring
         assertThrows(IllegalArgumentException.class, () -> NoveltyScore.readFrom(SPEC, b.flip()));
         assertThrows(IllegalArgumentException.class, () -> NoveltyScore.readFrom(SPEC, ByteBuffer.allocate(10)));
+        NoveltyScore full = new NoveltyScore(SPEC);
+        scores(full, noisyDays(31, 100));
+        ByteBuffer truncated = ByteBuffer.allocate(full.encodedSize());
+        full.writeTo(truncated);
+        truncated.limit(truncated.capacity() - 1).flip();
+        assertThrows(IllegalArgumentException.class, () -> NoveltyScore.readFrom(SPEC, truncated));
         assertThrows(IllegalArgumentException.class, () -> new NoveltyScore(SPEC).update(1, 1, Double.NaN, 1));
         assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(0, 2, 0.01, 24, 0.05, 50));
         assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 0, 0.05, 50));

@@ -1,12 +1,20 @@
 package org.forecaster.core.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.forecaster.core.anomaly.NoveltyScore;
 import org.junit.jupiter.api.Test;
 
 class KeyStateCodecTest {
+    private static final NoveltyScore.Spec NOVELTY = NoveltyScore.Spec.DEFAULT;
+
+    /** Hidden 64, one LSTM layer (128 recurrent floats), a full 48-input ring. */
     private static KeyState sample() {
         KeyState s = new KeyState(128, 48);
         for (int i = 0; i < 128; i++) {
@@ -28,11 +36,32 @@ class KeyStateCodecTest {
         return s;
     }
 
+    /** The sample with a novelty state of {@code points} points, the seasonal value known from {@code seasonalFrom} on. */
+    private static KeyState withNovelty(int points, int seasonalFrom) {
+        KeyState s = sample();
+        s.novelty = new NoveltyScore(NOVELTY);
+        SplittableRandom r = new SplittableRandom(5);
+        for (int t = 0; t < points; t++) {
+            double v = 20 + 5 * r.nextGaussian();
+            s.novelty.update(v + r.nextGaussian(), 1.5, v, t >= seasonalFrom ? v + r.nextGaussian() : Double.NaN);
+        }
+        return s;
+    }
+
+    /** Version-1 bytes of a state without a scorer: version 2's without the trailing scorer byte. */
+    private static byte[] version1(KeyState withoutScorer) {
+        byte[] v2 = KeyStateCodec.encode(withoutScorer);
+        assertEquals(0, v2[v2.length - 1], "no scorer");
+        byte[] v1 = Arrays.copyOf(v2, v2.length - 1);
+        v1[0] = 1;
+        return v1;
+    }
+
     @Test
     void roundTripIsExactAndUnder1KbAtHidden64() {
         KeyState s = sample();
         byte[] bytes = KeyStateCodec.encode(s);
-        assertEquals(780, bytes.length);
+        assertEquals(781, bytes.length);
         KeyState back = KeyStateCodec.decode(bytes);
         assertEquals(s, back);
         assertEquals(12f, back.recall(0), "oldest remembered input first");
@@ -41,10 +70,75 @@ class KeyStateCodecTest {
     }
 
     @Test
+    void roundTripsTheNoveltyStateExactlyAndStaysUnder1KbWithoutASeasonalReference() {
+        KeyState s = withNovelty(500, Integer.MAX_VALUE);
+        byte[] bytes = KeyStateCodec.encode(s);
+        assertEquals(781 + 141, bytes.length, "a full 24-point ring of values, no seasonal part");
+        assertTrue(8 + bytes.length <= 1024, "with the store's 8-byte last-seen stamp: " + (8 + bytes.length));
+        KeyState back = KeyStateCodec.decode(bytes, NOVELTY);
+        assertEquals(s, back);
+        // The decoded scorer goes on exactly as the original.
+        for (double v : new double[] {21, 60, 19, -40, 20}) {
+            assertEquals(s.novelty.update(20, 1.5, v, Double.NaN), back.novelty.update(20, 1.5, v, Double.NaN), 0);
+        }
+        assertEquals(s, back);
+
+        KeyState seasonal = withNovelty(500, 100);
+        assertEquals(781 + 261, KeyStateCodec.encode(seasonal).length, "both rings and the seasonal part");
+        assertEquals(seasonal, KeyStateCodec.decode(KeyStateCodec.encode(seasonal), NOVELTY));
+    }
+
+    @Test
+    void leavesOutAStoredNoveltyStateWhenNotScoringByNovelty() {
+        KeyState s = withNovelty(100, Integer.MAX_VALUE);
+        KeyState back = KeyStateCodec.decode(KeyStateCodec.encode(s));
+        assertNull(back.novelty);
+        s.novelty = null;
+        assertEquals(s, back);
+    }
+
+    @Test
+    void givesAFreshNoveltyStateToAStateStoredWithoutOne() {
+        KeyState s = sample();
+        KeyState fromV2 = KeyStateCodec.decode(KeyStateCodec.encode(s), NOVELTY);
+        assertEquals(new NoveltyScore(NOVELTY), fromV2.novelty);
+        fromV2.novelty = null;
+        assertEquals(s, fromV2);
+    }
+
+    @Test
+    void readsVersion1WithAFreshNoveltyState() {
+        KeyState s = sample();
+        byte[] v1 = version1(s);
+        assertEquals(780, v1.length, "version 1's size at hidden 64 and a full 48-input ring");
+        KeyState plain = KeyStateCodec.decode(v1);
+        assertEquals(s, plain);
+        assertNull(plain.novelty);
+        KeyState scored = KeyStateCodec.decode(v1, NOVELTY);
+        assertEquals(new NoveltyScore(NOVELTY), scored.novelty);
+        scored.novelty = null;
+        assertEquals(s, scored);
+        // Re-encoding writes version 2.
+        assertEquals(KeyStateCodec.VERSION, KeyStateCodec.encode(plain)[0]);
+        assertNotEquals(KeyStateCodec.VERSION, v1[0]);
+    }
+
+    @Test
     void rejectsTruncatedOrForeignBytes() {
         byte[] bytes = KeyStateCodec.encode(sample());
-        var e = assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(java.util.Arrays.copyOf(bytes, bytes.length - 3)));
+        var e = assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(Arrays.copyOf(bytes, bytes.length - 4)));
         assertTrue(e.getMessage().contains("ring"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(Arrays.copyOf(bytes, bytes.length + 2)));
+        assertTrue(e.getMessage().contains("2 bytes after"), e.getMessage());
+        byte[] unknownScorer = bytes.clone();
+        unknownScorer[unknownScorer.length - 1] = 7;
+        e = assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(unknownScorer, NOVELTY));
+        assertTrue(e.getMessage().contains("scorer 7"), e.getMessage());
+        byte[] v1 = version1(sample());
+        e = assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(Arrays.copyOf(v1, v1.length + 1)));
+        assertTrue(e.getMessage().contains("ring"), e.getMessage());
+        byte[] novelty = KeyStateCodec.encode(withNovelty(100, Integer.MAX_VALUE));
+        assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(Arrays.copyOf(novelty, novelty.length - 1), NOVELTY));
         bytes[0] = 9;
         e = assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(bytes));
         assertTrue(e.getMessage().contains("version 9"), e.getMessage());

@@ -3,7 +3,9 @@ package org.forecaster.serving.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 import org.forecaster.core.anomaly.AlertRule;
+import org.forecaster.core.anomaly.NoveltyScore;
 import org.forecaster.serving.topology.ServingSpec;
 
 /** The model service's own settings ({@code forecast.serving.*}); Kafka and Kafka Streams settings live in their own prefixes. */
@@ -49,17 +51,64 @@ public interface ServingConfig {
     @WithDefault("24")
     int coldSteps();
 
-    /** Anomaly score (two-sided tail, 0..1) at or above which a point counts as anomalous. */
-    @WithDefault("0.9999")
-    double alertThreshold();
+    /**
+     * A point's anomaly score: {@code novelty} ({@code forecast detect}'s default score, by the same code, its state
+     * kept per key) or {@code tail} (the one-step prediction's two-sided tail probability, the score before novelty).
+     */
+    @WithDefault("novelty")
+    ServingSpec.Scorer scorer();
 
-    /** Consecutive anomalous points that open an alert. */
-    @WithDefault("2")
-    int alertOpenAfter();
+    /** The novelty score's settings ({@code NoveltyScore.Spec}; the defaults are {@code NoveltyScore.Spec.DEFAULT}, detect's). */
+    Novelty novelty();
+
+    /**
+     * The season of the novelty score's seasonal reference ("same time one season ago"); used when the model's step
+     * divides it and it fits the ring ({@code ring-capacity} steps), else there is none. 0: none.
+     */
+    @WithDefault("P1D")
+    Duration season();
+
+    /** Score (0..1) at or above which a point counts as anomalous; default 0.97 with novelty, 0.9999 with tail. */
+    Optional<Double> alertThreshold();
+
+    /** Consecutive anomalous points that open an alert; default 1 with novelty (a novelty is one point), 2 with tail. */
+    Optional<Integer> alertOpenAfter();
 
     /** Consecutive normal points that resolve an open alert. */
     @WithDefault("3")
     int alertResolveAfter();
+
+    /** {@code forecast.serving.novelty.*}: detect's {@code --half-surprise}, {@code --seasonal-width}, ... */
+    interface Novelty {
+        /** Surprise {@code -ln P} that scores 0.5 in the tail part (ln 1e4: a 1e-4 tail). */
+        @WithDefault("9.210340371976184")
+        double halfSurprise();
+
+        /** Spread of the seasonal reference in running mean absolute seasonal differences; 0: no seasonal reference. */
+        @WithDefault("2")
+        double seasonalWidth();
+
+        /** Weight of the newest seasonal difference in that running mean. */
+        @WithDefault("0.01")
+        double seasonalAlpha();
+
+        /** Points averaged for the level and seasonal-difference novelty signals. */
+        @WithDefault("24")
+        int meanRows();
+
+        /** A signal is novel beyond its earlier range widened by this fraction of its width. */
+        @WithDefault("0.05")
+        double rangeTolerance();
+
+        /** A novelty within this many points of the previous one scores 0.5 (an echo) instead of 1. */
+        @WithDefault("50")
+        int echoRows();
+
+        default NoveltyScore.Spec toSpec() {
+            return new NoveltyScore.Spec(halfSurprise(), seasonalWidth(), seasonalAlpha(), meanRows(), rangeTolerance(),
+                    echoRows());
+        }
+    }
 
     /** Keys not seen (wall clock) for this long are deleted from the store. */
     @WithDefault("48h")
@@ -85,9 +134,11 @@ public interface ServingConfig {
     String advertisedHost();
 
     default ServingSpec toSpec() {
+        AlertRule defaults = scorer().defaultAlertRule();
+        AlertRule alerts = new AlertRule(alertThreshold().orElse(defaults.threshold()),
+                alertOpenAfter().orElse(defaults.openAfter()), alertResolveAfter());
         return new ServingSpec(pointsTopic(), forecastsTopic(), anomaliesTopic(), dlqTopic(), storeName(), storeType(),
-                intervalLevel(), maxGapSteps(), ringCapacity(), coldSteps(),
-                new AlertRule(alertThreshold(), alertOpenAfter(), alertResolveAfter()), stateTtl(), ttlScanInterval(),
-                modelWait());
+                intervalLevel(), maxGapSteps(), ringCapacity(), coldSteps(), scorer(), novelty().toSpec(), season(), alerts,
+                stateTtl(), ttlScanInterval(), modelWait());
     }
 }

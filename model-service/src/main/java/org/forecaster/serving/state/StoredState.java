@@ -2,6 +2,7 @@ package org.forecaster.serving.state;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.forecaster.core.anomaly.NoveltyScore;
 import org.forecaster.core.state.KeyState;
 import org.forecaster.core.state.KeyStateCodec;
 
@@ -25,14 +26,25 @@ public final class StoredState {
         return b.array();
     }
 
-    /** Decodes the key state; throws IllegalArgumentException for bytes this class did not write. */
+    /**
+     * Decodes the key state without its anomaly scorer's state (for summaries); throws IllegalArgumentException for
+     * bytes this class did not write.
+     */
     public static KeyState decode(byte[] bytes) {
+        return decode(bytes, null);
+    }
+
+    /**
+     * Decodes the key state to go on stepping it: {@code novelty} is the keys' novelty settings, null when they are
+     * not scored by novelty (see {@link KeyStateCodec#decode(byte[], NoveltyScore.Spec)}).
+     */
+    public static KeyState decode(byte[] bytes, NoveltyScore.Spec novelty) {
         if (bytes.length < PREFIX + 1) {
             throw new IllegalArgumentException("stored state of " + bytes.length + " bytes is too short");
         }
         byte[] state = new byte[bytes.length - PREFIX];
         System.arraycopy(bytes, PREFIX, state, 0, state.length);
-        return KeyStateCodec.decode(state);
+        return KeyStateCodec.decode(state, novelty);
     }
 
     /** The wall-clock time the key was last seen, read without decoding the state. */

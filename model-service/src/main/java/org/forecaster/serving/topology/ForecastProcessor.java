@@ -14,6 +14,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.forecaster.core.anomaly.AlertRule;
+import org.forecaster.core.anomaly.NoveltyScore;
+import org.forecaster.core.anomaly.ScoredStep;
 import org.forecaster.core.model.Gaussian;
 import org.forecaster.core.model.StepResult;
 import org.forecaster.core.model.Stepper;
@@ -35,10 +37,12 @@ import org.forecaster.serving.weights.ModelHolder;
  * <p>Per point (value = the window's mean, time = its start): a duplicate of the key's last window is counted
  * and ignored; an older window, a malformed record or a non-finite value goes to the DLQ with a reason; a key
  * whose state belongs to other weights (or another architecture) is re-warmed from its ring under the current
- * ones first; then {@link Stepper#observe} fills gaps, scores the point and forecasts. Every accepted point
- * yields one {@link ForecastRecord} carrying the model version; warm keys feed their score to the
- * {@link AlertRule}, whose transitions go to {@code anomalies}. The state, the outputs and the input offset
- * commit together under {@code exactly_once_v2}.
+ * ones first; then {@link Stepper#observe} fills gaps and forecasts, and the point is scored: with the novelty
+ * scorer by {@link ScoredStep}, exactly as {@code forecast detect} scores a row, with the key's {@link NoveltyScore}
+ * kept in its state (and left as it is by weight swaps and re-warms); with the tail scorer by the Stepper's tail
+ * probability. Every accepted point yields one {@link ForecastRecord} carrying the model version; warm keys feed
+ * their score to the {@link AlertRule}, whose transitions go to {@code anomalies}. The state, the outputs and the
+ * input offset commit together under {@code exactly_once_v2}.
  *
  * <p>A wall-clock punctuator deletes keys idle for longer than the TTL. One instance per task; the
  * {@link Stepper} (scratch buffers) is rebuilt when the {@link ModelHolder} has a new model, between records.
@@ -58,6 +62,8 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     private KeyValueStore<String, byte[]> store;
     private LoadedModel model;
     private Stepper stepper;
+    /** The season in steps of the current model's step (0: no seasonal reference). */
+    private int seasonSteps;
 
     public ForecastProcessor(ServingSpec spec, ModelHolder holder, ServingMetrics metrics, ServingEvents events) {
         this.spec = spec;
@@ -98,7 +104,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         ensureStepper();
         long ts = point.windowStart().toEpochMilli();
         byte[] stored = store.get(key);
-        KeyState state = stored == null ? stepper.newState(model.version()) : StoredState.decode(stored);
+        KeyState state = stored == null ? newState() : StoredState.decode(stored, spec.keyNovelty());
         if (state.lastTimestamp != KeyState.NO_TIMESTAMP) {
             if (ts == state.lastTimestamp) {
                 metrics.duplicate();
@@ -115,9 +121,14 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         if (stepper.needsRewarm(state, model.version())) {
             state = rewarm(state);
         }
-        StepResult r = stepper.observe(state, ts, point.mean());
+        boolean novelty = state.novelty != null;
+        StepResult r = novelty ? ScoredStep.observe(stepper, state, state.novelty, seasonSteps, ts, point.mean())
+                : stepper.observe(state, ts, point.mean());
         boolean cold = state.steps < spec.coldSteps();
-        AlertRule.Transition transition = cold || !r.scored ? AlertRule.Transition.NONE : spec.alertRule().update(state, r.score);
+        // The tail score of a point without a prediction is 0 by definition, not a measurement; a novelty score is
+        // one (as in detect, which scores every point).
+        boolean alertable = !cold && (r.scored || novelty);
+        AlertRule.Transition transition = alertable ? spec.alertRule().update(state, r.score) : AlertRule.Transition.NONE;
         metrics.stepNanos(System.nanoTime() - start);
         store.put(key, StoredState.encode(state, context.currentSystemTimeMs()));
 
@@ -170,13 +181,23 @@ public final class ForecastProcessor implements Processor<String, byte[], String
             model = now;
             stepper = new Stepper(now.forecaster(), now.header().normalizer(), now.header().stepMillis(),
                     spec.intervalLevel(), spec.maxGapSteps(), spec.ringCapacity());
+            seasonSteps = spec.seasonSteps(now.header().stepMillis());
         }
+    }
+
+    /** A new key's state under the current model, with a fresh novelty state when scoring by novelty. */
+    private KeyState newState() {
+        KeyState s = stepper.newState(model.version());
+        if (spec.keyNovelty() != null) {
+            s.novelty = new NoveltyScore(spec.keyNovelty());
+        }
+        return s;
     }
 
     /**
      * Rebuilds a state made under other weights: its recurrent state is replayed from the ring under the current
      * model. A different architecture or ring size gets a fresh state of the right shape carrying over the
-     * normaliser, timestamps, alert and remembered inputs ({@link Stepper#rewarmedCopy}).
+     * normaliser, timestamps, alert, novelty state and remembered inputs ({@link Stepper#rewarmedCopy}).
      */
     private KeyState rewarm(KeyState old) {
         KeyState s = old;

@@ -2,6 +2,9 @@ package org.forecaster.serving.topology;
 
 import java.time.Duration;
 import org.forecaster.core.anomaly.AlertRule;
+import org.forecaster.core.anomaly.NoveltyScore;
+import org.forecaster.core.anomaly.ScoredStep;
+import org.forecaster.core.wire.Topics;
 
 /**
  * Everything the forecasting topology needs besides the model, validated here so that a bad value fails at
@@ -17,6 +20,10 @@ import org.forecaster.core.anomaly.AlertRule;
  * @param maxGapSteps     gaps longer than this many steps reset a key's recurrent state instead of being filled
  * @param ringCapacity    inputs remembered per key for re-warming after a weight swap
  * @param coldSteps       a key's forecasts are flagged cold, and it never alerts, until its state has taken this many steps
+ * @param scorer          what a point's anomaly score is: detect's {@link NoveltyScore} or the Stepper's tail probability
+ * @param novelty         the novelty score's settings (used with {@link Scorer#NOVELTY})
+ * @param season          the season of the novelty score's seasonal reference; it applies to a model whose step divides
+ *                        it and whose season in steps fits the ring ({@link ScoredStep#seasonSteps}), 0 for none
  * @param alertRule       anomaly threshold and the OPEN/RESOLVED runs
  * @param stateTtl        keys not seen (wall clock) for this long are deleted from the store
  * @param ttlScanInterval how often (wall clock) the store is scanned for idle keys
@@ -24,11 +31,31 @@ import org.forecaster.core.anomaly.AlertRule;
  */
 public record ServingSpec(String pointsTopic, String forecastsTopic, String anomaliesTopic, String dlqTopic,
                           String storeName, StoreType storeType, double intervalLevel, int maxGapSteps, int ringCapacity,
-                          int coldSteps, AlertRule alertRule, Duration stateTtl, Duration ttlScanInterval,
-                          Duration modelWait) {
+                          int coldSteps, Scorer scorer, NoveltyScore.Spec novelty, Duration season, AlertRule alertRule,
+                          Duration stateTtl, Duration ttlScanInterval, Duration modelWait) {
 
     /** Where key states live: both are changelogged; in-memory had the better tail latency here (ENVIRONMENT.md). */
     public enum StoreType { IN_MEMORY, ROCKSDB }
+
+    /**
+     * A point's anomaly score. {@code NOVELTY}: {@code forecast detect}'s default score, through the same code
+     * ({@link ScoredStep} with a {@link NoveltyScore} per key, its state in the key's state). {@code TAIL}: the
+     * Stepper's two-sided tail probability {@code 1 - P(|Z| >= |z|)} of the point under the one-step prediction,
+     * without state (the service's score before NOVELTY; not detect's {@code --scorer tail}).
+     */
+    public enum Scorer {
+        NOVELTY, TAIL;
+
+        /**
+         * The alert rule that suits the score. Tail: 0.9999 (a two-sided 1e-4 tail) held for 2 points. Novelty: a
+         * novelty scores 1 on a single point, so one point at 0.97 opens (0.97 is where NAB's standard profile puts
+         * the threshold for detect's scores: every novelty, and tail scores of a surprise above about 300); an echo
+         * (0.5) counts as quiet. Both resolve after 3 quiet points.
+         */
+        public AlertRule defaultAlertRule() {
+            return this == NOVELTY ? AlertRule.NOVELTY_DEFAULT : AlertRule.DEFAULT;
+        }
+    }
 
     public ServingSpec {
         for (String t : new String[] {pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName}) {
@@ -36,8 +63,11 @@ public record ServingSpec(String pointsTopic, String forecastsTopic, String anom
                 throw new IllegalArgumentException("topic and store names must be non-blank, got " + t);
             }
         }
-        if (storeType == null || alertRule == null) {
-            throw new IllegalArgumentException("store type and alert rule are required");
+        if (storeType == null || alertRule == null || scorer == null || novelty == null) {
+            throw new IllegalArgumentException("store type, scorer, novelty settings and alert rule are required");
+        }
+        if (season == null || season.isNegative()) {
+            throw new IllegalArgumentException("season must not be negative, got " + season);
         }
         if (!(intervalLevel > 0 && intervalLevel < 1)) {
             throw new IllegalArgumentException("interval level must be in (0, 1), got " + intervalLevel);
@@ -59,29 +89,50 @@ public record ServingSpec(String pointsTopic, String forecastsTopic, String anom
 
     /** The defaults documented on {@code ServingConfig}, with the default topic names. */
     public static ServingSpec defaults() {
-        return new ServingSpec(org.forecaster.core.wire.Topics.POINTS, org.forecaster.core.wire.Topics.FORECASTS,
-                org.forecaster.core.wire.Topics.ANOMALIES, org.forecaster.core.wire.Topics.DLQ, "key-state",
-                StoreType.IN_MEMORY, 0.95, 288, 48, 24, AlertRule.DEFAULT, Duration.ofHours(48), Duration.ofMinutes(1),
-                Duration.ofSeconds(30));
+        return new ServingSpec(Topics.POINTS, Topics.FORECASTS, Topics.ANOMALIES, Topics.DLQ, "key-state", StoreType.IN_MEMORY,
+                0.95, 288, 48, 24, Scorer.NOVELTY, NoveltyScore.Spec.DEFAULT, Duration.ofDays(1),
+                Scorer.NOVELTY.defaultAlertRule(), Duration.ofHours(48), Duration.ofMinutes(1), Duration.ofSeconds(30));
+    }
+
+    /** The season in steps for a model of step {@code stepMillis}; 0 when it has none (see {@code season}). */
+    public int seasonSteps(long stepMillis) {
+        return ScoredStep.seasonSteps(season.toMillis(), stepMillis, ringCapacity);
     }
 
     public ServingSpec withColdSteps(int steps) {
         return new ServingSpec(pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName, storeType, intervalLevel,
-                maxGapSteps, ringCapacity, steps, alertRule, stateTtl, ttlScanInterval, modelWait);
+                maxGapSteps, ringCapacity, steps, scorer, novelty, season, alertRule, stateTtl, ttlScanInterval, modelWait);
+    }
+
+    public ServingSpec withRingCapacity(int capacity) {
+        return new ServingSpec(pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName, storeType, intervalLevel,
+                maxGapSteps, capacity, coldSteps, scorer, novelty, season, alertRule, stateTtl, ttlScanInterval, modelWait);
+    }
+
+    /** This spec scoring by {@code s}, with that score's {@linkplain Scorer#defaultAlertRule default alert rule}. */
+    public ServingSpec withScorer(Scorer s) {
+        return new ServingSpec(pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName, storeType, intervalLevel,
+                maxGapSteps, ringCapacity, coldSteps, s, novelty, season, s.defaultAlertRule(), stateTtl, ttlScanInterval,
+                modelWait);
     }
 
     public ServingSpec withAlertRule(AlertRule rule) {
         return new ServingSpec(pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName, storeType, intervalLevel,
-                maxGapSteps, ringCapacity, coldSteps, rule, stateTtl, ttlScanInterval, modelWait);
+                maxGapSteps, ringCapacity, coldSteps, scorer, novelty, season, rule, stateTtl, ttlScanInterval, modelWait);
     }
 
     public ServingSpec withTtl(Duration ttl, Duration scan) {
         return new ServingSpec(pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName, storeType, intervalLevel,
-                maxGapSteps, ringCapacity, coldSteps, alertRule, ttl, scan, modelWait);
+                maxGapSteps, ringCapacity, coldSteps, scorer, novelty, season, alertRule, ttl, scan, modelWait);
     }
 
     public ServingSpec withStoreType(StoreType type) {
         return new ServingSpec(pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName, type, intervalLevel,
-                maxGapSteps, ringCapacity, coldSteps, alertRule, stateTtl, ttlScanInterval, modelWait);
+                maxGapSteps, ringCapacity, coldSteps, scorer, novelty, season, alertRule, stateTtl, ttlScanInterval, modelWait);
+    }
+
+    /** The novelty settings of the key states: {@link #novelty} when scoring by novelty, else null (none kept). */
+    public NoveltyScore.Spec keyNovelty() {
+        return scorer == Scorer.NOVELTY ? novelty : null;
     }
 }

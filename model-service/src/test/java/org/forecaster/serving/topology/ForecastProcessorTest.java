@@ -13,7 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,12 +37,25 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.forecaster.core.anomaly.AlertRule;
+import org.forecaster.core.anomaly.NoveltyScore;
+import org.forecaster.core.anomaly.ScoredStep;
+import org.forecaster.core.data.SeriesFiles;
+import org.forecaster.core.data.SeriesFiles.TimedValues;
 import org.forecaster.core.kernel.KernelsProvider;
+import org.forecaster.core.model.CellType;
+import org.forecaster.core.model.Features;
+import org.forecaster.core.model.Forecaster;
+import org.forecaster.core.model.ModelSpec;
+import org.forecaster.core.model.NormalizerSpec;
+import org.forecaster.core.modelio.ModelFile;
+import org.forecaster.core.modelio.ModelHeader;
+import org.forecaster.core.modelio.ModelWriter;
 import org.forecaster.core.model.StepResult;
 import org.forecaster.core.model.Stepper;
 import org.forecaster.core.state.KeyState;
 import org.forecaster.core.wire.AnomalyRecord;
 import org.forecaster.core.wire.ForecastRecord;
+import org.forecaster.core.wire.Point;
 import org.forecaster.core.wire.Topics;
 import org.forecaster.core.wire.WireJson;
 import org.forecaster.serving.TestModels;
@@ -230,8 +246,8 @@ class ForecastProcessorTest {
     }
 
     @Test
-    void shouldOpenOneAlertForAnInjectedAnomalyAndResolveItAfterwards() {
-        Harness h = new Harness(spec());
+    void shouldOpenOneTailAlertForAnInjectedAnomalyAndResolveItAfterwards() {
+        Harness h = new Harness(spec().withScorer(ServingSpec.Scorer.TAIL));
         for (int i = 0; i < 200; i++) {
             double v = value(0, i);
             if (i >= 150 && i < 155) {
@@ -256,27 +272,54 @@ class ForecastProcessorTest {
     }
 
     @Test
+    void shouldOpenANoveltyAlertForASpikeToANewExtremeAndResolveItWhenTheValueFallsBack() {
+        // Cold for a cycle and a half of the signal: the key's first points set its ranges (as detect's probation).
+        Harness h = new Harness(spec().withColdSteps(100));
+        assertEquals(ServingSpec.Scorer.NOVELTY, spec().scorer(), "novelty is the default");
+        for (int i = 0; i < 200; i++) {
+            h.send("n", i, value(0, i) + (i == 150 ? 30 : 0));
+        }
+        List<AnomalyRecord> alerts = h.anomalies();
+        assertEquals(2, alerts.size(), "one OPEN and one RESOLVED: " + alerts);
+        AnomalyRecord open = alerts.get(0), resolved = alerts.get(1);
+        assertEquals(AnomalyRecord.State.OPEN, open.state());
+        assertEquals(T0.plusMillis(150 * STEP), open.ts(), "a novelty opens on its own point (open-after 1)");
+        assertEquals(NoveltyScore.NOVEL, open.score(), 0, "the spike is a new extreme of the value");
+        assertEquals(value(0, 150) + 30, open.value(), 0);
+        assertEquals(AnomalyRecord.State.RESOLVED, resolved.state());
+        assertEquals(T0.plusMillis(153 * STEP), resolved.ts(), "resolved by the third point back in range");
+        assertTrue(resolved.score() < AlertRule.NOVELTY_DEFAULT.threshold(), "resolving point's score " + resolved.score());
+        // The key's novelty state is in the store: the spike widened the value range, so the same spike again is not novel.
+        KeyState stored = StoredState.decode(h.store().get("n"), NoveltyScore.Spec.DEFAULT);
+        assertTrue(stored.novelty.update(Double.NaN, Double.NaN, value(0, 150) + 30, Double.NaN) < NoveltyScore.ECHO);
+    }
+
+    @Test
     void shouldRewarmStateUnderNewWeightsBeforeTheNextForecast() {
         Harness h = new Harness(spec());
         for (int i = 0; i < 60; i++) {
             h.send("w", i, value(2, i));
         }
         h.forecasts.readValuesToList();
-        KeyState before = StoredState.decode(h.store().get("w"));
+        KeyState before = StoredState.decode(h.store().get("w"), NoveltyScore.Spec.DEFAULT);
         assertEquals(1, before.modelVersion);
+        byte[] noveltyBefore = noveltyBytes(before);
 
         assertTrue(holder.offer(TestModels.modelBytes(2, 11)).accepted());
         h.send("w", 60, value(2, 60));
         ForecastRecord after = h.forecasts().get(0);
         assertEquals(2, after.modelVersion());
 
-        // The same point on a state re-warmed by hand under v2 gives bit-identical forecasts.
+        // The same point on a state re-warmed by hand under v2 gives bit-identical forecasts, and the same state:
+        // the novelty state went through the swap unchanged and took the point as detect's path does.
         LoadedModel v2 = holder.current();
         Stepper s2 = new Stepper(v2.forecaster(), v2.header().normalizer(), STEP, 0.95, 288, 48);
         s2.rewarm(before, 2);
-        StepResult expected = s2.observe(before, T0.plusMillis(60 * STEP).toEpochMilli(), value(2, 60));
+        assertArrayEquals(noveltyBefore, noveltyBytes(before), "a re-warm leaves the novelty state alone");
+        StepResult expected = ScoredStep.observe(s2, before, before.novelty, 0, T0.plusMillis(60 * STEP).toEpochMilli(),
+                value(2, 60));
         assertArrayEquals(expected.mean, after.steps().stream().mapToDouble(ForecastRecord.Step::mean).toArray(), 0.0);
-        assertEquals(before, StoredState.decode(h.store().get("w")));
+        assertEquals(before, StoredState.decode(h.store().get("w"), NoveltyScore.Spec.DEFAULT));
         assertEquals(1, count("forecast.rewarms"));
 
         // Without re-warm (v2 over v1's hidden state) the forecast would differ: the re-warm is not a no-op.
@@ -285,6 +328,135 @@ class ForecastProcessorTest {
         h.send("w", 61, value(2, 61));
         assertEquals(1, count("forecast.rewarms"), "a key re-warms once per swap");
         assertEquals(2, h.forecasts().get(0).modelVersion());
+    }
+
+    @Test
+    void shouldCarryTheNoveltyStateOverWhenTheRingChanges() {
+        Harness first = new Harness(spec());
+        for (int i = 0; i < 80; i++) {
+            first.send("s", i, value(1, i));
+        }
+        byte[] stored = first.store().get("s");
+        KeyState old = StoredState.decode(stored, NoveltyScore.Spec.DEFAULT);
+        first.driver.close();
+        drivers.remove(first.driver);
+
+        // A new instance configured with a longer ring: the key is re-shaped (a fresh state of the new shape).
+        Harness second = new Harness(spec().withRingCapacity(64));
+        second.store().put("s", stored);
+        second.send("s", 80, value(1, 80));
+        KeyState reshaped = StoredState.decode(second.store().get("s"), NoveltyScore.Spec.DEFAULT);
+        assertEquals(64, reshaped.ringCapacity());
+        assertEquals(1, count("forecast.rewarms"));
+        // The novelty state does not depend on the model: the old one folding in the point is the new one.
+        old.novelty.update(Double.NaN, Double.NaN, value(1, 80), Double.NaN);
+        assertArrayEquals(noveltyBytes(old), noveltyBytes(reshaped), "carried over, not restarted");
+        NoveltyScore restarted = new NoveltyScore(NoveltyScore.Spec.DEFAULT);
+        restarted.update(Double.NaN, Double.NaN, value(1, 80), Double.NaN);
+        assertNotEquals(restarted, reshaped.novelty);
+    }
+
+    /**
+     * The service scores exactly as {@code forecast detect}: two NAB series (5-minute steps, the seasonal reference
+     * on with a day-long ring) through the topology, across a weight swap, give the alert transitions, scores and
+     * key states of the shared core path ({@link ScoredStep} with a {@link NoveltyScore} per key, as detect's
+     * OnlineDetector) run directly with the same models and settings, fed to the same {@link AlertRule}.
+     */
+    @Test
+    void shouldScoreAndAlertExactlyAsDetectsCodePathAcrossAWeightSwap() throws IOException {
+        long step = Duration.ofMinutes(5).toMillis();
+        holder = new ModelHolder(KernelsProvider.get(), metrics);
+        assertTrue(holder.offer(TestModels.modelBytes(1, 7, step)).accepted());
+        ServingSpec spec = spec().withRingCapacity(288).withColdSteps(24);
+        assertEquals(288, spec.seasonSteps(step), "a day of 5-minute steps fits the ring: the seasonal reference is on");
+        Harness h = new Harness(spec);
+        String[] keys = {"art_daily_jumpsup", "ec2_cpu_utilization_77c1ca"};
+        TimedValues[] rows = new TimedValues[keys.length];
+        for (int k = 0; k < keys.length; k++) {
+            rows[k] = SeriesFiles.readTimedCsv(Path.of("../deploy/local/samples", keys[k] + ".csv"));
+        }
+        int n = rows[0].size(), swapAt = 2500;
+
+        List<String> expected = new ArrayList<>();
+        Stepper reference = stepper(holder.current(), spec);
+        KeyState[] states = new KeyState[keys.length];
+        for (int k = 0; k < keys.length; k++) {
+            states[k] = reference.newState(1);
+            states[k].novelty = new NoveltyScore(spec.novelty());
+        }
+        for (int i = 0; i < n; i++) {
+            if (i == swapAt) {
+                assertTrue(holder.offer(TestModels.modelBytes(2, 11, step)).accepted());
+                reference = stepper(holder.current(), spec);
+                for (KeyState st : states) {
+                    reference.rewarm(st, 2);
+                }
+            }
+            for (int k = 0; k < keys.length; k++) {
+                long ts = rows[k].timestamps()[i];
+                double v = rows[k].values()[i];
+                Instant start = Instant.ofEpochMilli(ts);
+                h.points.pipeInput(keys[k], WireJson.write(new Point(keys[k], start, start.plusMillis(step), 1, v, v, v, v)), start);
+                KeyState st = states[k];
+                if (st.lastTimestamp != KeyState.NO_TIMESTAMP && ts <= st.lastTimestamp) {
+                    continue; // the service ignores a duplicate and dead-letters a late point; detect repeats its score
+                }
+                StepResult r = ScoredStep.observe(reference, st, st.novelty, spec.seasonSteps(step), ts, v);
+                if (st.steps >= spec.coldSteps()) {
+                    AlertRule.Transition t = spec.alertRule().update(st, r.score);
+                    if (t != AlertRule.Transition.NONE) {
+                        expected.add(keys[k] + " " + start + " " + (t == AlertRule.Transition.OPEN ? "OPEN" : "RESOLVED") + " "
+                                + r.score + " " + r.expected + " v" + st.modelVersion);
+                    }
+                }
+            }
+        }
+        List<String> got = new ArrayList<>();
+        for (KeyValue<String, byte[]> kv : h.anomalies.readKeyValuesToList()) {
+            AnomalyRecord a = WireJson.read(kv.value, AnomalyRecord.class);
+            got.add(kv.key + " " + a.ts() + " " + a.state() + " " + a.score() + " " + a.expected() + " v" + a.modelVersion());
+        }
+        assertEquals(expected, got);
+        for (int k = 0; k < keys.length; k++) {
+            assertEquals(states[k], StoredState.decode(h.store().get(keys[k]), spec.novelty()), "state of " + keys[k]);
+        }
+        // The comparison has something to compare: novelties open alerts before and after the swap, on both keys.
+        assertTrue(got.stream().anyMatch(a -> a.contains(" OPEN 1.0 ") && a.endsWith(" v1")), got.toString());
+        assertTrue(got.stream().anyMatch(a -> a.contains(" OPEN 1.0 ") && a.endsWith(" v2")), got.toString());
+        for (String key : keys) {
+            assertTrue(got.stream().anyMatch(a -> a.startsWith(key + " ") && a.contains(" RESOLVED ")), key + ": " + got);
+        }
+    }
+
+    /** Issue 4's budget: at most 1 KB per key at hidden size 64, measured on the store's bytes after a full ring. */
+    @Test
+    void shouldStoreAtMost1KbPerKeyAtHidden64WithAFullRing() {
+        ModelSpec h64 = new ModelSpec(CellType.LSTM, 1, Features.COUNT, 64, 3);
+        ModelHeader header = new ModelHeader("forecaster", 1, null, h64, NormalizerSpec.DEFAULT, STEP, null, null, 4, 1,
+                Map.of(), Map.of(), Instant.parse("2024-06-01T00:00:00Z"));
+        holder = new ModelHolder(KernelsProvider.get(), metrics);
+        assertTrue(holder.offer(ModelWriter.write(new ModelFile(header,
+                Forecaster.initialize(h64, 1, KernelsProvider.get()).parameters()))).accepted());
+        Harness novelty = new Harness(spec()), tail = new Harness(spec().withScorer(ServingSpec.Scorer.TAIL));
+        for (int i = 0; i < 100; i++) {
+            novelty.send("k", i, value(0, i));
+            tail.send("k", i, value(0, i));
+        }
+        // 8 (last seen) + 781 (recurrent state 128 floats, ring 48 floats, scorer byte) + 141 (novelty: its 24-value
+        // ring; a day of 1-minute steps does not fit the ring, so no seasonal part).
+        assertEquals(930, novelty.store().get("k").length);
+        assertEquals(789, tail.store().get("k").length, "the tail scorer keeps no scorer state");
+    }
+
+    private static Stepper stepper(LoadedModel m, ServingSpec spec) {
+        return new Stepper(m.forecaster(), m.header().normalizer(), m.header().stepMillis(), spec.intervalLevel(),
+                spec.maxGapSteps(), spec.ringCapacity());
+    }
+
+    private static byte[] noveltyBytes(KeyState s) {
+        ByteBuffer b = ByteBuffer.allocate(s.novelty.encodedSize());
+        s.novelty.writeTo(b);
+        return b.array();
     }
 
     @Test
@@ -332,6 +504,7 @@ class ForecastProcessorTest {
             }
         }
         List<KeyValue<String, byte[]>> expected = straight.forecasts.readKeyValuesToList();
+        List<KeyValue<String, byte[]>> expectedAlerts = straight.anomalies.readKeyValuesToList();
 
         Harness first = new Harness(spec());
         for (int i = 0; i < n / 2; i++) {
@@ -342,6 +515,7 @@ class ForecastProcessorTest {
             }
         }
         List<KeyValue<String, byte[]>> got = new ArrayList<>(first.forecasts.readKeyValuesToList());
+        List<KeyValue<String, byte[]>> gotAlerts = new ArrayList<>(first.anomalies.readKeyValuesToList());
         Map<String, byte[]> snapshot = new HashMap<>();
         try (KeyValueIterator<String, byte[]> it = first.store().all()) {
             it.forEachRemaining(kv -> snapshot.put(kv.key, kv.value));
@@ -360,12 +534,19 @@ class ForecastProcessorTest {
             }
         }
         got.addAll(second.forecasts.readKeyValuesToList());
+        gotAlerts.addAll(second.anomalies.readKeyValuesToList());
         assertEquals(expected.size(), got.size());
         for (int j = 0; j < expected.size(); j++) {
             assertEquals(expected.get(j).key, got.get(j).key);
             assertArrayEquals(expected.get(j).value, got.get(j).value, "forecast " + j + " differs after restore");
         }
         assertNotEquals(0, expected.size());
+        // The alerts too: each key's novelty state came back with the rest of its state.
+        assertNotEquals(0, expectedAlerts.size());
+        assertEquals(expectedAlerts.size(), gotAlerts.size());
+        for (int j = 0; j < expectedAlerts.size(); j++) {
+            assertArrayEquals(expectedAlerts.get(j).value, gotAlerts.get(j).value, "alert " + j + " differs after restore");
+        }
     }
 
     private static String header(TestRecord<?, ?> r, String name) {
