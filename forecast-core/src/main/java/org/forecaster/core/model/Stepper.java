@@ -114,6 +114,7 @@ public final class Stepper {
         result.score = result.scored ? 1 - Gaussian.twoSidedTail((value - state.expected) / state.sigma) : 0;
         advance(state, timestamp, value);
         state.lastTimestamp = timestamp;
+        state.lastValue = value;
         writeForecast(timestamp);
         return result;
     }
@@ -176,6 +177,7 @@ public final class Stepper {
         s.normVariance = state.normVariance;
         s.anomalyRun = state.anomalyRun;
         s.alertOpen = state.alertOpen;
+        s.lastValue = state.lastValue;
         s.novelty = state.novelty;
         for (int i = Math.max(0, state.remembered() - ringCapacity); i < state.remembered(); i++) {
             s.remember(state.recall(i));
@@ -186,12 +188,14 @@ public final class Stepper {
 
     /**
      * The K-step forecast {@link #observe} returned at {@code state}'s last point, recomputed without changing
-     * the state, taking the last observed value from the ring. The ring keeps values as floats, so this is
-     * bit-identical to what {@code observe} returned when that value is a float; otherwise the means and bounds
-     * can differ in their last digits (the level term goes through the rounded value). See
-     * {@link #forecast(KeyState, double)}.
+     * the state from its {@code lastValue}: bit-identical to what {@code observe} returned. A state without one
+     * (decoded from version 1 of the codec) falls back on the ring's float, which can change the last digits of
+     * the means and bounds of a value that is not a float. See {@link #forecast(KeyState, double)}.
      */
     public StepResult forecast(KeyState state) {
+        if (!Double.isNaN(state.lastValue)) {
+            return forecast(state, state.lastValue);
+        }
         int n = state.remembered();
         if (n == 0) {
             throw new IllegalArgumentException("state remembers no input to forecast from");

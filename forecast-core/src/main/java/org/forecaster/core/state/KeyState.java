@@ -26,6 +26,12 @@ public final class KeyState {
     /** Prediction for the next step made at the last step, raw units; NaN when there is none. */
     public double expected = Double.NaN;
     public double sigma = Double.NaN;
+    /**
+     * The value of the last observed point as it came in; NaN before the first. The ring keeps it only as a float,
+     * and the forecast made at that point normalised the double, so the REST API needs it to recompute that
+     * forecast exactly.
+     */
+    public double lastValue = Double.NaN;
     /** Consecutive points whose anomaly score passed the threshold, and whether an alert is open. */
     public int anomalyRun;
     public boolean alertOpen;
@@ -109,7 +115,8 @@ public final class KeyState {
         return modelVersion == k.modelVersion && lastTimestamp == k.lastTimestamp && steps == k.steps
                 && normCount == k.normCount && Double.compare(normMean, k.normMean) == 0
                 && Double.compare(normVariance, k.normVariance) == 0 && Double.compare(expected, k.expected) == 0
-                && Double.compare(sigma, k.sigma) == 0 && anomalyRun == k.anomalyRun && alertOpen == k.alertOpen
+                && Double.compare(sigma, k.sigma) == 0
+                && Double.compare(lastValue, k.lastValue) == 0 && anomalyRun == k.anomalyRun && alertOpen == k.alertOpen
                 && Arrays.equals(recurrent, k.recurrent) && ring.length == k.ring.length
                 && Objects.equals(novelty, k.novelty);
     }

@@ -9,12 +9,12 @@ import org.forecaster.core.anomaly.NoveltyScore;
  * Layout (version 2): {@code u8 version, i64 modelVersion, i64 lastTimestamp, i64 steps, i64 normCount,
  * f64 normMean, f64 normVariance, f64 expected, f64 sigma, i32 anomalyRun, u8 alertOpen,
  * u16 recurrentSize, f32[recurrentSize], u16 ringCapacity, u16 ringSize, f32[ringSize] oldest first,
- * u8 scorer (0: none, 1: novelty), [the novelty state as NoveltyScore.writeTo writes it]}. Version 1 is the same
- * without the scorer byte and state; it is still read.
+ * f64 lastValue, u8 scorer (0: none, 1: novelty), [the novelty state as NoveltyScore.writeTo writes it]}. Version 1 is the same
+ * without the last value, scorer byte and state; it is still read (last value NaN).
  *
- * <p>At hidden size 64 with one LSTM layer and a full 48-step ring that is 781 bytes without a scorer and 922
+ * <p>At hidden size 64 with one LSTM layer and a full 48-step ring that is 789 bytes without a scorer and 930
  * with a novelty state whose 24-point ring of values is full and which has no seasonal reference (the default:
- * a day of 5-minute steps does not fit 48); with a seasonal reference (a season that fits the ring) 1,042.
+ * a day of 5-minute steps does not fit 48); with a seasonal reference (a season that fits the ring) 1,050.
  */
 public final class KeyStateCodec {
     public static final byte VERSION = 2;
@@ -27,7 +27,7 @@ public final class KeyStateCodec {
 
     /** Bytes needed for {@code state}. */
     public static int encodedSize(KeyState state) {
-        return FIXED + 4 * state.recurrent.length + 4 * state.remembered() + 1
+        return FIXED + 4 * state.recurrent.length + 4 * state.remembered() + 8 + 1
                 + (state.novelty == null ? 0 : state.novelty.encodedSize());
     }
 
@@ -50,6 +50,7 @@ public final class KeyStateCodec {
         for (int i = 0; i < s.remembered(); i++) {
             b.putFloat(s.recall(i));
         }
+        b.putDouble(s.lastValue);
         if (s.novelty == null) {
             b.put(NO_SCORER);
         } else {
@@ -93,7 +94,7 @@ public final class KeyStateCodec {
             rec[i] = b.getFloat();
         }
         int capacity = Short.toUnsignedInt(b.getShort()), size = Short.toUnsignedInt(b.getShort());
-        int after = version == VERSION_1 ? 0 : 1; // the scorer byte at least
+        int after = version == VERSION_1 ? 0 : 8 + 1; // the last value and scorer byte at least
         if (capacity == 0 || size > capacity || (version == VERSION_1 ? b.remaining() != 4 * size : b.remaining() < 4 * size + after)) {
             throw new IllegalArgumentException("key state ring of " + size + "/" + capacity + " does not match " + b.remaining() + " bytes left");
         }
@@ -114,6 +115,7 @@ public final class KeyStateCodec {
         s.sigma = sigma;
         s.anomalyRun = run;
         s.alertOpen = open;
+        s.lastValue = version == VERSION_1 ? Double.NaN : b.getDouble();
         byte scorer = version == VERSION_1 ? NO_SCORER : b.get();
         if (scorer == NOVELTY) {
             if (novelty == null) {

@@ -160,7 +160,11 @@ class StepperTest {
                 assertArrayEquals(lower, again.lower, 0.0, at);
                 assertArrayEquals(upper, again.upper, 0.0, at);
                 assertArrayEquals(before, KeyStateCodec.encode(restored), "forecast changed the state at " + at);
-                // From the ring alone the last value is the float the ring keeps: equal up to that rounding.
+                // The state keeps the last value as it came in, so the forecast needs nothing else.
+                assertEquals(v[i], restored.lastValue, 0.0, at);
+                assertArrayEquals(mean, s.forecast(restored).mean, 0.0, at);
+                // A state without it (codec version 1) takes the float the ring keeps: equal up to that rounding.
+                restored.lastValue = Double.NaN;
                 StepResult fromRing = s.forecast(restored);
                 for (int k = 0; k < mean.length; k++) {
                     assertEquals(mean[k], fromRing.mean[k], 1e-5 * Math.abs(mean[k]), at);
@@ -206,6 +210,7 @@ class StepperTest {
         assertEquals(st.recall(st.remembered() - 1), reshaped.recall(15), 0f);
         assertEquals(st.lastTimestamp, reshaped.lastTimestamp);
         assertEquals(st.normMean, reshaped.normMean, 0.0);
+        assertEquals(st.lastValue, reshaped.lastValue, 0.0);
         assertFalse(other.needsRewarm(reshaped, 3));
         assertTrue(Double.isFinite(other.forecast(reshaped).mean[5]));
     }

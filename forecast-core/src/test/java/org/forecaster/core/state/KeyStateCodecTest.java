@@ -33,6 +33,7 @@ class KeyStateCodecTest {
         s.sigma = 0.5;
         s.anomalyRun = 2;
         s.alertOpen = true;
+        s.lastValue = 59.000001; // not a float: the ring holds 59f
         return s;
     }
 
@@ -48,11 +49,11 @@ class KeyStateCodecTest {
         return s;
     }
 
-    /** Version-1 bytes of a state without a scorer: version 2's without the trailing scorer byte. */
+    /** Version-1 bytes of a state without a scorer: version 2's without the trailing last value and scorer byte. */
     private static byte[] version1(KeyState withoutScorer) {
         byte[] v2 = KeyStateCodec.encode(withoutScorer);
         assertEquals(0, v2[v2.length - 1], "no scorer");
-        byte[] v1 = Arrays.copyOf(v2, v2.length - 1);
+        byte[] v1 = Arrays.copyOf(v2, v2.length - 9);
         v1[0] = 1;
         return v1;
     }
@@ -61,7 +62,7 @@ class KeyStateCodecTest {
     void roundTripIsExactAndUnder1KbAtHidden64() {
         KeyState s = sample();
         byte[] bytes = KeyStateCodec.encode(s);
-        assertEquals(781, bytes.length);
+        assertEquals(789, bytes.length);
         KeyState back = KeyStateCodec.decode(bytes);
         assertEquals(s, back);
         assertEquals(12f, back.recall(0), "oldest remembered input first");
@@ -73,7 +74,7 @@ class KeyStateCodecTest {
     void roundTripsTheNoveltyStateExactlyAndStaysUnder1KbWithoutASeasonalReference() {
         KeyState s = withNovelty(500, Integer.MAX_VALUE);
         byte[] bytes = KeyStateCodec.encode(s);
-        assertEquals(781 + 141, bytes.length, "a full 24-point ring of values, no seasonal part");
+        assertEquals(789 + 141, bytes.length, "a full 24-point ring of values, no seasonal part");
         assertTrue(8 + bytes.length <= 1024, "with the store's 8-byte last-seen stamp: " + (8 + bytes.length));
         KeyState back = KeyStateCodec.decode(bytes, NOVELTY);
         assertEquals(s, back);
@@ -84,7 +85,7 @@ class KeyStateCodecTest {
         assertEquals(s, back);
 
         KeyState seasonal = withNovelty(500, 100);
-        assertEquals(781 + 261, KeyStateCodec.encode(seasonal).length, "both rings and the seasonal part");
+        assertEquals(789 + 261, KeyStateCodec.encode(seasonal).length, "both rings and the seasonal part");
         assertEquals(seasonal, KeyStateCodec.decode(KeyStateCodec.encode(seasonal), NOVELTY));
     }
 
@@ -109,6 +110,7 @@ class KeyStateCodecTest {
     @Test
     void readsVersion1WithAFreshNoveltyState() {
         KeyState s = sample();
+        s.lastValue = Double.NaN; // version 1 did not keep it
         byte[] v1 = version1(s);
         assertEquals(780, v1.length, "version 1's size at hidden 64 and a full 48-input ring");
         KeyState plain = KeyStateCodec.decode(v1);

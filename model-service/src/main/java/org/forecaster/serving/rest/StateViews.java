@@ -26,7 +26,7 @@ public final class StateViews {
      * {@code forecasts}: for a state made by the current model, the one emitted at its last point, recomputed
      * from the state ({@link Stepper#forecast(KeyState)}); for a state made by other weights, the forecast of a
      * copy re-warmed under the current model, as the next point would re-warm it, with the current version and
-     * the copy's cold flag. The observed value is the ring's, a float.
+     * the copy's cold flag.
      */
     public static ForecastRecord forecast(String series, KeyState stored, LoadedModel model, ServingSpec spec) {
         Stepper stepper = new Stepper(model.forecaster(), model.header().normalizer(), model.header().stepMillis(),
@@ -37,7 +37,8 @@ public final class StateViews {
         for (int k = 0; k < r.horizon(); k++) {
             steps.add(new ForecastRecord.Step(Instant.ofEpochMilli(r.timestamps[k]), r.mean[k], r.lower[k], r.upper[k]));
         }
-        return new ForecastRecord(series, Instant.ofEpochMilli(state.lastTimestamp), state.recall(state.remembered() - 1),
+        double observed = Double.isNaN(state.lastValue) ? state.recall(state.remembered() - 1) : state.lastValue;
+        return new ForecastRecord(series, Instant.ofEpochMilli(state.lastTimestamp), observed,
                 model.version(), state.steps < spec.coldSteps(), spec.intervalLevel(), steps);
     }
 

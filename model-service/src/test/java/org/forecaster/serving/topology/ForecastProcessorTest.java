@@ -442,10 +442,10 @@ class ForecastProcessorTest {
             novelty.send("k", i, value(0, i));
             tail.send("k", i, value(0, i));
         }
-        // 8 (last seen) + 781 (recurrent state 128 floats, ring 48 floats, scorer byte) + 141 (novelty: its 24-value
+        // 8 (last seen) + 789 (recurrent state 128 floats, ring 48 floats, last value, scorer byte) + 141 (novelty: its 24-value
         // ring; a day of 1-minute steps does not fit the ring, so no seasonal part).
-        assertEquals(930, novelty.store().get("k").length);
-        assertEquals(789, tail.store().get("k").length, "the tail scorer keeps no scorer state");
+        assertEquals(938, novelty.store().get("k").length);
+        assertEquals(797, tail.store().get("k").length, "the tail scorer keeps no scorer state");
     }
 
     private static Stepper stepper(LoadedModel m, ServingSpec spec) {
