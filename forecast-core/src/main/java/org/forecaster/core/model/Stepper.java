@@ -80,7 +80,8 @@ public final class Stepper {
 
     /**
      * Advances {@code state} by the point {@code (timestamp, value)}; the returned result is reused by the
-     * next call. Throws IllegalArgumentException for a non-finite value or a timestamp not after the key's
+     * next call. Missing steps up to {@code maxGapSteps} are filled one by one; a longer gap resets the recurrent
+     * state and forgets the remembered inputs (their time relative to this point is lost). Throws IllegalArgumentException for a non-finite value or a timestamp not after the key's
      * last one (the caller decides what a duplicate or late point means).
      */
     public StepResult observe(KeyState state, long timestamp, double value) {
@@ -100,6 +101,7 @@ public final class Stepper {
             long gaps = Math.floorDiv(timestamp - state.lastTimestamp + stepMillis / 2, stepMillis) - 1;
             if (gaps > maxGapSteps) {
                 state.resetRecurrent();
+                state.forgetInputs();
                 result.stateReset = true;
             } else {
                 for (long g = 1; g <= gaps; g++) {

@@ -81,6 +81,15 @@ public final class KeyState {
         return ring.length;
     }
 
+    /**
+     * Forgets the remembered inputs: after a gap too long to fill, their distance to the next point is not kept, so
+     * a re-warm or a seasonal lookup would read them at the wrong time.
+     */
+    public void forgetInputs() {
+        ringStart = 0;
+        ringSize = 0;
+    }
+
     /** Forgets the recurrent state and prediction (not the normaliser, timestamps or ring). */
     public void resetRecurrent() {
         Arrays.fill(recurrent, 0f);

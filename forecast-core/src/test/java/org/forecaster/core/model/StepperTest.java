@@ -65,6 +65,14 @@ class StepperTest {
         StepResult reset = s.observe(st, T0 + 500 * STEP, 13);
         assertTrue(reset.stateReset, "a gap longer than the limit resets instead of looping");
         assertEquals(1, st.steps);
+        // The inputs before the gap are forgotten: their time relative to the new point is unknown.
+        assertEquals(1, st.remembered());
+        assertEquals(13f, st.recall(0));
+        assertTrue(Double.isNaN(s.valueOneSeasonBefore(st, T0 + 501 * STEP, 2)), "nothing from before the gap");
+        // So a re-warm (after a weight swap) rebuilds exactly the state stepping built since the reset.
+        KeyState rewarmed = KeyStateCodec.decode(KeyStateCodec.encode(st));
+        s.rewarm(rewarmed, 1);
+        assertArrayEquals(st.recurrent, rewarmed.recurrent);
     }
 
     @Test

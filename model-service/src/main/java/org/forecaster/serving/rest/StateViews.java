@@ -44,9 +44,9 @@ public final class StateViews {
 
     /**
      * The key's remembered inputs, oldest first, one per step of {@code stepMillis} ending at its last point.
-     * Inputs from before a state reset (a gap longer than {@code max-gap-steps} resets the state but keeps the
-     * ring) are left out: the gap's length is not kept, so their times are unknown. The {@code steps} counter
-     * restarts at a reset, so the last {@code min(steps, remembered)} inputs are contiguous.
+     * A gap longer than {@code max-gap-steps} resets the state and forgets the inputs before it (their times are
+     * unknown); states stored before that rule still hold them, so only the last {@code min(steps, remembered)}
+     * inputs, which are contiguous ({@code steps} restarts at a reset), are shown.
      */
     public static List<HistoryPoint> history(KeyState state, long stepMillis) {
         int n = state.remembered();
