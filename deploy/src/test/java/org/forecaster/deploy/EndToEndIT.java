@@ -167,8 +167,11 @@ class EndToEndIT {
         assertEquals(202, train.statusCode(), train.body());
         await("version 2 in the model service", Duration.ofMinutes(3),
                 () -> get("http://127.0.0.1:" + model + "/api/v1/model").contains("\"version\":2"));
-        String run = get("http://127.0.0.1:" + trainer + "/api/v1/runs/last");
-        assertTrue(run.contains("\"outcome\":\"PUBLISHED\"") && run.contains("force"), run);
+        // The trainer records its run after the send, so the model service can hold version 2 a moment before.
+        String[] run = new String[1];
+        await("the trainer's record of the run", Duration.ofSeconds(30),
+                () -> (run[0] = get("http://127.0.0.1:" + trainer + "/api/v1/runs/last")).contains("\"outcome\""));
+        assertTrue(run[0].contains("\"outcome\":\"PUBLISHED\"") && run[0].contains("force"), run[0]);
         // ... and the next points of a series are forecast by it, from a state re-warmed under the new weights.
         StringBuilder events = new StringBuilder();
         for (int i = 1; i <= 3; i++) {
