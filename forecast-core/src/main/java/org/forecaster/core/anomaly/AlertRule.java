@@ -5,22 +5,31 @@ import org.forecaster.core.state.KeyState;
 /**
  * When a key's anomaly scores open and resolve an alert: OPEN after {@code openAfter} consecutive scores at or
  * above {@code threshold}, RESOLVED after {@code resolveAfter} consecutive scores below it. Only these two
- * transitions are reported, so one incident is one OPEN and one RESOLVED however long it lasts. The run
- * counter and open flag live in the {@link KeyState}, so they survive restarts with the rest of the state.
+ * transitions are reported, so one incident is one OPEN and one RESOLVED however long it lasts. No alert opens
+ * before the key has observed {@code probationPoints} values ({@link KeyState#normCount}, which a weight swap or
+ * a long gap does not reset): a score that compares a point with the key's own past needs some past first. The
+ * run counter and open flag live in the {@link KeyState}, so they survive restarts with the rest of the state.
  */
-public record AlertRule(double threshold, int openAfter, int resolveAfter) {
+public record AlertRule(double threshold, int openAfter, int resolveAfter, int probationPoints) {
     /**
      * For the Stepper's tail probability {@code 1 - P(|Z| >= |z|)}: a 4-sigma-ish threshold (two-sided tail 1e-4)
      * held for 2 points; resolved after 3 quiet points.
      */
-    public static final AlertRule DEFAULT = new AlertRule(0.9999, 2, 3);
+    public static final AlertRule DEFAULT = new AlertRule(0.9999, 2, 3, 0);
 
     /**
      * For {@link NoveltyScore}: a novelty scores 1 on a single point, so one point at or above 0.97 opens (the
      * threshold NAB's standard profile chose for detect's novelty scores, docs/evaluation.md: every novelty and
      * the tail scores of a surprise above about 300); its echoes (0.5) count as quiet; resolved after 3 quiet points.
+     * Not before 288 points (a day of 5-minute points): until a key's ranges have seen a daily cycle, every new
+     * daily high or low is a novelty. NAB gives a detector 15 % of each file, at most 750 points, for the same reason.
      */
-    public static final AlertRule NOVELTY_DEFAULT = new AlertRule(0.97, 1, 3);
+    public static final AlertRule NOVELTY_DEFAULT = new AlertRule(0.97, 1, 3, 288);
+
+    /** A rule without a probation. */
+    public AlertRule(double threshold, int openAfter, int resolveAfter) {
+        this(threshold, openAfter, resolveAfter, 0);
+    }
 
     public AlertRule {
         if (!(threshold > 0 && threshold < 1)) {
@@ -28,6 +37,9 @@ public record AlertRule(double threshold, int openAfter, int resolveAfter) {
         }
         if (openAfter < 1 || resolveAfter < 1) {
             throw new IllegalArgumentException("alert runs must be >= 1, got open " + openAfter + ", resolve " + resolveAfter);
+        }
+        if (probationPoints < 0) {
+            throw new IllegalArgumentException("alert probation must not be negative, got " + probationPoints);
         }
     }
 
@@ -37,6 +49,10 @@ public record AlertRule(double threshold, int openAfter, int resolveAfter) {
     /** Folds one score into {@code state}'s alert run and reports a transition, if any. */
     public Transition update(KeyState state, double score) {
         boolean high = score >= threshold;
+        if (!state.alertOpen && state.normCount < probationPoints) {
+            state.anomalyRun = 0;
+            return Transition.NONE;
+        }
         if (!state.alertOpen) {
             state.anomalyRun = high ? state.anomalyRun + 1 : 0;
             if (state.anomalyRun >= openAfter) {

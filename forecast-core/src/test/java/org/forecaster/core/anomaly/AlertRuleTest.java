@@ -31,8 +31,22 @@ class AlertRuleTest {
     }
 
     @Test
+    void opensNothingBeforeTheKeyHasObservedItsProbation() {
+        AlertRule rule = new AlertRule(0.97, 1, 3, 3);
+        KeyState s = new KeyState(2, 1);
+        List<AlertRule.Transition> out = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            s.normCount = i; // the points the key has observed when this score comes (its normaliser counts them)
+            out.add(rule.update(s, 1.0));
+        }
+        assertEquals(List.of(NONE, NONE, NONE, OPEN), out, "the first score from the probation's end on opens");
+        assertEquals(List.of(OPEN), run(new AlertRule(0.97, 1, 3), 1.0), "no probation: the first point may open");
+    }
+
+    @Test
     void rejectsMeaninglessRules() {
         assertThrows(IllegalArgumentException.class, () -> new AlertRule(1.0, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new AlertRule(0.9, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new AlertRule(0.9, 1, 1, -1));
     }
 }

@@ -78,6 +78,12 @@ public interface ServingConfig {
     @WithDefault("3")
     int alertResolveAfter();
 
+    /**
+     * Points a key must have observed before it may open an alert; default 288 (a day of 5-minute points) with
+     * novelty, whose ranges need a daily cycle first, and 0 with tail.
+     */
+    Optional<Integer> alertProbationPoints();
+
     /** {@code forecast.serving.novelty.*}: detect's {@code --half-surprise}, {@code --seasonal-width}, ... */
     interface Novelty {
         /** Surprise {@code -ln P} that scores 0.5 in the tail part (ln 1e4: a 1e-4 tail). */
@@ -136,7 +142,8 @@ public interface ServingConfig {
     default ServingSpec toSpec() {
         AlertRule defaults = scorer().defaultAlertRule();
         AlertRule alerts = new AlertRule(alertThreshold().orElse(defaults.threshold()),
-                alertOpenAfter().orElse(defaults.openAfter()), alertResolveAfter());
+                alertOpenAfter().orElse(defaults.openAfter()), alertResolveAfter(),
+                alertProbationPoints().orElse(defaults.probationPoints()));
         return new ServingSpec(pointsTopic(), forecastsTopic(), anomaliesTopic(), dlqTopic(), storeName(), storeType(),
                 intervalLevel(), maxGapSteps(), ringCapacity(), coldSteps(), scorer(), novelty().toSpec(), season(), alerts,
                 stateTtl(), ttlScanInterval(), modelWait());

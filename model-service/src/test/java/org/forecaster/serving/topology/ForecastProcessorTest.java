@@ -135,8 +135,11 @@ class ForecastProcessorTest {
         return registry.find(name).counter() == null ? 0 : registry.find(name).counter().count();
     }
 
+    /** The defaults for short test series: warm after 10 steps, alerting after 10 points. */
     private static ServingSpec spec() {
-        return ServingSpec.defaults().withColdSteps(10);
+        ServingSpec d = ServingSpec.defaults();
+        AlertRule r = d.alertRule();
+        return d.withColdSteps(10).withAlertRule(new AlertRule(r.threshold(), r.openAfter(), r.resolveAfter(), 10));
     }
 
     @Test
@@ -273,25 +276,26 @@ class ForecastProcessorTest {
 
     @Test
     void shouldOpenANoveltyAlertForASpikeToANewExtremeAndResolveItWhenTheValueFallsBack() {
-        // Cold for a cycle and a half of the signal: the key's first points set its ranges (as detect's probation).
-        Harness h = new Harness(spec().withColdSteps(100));
+        // The default rule: no alert during the key's first 288 points, while its first points set its ranges.
+        Harness h = new Harness(ServingSpec.defaults());
         assertEquals(ServingSpec.Scorer.NOVELTY, spec().scorer(), "novelty is the default");
-        for (int i = 0; i < 200; i++) {
-            h.send("n", i, value(0, i) + (i == 150 ? 30 : 0));
+        assertEquals(288, ServingSpec.defaults().alertRule().probationPoints());
+        for (int i = 0; i < 400; i++) {
+            h.send("n", i, value(0, i) + (i == 150 ? 20 : 0) + (i == 350 ? 30 : 0));
         }
         List<AnomalyRecord> alerts = h.anomalies();
-        assertEquals(2, alerts.size(), "one OPEN and one RESOLVED: " + alerts);
+        assertEquals(2, alerts.size(), "the spike in the probation opens nothing, the later one OPEN and RESOLVED: " + alerts);
         AnomalyRecord open = alerts.get(0), resolved = alerts.get(1);
         assertEquals(AnomalyRecord.State.OPEN, open.state());
-        assertEquals(T0.plusMillis(150 * STEP), open.ts(), "a novelty opens on its own point (open-after 1)");
+        assertEquals(T0.plusMillis(350 * STEP), open.ts(), "a novelty opens on its own point (open-after 1)");
         assertEquals(NoveltyScore.NOVEL, open.score(), 0, "the spike is a new extreme of the value");
-        assertEquals(value(0, 150) + 30, open.value(), 0);
+        assertEquals(value(0, 350) + 30, open.value(), 0);
         assertEquals(AnomalyRecord.State.RESOLVED, resolved.state());
-        assertEquals(T0.plusMillis(153 * STEP), resolved.ts(), "resolved by the third point back in range");
+        assertEquals(T0.plusMillis(353 * STEP), resolved.ts(), "resolved by the third point back in range");
         assertTrue(resolved.score() < AlertRule.NOVELTY_DEFAULT.threshold(), "resolving point's score " + resolved.score());
         // The key's novelty state is in the store: the spike widened the value range, so the same spike again is not novel.
         KeyState stored = StoredState.decode(h.store().get("n"), NoveltyScore.Spec.DEFAULT);
-        assertTrue(stored.novelty.update(Double.NaN, Double.NaN, value(0, 150) + 30, Double.NaN) < NoveltyScore.ECHO);
+        assertTrue(stored.novelty.update(Double.NaN, Double.NaN, value(0, 350) + 30, Double.NaN) < NoveltyScore.ECHO);
     }
 
     @Test
