@@ -81,7 +81,8 @@ public final class Stepper {
     /**
      * Advances {@code state} by the point {@code (timestamp, value)}; the returned result is reused by the
      * next call. Missing steps up to {@code maxGapSteps} are filled one by one; a longer gap resets the recurrent
-     * state and forgets the remembered inputs (their time relative to this point is lost). Throws IllegalArgumentException for a non-finite value or a timestamp not after the key's
+     * state and forgets the remembered inputs (their time relative to this point is lost). Throws
+     * IllegalArgumentException for a non-finite value or a timestamp not after the key's
      * last one (the caller decides what a duplicate or late point means).
      */
     public StepResult observe(KeyState state, long timestamp, double value) {

@@ -9,8 +9,8 @@ import org.forecaster.core.anomaly.NoveltyScore;
  * Layout (version 2): {@code u8 version, i64 modelVersion, i64 lastTimestamp, i64 steps, i64 normCount,
  * f64 normMean, f64 normVariance, f64 expected, f64 sigma, i32 anomalyRun, u8 alertOpen,
  * u16 recurrentSize, f32[recurrentSize], u16 ringCapacity, u16 ringSize, f32[ringSize] oldest first,
- * f64 lastValue, u8 scorer (0: none, 1: novelty), [the novelty state as NoveltyScore.writeTo writes it]}. Version 1 is the same
- * without the last value, scorer byte and state; it is still read (last value NaN).
+ * f64 lastValue, u8 scorer (0: none, 1: novelty), [the novelty state as NoveltyScore.writeTo writes it]}.
+ * Version 1 is the same without the last value, scorer byte and state; it is still read (last value NaN).
  *
  * <p>At hidden size 64 with one LSTM layer and a full 48-step ring that is 789 bytes without a scorer and 930
  * with a novelty state whose 24-point ring of values is full and which has no seasonal reference (the default:
