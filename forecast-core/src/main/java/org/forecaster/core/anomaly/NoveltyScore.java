@@ -15,8 +15,8 @@ import java.util.Arrays;
  * range widened by {@code recentTolerance}: a range that takes in every value like the all-time one but shrinks by
  * {@code recentDecay} of its width per point (both ends toward its middle; half-life {@code ln 2 / (2 recentDecay)}
  * points, 3,466 at 1e-4: 12 days at a 5-minute step), so a spike that stands out against the last weeks counts even
- * after an early, larger one set the all-time range. A novelty fewer than {@code echoRows} points after the previous one scores 0.5 instead: a shift
- * that keeps setting records is one detection, not many.
+ * after an early, larger one set the all-time range. A novelty fewer than {@code echoRows} points after the previous
+ * one scores 0.5 instead: a shift that keeps setting records is one detection, not many.
  *
  * <p><b>Tail score</b>: the surprise {@code L = -ln P(|Z| >= |z|)} of the value under the one-step Gaussian
  * prediction, or the surprise under "same time one season ago" when that is smaller (as {@link TailScore}: the
