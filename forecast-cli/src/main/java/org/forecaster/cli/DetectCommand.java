@@ -107,7 +107,8 @@ final class DetectCommand implements Callable<Integer> {
 
     @Option(names = "--scorer", defaultValue = "novelty", paramLabel = "NAME",
             description = "novelty: the larger of a novelty flag (the value, its --mean-rows mean or the mean difference to"
-                    + " one season ago leaves its range so far, widened by --range-tolerance) and the tail score;"
+                    + " one season ago leaves its range so far, widened by --range-tolerance, or the value leaves its"
+                    + " recent range, see --recent-decay) and the tail score;"
                     + " tail: the tail score alone with --suppress (the scorer before novelty) (default ${DEFAULT-VALUE}).")
     ScorerName scorer;
 
@@ -122,6 +123,16 @@ final class DetectCommand implements Callable<Integer> {
     @Option(names = "--echo-rows", defaultValue = "50", paramLabel = "ROWS",
             description = "novelty: a novelty within ROWS rows of the previous one scores 0.5 instead of 1 (default ${DEFAULT-VALUE}).")
     int echoRows;
+
+    @Option(names = "--recent-decay", defaultValue = "1e-4", paramLabel = "FRACTION",
+            description = "novelty: the value's recent range shrinks by this fraction of its width per row (half-life"
+                    + " ln 2 / (2 FRACTION) rows); 0: no recent range (default ${DEFAULT-VALUE}).")
+    double recentDecay;
+
+    @Option(names = "--recent-tolerance", defaultValue = "0.3", paramLabel = "FRACTION",
+            description = "novelty: the value is novel beyond its recent range widened by this fraction of it"
+                    + " (default ${DEFAULT-VALUE}).")
+    double recentTolerance;
 
     @Option(names = "--suppress", defaultValue = "300", paramLabel = "ROWS",
             description = "tail: halve a score that does not exceed every score of the previous ROWS rows, so one incident"
@@ -206,7 +217,8 @@ final class DetectCommand implements Callable<Integer> {
             TrainConfig retrain = initial.withEpochs(retrainEpochs, Math.min(initial.patience(), retrainEpochs));
             Supplier<AnomalyScorer> scorers;
             if (scorer == ScorerName.novelty) {
-                NoveltyScore.Spec ns = new NoveltyScore.Spec(halfSurprise, seasonalWidth, 0.01, meanRows, rangeTolerance, echoRows);
+                NoveltyScore.Spec ns = new NoveltyScore.Spec(halfSurprise, seasonalWidth, 0.01, meanRows, rangeTolerance, echoRows,
+                        recentDecay, recentTolerance);
                 scorers = () -> new NoveltyScore(ns);
             } else {
                 TailScore.Spec ts = new TailScore.Spec(halfSurprise, suppress, seasonalWidth, 0.01);

@@ -11,8 +11,12 @@ import java.util.Arrays;
  * range of all its earlier values widened by {@code rangeTolerance} of its width on both sides. The signals are
  * the value (a spike to a new extreme), the mean of the last {@code meanRows} values (a level shift that stays
  * inside the noise band), and the mean of the last {@code meanRows} differences to the value one season before
- * (a changed daily pattern: a daily jump that is missing or smaller). A novelty fewer than {@code echoRows} points
- * after the previous one scores 0.5 instead: a shift that keeps setting records is one detection, not many.
+ * (a changed daily pattern: a daily jump that is missing or smaller). The value is also novel beyond a <em>recent</em>
+ * range widened by {@code recentTolerance}: a range that takes in every value like the all-time one but shrinks by
+ * {@code recentDecay} of its width per point (both ends toward its middle; half-life {@code ln 2 / (2 recentDecay)}
+ * points, 3,466 at 1e-4: 12 days at a 5-minute step), so a spike that stands out against the last weeks counts even
+ * after an early, larger one set the all-time range. A novelty fewer than {@code echoRows} points after the previous
+ * one scores 0.5 instead: a shift that keeps setting records is one detection, not many.
  *
  * <p><b>Tail score</b>: the surprise {@code L = -ln P(|Z| >= |z|)} of the value under the one-step Gaussian
  * prediction, or the surprise under "same time one season ago" when that is smaller (as {@link TailScore}: the
@@ -30,11 +34,16 @@ public final class NoveltyScore implements AnomalyScorer {
      * @param meanRows       points averaged for the level and seasonal-difference signals
      * @param rangeTolerance a signal is novel beyond its earlier range widened by this fraction of its width
      * @param echoRows       a novelty within this many points of the previous one scores 0.5
+     * @param recentDecay    the recent value range shrinks by this fraction of its width per point; 0: no recent range
+     * @param recentTolerance the value is novel beyond the recent range widened by this fraction of its width
      */
     public record Spec(double halfSurprise, double seasonalWidth, double seasonalAlpha, int meanRows, double rangeTolerance,
-                       int echoRows) {
-        /** The settings measured on NAB (docs/evaluation.md): HTM's 5 % tolerance, 24-point means, echoes over 50 points. */
-        public static final Spec DEFAULT = new Spec(Math.log(1e4), 2, 0.01, 24, 0.05, 50);
+                       int echoRows, double recentDecay, double recentTolerance) {
+        /**
+         * The settings measured on NAB (docs/evaluation.md): HTM's 5 % tolerance, 24-point means, echoes over 50 points,
+         * a recent value range with a half-life of 3,466 points and a 30 % tolerance.
+         */
+        public static final Spec DEFAULT = new Spec(Math.log(1e4), 2, 0.01, 24, 0.05, 50, 1e-4, 0.3);
 
         public Spec {
             if (!(halfSurprise > 0) || Double.isInfinite(halfSurprise)) {
@@ -55,6 +64,18 @@ public final class NoveltyScore implements AnomalyScorer {
             if (echoRows < 0) {
                 throw new IllegalArgumentException("echo rows must not be negative, got " + echoRows);
             }
+            if (!(recentDecay >= 0 && recentDecay < 0.5)) {
+                throw new IllegalArgumentException("recent decay must be in [0, 0.5), got " + recentDecay);
+            }
+            if (!(recentTolerance >= 0) || Double.isInfinite(recentTolerance)) {
+                throw new IllegalArgumentException("recent tolerance must be >= 0 and finite, got " + recentTolerance);
+            }
+        }
+
+        /** This spec with other {@code meanRows}. */
+        public Spec withMeanRows(int rows) {
+            return new Spec(halfSurprise, seasonalWidth, seasonalAlpha, rows, rangeTolerance, echoRows, recentDecay,
+                    recentTolerance);
         }
     }
 
@@ -68,6 +89,8 @@ public final class NoveltyScore implements AnomalyScorer {
     private double valueMin = Double.NaN, valueMax = Double.NaN;
     private double meanMin = Double.NaN, meanMax = Double.NaN;
     private double seasonalMeanMin = Double.NaN, seasonalMeanMax = Double.NaN;
+    /** The recent value range: the value range shrinking by recentDecay of its width per point; NaN until the first. */
+    private double recentMin = Double.NaN, recentMax = Double.NaN;
     /**
      * The last meanRows values and seasonal differences (NaN where the seasonal value was unknown). A ring entry is
      * read only once the ring is full of entries of the current run, so the differences outside the run are kept NaN
@@ -118,18 +141,25 @@ public final class NoveltyScore implements AnomalyScorer {
         ringNext = (ringNext + 1) % n;
         valuesSeen = Math.min(valuesSeen + 1, n);
 
-        boolean novel = outside(value, valueMin, valueMax);
+        double tolerance = spec.rangeTolerance();
+        boolean novel = outside(value, valueMin, valueMax, tolerance)
+                || outside(value, recentMin, recentMax, spec.recentTolerance());
         valueMin = min(valueMin, value);
         valueMax = max(valueMax, value);
+        recentMin = min(recentMin, value);
+        recentMax = max(recentMax, value);
+        double shrink = spec.recentDecay() * (recentMax - recentMin);
+        recentMin += shrink;
+        recentMax -= shrink;
         if (valuesSeen == n) {
             double mean = mean(values);
-            novel |= outside(mean, meanMin, meanMax);
+            novel |= outside(mean, meanMin, meanMax, tolerance);
             meanMin = min(meanMin, mean);
             meanMax = max(meanMax, mean);
         }
         if (differencesRun == n) {
             double mean = mean(differences);
-            novel |= outside(mean, seasonalMeanMin, seasonalMeanMax);
+            novel |= outside(mean, seasonalMeanMin, seasonalMeanMax, tolerance);
             seasonalMeanMin = min(seasonalMeanMin, mean);
             seasonalMeanMax = max(seasonalMeanMax, mean);
         }
@@ -142,11 +172,11 @@ public final class NoveltyScore implements AnomalyScorer {
         return Math.max(novelty, tail);
     }
 
-    private boolean outside(double x, double lo, double hi) {
+    private static boolean outside(double x, double lo, double hi, double tolerance) {
         if (!(hi > lo)) {
             return false; // no range yet (NaN) or a single value so far
         }
-        double margin = spec.rangeTolerance() * (hi - lo);
+        double margin = tolerance * (hi - lo);
         return x > hi + margin || x < lo - margin;
     }
 
@@ -171,11 +201,11 @@ public final class NoveltyScore implements AnomalyScorer {
     private static final int SEASONAL_KNOWN = 1;
 
     /**
-     * Bytes {@link #writeTo} writes for this state: 45 when empty; 141 with a full 24-point ring of values and no
-     * seasonal reference (series whose season does not fit the key's ring); 261 with both rings full.
+     * Bytes {@link #writeTo} writes for this state: 61 when empty; 157 with a full 24-point ring of values and no
+     * seasonal reference (series whose season does not fit the key's ring); 277 with both rings full.
      */
     public int encodedSize() {
-        return 2 + 1 + 4 * Double.BYTES + (seasonalKnown() ? 3 * Double.BYTES : 0) + 3 * Short.BYTES + Integer.BYTES
+        return 2 + 1 + 6 * Double.BYTES + (seasonalKnown() ? 3 * Double.BYTES : 0) + 3 * Short.BYTES + Integer.BYTES
                 + (valuesSeen + differencesRun) * Float.BYTES;
     }
 
@@ -185,8 +215,8 @@ public final class NoveltyScore implements AnomalyScorer {
 
     /**
      * Writes the state (not the spec, which is configuration) at the buffer's position, in the buffer's byte order:
-     * {@code u16 meanRows, u8 flags, f64 valueMin, valueMax, meanMin, meanMax, [f64 seasonalMad, seasonalMeanMin,
-     * seasonalMeanMax if flags & 1], u16 ringNext, u16 valuesSeen, u16 differencesRun, i32 sinceNovelty,
+     * {@code u16 meanRows, u8 flags, f64 valueMin, valueMax, meanMin, meanMax, recentMin, recentMax, [f64 seasonalMad,
+     * seasonalMeanMin, seasonalMeanMax if flags & 1], u16 ringNext, u16 valuesSeen, u16 differencesRun, i32 sinceNovelty,
      * f32[valuesSeen] values, f32[differencesRun] differences} (both oldest first). Only ring entries that can still
      * be read are written, and the seasonal part only once known, so a key without a seasonal reference does not pay
      * for it.
@@ -195,7 +225,8 @@ public final class NoveltyScore implements AnomalyScorer {
         int n = spec.meanRows();
         boolean seasonalKnown = seasonalKnown();
         out.putShort((short) n).put((byte) (seasonalKnown ? SEASONAL_KNOWN : 0));
-        out.putDouble(valueMin).putDouble(valueMax).putDouble(meanMin).putDouble(meanMax);
+        out.putDouble(valueMin).putDouble(valueMax).putDouble(meanMin).putDouble(meanMax).putDouble(recentMin)
+                .putDouble(recentMax);
         if (seasonalKnown) {
             out.putDouble(seasonalMad).putDouble(seasonalMeanMin).putDouble(seasonalMeanMax);
         }
@@ -215,23 +246,25 @@ public final class NoveltyScore implements AnomalyScorer {
      */
     public static NoveltyScore readFrom(Spec spec, ByteBuffer in) {
         if (in.remaining() < 3) {
-            throw new IllegalArgumentException("a novelty score state needs at least 45 bytes, got " + in.remaining());
+            throw new IllegalArgumentException("a novelty score state needs at least 61 bytes, got " + in.remaining());
         }
         int n = Short.toUnsignedInt(in.getShort());
         int flags = Byte.toUnsignedInt(in.get());
         if (n < 1 || (flags & ~SEASONAL_KNOWN) != 0) {
             throw new IllegalArgumentException("corrupt novelty score state: " + n + "-point means, flags " + flags);
         }
-        int fixed = ((flags & SEASONAL_KNOWN) != 0 ? 7 : 4) * Double.BYTES + 3 * Short.BYTES + Integer.BYTES;
+        int fixed = ((flags & SEASONAL_KNOWN) != 0 ? 9 : 6) * Double.BYTES + 3 * Short.BYTES + Integer.BYTES;
         if (in.remaining() < fixed) {
             throw new IllegalArgumentException("a novelty score state needs " + (3 + fixed) + " bytes or more, got "
                     + (3 + in.remaining()));
         }
-        NoveltyScore s = new NoveltyScore(n == spec.meanRows() ? spec : withMeanRows(spec, n));
+        NoveltyScore s = new NoveltyScore(n == spec.meanRows() ? spec : spec.withMeanRows(n));
         s.valueMin = in.getDouble();
         s.valueMax = in.getDouble();
         s.meanMin = in.getDouble();
         s.meanMax = in.getDouble();
+        s.recentMin = in.getDouble();
+        s.recentMax = in.getDouble();
         if ((flags & SEASONAL_KNOWN) != 0) {
             s.seasonalMad = in.getDouble();
             s.seasonalMeanMin = in.getDouble();
@@ -242,11 +275,11 @@ public final class NoveltyScore implements AnomalyScorer {
         s.differencesRun = Short.toUnsignedInt(in.getShort());
         s.sinceNovelty = in.getInt();
         if (s.ringNext >= n || s.valuesSeen > n || (s.valuesSeen < n && s.ringNext != s.valuesSeen)
-                || s.differencesRun > s.valuesSeen || s.sinceNovelty < 0
+                || s.differencesRun > s.valuesSeen || s.sinceNovelty < 0 || s.recentMax < s.recentMin
                 || in.remaining() < (s.valuesSeen + s.differencesRun) * Float.BYTES) {
             throw new IllegalArgumentException("corrupt novelty score state: ring position " + s.ringNext + ", values "
                     + s.valuesSeen + ", differences " + s.differencesRun + ", since novelty " + s.sinceNovelty
-                    + " for " + n + "-point means, " + in.remaining() + " bytes left");
+                    + ", recent range " + s.recentMin + ".." + s.recentMax + " for " + n + "-point means, " + in.remaining() + " bytes left");
         }
         for (int i = s.valuesSeen; i > 0; i--) {
             s.values[Math.floorMod(s.ringNext - i, n)] = in.getFloat();
@@ -257,11 +290,6 @@ public final class NoveltyScore implements AnomalyScorer {
         return n == spec.meanRows() ? s : new NoveltyScore(spec);
     }
 
-    private static Spec withMeanRows(Spec spec, int meanRows) {
-        return new Spec(spec.halfSurprise(), spec.seasonalWidth(), spec.seasonalAlpha(), meanRows, spec.rangeTolerance(),
-                spec.echoRows());
-    }
-
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof NoveltyScore s)) {
@@ -270,6 +298,7 @@ public final class NoveltyScore implements AnomalyScorer {
         return spec.equals(s.spec) && Double.compare(seasonalMad, s.seasonalMad) == 0
                 && Double.compare(valueMin, s.valueMin) == 0 && Double.compare(valueMax, s.valueMax) == 0
                 && Double.compare(meanMin, s.meanMin) == 0 && Double.compare(meanMax, s.meanMax) == 0
+                && Double.compare(recentMin, s.recentMin) == 0 && Double.compare(recentMax, s.recentMax) == 0
                 && Double.compare(seasonalMeanMin, s.seasonalMeanMin) == 0
                 && Double.compare(seasonalMeanMax, s.seasonalMeanMax) == 0 && ringNext == s.ringNext
                 && valuesSeen == s.valuesSeen && differencesRun == s.differencesRun && sinceNovelty == s.sinceNovelty

@@ -120,6 +120,32 @@ class NoveltyScoreTest {
         assertEquals(0, s.update(Double.NaN, Double.NaN, 14.5, Double.NaN), 0, "within 5 % of the range widened to [-2, 14]");
     }
 
+    /**
+     * An early spike to 100 sets the all-time range of a series that then lives in [0, 10]: weeks later a spike to 30 is
+     * still far inside the all-time range, but beyond the recent one, which has shrunk back towards [0, 10]. Without the
+     * recent range (decay 0) it goes unflagged; it is flagged only once the early spike has decayed out of it.
+     */
+    @Test
+    void shouldFlagASpikeBeyondTheRecentRangeAfterAnEarlierLargerOneSetTheAllTimeRange() {
+        NoveltyScore.Spec allTimeOnly = new NoveltyScore.Spec(SPEC.halfSurprise(), SPEC.seasonalWidth(), SPEC.seasonalAlpha(),
+                SPEC.meanRows(), SPEC.rangeTolerance(), SPEC.echoRows(), 0, SPEC.recentTolerance());
+        NoveltyScore recent = new NoveltyScore(SPEC), allTime = new NoveltyScore(allTimeOnly);
+        NoveltyScore early = null;
+        SplittableRandom r = new SplittableRandom(37);
+        for (int t = 0; t < 20_000; t++) {
+            double v = t == 100 ? 100 : 10 * r.nextDouble();
+            double a = recent.update(Double.NaN, Double.NaN, v, Double.NaN);
+            double b = allTime.update(Double.NaN, Double.NaN, v, Double.NaN);
+            assertEquals(b, a, 0, "the recent range adds no flag on steady noise, point " + t);
+            if (t == 1000) {
+                early = copy(recent);
+            }
+        }
+        assertEquals(0, early.update(Double.NaN, Double.NaN, 30, Double.NaN), 0, "soon after the spike to 100, 30 is in range");
+        assertEquals(0, allTime.update(Double.NaN, Double.NaN, 30, Double.NaN), 0, "in the all-time range [0, 100]");
+        assertEquals(NoveltyScore.NOVEL, recent.update(Double.NaN, Double.NaN, 30, Double.NaN), "beyond the recent range");
+    }
+
     @Test
     void shouldFlagALevelShiftThatStaysInsideTheNoiseBandByItsMean() {
         NoveltyScore s = new NoveltyScore(SPEC);
@@ -183,7 +209,7 @@ class NoveltyScoreTest {
         assertEquals(s, restored);
         Input[] rest = Arrays.copyOfRange(in, 1234, in.length);
         assertArrayEquals(scores(s, rest), scores(restored, rest));
-        assertEquals(2 + 1 + 7 * 8 + 3 * 2 + 4 + 2 * 24 * 4, s.encodedSize(), "both rings full, seasonal part known");
+        assertEquals(2 + 1 + 9 * 8 + 3 * 2 + 4 + 2 * 24 * 4, s.encodedSize(), "both rings full, seasonal part known");
     }
 
     /**
@@ -200,14 +226,14 @@ class NoveltyScoreTest {
             in[t] = new Input(days[t].expected, days[t].sigma, days[t].value, known ? days[t].seasonal : Double.NaN);
         }
         NoveltyScore s = new NoveltyScore(SPEC);
-        assertEquals(45, s.encodedSize(), "a fresh state");
+        assertEquals(61, s.encodedSize(), "a fresh state");
         for (int t = 0; t < in.length; t++) {
             NoveltyScore c = copy(s);
             assertEquals(s, c, "state before point " + t);
             assertEquals(s.update(in[t].expected, in[t].sigma, in[t].value, in[t].seasonal),
                     c.update(in[t].expected, in[t].sigma, in[t].value, in[t].seasonal), 0, "score of point " + t);
             if (t == 299) {
-                assertEquals(45 + 24 * 4, s.encodedSize(), "a full ring of values, no seasonal reference yet");
+                assertEquals(61 + 24 * 4, s.encodedSize(), "a full ring of values, no seasonal reference yet");
             }
         }
     }
@@ -218,8 +244,7 @@ class NoveltyScoreTest {
         scores(s, noisyDays(29, 500));
         ByteBuffer b = ByteBuffer.allocate(s.encodedSize());
         s.writeTo(b);
-        NoveltyScore.Spec longer = new NoveltyScore.Spec(SPEC.halfSurprise(), SPEC.seasonalWidth(), SPEC.seasonalAlpha(), 48,
-                SPEC.rangeTolerance(), SPEC.echoRows());
+        NoveltyScore.Spec longer = SPEC.withMeanRows(48);
         ByteBuffer in = b.flip();
         assertEquals(new NoveltyScore(longer), NoveltyScore.readFrom(longer, in));
         assertEquals(0, in.remaining(), "the stored state is read past");
@@ -229,7 +254,7 @@ class NoveltyScoreTest {
     void shouldRejectACorruptStateAndBadSettings() {
         ByteBuffer b = ByteBuffer.allocate(new NoveltyScore(SPEC).encodedSize());
         new NoveltyScore(SPEC).writeTo(b);
-        b.putShort(3 + 4 * Double.BYTES, (short) 99); // ring position past the 24-point ring
+        b.putShort(3 + 6 * Double.BYTES, (short) 99); // ring position past the 24-point ring
         assertThrows(IllegalArgumentException.class, () -> NoveltyScore.readFrom(SPEC, b.flip()));
         assertThrows(IllegalArgumentException.class, () -> NoveltyScore.readFrom(SPEC, ByteBuffer.allocate(10)));
         NoveltyScore full = new NoveltyScore(SPEC);
@@ -239,10 +264,17 @@ class NoveltyScoreTest {
         truncated.limit(truncated.capacity() - 1).flip();
         assertThrows(IllegalArgumentException.class, () -> NoveltyScore.readFrom(SPEC, truncated));
         assertThrows(IllegalArgumentException.class, () -> new NoveltyScore(SPEC).update(1, 1, Double.NaN, 1));
-        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(0, 2, 0.01, 24, 0.05, 50));
-        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 0, 0.05, 50));
-        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 24, -0.1, 50));
-        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 24, 0.05, -1));
-        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, -1, 0.01, 24, 0.05, 50));
+        ByteBuffer inverted = ByteBuffer.allocate(new NoveltyScore(SPEC).encodedSize());
+        new NoveltyScore(SPEC).writeTo(inverted);
+        inverted.putDouble(3 + 4 * Double.BYTES, 2).putDouble(3 + 5 * Double.BYTES, 1); // recent range 2..1
+        assertThrows(IllegalArgumentException.class, () -> NoveltyScore.readFrom(SPEC, inverted.flip()));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(0, 2, 0.01, 24, 0.05, 50, 1e-4, 0.3));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 0, 0.05, 50, 1e-4, 0.3));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 24, -0.1, 50, 1e-4, 0.3));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 24, 0.05, -1, 1e-4, 0.3));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, -1, 0.01, 24, 0.05, 50, 1e-4, 0.3));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 24, 0.05, 50, 0.5, 0.3));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 24, 0.05, 50, -1e-4, 0.3));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 24, 0.05, 50, 1e-4, -0.3));
     }
 }

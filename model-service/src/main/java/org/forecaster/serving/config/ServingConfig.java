@@ -110,9 +110,17 @@ public interface ServingConfig {
         @WithDefault("50")
         int echoRows();
 
+        /** The value's recent range shrinks by this fraction of its width per point; 0: no recent range. */
+        @WithDefault("1e-4")
+        double recentDecay();
+
+        /** The value is novel beyond its recent range widened by this fraction of its width. */
+        @WithDefault("0.3")
+        double recentTolerance();
+
         default NoveltyScore.Spec toSpec() {
             return new NoveltyScore.Spec(halfSurprise(), seasonalWidth(), seasonalAlpha(), meanRows(), rangeTolerance(),
-                    echoRows());
+                    echoRows(), recentDecay(), recentTolerance());
         }
     }
 

@@ -446,9 +446,9 @@ class ForecastProcessorTest {
             novelty.send("k", i, value(0, i));
             tail.send("k", i, value(0, i));
         }
-        // 8 (last seen) + 789 (recurrent state 128 floats, ring 48 floats, last value, scorer byte) + 141 (novelty: its 24-value
-        // ring; a day of 1-minute steps does not fit the ring, so no seasonal part).
-        assertEquals(938, novelty.store().get("k").length);
+        // 8 (last seen) + 789 (recurrent state 128 floats, ring 48 floats, last value, scorer byte) + 157 (novelty: its
+        // 24-value ring and 6 ranges' ends; a day of 1-minute steps does not fit the ring, so no seasonal part).
+        assertEquals(954, novelty.store().get("k").length);
         assertEquals(797, tail.store().get("k").length, "the tail scorer keeps no scorer state");
     }
 
