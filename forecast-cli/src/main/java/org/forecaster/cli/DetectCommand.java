@@ -134,6 +134,11 @@ final class DetectCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE}).")
     double recentTolerance;
 
+    @Option(names = "--min-flag-surprise", defaultValue = "0.05", paramLabel = "L",
+            description = "novelty: no flag on a row whose surprise under the prediction is below L (|z| < 0.06 at"
+                    + " 0.05); 0: off (default ${DEFAULT-VALUE}).")
+    double minFlagSurprise;
+
     @Option(names = "--suppress", defaultValue = "300", paramLabel = "ROWS",
             description = "tail: halve a score that does not exceed every score of the previous ROWS rows, so one incident"
                     + " ranks as one detection; 0 turns it off (default ${DEFAULT-VALUE}).")
@@ -218,7 +223,7 @@ final class DetectCommand implements Callable<Integer> {
             Supplier<AnomalyScorer> scorers;
             if (scorer == ScorerName.novelty) {
                 NoveltyScore.Spec ns = new NoveltyScore.Spec(halfSurprise, seasonalWidth, 0.01, meanRows, rangeTolerance, echoRows,
-                        recentDecay, recentTolerance);
+                        recentDecay, recentTolerance, minFlagSurprise);
                 scorers = () -> new NoveltyScore(ns);
             } else {
                 TailScore.Spec ts = new TailScore.Spec(halfSurprise, suppress, seasonalWidth, 0.01);

@@ -16,7 +16,10 @@ import java.util.Arrays;
  * {@code recentDecay} of its width per point (both ends toward its middle; half-life {@code ln 2 / (2 recentDecay)}
  * points, 3,466 at 1e-4: 12 days at a 5-minute step), so a spike that stands out against the last weeks counts even
  * after an early, larger one set the all-time range. A novelty fewer than {@code echoRows} points after the previous
- * one scores 0.5 instead: a shift that keeps setting records is one detection, not many.
+ * one scores 0.5 instead: a shift that keeps setting records is one detection, not many. A point the prediction
+ * expected almost exactly (surprise {@code L} below {@code minFlagSurprise}, see below) is not a novelty at all: the
+ * lagging signals (a 24-point mean creeping to a new high while the value itself is what the model or yesterday
+ * said) set records after the change that caused them, and on NAB all such flags fell outside the anomaly windows.
  *
  * <p><b>Tail score</b>: the surprise {@code L = -ln P(|Z| >= |z|)} of the value under the one-step Gaussian
  * prediction, or the surprise under "same time one season ago" when that is smaller (as {@link TailScore}: the
@@ -36,14 +39,17 @@ public final class NoveltyScore implements AnomalyScorer {
      * @param echoRows       a novelty within this many points of the previous one scores 0.5
      * @param recentDecay    the recent value range shrinks by this fraction of its width per point; 0: no recent range
      * @param recentTolerance the value is novel beyond the recent range widened by this fraction of its width
+     * @param minFlagSurprise a point whose surprise under the prediction is below this is never a novelty (0: off);
+     *                        without a prediction (cold steps) flags stand
      */
     public record Spec(double halfSurprise, double seasonalWidth, double seasonalAlpha, int meanRows, double rangeTolerance,
-                       int echoRows, double recentDecay, double recentTolerance) {
+                       int echoRows, double recentDecay, double recentTolerance, double minFlagSurprise) {
         /**
          * The settings measured on NAB (docs/evaluation.md): HTM's 5 % tolerance, 24-point means, echoes over 50 points,
-         * a recent value range with a half-life of 3,466 points and a 30 % tolerance.
+         * a recent value range with a half-life of 3,466 points and a 30 % tolerance, no flag on a point predicted
+         * within a surprise of 0.05 ({@code |z| < 0.06}).
          */
-        public static final Spec DEFAULT = new Spec(Math.log(1e4), 2, 0.01, 24, 0.05, 50, 1e-4, 0.3);
+        public static final Spec DEFAULT = new Spec(Math.log(1e4), 2, 0.01, 24, 0.05, 50, 1e-4, 0.3, 0.05);
 
         public Spec {
             if (!(halfSurprise > 0) || Double.isInfinite(halfSurprise)) {
@@ -70,12 +76,15 @@ public final class NoveltyScore implements AnomalyScorer {
             if (!(recentTolerance >= 0) || Double.isInfinite(recentTolerance)) {
                 throw new IllegalArgumentException("recent tolerance must be >= 0 and finite, got " + recentTolerance);
             }
+            if (!(minFlagSurprise >= 0) || Double.isInfinite(minFlagSurprise)) {
+                throw new IllegalArgumentException("minimum flag surprise must be >= 0 and finite, got " + minFlagSurprise);
+            }
         }
 
         /** This spec with other {@code meanRows}. */
         public Spec withMeanRows(int rows) {
             return new Spec(halfSurprise, seasonalWidth, seasonalAlpha, rows, rangeTolerance, echoRows, recentDecay,
-                    recentTolerance);
+                    recentTolerance, minFlagSurprise);
         }
     }
 
@@ -122,9 +131,11 @@ public final class NoveltyScore implements AnomalyScorer {
             seasonalMad = Double.isNaN(seasonalMad) ? d : seasonalMad + spec.seasonalAlpha() * (d - seasonalMad);
         }
         double tail = 0;
+        boolean expectedClosely = false;
         if (!Double.isNaN(expected) && sigma > 0) {
             double l = Math.min(TailScore.surprise((value - expected) / sigma), seasonalSurprise);
             tail = l / (l + spec.halfSurprise());
+            expectedClosely = l < spec.minFlagSurprise();
         }
 
         int n = spec.meanRows();
@@ -165,7 +176,7 @@ public final class NoveltyScore implements AnomalyScorer {
         }
         sinceNovelty = sinceNovelty == Integer.MAX_VALUE ? sinceNovelty : sinceNovelty + 1;
         double novelty = 0;
-        if (novel) {
+        if (novel && !expectedClosely) { // the ranges above took the point in either way
             novelty = sinceNovelty <= spec.echoRows() ? ECHO : NOVEL;
             sinceNovelty = 0;
         }

@@ -121,6 +121,41 @@ class NoveltyScoreTest {
     }
 
     /**
+     * Noise in [0, 10], then the value holds at 9: its 24-point mean creeps past the mean's range and would flag a
+     * point the model predicts exactly. With the default minimum surprise that point is no novelty; with 0, or when
+     * the model did not predict it, or when the model was surprised by it, it is.
+     */
+    @Test
+    void shouldNotFlagAPointThePredictionExpectedAlmostExactly() {
+        NoveltyScore.Spec off = new NoveltyScore.Spec(SPEC.halfSurprise(), SPEC.seasonalWidth(), SPEC.seasonalAlpha(),
+                SPEC.meanRows(), SPEC.rangeTolerance(), SPEC.echoRows(), SPEC.recentDecay(), SPEC.recentTolerance(), 0);
+        NoveltyScore quiet = new NoveltyScore(SPEC), flagging = new NoveltyScore(off);
+        NoveltyScore unpredicted = new NoveltyScore(SPEC), surprised = new NoveltyScore(SPEC);
+        SplittableRandom r = new SplittableRandom(11);
+        for (int t = 0; t < 500; t++) {
+            double v = 10 * r.nextDouble();
+            for (NoveltyScore s : new NoveltyScore[] {quiet, flagging, unpredicted, surprised}) {
+                s.update(Double.NaN, Double.NaN, v, Double.NaN);
+            }
+        }
+        int firstFlag = -1;
+        for (int t = 0; t < 24 && firstFlag < 0; t++) {
+            if (flagging.update(9, 1, 9, Double.NaN) == NoveltyScore.NOVEL) {
+                firstFlag = t;
+            }
+            double q = quiet.update(9, 1, 9, Double.NaN);
+            assertEquals(0, q, 1e-12, "the value is what the model said (z = 0): no flag, and a zero tail score");
+            double u = unpredicted.update(Double.NaN, Double.NaN, 9, Double.NaN);
+            double s = surprised.update(5, 1, 9, Double.NaN);
+            if (firstFlag >= 0) {
+                assertEquals(NoveltyScore.NOVEL, u, 0, "without a prediction the flag stands");
+                assertEquals(NoveltyScore.NOVEL, s, 0, "a point 4 sigma off the prediction keeps its flag");
+            }
+        }
+        assertTrue(firstFlag > 0, "the holding value's mean leaves the mean's range within 24 points");
+    }
+
+    /**
      * An early spike to 100 sets the all-time range of a series that then lives in [0, 10]: weeks later a spike to 30 is
      * still far inside the all-time range, but beyond the recent one, which has shrunk back towards [0, 10]. Without the
      * recent range (decay 0) it goes unflagged; it is flagged only once the early spike has decayed out of it.
@@ -128,7 +163,7 @@ class NoveltyScoreTest {
     @Test
     void shouldFlagASpikeBeyondTheRecentRangeAfterAnEarlierLargerOneSetTheAllTimeRange() {
         NoveltyScore.Spec allTimeOnly = new NoveltyScore.Spec(SPEC.halfSurprise(), SPEC.seasonalWidth(), SPEC.seasonalAlpha(),
-                SPEC.meanRows(), SPEC.rangeTolerance(), SPEC.echoRows(), 0, SPEC.recentTolerance());
+                SPEC.meanRows(), SPEC.rangeTolerance(), SPEC.echoRows(), 0, SPEC.recentTolerance(), SPEC.minFlagSurprise());
         NoveltyScore recent = new NoveltyScore(SPEC), allTime = new NoveltyScore(allTimeOnly);
         NoveltyScore early = null;
         SplittableRandom r = new SplittableRandom(37);
@@ -177,8 +212,9 @@ class NoveltyScoreTest {
         for (int t = afternoon; t < 40 * SEASON; t++) {
             double yesterday = days[t - SEASON].value, noise = 3 * r.nextGaussian();
             regularMax = Math.max(regularMax, regular.update(50 + noise, 3, 50 + noise, yesterday));
-            // The afternoon stays at the night level, and the model (as in NAB's art_daily_nojump) expects just that.
-            missingMax = Math.max(missingMax, missing.update(10 + noise, 3, 10 + noise, yesterday));
+            // The afternoon stays at the night level, and the model (as in NAB's art_daily_nojump) expects just that,
+            // up to the noise (a point it predicts exactly would be no novelty: minFlagSurprise).
+            missingMax = Math.max(missingMax, missing.update(10, 3, 10 + noise, yesterday));
         }
         // An echo (0.5) rather than a novelty: this noisy history set a record of its mean within the echo window.
         assertTrue(regularMax < NoveltyScore.ECHO, "a regular afternoon is not novel: " + regularMax);
@@ -268,13 +304,16 @@ class NoveltyScoreTest {
         new NoveltyScore(SPEC).writeTo(inverted);
         inverted.putDouble(3 + 4 * Double.BYTES, 2).putDouble(3 + 5 * Double.BYTES, 1); // recent range 2..1
         assertThrows(IllegalArgumentException.class, () -> NoveltyScore.readFrom(SPEC, inverted.flip()));
-        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(0, 2, 0.01, 24, 0.05, 50, 1e-4, 0.3));
-        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 0, 0.05, 50, 1e-4, 0.3));
-        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 24, -0.1, 50, 1e-4, 0.3));
-        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 24, 0.05, -1, 1e-4, 0.3));
-        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, -1, 0.01, 24, 0.05, 50, 1e-4, 0.3));
-        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 24, 0.05, 50, 0.5, 0.3));
-        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 24, 0.05, 50, -1e-4, 0.3));
-        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 24, 0.05, 50, 1e-4, -0.3));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(0, 2, 0.01, 24, 0.05, 50, 1e-4, 0.3, 0.05));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 0, 0.05, 50, 1e-4, 0.3, 0.05));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 24, -0.1, 50, 1e-4, 0.3, 0.05));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 24, 0.05, -1, 1e-4, 0.3, 0.05));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, -1, 0.01, 24, 0.05, 50, 1e-4, 0.3, 0.05));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 24, 0.05, 50, 0.5, 0.3, 0.05));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 24, 0.05, 50, -1e-4, 0.3, 0.05));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 24, 0.05, 50, 1e-4, -0.3, 0.05));
+        assertThrows(IllegalArgumentException.class, () -> new NoveltyScore.Spec(9, 2, 0.01, 24, 0.05, 50, 1e-4, 0.3, -1));
+        assertThrows(IllegalArgumentException.class,
+                () -> new NoveltyScore.Spec(9, 2, 0.01, 24, 0.05, 50, 1e-4, 0.3, Double.POSITIVE_INFINITY));
     }
 }

@@ -118,9 +118,13 @@ public interface ServingConfig {
         @WithDefault("0.3")
         double recentTolerance();
 
+        /** No novelty on a point whose surprise under the prediction is below this (predicted almost exactly); 0: off. */
+        @WithDefault("0.05")
+        double minFlagSurprise();
+
         default NoveltyScore.Spec toSpec() {
             return new NoveltyScore.Spec(halfSurprise(), seasonalWidth(), seasonalAlpha(), meanRows(), rangeTolerance(),
-                    echoRows(), recentDecay(), recentTolerance());
+                    echoRows(), recentDecay(), recentTolerance(), minFlagSurprise());
         }
     }
 

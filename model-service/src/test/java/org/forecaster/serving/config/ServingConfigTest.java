@@ -49,11 +49,12 @@ class ServingConfigTest {
                 "forecast.serving.alert-probation-points", "12")).alertRule());
         ServingSpec tuned = spec(Map.of("forecast.serving.novelty.mean-rows", "12", "forecast.serving.novelty.echo-rows", "0",
                 "forecast.serving.novelty.recent-decay", "0", "forecast.serving.novelty.recent-tolerance", "0.5",
-                "forecast.serving.season", "PT1H"));
+                "forecast.serving.novelty.min-flag-surprise", "0", "forecast.serving.season", "PT1H"));
         assertEquals(12, tuned.novelty().meanRows());
         assertEquals(0, tuned.novelty().echoRows());
         assertEquals(0, tuned.novelty().recentDecay());
         assertEquals(0.5, tuned.novelty().recentTolerance());
+        assertEquals(0, tuned.novelty().minFlagSurprise());
         assertEquals(12, tuned.seasonSteps(Duration.ofMinutes(5).toMillis()), "an hour of 5-minute steps fits the 48-input ring");
         assertEquals(0, ServingSpec.defaults().seasonSteps(Duration.ofMinutes(5).toMillis()), "a day of them does not");
     }
