@@ -210,6 +210,11 @@ public final class NoveltyScore implements AnomalyScorer {
 
     /** Flag of {@link #writeTo}: the seasonal running mean and range are known (else all three are NaN, not written). */
     private static final int SEASONAL_KNOWN = 1;
+    /**
+     * Flag of {@link #writeTo}: the recent range is written. Always set now; states written before the recent range
+     * existed (main before 2026-12-05, same key-state codec version) lack it and get the all-time value range instead.
+     */
+    private static final int RECENT_RANGE = 2;
 
     /**
      * Bytes {@link #writeTo} writes for this state: 61 when empty; 157 with a full 24-point ring of values and no
@@ -226,7 +231,8 @@ public final class NoveltyScore implements AnomalyScorer {
 
     /**
      * Writes the state (not the spec, which is configuration) at the buffer's position, in the buffer's byte order:
-     * {@code u16 meanRows, u8 flags, f64 valueMin, valueMax, meanMin, meanMax, recentMin, recentMax, [f64 seasonalMad,
+     * {@code u16 meanRows, u8 flags, f64 valueMin, valueMax, meanMin, meanMax, [f64 recentMin, recentMax if flags & 2],
+     * [f64 seasonalMad,
      * seasonalMeanMin, seasonalMeanMax if flags & 1], u16 ringNext, u16 valuesSeen, u16 differencesRun, i32 sinceNovelty,
      * f32[valuesSeen] values, f32[differencesRun] differences} (both oldest first). Only ring entries that can still
      * be read are written, and the seasonal part only once known, so a key without a seasonal reference does not pay
@@ -235,7 +241,7 @@ public final class NoveltyScore implements AnomalyScorer {
     public void writeTo(ByteBuffer out) {
         int n = spec.meanRows();
         boolean seasonalKnown = seasonalKnown();
-        out.putShort((short) n).put((byte) (seasonalKnown ? SEASONAL_KNOWN : 0));
+        out.putShort((short) n).put((byte) ((seasonalKnown ? SEASONAL_KNOWN : 0) | RECENT_RANGE));
         out.putDouble(valueMin).putDouble(valueMax).putDouble(meanMin).putDouble(meanMax).putDouble(recentMin)
                 .putDouble(recentMax);
         if (seasonalKnown) {
@@ -257,14 +263,16 @@ public final class NoveltyScore implements AnomalyScorer {
      */
     public static NoveltyScore readFrom(Spec spec, ByteBuffer in) {
         if (in.remaining() < 3) {
-            throw new IllegalArgumentException("a novelty score state needs at least 61 bytes, got " + in.remaining());
+            throw new IllegalArgumentException("a novelty score state needs at least 45 bytes, got " + in.remaining());
         }
         int n = Short.toUnsignedInt(in.getShort());
         int flags = Byte.toUnsignedInt(in.get());
-        if (n < 1 || (flags & ~SEASONAL_KNOWN) != 0) {
+        if (n < 1 || (flags & ~(SEASONAL_KNOWN | RECENT_RANGE)) != 0) {
             throw new IllegalArgumentException("corrupt novelty score state: " + n + "-point means, flags " + flags);
         }
-        int fixed = ((flags & SEASONAL_KNOWN) != 0 ? 9 : 6) * Double.BYTES + 3 * Short.BYTES + Integer.BYTES;
+        boolean recentWritten = (flags & RECENT_RANGE) != 0;
+        int fixed = (4 + (recentWritten ? 2 : 0) + ((flags & SEASONAL_KNOWN) != 0 ? 3 : 0)) * Double.BYTES
+                + 3 * Short.BYTES + Integer.BYTES;
         if (in.remaining() < fixed) {
             throw new IllegalArgumentException("a novelty score state needs " + (3 + fixed) + " bytes or more, got "
                     + (3 + in.remaining()));
@@ -274,8 +282,10 @@ public final class NoveltyScore implements AnomalyScorer {
         s.valueMax = in.getDouble();
         s.meanMin = in.getDouble();
         s.meanMax = in.getDouble();
-        s.recentMin = in.getDouble();
-        s.recentMax = in.getDouble();
+        // An older state's recent range would lie inside the all-time one: starting from that flags no more, and
+        // the decay narrows it over the next weeks.
+        s.recentMin = recentWritten ? in.getDouble() : s.valueMin;
+        s.recentMax = recentWritten ? in.getDouble() : s.valueMax;
         if ((flags & SEASONAL_KNOWN) != 0) {
             s.seasonalMad = in.getDouble();
             s.seasonalMeanMin = in.getDouble();

@@ -286,6 +286,36 @@ class NoveltyScoreTest {
         assertEquals(0, in.remaining(), "the stored state is read past");
     }
 
+    /**
+     * A state written before the recent range existed (same key-state codec version 2, no recent range bytes, flag 2
+     * unset) still decodes, with the all-time value range as its recent range, and goes on scoring.
+     */
+    @Test
+    void shouldReadAStateWrittenBeforeTheRecentRangeWithTheAllTimeRangeAsRecent() {
+        NoveltyScore s = new NoveltyScore(SPEC);
+        Input[] in = noisyDays(41, 600);
+        scores(s, Arrays.copyOf(in, 500));
+        ByteBuffer now = ByteBuffer.allocate(s.encodedSize());
+        s.writeTo(now);
+        byte[] bytes = now.array();
+        int recentAt = 3 + 4 * Double.BYTES;
+        ByteBuffer older = ByteBuffer.allocate(bytes.length - 2 * Double.BYTES);
+        older.put(bytes, 0, recentAt).put(bytes, recentAt + 2 * Double.BYTES, bytes.length - recentAt - 2 * Double.BYTES);
+        older.put(2, (byte) (bytes[2] & ~2));
+
+        NoveltyScore read = NoveltyScore.readFrom(SPEC, older.flip());
+        assertEquals(0, older.remaining(), "the whole older state was read");
+        ByteBuffer again = ByteBuffer.allocate(read.encodedSize());
+        read.writeTo(again);
+        assertEquals(s.encodedSize(), read.encodedSize(), "written back with its recent range");
+        assertEquals(again.getDouble(3), again.getDouble(recentAt), 0, "recent min = all-time min");
+        assertEquals(again.getDouble(3 + Double.BYTES), again.getDouble(recentAt + Double.BYTES), 0, "recent max = all-time max");
+        for (Input x : Arrays.copyOfRange(in, 500, 600)) {
+            double score = read.update(x.expected, x.sigma, x.value, x.seasonal);
+            assertTrue(score >= 0 && score <= 1, "scores on: " + score);
+        }
+    }
+
     @Test
     void shouldRejectACorruptStateAndBadSettings() {
         ByteBuffer b = ByteBuffer.allocate(new NoveltyScore(SPEC).encodedSize());
