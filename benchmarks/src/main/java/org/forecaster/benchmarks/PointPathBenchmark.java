@@ -3,7 +3,6 @@ package org.forecaster.benchmarks;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.forecaster.core.anomaly.AlertRule;
@@ -164,7 +163,7 @@ public class PointPathBenchmark {
 
     /** {@code StoredState.decode(bytes, novelty)}: the codec's bytes after the stamp. */
     private KeyState decodeStored(byte[] bytes) {
-        return KeyStateCodec.decode(Arrays.copyOfRange(bytes, PREFIX, bytes.length), novelty);
+        return KeyStateCodec.decode(bytes, PREFIX, novelty);
     }
 
     /** {@code StoredState.encode(state, lastSeen)}. */
