@@ -33,8 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One point for one key through the core calls the model service's {@code ForecastProcessor} makes per point, in
- * its order: decode the key's stored bytes, {@link ScoredStep#observe} (novelty score, the service default),
- * {@link AlertRule#update} for a warm key, encode the new state into a fresh array (the one the store keeps).
+ * its order: decode the key's stored bytes, {@link Stepper#needsRewarm}, {@link ScoredStep#observe} (novelty score,
+ * the service default), {@link AlertRule#update} for a warm key, encode the new state into a fresh array (the one
+ * the store keeps).
  *
  * <p>The stored bytes are the store's value: an 8-byte wall-clock stamp followed by {@link KeyStateCodec} v2, as
  * model-service's {@code StoredState} writes them. That class lives in a Quarkus module this one does not depend
@@ -111,7 +112,8 @@ public class PointPathBenchmark {
         for (int k = 0; k < checked; k++) {
             KeyState viaBytes = decodeStored(stored[k]);
             if (!viaBytes.equals(direct[k]) || viaBytes.novelty == null) {
-                throw new IllegalStateException("key " + k + ": state after decode, step, encode differs from stepping it directly");
+                throw new IllegalStateException("key " + k + ": state after decode, step, encode differs from stepping it"
+                        + " directly");
             }
             if (stored[k].length != PREFIX + KeyStateCodec.encodedSize(direct[k])) {
                 throw new IllegalStateException("key " + k + ": stored " + stored[k].length + " bytes");
@@ -152,6 +154,9 @@ public class PointPathBenchmark {
         long i = nextPoint[k]++;
         long ts = T0 + i * STEP_MILLIS;
         KeyState state = decodeStored(stored[k]);
+        if (stepper.needsRewarm(state, MODEL_VERSION)) { // the processor's check; never true here (one model)
+            throw new IllegalStateException("key " + k + " was stored under another model");
+        }
         StepResult r = ScoredStep.observe(stepper, state, state.novelty, seasonSteps, ts, value(k, i));
         if (state.steps >= COLD_STEPS) {
             alertRule.update(state, r.score);
