@@ -3,7 +3,7 @@
 # Builds target/benchmarks.jar first when it is missing (or REBUILD=1). Settings come from the
 # environment so that one quick look and one quiet full run use the same script:
 #   FORKS (1), WARMUP (3), ITERATIONS (5), TIME (1s: each warmup and measurement iteration)
-#   ONLY (a regexp of benchmark classes, default all five), PROF (e.g. "gc", adds -prof)
+#   ONLY (a regexp of benchmark classes, default all six), PROF (e.g. "gc", adds -prof)
 # Usage: benchmarks/run.sh             # about 15-20 minutes on 2 cores with the defaults
 #        FORKS=1 WARMUP=2 ITERATIONS=3 ONLY=FmaPeak benchmarks/run.sh
 set -euo pipefail
@@ -18,7 +18,7 @@ if [ ! -f "$jar" ] || [ "${REBUILD:-0}" = 1 ]; then
 fi
 
 forks="${FORKS:-1}" warmup="${WARMUP:-3}" iterations="${ITERATIONS:-5}" time="${TIME:-1s}"
-only="${ONLY:-FmaPeakBenchmark KernelBenchmark LstmStepBenchmark OnnxRuntimeLstmBenchmark WireJsonBenchmark}"
+only="${ONLY:-FmaPeakBenchmark KernelBenchmark LstmStepBenchmark OnnxRuntimeLstmBenchmark WireJsonBenchmark PointPathBenchmark}"
 results="$here/results"
 # ONNX Runtime unpacks its native library into a fresh java.io.tmpdir subfolder per JVM and leaves the
 # empty folder behind: point the forks (only; the host keeps /tmp/jmh.lock, which stops two JMH runs from

@@ -98,14 +98,17 @@ public final class KeyState {
         steps = 0;
     }
 
-    /** Replaces the ring's contents (decoding). */
-    void restoreRing(float[] oldestFirst) {
-        if (oldestFirst.length > ring.length) {
-            throw new IllegalArgumentException("ring of " + oldestFirst.length + " inputs exceeds capacity " + ring.length);
+    /**
+     * Makes the ring hold {@code size} inputs starting at index 0 and returns it, for the decoder to write them
+     * oldest first into entries {@code 0..size-1} (no copy through a temporary array).
+     */
+    float[] restoreRing(int size) {
+        if (size < 0 || size > ring.length) {
+            throw new IllegalArgumentException("ring of " + size + " inputs exceeds capacity " + ring.length);
         }
-        System.arraycopy(oldestFirst, 0, ring, 0, oldestFirst.length);
         ringStart = 0;
-        ringSize = oldestFirst.length;
+        ringSize = size;
+        return ring;
     }
 
     @Override

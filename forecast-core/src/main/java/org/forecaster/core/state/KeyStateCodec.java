@@ -72,10 +72,19 @@ public final class KeyStateCodec {
      *                1, or written while the keys were not scored by novelty) gets a fresh one.
      */
     public static KeyState decode(byte[] bytes, NoveltyScore.Spec novelty) {
-        if (bytes.length < FIXED) {
-            throw new IllegalArgumentException("key state of " + bytes.length + " bytes is shorter than the " + FIXED + "-byte header");
+        return decode(bytes, 0, novelty);
+    }
+
+    /**
+     * As {@link #decode(byte[], NoveltyScore.Spec)} for the encoding that fills {@code bytes} from {@code offset} to
+     * its end: a store value that carries its own prefix decodes without copying the rest out first.
+     */
+    public static KeyState decode(byte[] bytes, int offset, NoveltyScore.Spec novelty) {
+        int length = bytes.length - offset;
+        if (offset < 0 || length < FIXED) {
+            throw new IllegalArgumentException("key state of " + length + " bytes is shorter than the " + FIXED + "-byte header");
         }
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(bytes, offset, length).order(ByteOrder.LITTLE_ENDIAN);
         byte version = b.get();
         if (version != VERSION && version != VERSION_1) {
             throw new IllegalArgumentException("key state version " + version + " is not supported (expected " + VERSION_1
@@ -89,22 +98,23 @@ public final class KeyStateCodec {
         if (recurrentSize == 0 || b.remaining() < 4 * recurrentSize + 4) {
             throw new IllegalArgumentException("key state truncated: " + recurrentSize + " recurrent floats, " + b.remaining() + " bytes left");
         }
-        float[] rec = new float[recurrentSize];
-        for (int i = 0; i < recurrentSize; i++) {
-            rec[i] = b.getFloat();
-        }
+        // The recurrent floats are read after the ring's sizes, straight into the state that those sizes shape:
+        // no temporary arrays on the model service's per-point path.
+        int recurrentAt = b.position();
+        b.position(recurrentAt + 4 * recurrentSize);
         int capacity = Short.toUnsignedInt(b.getShort()), size = Short.toUnsignedInt(b.getShort());
         int after = version == VERSION_1 ? 0 : 8 + 1; // the last value and scorer byte at least
         if (capacity == 0 || size > capacity || (version == VERSION_1 ? b.remaining() != 4 * size : b.remaining() < 4 * size + after)) {
             throw new IllegalArgumentException("key state ring of " + size + "/" + capacity + " does not match " + b.remaining() + " bytes left");
         }
-        float[] ring = new float[size];
+        KeyState s = new KeyState(recurrentSize, capacity);
+        for (int i = 0; i < recurrentSize; i++) {
+            s.recurrent[i] = b.getFloat(recurrentAt + 4 * i);
+        }
+        float[] ring = s.restoreRing(size);
         for (int i = 0; i < size; i++) {
             ring[i] = b.getFloat();
         }
-        KeyState s = new KeyState(recurrentSize, capacity);
-        System.arraycopy(rec, 0, s.recurrent, 0, recurrentSize);
-        s.restoreRing(ring);
         s.modelVersion = modelVersion;
         s.lastTimestamp = lastTs;
         s.steps = steps;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.forecaster.core.anomaly.NoveltyScore;
@@ -87,6 +89,34 @@ class KeyStateCodecTest {
         KeyState seasonal = withNovelty(500, 100);
         assertEquals(789 + 277, KeyStateCodec.encode(seasonal).length, "both rings and the seasonal part");
         assertEquals(seasonal, KeyStateCodec.decode(KeyStateCodec.encode(seasonal), NOVELTY));
+    }
+
+    @Test
+    void decodesAnEncodingAfterAPrefixInPlace() {
+        KeyState s = withNovelty(500, Integer.MAX_VALUE);
+        KeyState partial = new KeyState(128, 48); // a ring holding fewer inputs than its capacity
+        partial.remember(3f);
+        partial.remember(Float.NaN);
+        partial.remember(5f);
+        partial.lastTimestamp = 42;
+        for (KeyState state : new KeyState[] {s, partial}) {
+            ByteBuffer b = ByteBuffer.allocate(8 + KeyStateCodec.encodedSize(state)).order(ByteOrder.LITTLE_ENDIAN);
+            b.putLong(-1L); // a store's own prefix, e.g. a last-seen stamp: not part of the state
+            KeyStateCodec.encode(state, b);
+            byte[] bytes = b.array();
+            assertEquals(state.novelty == null ? state : s, KeyStateCodec.decode(bytes, 8, state.novelty == null ? null : NOVELTY));
+            assertEquals(KeyStateCodec.decode(Arrays.copyOfRange(bytes, 8, bytes.length), NOVELTY),
+                    KeyStateCodec.decode(bytes, 8, NOVELTY), "the same state as decoding a copy of the encoding");
+        }
+        KeyState back = KeyStateCodec.decode(KeyStateCodec.encode(partial));
+        assertEquals(3, back.remembered());
+        assertEquals(5f, back.recall(2));
+        back.remember(6f);
+        assertEquals(partial.recall(0), back.recall(0), "the ring goes on from where it was restored");
+        assertEquals(6f, back.recall(3));
+        byte[] prefixed = new byte[8 + 20];
+        var e = assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(prefixed, 8, NOVELTY));
+        assertTrue(e.getMessage().contains("20 bytes"), e.getMessage());
     }
 
     @Test

@@ -42,9 +42,7 @@ public final class StoredState {
         if (bytes.length < PREFIX + 1) {
             throw new IllegalArgumentException("stored state of " + bytes.length + " bytes is too short");
         }
-        byte[] state = new byte[bytes.length - PREFIX];
-        System.arraycopy(bytes, PREFIX, state, 0, state.length);
-        return KeyStateCodec.decode(state, novelty);
+        return KeyStateCodec.decode(bytes, PREFIX, novelty);
     }
 
     /** The wall-clock time the key was last seen, read without decoding the state. */
