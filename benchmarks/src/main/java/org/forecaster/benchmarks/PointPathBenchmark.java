@@ -1,7 +1,5 @@
 package org.forecaster.benchmarks;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +16,7 @@ import org.forecaster.core.model.StepResult;
 import org.forecaster.core.model.Stepper;
 import org.forecaster.core.state.KeyState;
 import org.forecaster.core.state.KeyStateCodec;
+import org.forecaster.core.state.StoredState;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -37,10 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * the service default), {@link AlertRule#update} for a warm key, encode the new state into a fresh array (the one
  * the store keeps).
  *
- * <p>The stored bytes are the store's value: an 8-byte wall-clock stamp followed by {@link KeyStateCodec} v2, as
- * model-service's {@code StoredState} writes them. That class lives in a Quarkus module this one does not depend
- * on, so its two short methods are reproduced here through the same core calls it makes; the rest (the point JSON,
- * the forecast record and its JSON, the Kafka record) is not in the op: see {@link WireJsonBenchmark} for the JSON.
+ * <p>The stored bytes are the store's value, written and read by {@link StoredState} as the model service does: an
+ * 8-byte wall-clock stamp followed by {@link KeyStateCodec} v2. The rest (the point JSON, the forecast record and
+ * its JSON, the Kafka record) is not in the op: see {@link WireJsonBenchmark} for the JSON.
  *
  * <p>Model as the service's benchmarks use it: one-layer LSTM, H = 64, K = 12, 5-minute step, ring of 48, season
  * of a day (does not fit the ring: no seasonal reference). A pool of {@code keys} warm keys (400 points each: past
@@ -60,8 +58,6 @@ public class PointPathBenchmark {
     static final long STEP_MILLIS = Duration.ofMinutes(5).toMillis();
     static final long MODEL_VERSION = 1;
     static final double INTERVAL_LEVEL = 0.95;
-    /** The stored value's wall-clock stamp ({@code StoredState.PREFIX}). */
-    static final int PREFIX = Long.BYTES;
     static final long T0 = 1_700_000_000_000L;
 
     @Param({"1000"})
@@ -93,7 +89,7 @@ public class PointPathBenchmark {
                 stepDirect(s, k, i);
             }
             nextPoint[k] = WARM_POINTS;
-            stored[k] = encodeStored(s, T0);
+            stored[k] = StoredState.encode(s, T0);
             direct[k] = s;
         }
         check(direct);
@@ -110,12 +106,12 @@ public class PointPathBenchmark {
             }
         }
         for (int k = 0; k < checked; k++) {
-            KeyState viaBytes = decodeStored(stored[k]);
+            KeyState viaBytes = StoredState.decode(stored[k], novelty);
             if (!viaBytes.equals(direct[k]) || viaBytes.novelty == null) {
                 throw new IllegalStateException("key " + k + ": state after decode, step, encode differs from stepping it"
                         + " directly");
             }
-            if (stored[k].length != PREFIX + KeyStateCodec.encodedSize(direct[k])) {
+            if (stored[k].length != StoredState.PREFIX + KeyStateCodec.encodedSize(direct[k])) {
                 throw new IllegalStateException("key " + k + ": stored " + stored[k].length + " bytes");
             }
         }
@@ -153,7 +149,7 @@ public class PointPathBenchmark {
         key = k + 1 == keys ? 0 : k + 1;
         long i = nextPoint[k]++;
         long ts = T0 + i * STEP_MILLIS;
-        KeyState state = decodeStored(stored[k]);
+        KeyState state = StoredState.decode(stored[k], novelty);
         if (stepper.needsRewarm(state, MODEL_VERSION)) { // the processor's check; never true here (one model)
             throw new IllegalStateException("key " + k + " was stored under another model");
         }
@@ -161,21 +157,8 @@ public class PointPathBenchmark {
         if (state.steps >= COLD_STEPS) {
             alertRule.update(state, r.score);
         }
-        byte[] next = encodeStored(state, ts);
+        byte[] next = StoredState.encode(state, ts);
         stored[k] = next;
         return next;
-    }
-
-    /** {@code StoredState.decode(bytes, novelty)}: the codec's bytes after the stamp. */
-    private KeyState decodeStored(byte[] bytes) {
-        return KeyStateCodec.decode(bytes, PREFIX, novelty);
-    }
-
-    /** {@code StoredState.encode(state, lastSeen)}. */
-    private static byte[] encodeStored(KeyState state, long lastSeenMillis) {
-        ByteBuffer b = ByteBuffer.allocate(PREFIX + KeyStateCodec.encodedSize(state)).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(lastSeenMillis);
-        KeyStateCodec.encode(state, b);
-        return b.array();
     }
 }

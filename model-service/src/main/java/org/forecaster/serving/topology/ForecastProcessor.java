@@ -20,6 +20,7 @@ import org.forecaster.core.model.Gaussian;
 import org.forecaster.core.model.StepResult;
 import org.forecaster.core.model.Stepper;
 import org.forecaster.core.state.KeyState;
+import org.forecaster.core.state.StoredState;
 import org.forecaster.core.wire.AnomalyRecord;
 import org.forecaster.core.wire.ForecastJsonWriter;
 import org.forecaster.core.wire.ForecastRecord;
@@ -27,7 +28,6 @@ import org.forecaster.core.wire.Point;
 import org.forecaster.core.wire.PointJsonReader;
 import org.forecaster.core.wire.Topics;
 import org.forecaster.core.wire.WireJson;
-import org.forecaster.serving.state.StoredState;
 import org.forecaster.serving.weights.LoadedModel;
 import org.forecaster.serving.weights.ModelHolder;
 

@@ -1,15 +1,14 @@
-package org.forecaster.serving.state;
+package org.forecaster.core.state;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.forecaster.core.anomaly.NoveltyScore;
-import org.forecaster.core.state.KeyState;
-import org.forecaster.core.state.KeyStateCodec;
 
 /**
  * The value bytes of the key-state store: {@code i64 lastSeen} (wall-clock milliseconds when the key last had
  * a point, for the TTL) followed by core's {@link KeyStateCodec} encoding. Little-endian. The wall-clock stamp
- * lives here rather than in {@link KeyState} because it is a serving concern: it never affects a forecast.
+ * is kept out of {@link KeyState} because it is a serving concern: it never affects a forecast. Here in core so
+ * that benchmarks measure the model service's exact bytes.
  */
 public final class StoredState {
     /** Bytes before the codec's encoding. */
