@@ -3,7 +3,6 @@ package org.forecaster.core.train;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,19 +18,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A trained model's one-step error on each series' held-back last 10 % beats the seasonal-naive forecast:
- * on noisy synthetic seasonal series and on NAB series (from ../shared/data, the path in the
- * {@code forecast.data.dir} property that the build sets). The ratio is averaged over series, so one easy
- * series cannot hide a bad one.
+ * on noisy synthetic seasonal series and on four NAB series shipped as test resources ({@code nab/}, MIT,
+ * notice beside them). The ratio is averaged over series, so one easy series cannot hide a bad one.
  */
 class ModelLearnsTest {
     private static final long HOUR = 3_600_000L;
     private final Kernels kernels = KernelsProvider.get();
 
-    static Path dataDir() {
-        Path dir = Path.of(System.getProperty("forecast.data.dir", "../../shared/data"));
-        assertTrue(Files.isDirectory(dir.resolve("nab")) && Files.isDirectory(dir.resolve("m4")),
-                "shared data not found at " + dir.toAbsolutePath() + " (set -Dforecast.data.dir)");
-        return dir;
+    /** The NAB fixtures on the test classpath. */
+    static Path nabResources() {
+        try {
+            return Path.of(ModelLearnsTest.class.getResource("/nab/NOTICE.md").toURI()).getParent();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Trains on 70 %, early-stops on 20 %, and returns the mean ratio model/seasonal-naive MAE on the last 10 %. */
@@ -70,7 +70,7 @@ class ModelLearnsTest {
         List<Series> data = new ArrayList<>();
         for (String f : List.of("realAWSCloudwatch/ec2_cpu_utilization_fe7f93.csv", "realAWSCloudwatch/rds_cpu_utilization_e47b3b.csv",
                 "realTweets/Twitter_volume_AAPL.csv", "artificialNoAnomaly/art_daily_small_noise.csv")) {
-            var rows = SeriesFiles.readTimedCsv(dataDir().resolve("nab/data").resolve(f));
+            var rows = SeriesFiles.readTimedCsv(nabResources().resolve(f));
             data.add(SeriesFiles.regularize(f, rows, SeriesFiles.inferStep(rows.timestamps())));
         }
         // 5-minute data: one day is 288 steps.

@@ -38,14 +38,15 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Not a test: times one run with the production defaults (hidden 32, up to 30 epochs, patience 4, batch 32,
  * k1 = k2 = 48) on the NAB realAWSCloudwatch series, read from a real in-process broker. Runs only with
- * {@code -Dforecast.timing=true} (see docs/benchmarks-trainer.md).
+ * {@code -Dforecast.timing=true} and {@code -Dforecast.timing.nab=DIR}, the folder of NAB's realAWSCloudwatch CSV files
+ * (see docs/benchmarks.md, "trainer").
  */
 @EnabledIfSystemProperty(named = "forecast.timing", matches = "true")
 class SampleRunTimingTest {
 
     @Test
     void timeOneRunOnTheNabSample() throws IOException {
-        Path dir = Path.of(System.getProperty("forecast.data.dir", "../../shared/data")).resolve("nab/data/realAWSCloudwatch");
+        Path dir = Path.of(System.getProperty("forecast.timing.nab", "-Dforecast.timing.nab is not set"));
         List<Series> series = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.sorted().toList()) {
