@@ -1,8 +1,10 @@
 package org.forecaster.cli;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
+import org.forecaster.core.anomaly.AlertRule;
 import org.forecaster.core.anomaly.AnomalyScorer;
 import org.forecaster.core.anomaly.ScoredStep;
 import org.forecaster.core.anomaly.TailScore;
@@ -13,7 +15,7 @@ import org.forecaster.core.model.Features;
 import org.forecaster.core.model.Forecaster;
 import org.forecaster.core.model.ModelSpec;
 import org.forecaster.core.model.StepResult;
-import org.forecaster.core.model.Stepper;
+import org.forecaster.core.online.PointStep;
 import org.forecaster.core.state.KeyState;
 import org.forecaster.core.train.NonFiniteLossException;
 import org.forecaster.core.train.Series;
@@ -26,10 +28,10 @@ import org.forecaster.core.train.TrainResult;
  *
  * <p>The first {@code probation} fraction of rows is the probationary period: the first model is trained on it
  * and its rows score 0 (they are still stepped and scored, so the scorer learns from them). Every row is stepped
- * through the online {@link Stepper} and scored against the one-step prediction made before it by
- * {@link ScoredStep}, the model service's per-point path too; every {@code retrainEvery} rows a new model is trained
- * on the rows seen so far (warm-started from the current weights, as the trainer service does), swapped in, and the
- * key's state re-warmed with {@link Stepper#rewarm}. So the score of row t depends only on rows up to t.
+ * through the model service's per-point step ({@link PointStep}) and scored against the one-step prediction made
+ * before it; every {@code retrainEvery} rows a new model is trained on the rows seen so far (warm-started from the
+ * current weights, as the trainer service does) and swapped in, and the next row re-warms the key's state under
+ * it. So the score of row t depends only on rows up to t.
  *
  * <p>Deterministic: the same rows and settings give the same scores.
  */
@@ -101,17 +103,16 @@ final class OnlineDetector {
         float[] params = train(id, rows, 0, Math.min(probation, n), step, initial, null);
         long version = 1;
         int models = 1;
-        Stepper stepper = stepper(initial, params, step);
-        KeyState state = stepper.newState(version);
+        PointStep pointStep = pointStep(initial, params, step, version);
+        KeyState state = pointStep.newState();
         AnomalyScorer scorer = settings.scorer().get();
-        int seasonSteps = seasonSteps(step);
         int sinceTrain = 0;
         for (int t = 0; t < n; t++) {
             if (t > probation && settings.retrainEvery() > 0 && sinceTrain >= settings.retrainEvery()) {
                 int from = settings.trainWindow() > 0 ? Math.max(0, t - settings.trainWindow()) : 0;
                 params = train(id, rows, from, t, step, retrain, params);
-                stepper = stepper(initial, params, step);
-                stepper.rewarm(state, ++version);
+                // The next stepped row re-warms the key's state under the new model, as in the service.
+                pointStep = pointStep(initial, params, step, ++version);
                 models++;
                 sinceTrain = 0;
             }
@@ -124,7 +125,7 @@ final class OnlineDetector {
                 scores[t] = t > 0 ? scores[t - 1] : 0;
                 continue;
             }
-            StepResult r = ScoredStep.observe(stepper, state, scorer, seasonSteps, ts, rows.values()[t]);
+            StepResult r = pointStep.observe(id, state, Instant.ofEpochMilli(ts), rows.values()[t], scorer).result();
             if (r.scored) {
                 expected[t] = r.expected;
                 sigma[t] = r.sigma;
@@ -134,9 +135,15 @@ final class OnlineDetector {
         return new Result(scores, expected, sigma, models);
     }
 
-    private Stepper stepper(TrainConfig cfg, float[] params, long step) {
+    /**
+     * The service's per-point step for this model. Detect writes every score, so no point is cold; its alert rule
+     * (the service's default) only keeps the state's alert run as the service would.
+     */
+    private PointStep pointStep(TrainConfig cfg, float[] params, long step, long version) {
         Forecaster model = new Forecaster(cfg.spec(), params, kernels);
-        return new Stepper(model, cfg.normalizer(), step, 0.95, settings.maxGapSteps(), settings.ringCapacity());
+        PointStep.Rules rules = new PointStep.Rules(0.95, settings.maxGapSteps(), settings.ringCapacity(), 0,
+                settings.seasonMillis(), null, AlertRule.NOVELTY_DEFAULT);
+        return new PointStep(model, cfg.normalizer(), step, version, rules);
     }
 
     /**

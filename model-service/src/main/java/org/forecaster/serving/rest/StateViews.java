@@ -3,8 +3,7 @@ package org.forecaster.serving.rest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.forecaster.core.model.StepResult;
-import org.forecaster.core.model.Stepper;
+import org.forecaster.core.online.PointStep;
 import org.forecaster.core.state.KeyState;
 import org.forecaster.core.wire.ForecastRecord;
 import org.forecaster.serving.topology.ServingSpec;
@@ -12,8 +11,7 @@ import org.forecaster.serving.weights.LoadedModel;
 
 /**
  * What the REST API derives from a key's stored state: its latest forecast and its remembered inputs. Plain
- * functions of the state, the current model and the serving spec; each call builds its own {@link Stepper}
- * (scratch buffers, not thread-safe; a few KB for one key, less than the response's JSON).
+ * functions of the state, the current model and the serving spec.
  */
 public final class StateViews {
     /** One remembered input: the step's time and its value, null for a step that had no point. */
@@ -22,24 +20,13 @@ public final class StateViews {
     private StateViews() {}
 
     /**
-     * The forecast the service holds for this key now, as a {@link ForecastRecord} like those on
-     * {@code forecasts}: for a state made by the current model, the one emitted at its last point, recomputed
-     * from the state ({@link Stepper#forecast(KeyState)}); for a state made by other weights, the forecast of a
-     * copy re-warmed under the current model, as the next point would re-warm it, with the current version and
-     * the copy's cold flag.
+     * The forecast the service holds for this key now, as core's {@link PointStep#latestForecast} makes it: the
+     * one emitted at its last point, or for a state made by other weights, that of a copy re-warmed under the
+     * current model. Each call builds its own step (scratch buffers, not thread-safe; a few KB for one key, less
+     * than the response's JSON).
      */
     public static ForecastRecord forecast(String series, KeyState stored, LoadedModel model, ServingSpec spec) {
-        Stepper stepper = new Stepper(model.forecaster(), model.header().normalizer(), model.header().stepMillis(),
-                spec.intervalLevel(), spec.maxGapSteps(), spec.ringCapacity());
-        KeyState state = stepper.needsRewarm(stored, model.version()) ? stepper.rewarmedCopy(stored, model.version()) : stored;
-        StepResult r = stepper.forecast(state);
-        List<ForecastRecord.Step> steps = new ArrayList<>(r.horizon());
-        for (int k = 0; k < r.horizon(); k++) {
-            steps.add(new ForecastRecord.Step(Instant.ofEpochMilli(r.timestamps[k]), r.mean[k], r.lower[k], r.upper[k]));
-        }
-        double observed = Double.isNaN(state.lastValue) ? state.recall(state.remembered() - 1) : state.lastValue;
-        return new ForecastRecord(series, Instant.ofEpochMilli(state.lastTimestamp), observed,
-                model.version(), state.steps < spec.coldSteps(), spec.intervalLevel(), steps);
+        return spec.pointStep(model).latestForecast(series, stored);
     }
 
     /**

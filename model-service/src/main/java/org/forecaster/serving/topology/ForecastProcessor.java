@@ -13,17 +13,11 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.forecaster.core.anomaly.AlertRule;
-import org.forecaster.core.anomaly.NoveltyScore;
-import org.forecaster.core.anomaly.ScoredStep;
-import org.forecaster.core.model.Gaussian;
-import org.forecaster.core.model.StepResult;
-import org.forecaster.core.model.Stepper;
+import org.forecaster.core.online.PointStep;
 import org.forecaster.core.state.KeyState;
 import org.forecaster.core.state.StoredState;
 import org.forecaster.core.wire.AnomalyRecord;
 import org.forecaster.core.wire.ForecastJsonWriter;
-import org.forecaster.core.wire.ForecastRecord;
 import org.forecaster.core.wire.Point;
 import org.forecaster.core.wire.PointJsonReader;
 import org.forecaster.core.wire.Topics;
@@ -32,20 +26,17 @@ import org.forecaster.serving.weights.LoadedModel;
 import org.forecaster.serving.weights.ModelHolder;
 
 /**
- * Advances one series' recurrent state per point and emits a forecast, alert transitions, or a dead letter.
+ * The Kafka side of the per-point step: decodes a point, sorts out what is not stepped, runs core's
+ * {@link PointStep} (re-warm, step, score, cold and alert rules: the code path of {@code forecast detect} and the
+ * REST views too) and stores and forwards what it returns.
  *
  * <p>Per point (value = the window's mean, time = its start): a duplicate of the key's last window is counted
- * and ignored; an older window, a malformed record or a non-finite value goes to the DLQ with a reason; a key
- * whose state belongs to other weights (or another architecture) is re-warmed from its ring under the current
- * ones first; then {@link Stepper#observe} fills gaps and forecasts, and the point is scored: with the novelty
- * scorer by {@link ScoredStep}, exactly as {@code forecast detect} scores a row, with the key's {@link NoveltyScore}
- * kept in its state (and left as it is by weight swaps and re-warms); with the tail scorer by the Stepper's tail
- * probability. Every accepted point yields one {@link ForecastRecord} carrying the model version; warm keys feed
- * their score to the {@link AlertRule}, whose transitions go to {@code anomalies}. The state, the outputs and the
- * input offset commit together under {@code exactly_once_v2}.
+ * and ignored; an older window, a malformed record or a non-finite value goes to the DLQ with a reason; every
+ * other point yields one forecast on {@code forecasts} and, when it opens or resolves an alert, an alert on
+ * {@code anomalies}. The state, the outputs and the input offset commit together under {@code exactly_once_v2}.
  *
  * <p>A wall-clock punctuator deletes keys idle for longer than the TTL. One instance per task; the
- * {@link Stepper} (scratch buffers) is rebuilt when the {@link ModelHolder} has a new model, between records.
+ * {@link PointStep} (scratch buffers) is rebuilt when the {@link ModelHolder} has a new model, between records.
  */
 public final class ForecastProcessor implements Processor<String, byte[], String, byte[]> {
     public static final String FORECASTS_SINK = "forecasts-sink";
@@ -56,21 +47,17 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     private final ModelHolder holder;
     private final ServingMetrics metrics;
     private final ServingEvents events;
-    private final double intervalZ;
     private final ForecastJsonWriter forecastJson = new ForecastJsonWriter();
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> store;
     private LoadedModel model;
-    private Stepper stepper;
-    /** The season in steps of the current model's step (0: no seasonal reference). */
-    private int seasonSteps;
+    private PointStep step;
 
     public ForecastProcessor(ServingSpec spec, ModelHolder holder, ServingMetrics metrics, ServingEvents events) {
         this.spec = spec;
         this.holder = holder;
         this.metrics = metrics;
         this.events = events;
-        this.intervalZ = Gaussian.quantile(0.5 + spec.intervalLevel() / 2);
     }
 
     @Override
@@ -101,10 +88,10 @@ public final class ForecastProcessor implements Processor<String, byte[], String
             metrics.invalid();
             return;
         }
-        ensureStepper();
+        ensureStep();
         long ts = point.windowStart().toEpochMilli();
         byte[] stored = store.get(key);
-        KeyState state = stored == null ? newState() : StoredState.decode(stored, spec.keyNovelty());
+        KeyState state = stored == null ? step.newState() : StoredState.decode(stored, spec.keyNovelty());
         if (state.lastTimestamp != KeyState.NO_TIMESTAMP) {
             if (ts == state.lastTimestamp) {
                 metrics.duplicate();
@@ -118,41 +105,26 @@ public final class ForecastProcessor implements Processor<String, byte[], String
             }
         }
         long start = System.nanoTime();
-        if (stepper.needsRewarm(state, model.version())) {
-            state = rewarm(state);
-        }
-        boolean novelty = state.novelty != null;
-        StepResult r = novelty ? ScoredStep.observe(stepper, state, state.novelty, seasonSteps, ts, point.mean())
-                : stepper.observe(state, ts, point.mean());
-        boolean cold = state.steps < spec.coldSteps();
-        // The tail score of a point without a prediction is 0 by definition, not a measurement; a novelty score is
-        // one (as in detect, which scores every point).
-        boolean alertable = !cold && (r.scored || novelty);
-        AlertRule.Transition transition = alertable ? spec.alertRule().update(state, r.score) : AlertRule.Transition.NONE;
+        PointStep.Outcome out = step.observe(key, state, point.windowStart(), point.mean());
         metrics.stepNanos(System.nanoTime() - start);
-        store.put(key, StoredState.encode(state, context.currentSystemTimeMs()));
+        store.put(key, StoredState.encode(out.state(), context.currentSystemTimeMs()));
 
         metrics.point();
-        metrics.gapsFilled(r.gapsFilled);
-        if (r.stateReset) {
+        if (out.rewarmed()) {
+            metrics.rewarm();
+        }
+        metrics.gapsFilled(out.result().gapsFilled);
+        if (out.result().stateReset) {
             metrics.stateReset();
         }
-        List<ForecastRecord.Step> steps = new ArrayList<>(r.horizon());
-        for (int k = 0; k < r.horizon(); k++) {
-            steps.add(new ForecastRecord.Step(Instant.ofEpochMilli(r.timestamps[k]), r.mean[k], r.lower[k], r.upper[k]));
-        }
-        ForecastRecord forecast = new ForecastRecord(key, point.windowStart(), point.mean(), model.version(), cold,
-                spec.intervalLevel(), steps);
-        context.forward(record.withKey(key).withValue(forecastJson.write(forecast)).withHeaders(new RecordHeaders()), FORECASTS_SINK);
-        metrics.forecast(cold);
-        events.forecast(forecast);
-        if (transition != AlertRule.Transition.NONE) {
-            AnomalyRecord alert = new AnomalyRecord(key, point.windowStart(), point.mean(), r.expected,
-                    r.expected - intervalZ * r.sigma, r.expected + intervalZ * r.sigma, r.score,
-                    transition == AlertRule.Transition.OPEN ? AnomalyRecord.State.OPEN : AnomalyRecord.State.RESOLVED,
-                    model.version());
+        context.forward(record.withKey(key).withValue(forecastJson.write(out.forecast())).withHeaders(new RecordHeaders()),
+                FORECASTS_SINK);
+        metrics.forecast(out.cold());
+        events.forecast(out.forecast());
+        AnomalyRecord alert = out.alert();
+        if (alert != null) {
             context.forward(record.withKey(key).withValue(WireJson.write(alert)).withHeaders(new RecordHeaders()), ANOMALIES_SINK);
-            if (transition == AlertRule.Transition.OPEN) {
+            if (alert.state() == AnomalyRecord.State.OPEN) {
                 metrics.alertOpened();
             } else {
                 metrics.alertResolved();
@@ -161,8 +133,8 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         }
     }
 
-    /** Picks up a newly swapped-in model (or waits for the first one) and builds this task's stepper for it. */
-    private void ensureStepper() {
+    /** Picks up a newly swapped-in model (or waits for the first one) and builds this task's step for it. */
+    private void ensureStep() {
         LoadedModel now = holder.current();
         if (now == null) {
             try {
@@ -179,35 +151,8 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         }
         if (now != model) {
             model = now;
-            stepper = new Stepper(now.forecaster(), now.header().normalizer(), now.header().stepMillis(),
-                    spec.intervalLevel(), spec.maxGapSteps(), spec.ringCapacity());
-            seasonSteps = spec.seasonSteps(now.header().stepMillis());
+            step = spec.pointStep(now);
         }
-    }
-
-    /** A new key's state under the current model, with a fresh novelty state when scoring by novelty. */
-    private KeyState newState() {
-        KeyState s = stepper.newState(model.version());
-        if (spec.keyNovelty() != null) {
-            s.novelty = new NoveltyScore(spec.keyNovelty());
-        }
-        return s;
-    }
-
-    /**
-     * Rebuilds a state made under other weights: its recurrent state is replayed from the ring under the current
-     * model. A different architecture or ring size gets a fresh state of the right shape carrying over the
-     * normaliser, timestamps, alert, novelty state and remembered inputs ({@link Stepper#rewarmedCopy}).
-     */
-    private KeyState rewarm(KeyState old) {
-        KeyState s = old;
-        if (old.recurrent.length != model.header().spec().stateSize() || old.ringCapacity() != spec.ringCapacity()) {
-            s = stepper.rewarmedCopy(old, model.version());
-        } else {
-            stepper.rewarm(s, model.version());
-        }
-        metrics.rewarm();
-        return s;
     }
 
     @Override

@@ -4,7 +4,9 @@ import java.time.Duration;
 import org.forecaster.core.anomaly.AlertRule;
 import org.forecaster.core.anomaly.NoveltyScore;
 import org.forecaster.core.anomaly.ScoredStep;
+import org.forecaster.core.online.PointStep;
 import org.forecaster.core.wire.Topics;
+import org.forecaster.serving.weights.LoadedModel;
 
 /**
  * Everything the forecasting topology needs besides the model, validated here so that a bad value fails at
@@ -92,6 +94,17 @@ public record ServingSpec(String pointsTopic, String forecastsTopic, String anom
         return new ServingSpec(Topics.POINTS, Topics.FORECASTS, Topics.ANOMALIES, Topics.DLQ, "key-state", StoreType.IN_MEMORY,
                 0.95, 288, 48, 24, Scorer.NOVELTY, NoveltyScore.Spec.DEFAULT, Duration.ofDays(1),
                 Scorer.NOVELTY.defaultAlertRule(), Duration.ofHours(48), Duration.ofMinutes(1), Duration.ofSeconds(30));
+    }
+
+    /** The rules of core's per-point step that this spec configures. */
+    public PointStep.Rules stepRules() {
+        return new PointStep.Rules(intervalLevel, maxGapSteps, ringCapacity, coldSteps, season.toMillis(), keyNovelty(), alertRule);
+    }
+
+    /** The per-point step for {@code model} under this spec: one per thread (scratch buffers). */
+    public PointStep pointStep(LoadedModel model) {
+        return new PointStep(model.forecaster(), model.header().normalizer(), model.header().stepMillis(), model.version(),
+                stepRules());
     }
 
     /** The season in steps for a model of step {@code stepMillis}; 0 when it has none (see {@code season}). */

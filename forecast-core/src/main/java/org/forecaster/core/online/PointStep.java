@@ -1,0 +1,180 @@
+package org.forecaster.core.online;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.forecaster.core.anomaly.AlertRule;
+import org.forecaster.core.anomaly.AnomalyScorer;
+import org.forecaster.core.anomaly.NoveltyScore;
+import org.forecaster.core.anomaly.ScoredStep;
+import org.forecaster.core.model.Forecaster;
+import org.forecaster.core.model.Gaussian;
+import org.forecaster.core.model.NormalizerSpec;
+import org.forecaster.core.model.StepResult;
+import org.forecaster.core.model.Stepper;
+import org.forecaster.core.state.KeyState;
+import org.forecaster.core.wire.AnomalyRecord;
+import org.forecaster.core.wire.ForecastRecord;
+
+/**
+ * The per-point step of one key, the one code path of the model service's processor, its REST views and
+ * {@code forecast detect} (issue 20): given a key's state and a point, it re-warms a state made by other weights,
+ * steps the model ({@link Stepper#observe}), scores the point ({@link ScoredStep}), applies the cold and alert rules,
+ * and returns the forecast record and any alert transition. What is not per point stays with the caller: decoding,
+ * duplicates and lateness, dead letters, storing, forwarding and metrics.
+ *
+ * <p>One instance per thread and model version (it owns the {@link Stepper}'s scratch buffers and reused result);
+ * build a new one when the model changes. The key's state is changed in place, or replaced by a re-shaped copy
+ * ({@link Outcome#state}).
+ */
+public final class PointStep {
+    /**
+     * What the step does besides running the model.
+     *
+     * @param intervalLevel central probability of the forecast intervals, e.g. 0.95
+     * @param maxGapSteps   gaps longer than this many steps reset a key's recurrent state instead of being filled
+     * @param ringCapacity  inputs remembered per key (re-warm after a weight swap, seasonal reference)
+     * @param coldSteps     a key's forecasts are flagged cold, and it never alerts, until its state has taken this many steps
+     * @param seasonMillis  the season of the score's seasonal reference; used when the step divides it and it fits the ring
+     * @param novelty       each key's {@link NoveltyScore} settings, kept in its state; null scores by the one-step
+     *                      Gaussian tail probability instead
+     * @param alertRule     threshold and OPEN/RESOLVED runs of the alerts
+     */
+    public record Rules(double intervalLevel, int maxGapSteps, int ringCapacity, int coldSteps, long seasonMillis,
+                        NoveltyScore.Spec novelty, AlertRule alertRule) {
+        public Rules {
+            if (!(intervalLevel > 0 && intervalLevel < 1)) {
+                throw new IllegalArgumentException("interval level must be in (0, 1), got " + intervalLevel);
+            }
+            if (maxGapSteps < 0 || ringCapacity < 1 || coldSteps < 0 || seasonMillis < 0) {
+                throw new IllegalArgumentException("need max gap >= 0, ring >= 1, cold steps >= 0 and season >= 0, got "
+                        + maxGapSteps + ", " + ringCapacity + ", " + coldSteps + ", " + seasonMillis + " ms");
+            }
+            if (alertRule == null) {
+                throw new IllegalArgumentException("an alert rule is required");
+            }
+        }
+    }
+
+    /**
+     * What one point did.
+     *
+     * @param state    the key's state after the point: the one given, or a re-shaped copy after a re-warm under
+     *                 another architecture or ring size; store this one
+     * @param result   the stepper's reused result (gaps filled, reset, prediction, score); valid until the next call
+     * @param rewarmed whether the state was rebuilt under this model first
+     * @param cold     whether the key is still cold (its forecast is flagged and it does not alert)
+     * @param forecast the forecast made after the point, as on {@code forecasts}
+     * @param alert    the alert transition the point caused, or null
+     */
+    public record Outcome(KeyState state, StepResult result, boolean rewarmed, boolean cold, ForecastRecord forecast,
+                          AnomalyRecord alert) {}
+
+    private final Stepper stepper;
+    private final long modelVersion;
+    private final Rules rules;
+    private final int seasonSteps;
+    private final double intervalZ;
+
+    /** A step for the model of version {@code modelVersion} on series of step {@code stepMillis}. */
+    public PointStep(Forecaster model, NormalizerSpec normalizer, long stepMillis, long modelVersion, Rules rules) {
+        this.stepper = new Stepper(model, normalizer, stepMillis, rules.intervalLevel(), rules.maxGapSteps(), rules.ringCapacity());
+        this.modelVersion = modelVersion;
+        this.rules = rules;
+        this.seasonSteps = ScoredStep.seasonSteps(rules.seasonMillis(), stepMillis, rules.ringCapacity());
+        this.intervalZ = Gaussian.quantile(0.5 + rules.intervalLevel() / 2);
+    }
+
+    public long modelVersion() {
+        return modelVersion;
+    }
+
+    public Rules rules() {
+        return rules;
+    }
+
+    /** The season in steps of the score's seasonal reference; 0 for none. */
+    public int seasonSteps() {
+        return seasonSteps;
+    }
+
+    /** A new key's state under this model, with a fresh novelty state when scoring by novelty. */
+    public KeyState newState() {
+        KeyState s = stepper.newState(modelVersion);
+        if (rules.novelty() != null) {
+            s.novelty = new NoveltyScore(rules.novelty());
+        }
+        return s;
+    }
+
+    /**
+     * Observes the point {@code (ts, value)} of key {@code series}, scored by the key's own novelty state (the
+     * one-step tail probability when it has none). The point must be after the key's last one and finite: the
+     * caller has already sorted out duplicates, late and malformed points.
+     */
+    public Outcome observe(String series, KeyState state, Instant ts, double value) {
+        return observe(series, state, ts, value, state.novelty);
+    }
+
+    /**
+     * As {@link #observe(String, KeyState, Instant, double)} with an explicit scorer whose state is the key's
+     * ({@code forecast detect} keeps its scorer beside the state); null scores by the one-step tail probability.
+     */
+    public Outcome observe(String series, KeyState state, Instant ts, double value, AnomalyScorer scorer) {
+        boolean rewarmed = stepper.needsRewarm(state, modelVersion);
+        if (rewarmed) {
+            state = rewarm(state);
+        }
+        long t = ts.toEpochMilli();
+        StepResult r = scorer != null ? ScoredStep.observe(stepper, state, scorer, seasonSteps, t, value)
+                : stepper.observe(state, t, value);
+        boolean cold = state.steps < rules.coldSteps();
+        // The tail probability of a point without a prediction is 0 by definition, not a measurement; a scorer's
+        // score is one (detect scores every point).
+        boolean alertable = !cold && (r.scored || scorer != null);
+        AlertRule.Transition transition = alertable ? rules.alertRule().update(state, r.score) : AlertRule.Transition.NONE;
+        ForecastRecord forecast = new ForecastRecord(series, ts, value, modelVersion, cold, rules.intervalLevel(), steps(r));
+        AnomalyRecord alert = transition == AlertRule.Transition.NONE ? null
+                : new AnomalyRecord(series, ts, value, r.expected, r.expected - intervalZ * r.sigma,
+                        r.expected + intervalZ * r.sigma, r.score,
+                        transition == AlertRule.Transition.OPEN ? AnomalyRecord.State.OPEN : AnomalyRecord.State.RESOLVED,
+                        modelVersion);
+        return new Outcome(state, r, rewarmed, cold, forecast, alert);
+    }
+
+    /**
+     * The forecast this model holds for a key now, as a {@link ForecastRecord} like those on {@code forecasts}: for
+     * a state made by this model, the one emitted at its last point, recomputed from the state
+     * ({@link Stepper#forecast(KeyState)}); for a state made by other weights, the forecast of a copy re-warmed under
+     * this model, as the next point would re-warm it, with this version and the copy's cold flag. {@code stored}
+     * is not changed.
+     */
+    public ForecastRecord latestForecast(String series, KeyState stored) {
+        KeyState state = stepper.needsRewarm(stored, modelVersion) ? stepper.rewarmedCopy(stored, modelVersion) : stored;
+        StepResult r = stepper.forecast(state);
+        double observed = Double.isNaN(state.lastValue) ? state.recall(state.remembered() - 1) : state.lastValue;
+        return new ForecastRecord(series, Instant.ofEpochMilli(state.lastTimestamp), observed, modelVersion,
+                state.steps < rules.coldSteps(), rules.intervalLevel(), steps(r));
+    }
+
+    /**
+     * Rebuilds a state made under other weights: its recurrent state is replayed from the ring under this model. A
+     * different architecture or ring size gets a fresh state of the right shape carrying over the normaliser,
+     * timestamps, alert, novelty state and remembered inputs ({@link Stepper#rewarmedCopy}).
+     */
+    private KeyState rewarm(KeyState old) {
+        if (old.recurrent.length != stepper.model().spec().stateSize() || old.ringCapacity() != rules.ringCapacity()) {
+            return stepper.rewarmedCopy(old, modelVersion);
+        }
+        stepper.rewarm(old, modelVersion);
+        return old;
+    }
+
+    private static List<ForecastRecord.Step> steps(StepResult r) {
+        List<ForecastRecord.Step> steps = new ArrayList<>(r.horizon());
+        for (int k = 0; k < r.horizon(); k++) {
+            steps.add(new ForecastRecord.Step(Instant.ofEpochMilli(r.timestamps[k]), r.mean[k], r.lower[k], r.upper[k]));
+        }
+        return steps;
+    }
+}
