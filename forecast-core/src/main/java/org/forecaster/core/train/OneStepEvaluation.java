@@ -7,7 +7,9 @@ import org.forecaster.core.state.KeyState;
 /**
  * Runs a series through the online {@link Stepper} from its first point, exactly as the model service would,
  * and scores the one-step-ahead predictions of the points in {@code [from, until)} against the naive and
- * seasonal-naive forecasts of the same points.
+ * seasonal-naive forecasts of the same points. A point right after a missing step is not scored: the one-step
+ * prediction the state holds then was made for the missing step (the stepper fills the gap only when the point
+ * arrives), and the naive value is older than one step.
  *
  * @param count          points scored (observed, with a prediction and a value one season back)
  * @param modelMae       mean absolute error of the model's one-step mean
@@ -28,13 +30,14 @@ public record OneStepEvaluation(long count, double modelMae, double naiveMae, do
         long n = 0, inside = 0;
         double lower = Double.NaN, upper = Double.NaN;
         float last = Float.NaN;
+        int lastIndex = -2;
         for (int t = 0; t < until; t++) {
             if (Float.isNaN(v[t])) {
                 continue;
             }
             double predicted = state.expected;
             boolean scorable = t >= from && t >= season && !Float.isNaN(v[t - season]) && !Double.isNaN(predicted)
-                    && !Float.isNaN(last);
+                    && lastIndex == t - 1;
             if (scorable) {
                 n++;
                 model += Math.abs(predicted - v[t]);
@@ -48,6 +51,7 @@ public record OneStepEvaluation(long count, double modelMae, double naiveMae, do
             lower = r.lower[0];
             upper = r.upper[0];
             last = v[t];
+            lastIndex = t;
         }
         return n == 0 ? new OneStepEvaluation(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN)
                 : new OneStepEvaluation(n, model / n, naive / n, seasonal / n, (double) inside / n);

@@ -120,6 +120,25 @@ public final class TbpttTrainer {
         return count == 0 ? Double.NaN : sum / count;
     }
 
+    /**
+     * The one-step prediction (raw units) the network makes at every step of {@code series}, run from its start
+     * exactly as training runs it, missing steps included: entry t predicts step t + 1. For tests that hold
+     * training and serving to the same inputs.
+     */
+    double[] oneStepPredictions(float[] params, Series series) {
+        PreparedSeries p = new PreparedSeries(series, config.normalizer(), config.spec().seasonLag());
+        Forecaster model = new Forecaster(config.spec(), params.clone(), kernels);
+        Run run = new Run(model, null, 1);
+        run.resetStates();
+        double[] predictions = new double[p.length];
+        StepCaches cache = run.ring[0];
+        for (int t = 0; t < p.length; t++) {
+            run.forward(List.of(p), t, cache);
+            predictions[t] = p.mean[t] + p.scale[t] * cache.out()[0];
+        }
+        return predictions;
+    }
+
     private List<PreparedSeries> prepare(List<Series> data) {
         List<PreparedSeries> out = new ArrayList<>(data.size());
         for (Series s : data) {
@@ -185,6 +204,12 @@ public final class TbpttTrainer {
                     System.arraycopy(s.features, t * in, x, b * in, in);
                     if (s.missing[t]) {
                         x[b * in] = Math.max(-Features.CLIP, Math.min(Features.CLIP, prevMean[b]));
+                        int lag = model.spec().seasonLag(), j = t + 1 - lag;
+                        if (lag > 0 && (j < 0 || s.missing[j])) {
+                            // An unknown lag falls back on the step's own input, here the model's forecast, as the
+                            // Stepper does when it fills a gap (PreparedSeries could only put the missing 0 there).
+                            Features.fillLag(x, b * in, x[b * in]);
+                        }
                     }
                 } else {
                     Arrays.fill(x, b * in, (b + 1) * in, 0f);

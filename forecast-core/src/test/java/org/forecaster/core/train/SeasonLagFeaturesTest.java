@@ -55,6 +55,42 @@ class SeasonLagFeaturesTest {
         assertNotEquals(p.features[30 * in], p.features[30 * in + Features.LAG]);
     }
 
+    /**
+     * Train/serve parity with missing steps (issue 15): the trainer's forward pass and the model service's Stepper,
+     * which fills a gap with the model's own forecasts, make the same one-step prediction at every observed step.
+     * Gaps sit where the lag is unknown (before one season, and one season after another gap), the case in which
+     * training used to feed 0 as the lag input and serving the forecast.
+     */
+    @Test
+    void trainingAndServingPredictTheSameAcrossMissingSteps() {
+        ModelSpec spec = new ModelSpec(CellType.LSTM, 1, Features.count(LAG), 8, 3, LAG);
+        TrainConfig config = TrainConfig.defaults(spec);
+        float[] params = Forecaster.initialize(spec, 11, ScalarKernels.INSTANCE).parameters();
+        SplittableRandom r = new SplittableRandom(5);
+        float[] v = new float[60];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (50 + 10 * Math.sin(2 * Math.PI * i / LAG) + r.nextGaussian());
+        }
+        for (int missing : new int[] {2, 3, 17, 17 + LAG, 30, 31, 32, 44}) {
+            v[missing] = Float.NaN;
+        }
+        double[] trained = new TbpttTrainer(config, ScalarKernels.INSTANCE)
+                .oneStepPredictions(params, new Series("s", T0, STEP, v));
+        Stepper stepper = new Stepper(new Forecaster(spec, params, ScalarKernels.INSTANCE), config.normalizer(), STEP, 0.95,
+                10, LAG);
+        KeyState state = stepper.newState(1);
+        int compared = 0;
+        for (int t = 0; t < v.length; t++) {
+            if (Float.isNaN(v[t])) {
+                continue;
+            }
+            stepper.observe(state, T0 + t * STEP, v[t]);
+            assertEquals(trained[t], state.expected, 1e-6 * (1 + Math.abs(trained[t])), "prediction made at step " + t);
+            compared++;
+        }
+        assertEquals(52, compared);
+    }
+
     @Test
     void rejectsARingShorterThanTheSeasonAndAMismatchedInputSize() {
         ModelSpec spec = new ModelSpec(CellType.LSTM, 1, Features.count(LAG), 4, 1, LAG);
