@@ -13,7 +13,7 @@ import org.forecaster.core.wire.RawEventParser;
  * @param dlqTopic       output: rejected and late events, original bytes plus reason and source headers
  * @param step           window size (tumbling windows aligned to the epoch)
  * @param grace          how long after a window's end out-of-order events are still included
- * @param inMemoryStores changelogged in-memory stores instead of RocksDB (faster here, see ENVIRONMENT.md)
+ * @param inMemoryStores changelogged in-memory stores instead of RocksDB (on a 2-core machine their p99 was 149 ms against RocksDB's 3.3 s)
  * @param limits         validation bounds shared with the HTTP endpoint
  */
 public record IngestSpec(String rawTopic, String pointsTopic, String dlqTopic, Duration step, Duration grace,

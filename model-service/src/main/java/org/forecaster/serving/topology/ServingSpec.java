@@ -36,7 +36,10 @@ public record ServingSpec(String pointsTopic, String forecastsTopic, String anom
                           int coldSteps, Scorer scorer, NoveltyScore.Spec novelty, Duration season, AlertRule alertRule,
                           Duration stateTtl, Duration ttlScanInterval, Duration modelWait) {
 
-    /** Where key states live: both are changelogged; in-memory had the better tail latency here (ENVIRONMENT.md). */
+    /**
+     * Where key states live: both are changelogged; in-memory had the better tail latency on a 2-core machine
+     * (p99 149 ms against RocksDB's 3.3 s at half load).
+     */
     public enum StoreType { IN_MEMORY, ROCKSDB }
 
     /**

@@ -49,7 +49,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true, initArgs = @ResourceArg(name = "topics",
         value = "telemetry.points:2,forecasts:1,anomalies:1,telemetry.dlq:1,model.weights:1"))
-class ModelServicePipelineTest {
+class ModelServicePipelineIT {
     private static final int C_POINTS = 60, C_GAP = 30;
     /** The ring capacity (forecast.serving.ring-capacity). */
     private static final int RING = 48;

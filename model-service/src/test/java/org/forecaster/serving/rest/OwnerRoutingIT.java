@@ -55,7 +55,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true, initArgs = @ResourceArg(name = "topics",
         value = "telemetry.points:4,forecasts:1,anomalies:1,telemetry.dlq:1,model.weights:1"))
-class OwnerRoutingTest {
+class OwnerRoutingIT {
     private static final int KEYS = 8, POINTS = 12;
 
     @Inject
@@ -117,7 +117,7 @@ class OwnerRoutingTest {
             for (String key : local) {
                 byte[] served = given().redirects().follow(false).get("/api/v1/series/" + key + "/forecast")
                         .then().statusCode(200).extract().asByteArray();
-                assertEquals(text(ModelServicePipelineTest.lastValueOf(forecasts, key)), text(served), key);
+                assertEquals(text(ModelServicePipelineIT.lastValueOf(forecasts, key)), text(served), key);
             }
         } finally {
             second.close(Duration.ofSeconds(30));
@@ -129,7 +129,7 @@ class OwnerRoutingTest {
         for (String key : remote) {
             String target = "/api/v1/series/" + key + "/forecast";
             Poll.until(Duration.ofSeconds(60), key + " served here", () -> given().redirects().follow(false).get(target).statusCode() == 200);
-            assertEquals(text(ModelServicePipelineTest.lastValueOf(forecasts, key)),
+            assertEquals(text(ModelServicePipelineIT.lastValueOf(forecasts, key)),
                     text(given().redirects().follow(false).get(target).then().statusCode(200).extract().asByteArray()), key);
         }
     }
