@@ -33,7 +33,8 @@ public final class PointStep {
      *
      * @param intervalLevel central probability of the forecast intervals, e.g. 0.95
      * @param maxGapSteps   gaps longer than this many steps reset a key's recurrent state instead of being filled
-     * @param ringCapacity  inputs remembered per key (re-warm after a weight swap, seasonal reference)
+     * @param ringCapacity  inputs remembered per key (re-warm after a weight swap, seasonal reference); a model with a
+     *                      longer season lag gets a ring of its lag, since its input reads the value one season back
      * @param coldSteps     a key's forecasts are flagged cold, and it never alerts, until its state has taken this many steps
      * @param seasonMillis  the season of the score's seasonal reference; used when the step divides it and it fits the ring
      * @param novelty       each key's {@link NoveltyScore} settings, kept in its state; null scores by the one-step
@@ -73,15 +74,17 @@ public final class PointStep {
     private final Stepper stepper;
     private final long modelVersion;
     private final Rules rules;
+    private final int ringCapacity;
     private final int seasonSteps;
     private final double intervalZ;
 
     /** A step for the model of version {@code modelVersion} on series of step {@code stepMillis}. */
     public PointStep(Forecaster model, NormalizerSpec normalizer, long stepMillis, long modelVersion, Rules rules) {
-        this.stepper = new Stepper(model, normalizer, stepMillis, rules.intervalLevel(), rules.maxGapSteps(), rules.ringCapacity());
+        this.ringCapacity = Math.max(rules.ringCapacity(), model.spec().seasonLag());
+        this.stepper = new Stepper(model, normalizer, stepMillis, rules.intervalLevel(), rules.maxGapSteps(), ringCapacity);
         this.modelVersion = modelVersion;
         this.rules = rules;
-        this.seasonSteps = ScoredStep.seasonSteps(rules.seasonMillis(), stepMillis, rules.ringCapacity());
+        this.seasonSteps = ScoredStep.seasonSteps(rules.seasonMillis(), stepMillis, ringCapacity);
         this.intervalZ = Gaussian.quantile(0.5 + rules.intervalLevel() / 2);
     }
 
@@ -91,6 +94,11 @@ public final class PointStep {
 
     public Rules rules() {
         return rules;
+    }
+
+    /** Inputs each key remembers under this model: the rules' ring, or the model's season lag if longer. */
+    public int ringCapacity() {
+        return ringCapacity;
     }
 
     /** The season in steps of the score's seasonal reference; 0 for none. */
@@ -163,7 +171,7 @@ public final class PointStep {
      * timestamps, alert, novelty state and remembered inputs ({@link Stepper#rewarmedCopy}).
      */
     private KeyState rewarm(KeyState old) {
-        if (old.recurrent.length != stepper.model().spec().stateSize() || old.ringCapacity() != rules.ringCapacity()) {
+        if (old.recurrent.length != stepper.model().spec().stateSize() || old.ringCapacity() != ringCapacity) {
             return stepper.rewarmedCopy(old, modelVersion);
         }
         stepper.rewarm(old, modelVersion);

@@ -146,4 +146,25 @@ class PointStepTest {
         assertEquals(32, reshaped.state().ringCapacity());
         assertEquals(16 + 1, reshaped.state().remembered(), "the 16 inputs the old ring held, then the new point");
     }
+
+    @Test
+    void shouldServeASeasonLagModelWithARingThatReachesOneSeasonBack() {
+        int lag = 24;
+        ModelSpec seasonal = new ModelSpec(CellType.LSTM, 1, Features.count(lag), 8, 3, lag);
+        PointStep step = new PointStep(Forecaster.initialize(seasonal, 6, ScalarKernels.INSTANCE), NormalizerSpec.DEFAULT,
+                STEP, 1, rules(16));
+        assertEquals(lag, step.ringCapacity(), "the rules' 16 inputs cannot reach one season back");
+        KeyState state = step.newState();
+        // Reference: the Stepper at a ring of the lag, as backtest and detect run such a model.
+        Stepper reference = new Stepper(Forecaster.initialize(seasonal, 6, ScalarKernels.INSTANCE), NormalizerSpec.DEFAULT,
+                STEP, 0.95, 10, lag);
+        KeyState referenceState = reference.newState(1);
+        for (int i = 0; i < 60; i++) {
+            double v = 20 + 5 * Math.sin(2 * Math.PI * i / lag);
+            ForecastRecord f = step.observe("a", state, T0.plusMillis(i * STEP), v).forecast();
+            double expected = reference.observe(referenceState, T0.plusMillis(i * STEP).toEpochMilli(), v).mean[2];
+            assertEquals(expected, f.steps().get(2).mean(), "point " + i);
+        }
+        assertEquals(lag, state.ringCapacity());
+    }
 }

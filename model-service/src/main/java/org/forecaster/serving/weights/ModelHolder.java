@@ -6,6 +6,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.forecaster.core.kernel.Kernels;
 import org.forecaster.core.model.Features;
+import org.forecaster.core.model.ModelSpec;
 import org.forecaster.core.model.Forecaster;
 import org.forecaster.core.modelio.ModelFile;
 import org.forecaster.core.modelio.ModelFormatException;
@@ -15,7 +16,8 @@ import org.forecaster.serving.topology.ServingMetrics;
 /**
  * The model currently served. New versions are validated completely (core's {@link ModelReader}: magic, format
  * version, structure, checksum, header, shapes, finite values; then compatibility with this service: the input
- * size must be {@link Features#COUNT}, and the version must be newer than the current one) before one atomic
+ * size must be the step features of its season lag, {@link Features#count}, and the version must be newer than the
+ * current one) before one atomic
  * swap; a rejected version changes nothing. Stream threads read {@link #current()} between records.
  * Thread-safe.
  */
@@ -82,9 +84,11 @@ public final class ModelHolder {
         } catch (ModelFormatException e) {
             return Verdict.rejected(ServingMetrics.reasonLabel(e.reason()), e.getMessage());
         }
-        if (file.header().spec().inputSize() != Features.COUNT) {
+        ModelSpec spec = file.header().spec();
+        if (spec.inputSize() != Features.count(spec.seasonLag())) {
             return Verdict.rejected("incompatible", "model " + file.header().name() + " v" + file.header().version()
-                    + " takes " + file.header().spec().inputSize() + " inputs per step, this service feeds " + Features.COUNT);
+                    + " takes " + spec.inputSize() + " inputs per step, this service feeds " + Features.count(spec.seasonLag())
+                    + (spec.seasonLag() > 0 ? " with a season lag of " + spec.seasonLag() + " steps" : ""));
         }
         LoadedModel now = current.get();
         if (now != null && file.header().version() <= now.version()) {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.zip.CRC32C;
 import org.forecaster.core.kernel.KernelsProvider;
 import org.forecaster.core.model.CellType;
+import org.forecaster.core.model.Features;
 import org.forecaster.core.model.Forecaster;
 import org.forecaster.core.model.ModelSpec;
 import org.forecaster.core.model.NormalizerSpec;
@@ -121,6 +122,17 @@ class ModelHolderTest {
                 Map.of(), Map.of(), Instant.parse("2024-06-01T00:00:00Z"));
         byte[] b = ModelWriter.write(new ModelFile(h, Forecaster.initialize(spec, 1, KernelsProvider.get()).parameters()));
         assertRejected(b, "incompatible");
+    }
+
+    @Test
+    void shouldAcceptAModelWithASeasonLagInput() {
+        // The seasonal model backtest and detect train (one more input: the value one season back) is servable.
+        ModelSpec spec = new ModelSpec(CellType.LSTM, 1, Features.count(24), 8, 3, 24);
+        ModelHeader h = new ModelHeader("forecaster", 2, 1L, spec, NormalizerSpec.DEFAULT, TestModels.STEP, null, null, 0, 1,
+                Map.of(), Map.of(), Instant.parse("2024-06-01T00:00:00Z"));
+        byte[] b = ModelWriter.write(new ModelFile(h, Forecaster.initialize(spec, 1, KernelsProvider.get()).parameters()));
+        assertTrue(holder.offer(b).accepted());
+        assertEquals(24, holder.current().header().spec().seasonLag());
     }
 
     @Test
