@@ -23,7 +23,7 @@ public final class Stepper {
     private final float[][] states;
     private final StepCaches cache;
     private final float[] x, out;
-    /** The K seasonal-naive bases of the means; null for a model without a season lag. */
+    /** The K seasonal-naive or profile bases of the means; null for a model with neither. */
     private final float[] base;
     private final StepResult result;
 
@@ -59,7 +59,7 @@ public final class Stepper {
         this.cache = model.newCache(1);
         this.x = new float[model.spec().inputSize()];
         this.out = new float[model.outputSize()];
-        this.base = model.spec().seasonLag() > 0 ? new float[model.spec().horizon()] : null;
+        this.base = model.spec().seasonLag() > 0 || model.spec().hasProfile() ? new float[model.spec().horizon()] : null;
         this.result = new StepResult(model.spec().horizon());
     }
 
@@ -71,10 +71,11 @@ public final class Stepper {
         return stepMillis;
     }
 
-    /** A new key's state: zero recurrent state, empty normaliser and ring. */
+    /** A new key's state: zero recurrent state, empty normaliser, ring and (for a profile model) profile. */
     public KeyState newState(long modelVersion) {
         KeyState s = new KeyState(model.spec().stateSize(), ringCapacity);
         s.modelVersion = modelVersion;
+        s.profile = model.spec().newProfile();
         return s;
     }
 
@@ -93,6 +94,7 @@ public final class Stepper {
             throw new IllegalArgumentException("state has " + state.recurrent.length + " recurrent floats, model expects "
                     + model.spec().stateSize());
         }
+        fitProfile(state);
         result.gapsFilled = 0;
         result.stateReset = false;
         if (state.lastTimestamp != KeyState.NO_TIMESTAMP) {
@@ -139,9 +141,14 @@ public final class Stepper {
     /**
      * Rebuilds {@code state}'s recurrent state under this stepper's model (after a weight swap) by replaying the
      * remembered inputs from a zero state with the key's current normaliser held fixed, and stamps it with
-     * {@code modelVersion}. The last timestamp, normaliser and ring are kept.
+     * {@code modelVersion}. The last timestamp, normaliser, ring and profile are kept: the profile depends on the
+     * observed values only, and the replayed steps read the current one (which has already seen them; a re-warm
+     * only has to bring the recurrent state near where the model would have it). A state without the profile this
+     * model reads (decoded from an older state, or made under a model without one) gets one fed from the ring; a
+     * model without a profile drops the state's.
      */
     public void rewarm(KeyState state, long modelVersion) {
+        fitProfile(state);
         state.resetRecurrent();
         int n = state.remembered();
         normalizer.set(state.normCount, state.normMean, state.normVariance);
@@ -150,8 +157,12 @@ public final class Stepper {
             long ts = state.lastTimestamp - (long) (n - 1 - i) * stepMillis;
             double z = Float.isNaN(v) ? missingInput(state) : normalizer.normalize(v);
             Features.fill(x, 0, z, Float.isNaN(v), ts);
-            fillLag(state, i, z);
-            fillBase(state, i);
+            if (state.profile != null) {
+                fillProfile(state.profile, ts, z);
+            } else {
+                fillLag(state, i, z);
+                fillBase(state, i);
+            }
             run(state);
         }
         state.modelVersion = modelVersion;
@@ -159,17 +170,42 @@ public final class Stepper {
 
     /**
      * Whether {@code state} must be re-warmed before this stepper's model (as version {@code modelVersion}) can
-     * use it: it was made by other weights, another architecture or with another ring capacity.
+     * use it: it was made by other weights, another architecture or with another ring capacity, or it lacks the
+     * profile this model reads.
      */
     public boolean needsRewarm(KeyState state, long modelVersion) {
         return state.modelVersion != modelVersion || state.recurrent.length != model.spec().stateSize()
-                || state.ringCapacity() != ringCapacity;
+                || state.ringCapacity() != ringCapacity || !profileFits(state);
+    }
+
+    /** Whether {@code state}'s profile is the one this model reads (null for a model without one). */
+    private boolean profileFits(KeyState state) {
+        ModelSpec spec = model.spec();
+        return spec.hasProfile() ? state.profile != null && state.profile.fits(spec.profileBins(), spec.profileSeasonMillis())
+                : state.profile == null;
+    }
+
+    /**
+     * Gives {@code state} the profile this model reads: a missing or misshapen one is replaced by a new profile fed
+     * the ring's observed inputs (the most the state knows of the past), a model without one drops it.
+     */
+    private void fitProfile(KeyState state) {
+        if (profileFits(state)) {
+            return;
+        }
+        state.profile = model.spec().newProfile();
+        if (state.profile != null) {
+            int n = state.remembered();
+            for (int i = 0; i < n; i++) {
+                state.profile.update(state.lastTimestamp - (long) (n - 1 - i) * stepMillis, state.recall(i));
+            }
+        }
     }
 
     /**
      * A new state of this stepper's shape re-warmed from {@code state} under this model (see {@link #rewarm}):
-     * the normaliser, last timestamp, alert run and the last {@code ringCapacity} remembered inputs are carried
-     * over, the recurrent state is rebuilt. {@code state} is not changed. Used where the shape changes (the model
+     * the normaliser, last timestamp, alert run, profile and the last {@code ringCapacity} remembered inputs are
+     * carried over, the recurrent state is rebuilt. {@code state} is not changed. Used where the shape changes (the model
      * service) and to read what this model would make of a key without storing it (the REST API).
      */
     public KeyState rewarmedCopy(KeyState state, long modelVersion) {
@@ -182,6 +218,7 @@ public final class Stepper {
         s.alertOpen = state.alertOpen;
         s.lastValue = state.lastValue;
         s.novelty = state.novelty;
+        s.profile = state.profile == null ? null : state.profile.copy();
         for (int i = Math.max(0, state.remembered() - ringCapacity); i < state.remembered(); i++) {
             s.remember(state.recall(i));
         }
@@ -216,9 +253,10 @@ public final class Stepper {
      * point ({@code scored} false, {@code expected}/{@code sigma} NaN, no gaps).
      */
     public StepResult forecast(KeyState state, double lastValue) {
-        if (state.recurrent.length != model.spec().stateSize() || state.ringCapacity() != ringCapacity) {
-            throw new IllegalArgumentException("state of " + state.recurrent.length + " recurrent floats and ring "
-                    + state.ringCapacity() + " does not fit a model of " + model.spec().stateSize() + " and ring " + ringCapacity);
+        if (state.recurrent.length != model.spec().stateSize() || state.ringCapacity() != ringCapacity || !profileFits(state)) {
+            throw new IllegalArgumentException("state of " + state.recurrent.length + " recurrent floats, ring "
+                    + state.ringCapacity() + " and profile " + state.profile + " does not fit a model of "
+                    + model.spec().stateSize() + ", ring " + ringCapacity + " and profile bins " + model.spec().profileBins());
         }
         if (state.lastTimestamp == KeyState.NO_TIMESTAMP || state.remembered() == 0) {
             throw new IllegalArgumentException("state has no point to forecast from");
@@ -230,7 +268,11 @@ public final class Stepper {
         int last = state.remembered() - 1;
         double z = normalizer.normalize(lastValue);
         Features.fill(x, 0, z, false, state.lastTimestamp);
-        fillBase(state, last);
+        if (state.profile != null) {
+            fillProfile(state.profile, state.lastTimestamp, z);
+        } else {
+            fillBase(state, last);
+        }
         int top = (model.spec().layers() - 1) * model.spec().stateSizePerLayer();
         model.head(state.recurrent, top, x, 0, out, 0, base, 0);
         result.gapsFilled = 0;
@@ -259,9 +301,30 @@ public final class Stepper {
         }
         Features.fill(x, 0, z, missing, timestamp);
         state.remember((float) value);
-        fillLag(state, state.remembered() - 1, z);
-        fillBase(state, state.remembered() - 1);
+        if (state.profile != null) {
+            state.profile.update(timestamp, value);
+            fillProfile(state.profile, timestamp, z);
+        } else {
+            fillLag(state, state.remembered() - 1, z);
+            fillBase(state, state.remembered() - 1);
+        }
         run(state);
+    }
+
+    /**
+     * The profile model's seasonal input and bases at a step at {@code timestamp} whose input is {@code z}: the
+     * profile's forecasts of the next K steps in the normaliser's current frame, the input being the first; the
+     * step's own input where the profile does not know a bin. As {@code PreparedSeries} and {@code TbpttTrainer}
+     * in training.
+     */
+    private void fillProfile(SeasonalProfile profile, long timestamp, double z) {
+        Features.fillProfile(profile, timestamp, stepMillis, normalizer.mean(), normalizer.scale(), base, 0, base.length);
+        Features.fillLag(x, 0, Float.isNaN(base[0]) ? z : base[0]);
+        for (int k = 0; k < base.length; k++) {
+            if (Float.isNaN(base[k])) {
+                base[k] = x[0];
+            }
+        }
     }
 
     /**

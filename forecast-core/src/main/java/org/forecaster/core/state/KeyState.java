@@ -3,12 +3,13 @@ package org.forecaster.core.state;
 import java.util.Arrays;
 import java.util.Objects;
 import org.forecaster.core.anomaly.NoveltyScore;
+import org.forecaster.core.model.SeasonalProfile;
 
 /**
  * Everything the model service remembers about one series between points: the recurrent state of every
  * layer, the running normaliser, the last timestamp, the model version the state belongs to, the last
- * one-step prediction (to score the next point), the alert run, the anomaly scorer's state, and a ring of the
- * last inputs (raw values, NaN for missing steps) so the state can be rebuilt under new weights ("re-warm").
+ * one-step prediction (to score the next point), the alert run, the anomaly scorer's state, the seasonal profile
+ * of a profile model, and a ring of the last inputs (raw values, NaN for missing steps) so the state can be rebuilt under new weights ("re-warm").
  *
  * <p>Mutable and not thread-safe; encoded by {@link KeyStateCodec}. Arrays are owned by this object.
  */
@@ -40,6 +41,11 @@ public final class KeyState {
      * a weight swap, re-warm or reset of the recurrent state leaves it as it is.
      */
     public NoveltyScore novelty;
+    /**
+     * The key's {@link SeasonalProfile} under a profile model, else null. Independent of the weights (it folds in
+     * observed values only): a weight swap, re-warm or reset of the recurrent state leaves it as it is.
+     */
+    public SeasonalProfile profile;
     /** All layers' states, {@code layers x stateSizePerLayer}. */
     public final float[] recurrent;
     private final float[] ring;
@@ -130,7 +136,7 @@ public final class KeyState {
                 && Double.compare(sigma, k.sigma) == 0
                 && Double.compare(lastValue, k.lastValue) == 0 && anomalyRun == k.anomalyRun && alertOpen == k.alertOpen
                 && Arrays.equals(recurrent, k.recurrent) && ring.length == k.ring.length
-                && Objects.equals(novelty, k.novelty);
+                && Objects.equals(novelty, k.novelty) && Objects.equals(profile, k.profile);
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.forecaster.core.state;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.forecaster.core.anomaly.NoveltyScore;
+import org.forecaster.core.model.SeasonalProfile;
 
 /**
  * Compact little-endian bytes for a {@link KeyState}: what the state store and its changelog hold.
@@ -12,14 +13,23 @@ import org.forecaster.core.anomaly.NoveltyScore;
  * f64 lastValue, u8 scorer (0: none, 1: novelty), [the novelty state as NoveltyScore.writeTo writes it]}.
  * Version 1 is the same without the last value, scorer byte and state; it is still read (last value NaN).
  *
+ * <p>Appended section, same version (issue 15): {@code u8 profile (1), [the profile as SeasonalProfile.writeTo
+ * writes it: u16 bins, i64 seasonMillis, f64 level, i64 count, f32[bins]]}, written only when the key has a
+ * {@link SeasonalProfile}. States that end after the scorer section (every state written before it, and those of
+ * keys without a profile) read with a null profile; bytes written with it are rejected by a decoder without it
+ * ("bytes after its end"), so the services must be rolled forward together.
+ *
  * <p>At hidden size 64 with one LSTM layer and a full 48-step ring that is 789 bytes without a scorer and 930
  * with a novelty state whose 24-point ring of values is full and which has no seasonal reference (the default:
- * a day of 5-minute steps does not fit 48); with a seasonal reference (a season that fits the ring) 1,050.
+ * a day of 5-minute steps does not fit 48); with a seasonal reference (a season that fits the ring) 1,050. A
+ * profile adds {@code 27 + 4 * bins} bytes: 123 at 24 bins, 219 at 48.
  */
 public final class KeyStateCodec {
     public static final byte VERSION = 2;
     private static final byte VERSION_1 = 1;
     private static final byte NO_SCORER = 0, NOVELTY = 1;
+    /** Marks the appended profile section. */
+    private static final byte PROFILE = 1;
     /** The version-1 header: everything up to the recurrent floats, plus the ring's two sizes. */
     private static final int FIXED = 1 + 8 * 8 + 4 + 1 + 2 + 2 + 2;
 
@@ -28,7 +38,8 @@ public final class KeyStateCodec {
     /** Bytes needed for {@code state}. */
     public static int encodedSize(KeyState state) {
         return FIXED + 4 * state.recurrent.length + 4 * state.remembered() + 8 + 1
-                + (state.novelty == null ? 0 : state.novelty.encodedSize());
+                + (state.novelty == null ? 0 : state.novelty.encodedSize())
+                + (state.profile == null ? 0 : 1 + state.profile.encodedSize());
     }
 
     public static byte[] encode(KeyState state) {
@@ -56,6 +67,10 @@ public final class KeyStateCodec {
         } else {
             b.put(NOVELTY);
             s.novelty.writeTo(b);
+        }
+        if (s.profile != null) {
+            b.put(PROFILE);
+            s.profile.writeTo(b);
         }
     }
 
@@ -128,14 +143,17 @@ public final class KeyStateCodec {
         s.lastValue = version == VERSION_1 ? Double.NaN : b.getDouble();
         byte scorer = version == VERSION_1 ? NO_SCORER : b.get();
         if (scorer == NOVELTY) {
-            if (novelty == null) {
-                return s; // the rest is the novelty state, left out
-            }
-            s.novelty = NoveltyScore.readFrom(novelty, b);
+            // Without a spec the novelty state is read past (under any spec) and left out.
+            NoveltyScore read = NoveltyScore.readFrom(novelty == null ? NoveltyScore.Spec.DEFAULT : novelty, b);
+            s.novelty = novelty == null ? null : read;
         } else if (scorer == NO_SCORER) {
             s.novelty = novelty == null ? null : new NoveltyScore(novelty);
         } else {
             throw new IllegalArgumentException("key state scorer " + scorer + " is not known");
+        }
+        if (version != VERSION_1 && b.hasRemaining() && b.get(b.position()) == PROFILE) {
+            b.get();
+            s.profile = SeasonalProfile.readFrom(b);
         }
         if (b.hasRemaining()) {
             throw new IllegalArgumentException("key state has " + b.remaining() + " bytes after its end");

@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.forecaster.core.anomaly.NoveltyScore;
+import org.forecaster.core.model.SeasonalProfile;
 import org.junit.jupiter.api.Test;
 
 class KeyStateCodecTest {
@@ -117,6 +118,55 @@ class KeyStateCodecTest {
         byte[] prefixed = new byte[8 + 20];
         var e = assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(prefixed, 8, NOVELTY));
         assertTrue(e.getMessage().contains("20 bytes"), e.getMessage());
+    }
+
+    /** A full 48-bin daily profile of five days of 5-minute steps. */
+    private static SeasonalProfile profile() {
+        SeasonalProfile p = new SeasonalProfile(48, 86_400_000L);
+        for (int t = 0; t < 5 * 288; t++) {
+            p.update(1_700_000_000_000L + t * 300_000L, 20 + 5 * Math.sin(2 * Math.PI * t / 288) + (t % 7) * 0.1);
+        }
+        return p;
+    }
+
+    /** Issue 15: the profile is one appended, flag-marked section; 27 + 4 * bins bytes, under 1.5 KB with novelty. */
+    @Test
+    void roundTripsTheProfileSectionAndStaysUnder1500BytesWithNovelty() {
+        KeyState s = withNovelty(500, 100);
+        s.profile = profile();
+        byte[] bytes = KeyStateCodec.encode(s);
+        assertEquals(789 + 277 + 27 + 4 * 48, bytes.length);
+        assertTrue(8 + bytes.length <= 1536, "with the store's last-seen stamp: " + (8 + bytes.length));
+        KeyState back = KeyStateCodec.decode(bytes, NOVELTY);
+        assertEquals(s, back);
+        assertEquals(s.profile.forecast(42), back.profile.forecast(42), 0);
+
+        KeyState plain = sample();
+        plain.profile = profile();
+        assertEquals(789 + 219, KeyStateCodec.encode(plain).length);
+        assertEquals(plain, KeyStateCodec.decode(KeyStateCodec.encode(plain)));
+
+        KeyState skipped = KeyStateCodec.decode(bytes); // the novelty state is read past, the profile kept
+        assertNull(skipped.novelty);
+        assertEquals(s.profile, skipped.profile);
+    }
+
+    @Test
+    void readsStatesWrittenBeforeTheProfileWithNone() {
+        KeyState s = withNovelty(100, Integer.MAX_VALUE);
+        byte[] withProfile;
+        byte[] without = KeyStateCodec.encode(s);
+        s.profile = profile();
+        withProfile = KeyStateCodec.encode(s);
+        assertTrue(Arrays.equals(without, Arrays.copyOf(withProfile, without.length)), "the section is appended");
+        assertNull(KeyStateCodec.decode(without, NOVELTY).profile);
+        assertNull(KeyStateCodec.decode(version1(sample())).profile);
+        byte[] corrupt = withProfile.clone();
+        corrupt[without.length + 1] = 0; // 0 bins
+        corrupt[without.length + 2] = 0;
+        assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(corrupt, NOVELTY));
+        assertThrows(IllegalArgumentException.class,
+                () -> KeyStateCodec.decode(Arrays.copyOf(withProfile, withProfile.length - 1), NOVELTY));
     }
 
     @Test
