@@ -98,6 +98,12 @@ final class BacktestCommand implements Callable<Integer> {
                     + " --no-season-input: residual over the last value, no lag input).")
     boolean seasonInput;
 
+    @Option(names = "--profile-bins", paramLabel = "N", defaultValue = "0",
+            description = "Profile model (issue 15): instead of reading one season back, keep per series a smoothed level"
+                    + " and N seasonal indices over one season (--season steps), by time phase; the means are residual over"
+                    + " its forecast and its next-step forecast is the extra input. 0: off (default ${DEFAULT-VALUE}).")
+    int profileBins;
+
     @Option(names = "--ensemble", paramLabel = "N", defaultValue = "1",
             description = "Train N models with seeds --seed, --seed+1, ... and write the per-step median of their forecasts"
                     + " and bounds (default ${DEFAULT-VALUE}; --save-model saves the first).")
@@ -209,7 +215,11 @@ final class BacktestCommand implements Callable<Integer> {
             if (!(validation > 0 && validation < 1)) {
                 throw new IllegalArgumentException("--validation must be in (0, 1), got " + validation);
             }
-            ModelSpec ms = training.spec(CellType.LSTM, LAYERS, HIDDEN, horizon, seasonInput ? season : 0);
+            if (profileBins < 0) {
+                throw new IllegalArgumentException("--profile-bins must be >= 0, got " + profileBins);
+            }
+            ModelSpec ms = training.spec(CellType.LSTM, LAYERS, HIDDEN, horizon,
+                    seasonInput && profileBins == 0 ? season : 0, profileBins, season * stepMillis);
             TrainConfig base = TrainConfig.defaults(ms).withSeed(seed).withEpochs(EPOCHS, PATIENCE).withBatchSize(BATCH)
                     .withOptimizer("adam", new org.forecaster.core.optim.LrSchedule.Constant(LEARNING_RATE))
                     .withSplit(new TimeSplit(1 - validation, validation));
