@@ -26,7 +26,7 @@ threshold >= the cutoff) and the curves of several categories are summed as step
 that with nab_score.sweep over the full pooled rows.
 
     python3 tools/nab-twin/cv.py /tmp/nabcv/dbg42 /tmp/nabcv/dbg7 /tmp/nabcv/dbg1              # grid + nested CV
-    python3 tools/nab-twin/cv.py RUNS... --only default,new                                     # named settings only
+    python3 tools/nab-twin/cv.py RUNS... --only default,half1e4                                     # named settings only
     python3 tools/nab-twin/cv.py RUNS... --check                                                # exactness checks
 """
 import argparse
@@ -67,7 +67,8 @@ OLD = dict(scorer='novelty', half_surprise=math.log(1e4), seasonal_width=2.0, va
            min_flag_surprise=0.05, suppress=0)
 NAMED = {
     'default': OLD,  # the defaults before this CV (2026-12-05)
-    'new': dict(OLD, recent_decay=0.0, min_flag_surprise=0.0),
+    'rules-off': dict(OLD, recent_decay=0.0, min_flag_surprise=0.0),
+    'half1e4': dict(OLD, half_surprise=1e4),
     'tail': dict(OLD, scorer='tail', suppress=0),
     'tail-suppress300': dict(OLD, scorer='tail', suppress=300),
 }
@@ -131,8 +132,13 @@ def grid():
                      recent_decay=recent[0], recent_tolerance=recent[1], min_flag_surprise=mfs,
                      range_tolerance=tol, mean_rows=rows)
             out.setdefault(key(s), s)
+        # the tail score's scale: at a larger half surprise only an absurd surprise nears a flag's 1.0
+        for half in (100.0, 1e4):
+            s = dict(OLD, value=value, mean=mean, sdiff=sdiff, seasonal_width=seasonal, echo_rows=echo,
+                     recent_decay=recent[0], recent_tolerance=recent[1], min_flag_surprise=mfs, half_surprise=half)
+            out.setdefault(key(s), s)
     # one at a time around the old defaults and around the rules-off setting: echo length, seasonal width
-    for base in (OLD, NAMED['new']):
+    for base in (OLD, NAMED['rules-off']):
         for k, vals in (('echo_rows', [25, 100, 200]), ('seasonal_width', [1.0, 4.0])):
             for v in vals:
                 s = dict(base, **{k: v})
@@ -427,7 +433,7 @@ def main():
 def check(corpus, a):
     """The step-function sums against nab_score.sweep / score_at over every scored row, for two settings."""
     ns = corpus.ns
-    for name in ('default', 'new'):
+    for name in ('default', 'half1e4'):
         s = NAMED[name]
         sc = corpus.scores(s)
         for p, cm in ns.PROFILES.items():
