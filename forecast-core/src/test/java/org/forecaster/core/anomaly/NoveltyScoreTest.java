@@ -156,6 +156,29 @@ class NoveltyScoreTest {
     }
 
     /**
+     * The default tail score ranks below every novelty and echo unless the surprise is extreme: a point 30 sigma off the
+     * prediction but inside every range scores under 0.05 (it would score 0.98, above the service's alert threshold,
+     * with a half surprise of ln 1e4), so a threshold near 1 detects the novelties alone.
+     */
+    @Test
+    void shouldKeepTheTailScoreOfAnUnnovelPointFarBelowTheNovelties() {
+        NoveltyScore.Spec lnHalf = new NoveltyScore.Spec(Math.log(1e4), SPEC.seasonalWidth(), SPEC.seasonalAlpha(),
+                SPEC.meanRows(), SPEC.rangeTolerance(), SPEC.echoRows(), SPEC.recentDecay(), SPEC.recentTolerance(),
+                SPEC.minFlagSurprise());
+        NoveltyScore byDefault = new NoveltyScore(SPEC), old = new NoveltyScore(lnHalf);
+        SplittableRandom r = new SplittableRandom(29);
+        for (int t = 0; t < 2000; t++) {
+            double v = 100 * r.nextDouble() - 50;
+            byDefault.update(v, 1, v, Double.NaN);
+            old.update(v, 1, v, Double.NaN);
+        }
+        double d = byDefault.update(0, 1, 30, Double.NaN), o = old.update(0, 1, 30, Double.NaN);
+        assertTrue(d > 0 && d < 0.05, "30 sigma inside every range, default half surprise: " + d);
+        assertTrue(o > 0.97, "the same point with a half surprise of ln 1e4: " + o);
+        assertTrue(byDefault.update(0, 1, 80, Double.NaN) >= NoveltyScore.ECHO, "a new extreme is still a novelty");
+    }
+
+    /**
      * An early spike to 100 sets the all-time range of a series that then lives in [0, 10]: weeks later a spike to 30 is
      * still far inside the all-time range, but beyond the recent one, which has shrunk back towards [0, 10]. Without the
      * recent range (decay 0) it goes unflagged; it is flagged only once the early spike has decayed out of it.
