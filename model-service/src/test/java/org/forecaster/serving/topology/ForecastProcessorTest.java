@@ -497,13 +497,13 @@ class ForecastProcessorTest {
 
     @Test
     void shouldGiveTheSameForecastsFromARestoredStoreAsFromAnUninterruptedRun() {
-        int n = 120;
+        int n = 180; // a spike at 150, past the echoes of the first cycle's new highs
         String[] keys = {"k0", "k1", "k2"};
         Harness straight = new Harness(spec());
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < keys.length; k++) {
                 if (i % 17 != k) { // some gaps
-                    straight.send(keys[k], i, value(k, i) + (i == 90 ? 30 : 0));
+                    straight.send(keys[k], i, value(k, i) + (i == 150 ? 30 : 0));
                 }
             }
         }
@@ -514,7 +514,7 @@ class ForecastProcessorTest {
         for (int i = 0; i < n / 2; i++) {
             for (int k = 0; k < keys.length; k++) {
                 if (i % 17 != k) {
-                    first.send(keys[k], i, value(k, i) + (i == 90 ? 30 : 0));
+                    first.send(keys[k], i, value(k, i) + (i == 150 ? 30 : 0));
                 }
             }
         }
@@ -533,7 +533,7 @@ class ForecastProcessorTest {
         for (int i = n / 2; i < n; i++) {
             for (int k = 0; k < keys.length; k++) {
                 if (i % 17 != k) {
-                    second.send(keys[k], i, value(k, i) + (i == 90 ? 30 : 0));
+                    second.send(keys[k], i, value(k, i) + (i == 150 ? 30 : 0));
                 }
             }
         }
