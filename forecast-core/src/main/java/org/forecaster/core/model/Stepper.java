@@ -1,7 +1,6 @@
 package org.forecaster.core.model;
 
 import org.forecaster.core.state.KeyState;
-import org.forecaster.core.train.Loss;
 
 /**
  * The online path: advances one key's {@link KeyState} by one observed point, filling any missing steps
@@ -318,7 +317,7 @@ public final class Stepper {
 
     private double sigmaAt(int k) {
         float s = out[model.spec().horizon() + k];
-        return normalizer.scale() * Math.exp(Loss.logScale(s));
+        return normalizer.scale() * Math.exp(Gaussian.logScale(s));
     }
 
     private void writeForecast(long timestamp) {
