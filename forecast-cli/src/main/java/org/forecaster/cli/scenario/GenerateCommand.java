@@ -40,6 +40,11 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite the files of an existing scenario in --out.")
     boolean force;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Properties file of further options (key = long option name without dashes, e.g. anomalies-per-kind = 3);"
+                    + " command-line options win. A scenario recipe to share.")
+    Path config;
+
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of every random choice (default ${DEFAULT-VALUE}).")
     long seed;
 
