@@ -179,7 +179,7 @@ final class ScenarioGenerator {
         for (int n = 0; n < spec.malformedLines(); n++) {
             long scrape = (long) (r.nextDouble() * spec.scrapes());
             String id = spec.seriesId(r.nextInt(spec.series()));
-            Instant ts = spec.scrapeTime(scrape);
+            Instant ts = spec.scrapeTime(scrape).plusMillis(jitterBoundMillis); // after the jittered events of its scrape: time order holds
             String text = switch (n % 6) {
                 case 0 -> "{\"series\":\"" + id + "\",\"ts\":\"" + ts + "\",\"value\":"; // cut off mid-line
                 case 1 -> "{\"series\":\"" + id + "\",\"ts\":\"" + ts + "\",\"value\":\"n/a\"}";

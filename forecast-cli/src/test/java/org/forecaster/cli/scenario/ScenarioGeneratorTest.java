@@ -129,7 +129,7 @@ class ScenarioGeneratorTest {
         long last = Long.MIN_VALUE;
         for (String line : Files.readAllLines(file)) {
             long ts = SendCommand.eventMillis(line);
-            if (ts != Long.MIN_VALUE && line.endsWith("}") && !line.contains("\"n/a\"") && !line.contains("NaN") && !line.contains("!")) {
+            if (ts != Long.MIN_VALUE) { // malformed lines with a readable time too
                 assertTrue(ts >= last, "out of order at " + line);
                 last = ts;
             }
