@@ -90,11 +90,11 @@ record ScoreReport(Inputs inputs, List<HorizonScore> forecast, HorizonScore over
             b.append(format("%nalerts: %d OPEN (%d transitions read, %d outside the scenario); %d of %d labelled windows found (%s),"
                             + " median delay %s windows; %d false alerts, %.3f per series-day (tolerance %d windows)%n",
                     a.opens(), in.alertTransitions(), in.alertsOutsideScenario(), a.found(), a.labelled(), percent(a.found(), a.labelled()),
-                    number(a.medianDelaySteps()), a.falseAlerts(), a.falseAlertsPerSeriesDay(), a.toleranceSteps()));
+                    steps(a.medianDelaySteps()), a.falseAlerts(), a.falseAlertsPerSeriesDay(), a.toleranceSteps()));
             b.append(format("%-16s %9s %6s %7s %14s%n", "kind", "labelled", "found", "recall", "median delay"));
             for (KindScore k : a.byKind()) {
                 b.append(format("%-16s %9d %6d %7s %14s%n", k.kind(), k.labelled(), k.found(), percent(k.found(), k.labelled()),
-                        number(k.medianDelaySteps())));
+                        steps(k.medianDelaySteps())));
             }
         }
         return b.toString();
@@ -108,6 +108,11 @@ record ScoreReport(Inputs inputs, List<HorizonScore> forecast, HorizonScore over
 
     private static String number(double x) {
         return Double.isNaN(x) ? "-" : format("%.3f", x);
+    }
+
+    /** A median of whole windows: a whole number or a half. */
+    private static String steps(double x) {
+        return Double.isNaN(x) ? "-" : format("%.1f", x);
     }
 
     private static String percent(int part, int whole) {
