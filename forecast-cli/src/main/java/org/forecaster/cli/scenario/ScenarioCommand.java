@@ -1,5 +1,6 @@
 package org.forecaster.cli.scenario;
 
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Spec;
         subcommands = {GenerateCommand.class, SendCommand.class, ScoreCommand.class, CommandLine.HelpCommand.class})
 public final class ScenarioCommand implements Runnable {
     /** The subcommands, for the CLI's list of command names. */
-    public static final java.util.Set<String> SUBCOMMANDS = java.util.Set.of("generate", "send", "score");
+    public static final Set<String> SUBCOMMANDS = Set.of("generate", "send", "score");
 
     @Spec
     CommandSpec spec;

@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -297,7 +298,7 @@ final class ScenarioGenerator {
                         + decimal(value) + "}\n";
                 order[present++] = s;
             }
-            java.util.Arrays.sort(order, 0, present, Comparator.<Integer>comparingLong(s -> ts[s]).thenComparingInt(s -> s));
+            Arrays.sort(order, 0, present, Comparator.<Integer>comparingLong(s -> ts[s]).thenComparingInt(s -> s));
             for (int k = 0; k < present; k++) {
                 out.write(lines[order[k]]);
             }

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.forecaster.core.wire.Topics;
@@ -102,7 +103,7 @@ final class SendCommand implements Callable<Integer> {
                 }
             }
             producer.flush();
-        } catch (org.apache.kafka.common.KafkaException e) {
+        } catch (KafkaException e) {
             throw new IllegalStateException("Kafka at " + bootstrap + ": " + e.getMessage(), e);
         }
         if (failure.get() != null) {

@@ -16,6 +16,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -124,7 +125,7 @@ record SystemOutputs(List<ForecastRecord> forecasts, List<AnomalyRecord> anomali
                     lastProgress = now;
                 }
             }
-        } catch (org.apache.kafka.common.KafkaException e) {
+        } catch (KafkaException e) {
             throw new IllegalStateException("Kafka at " + bootstrap + ": " + e.getMessage(), e);
         }
         return new SystemOutputs(forecasts, anomalies, unreadable);
