@@ -126,6 +126,10 @@ final class ScoreCommand implements Callable<Integer> {
             msg = "no labels file " + labelsFile + " (an empty array [] scores forecasts and false alerts only)";
         } else if ((bootstrap == null) == !files) {
             msg = "give either --bootstrap (read the topics) or --forecasts and/or --anomalies (read dumps), not both or neither";
+        } else if (forecastsFile != null && !Files.isRegularFile(forecastsFile)) {
+            msg = "--forecasts " + forecastsFile + " is not a file";
+        } else if (anomaliesFile != null && !Files.isRegularFile(anomaliesFile)) {
+            msg = "--anomalies " + anomaliesFile + " is not a file";
         } else if (bootstrap != null && (bootstrap.isBlank() || !bootstrap.contains(":"))) {
             msg = "--bootstrap must be HOST:PORT, got '" + bootstrap + "'";
         } else if (window.toMillis() < 1000) {

@@ -40,8 +40,11 @@ class ScenarioArgumentsTest {
         assertUsageError("already holds a scenario: add --force", "scenario", "generate", "--out", out);
         assertUsageError("give either --bootstrap", "scenario", "score", "--dir", out);
         assertUsageError("give either --bootstrap", "scenario", "score", "--dir", out, "--bootstrap", "h:1", "--anomalies", "a.jsonl");
-        assertUsageError("Holt-Winters needs two seasons", "scenario", "score", "--dir", out, "--anomalies", "a.jsonl", "--fit", "1d");
-        assertUsageError("--season 7m must be a whole number of windows of 5m", "scenario", "score", "--dir", out, "--anomalies", "a.jsonl",
+        assertUsageError("--anomalies a.jsonl is not a file", "scenario", "score", "--dir", out, "--anomalies", "a.jsonl");
+        assertUsageError("--forecasts " + dir + " is not a file", "scenario", "score", "--dir", out, "--forecasts", dir.toString());
+        String alerts = Files.writeString(dir.resolve("a.jsonl"), "").toString();
+        assertUsageError("Holt-Winters needs two seasons", "scenario", "score", "--dir", out, "--anomalies", alerts, "--fit", "1d");
+        assertUsageError("--season 7m must be a whole number of windows of 5m", "scenario", "score", "--dir", out, "--anomalies", alerts,
                 "--season", "7m");
         assertTrue(Files.exists(dir.resolve("s").resolve(ScenarioFiles.LABELS)));
     }
