@@ -10,8 +10,11 @@ public final class HorizonForecasts {
     private final int maxHorizon;
     private final double[] forecasts;
 
-    /** Takes ownership of {@code forecasts}, laid out as {@code [origin * maxHorizon + (h - 1)]}. */
-    HorizonForecasts(int origins, int maxHorizon, double[] forecasts) {
+    /**
+     * Takes ownership of {@code forecasts}, laid out as {@code [origin * maxHorizon + (h - 1)]}. Public so that a
+     * {@link Baseline} outside this package (a test's, a scenario's) can return its walk.
+     */
+    public HorizonForecasts(int origins, int maxHorizon, double[] forecasts) {
         if (origins < 0 || maxHorizon < 1 || forecasts.length != (long) origins * maxHorizon) {
             throw new IllegalArgumentException("forecasts of " + origins + " origins x " + maxHorizon + " horizons need "
                     + (long) origins * maxHorizon + " values, got " + forecasts.length);
