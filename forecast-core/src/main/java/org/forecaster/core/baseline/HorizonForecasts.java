@@ -12,7 +12,8 @@ public final class HorizonForecasts {
 
     /**
      * Takes ownership of {@code forecasts}, laid out as {@code [origin * maxHorizon + (h - 1)]}. Public so that a
-     * candidate model's forecasts can be put in the same shape and scored by the same {@link #meanAbsoluteErrors}.
+     * candidate model's forecasts, or a {@link Baseline} outside this package, can be put in the same shape and scored
+     * by the same {@link #meanAbsoluteErrors}.
      */
     public HorizonForecasts(int origins, int maxHorizon, double[] forecasts) {
         if (origins < 0 || maxHorizon < 1 || forecasts.length != (long) origins * maxHorizon) {
