@@ -15,17 +15,17 @@ import picocli.CommandLine.Spec;
                 + " and alerts against it.",
                 "Example: forecast scenario generate --out scn && forecast scenario send --dir scn --bootstrap 127.0.0.1:19092"
                         + " && forecast scenario score --dir scn --bootstrap 127.0.0.1:19092"},
-        subcommands = {GenerateCommand.class, SendCommand.class, SimulateCommand.class, ScoreCommand.class,
+        subcommands = {GenerateCommand.class, SendCommand.class, PointsCommand.class, SimulateCommand.class, ScoreCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ScenarioCommand implements Runnable {
     /** The subcommands, for the CLI's list of command names. */
-    public static final Set<String> SUBCOMMANDS = Set.of("generate", "send", "simulate", "score");
+    public static final Set<String> SUBCOMMANDS = Set.of("generate", "send", "points", "simulate", "score");
 
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: generate, send, simulate or score");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: generate, send, points, simulate or score");
     }
 }
