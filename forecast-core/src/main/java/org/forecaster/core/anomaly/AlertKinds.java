@@ -22,9 +22,13 @@ import java.nio.ByteBuffer;
  *     move by {@code J}: the new level is not a drift too); if one comes back to within 4 typical errors of
  *     {@code b} and no later point up to the {@code confirmSteps}-th has a large error (see variance burst), a
  *     <b>spike</b>; otherwise (a point between, beyond on the other side, or noisy after) nothing. Both are decided
- *     {@code confirmSteps} points after the jump.</li>
+ *     {@code confirmSteps} points after the jump. A key that has jumped once per {@code driftSteps} points (a
+ *     day) or more often on average (over about a week; a plain average since warm-up at first) follows no jump:
+ *     a square daily pattern, or a series that jumps by nature, is left to the anomaly score.</li>
  * <li><b>variance burst</b>: at least {@code burstCount} of the last {@code burstWindow} points have an error of
- *     at least {@code burstZ} typical errors. It lasts until fewer than half that many have.</li>
+ *     at least {@code burstZ} typical errors. It lasts until fewer than half that many have. A key whose bursts
+ *     have started more often than once per 1,008 points on average (over about a week; a plain average since
+ *     warm-up at first, this burst included) is bursty by nature: its bursts are not reported.</li>
  * <li><b>drift</b>: the key's day-long level (an exponential mean of the values with time constant
  *     {@code driftSteps}) is at least {@code driftZ} spreads away from its long-run level (time constant
  *     {@code driftBaselineSteps}), where the spread is the long-run mean absolute deviation from that level. A
@@ -107,10 +111,15 @@ public final class AlertKinds {
     static final int REPEAT_MEMORY = 2016;
     /** An error enters the typical error clipped at this many typical errors. */
     static final double ERROR_CLIP = 5;
+    /**
+     * Time constant in points of the burst rate: a key whose bursts have started more often than once per half of it
+     * (1,008 points, 3.5 days at 5-minute steps) on average is bursty by nature and does not page for them.
+     */
+    static final int BURST_MEMORY = 2016;
     /** A jump is back when within this many typical errors of where it started. */
     static final double BACK_Z = 4;
     /** Bytes of {@link #writeTo}. */
-    public static final int ENCODED_SIZE = 1 + 1 + 2 + 4 * Integer.BYTES + 6 * Float.BYTES + 3 * Double.BYTES;
+    public static final int ENCODED_SIZE = 1 + 1 + 2 + 4 * Integer.BYTES + 8 * Float.BYTES + 3 * Double.BYTES;
 
     private static final int BURST_ON = 1, FLAT_FIRED = 2, JUMP_BACK = 4;
     private static final int CAP = 1 << 30;
@@ -124,6 +133,10 @@ public final class AlertKinds {
     /** Points seen, points with an error, the current run of equal values, points since a level change; all capped. */
     private int seen, errors, run, sinceChange = CAP;
     private float typicalError = Float.NaN, jump, jumpSigma, repeatShare = 1, longestRun, spread;
+    /** Share of points that started a jump (plain at first, then exponential with time constant REPEAT_MEMORY). */
+    private float jumpShare;
+    /** Share of points that started a variance burst (time constant BURST_MEMORY; a plain share at first). */
+    private float burstShare;
     private double jumpBase, fastLevel, slowLevel;
     /** What the last update left undecided or ongoing; not part of the state (recomputed per point). */
     private boolean undecided, ongoing;
@@ -162,8 +175,17 @@ public final class AlertKinds {
             large = warm && spec.burstZ() > 0 && Math.abs(z) >= spec.burstZ();
             if (pending > 0) {
                 jumpKind = followJump(value, large);
-            } else if (warm && spec.jumpZ() > 0 && calmBefore <= 1
-                    && (Math.abs(z) >= spec.jumpZ() || (scoreHigh && Math.abs(z) >= spec.jumpZ() / 2))) {
+            }
+            boolean jumped = pending == 0 && warm && spec.jumpZ() > 0 && calmBefore <= 1
+                    && (Math.abs(z) >= spec.jumpZ() || (scoreHigh && Math.abs(z) >= spec.jumpZ() / 2));
+            // A key that jumps (half the jump threshold counts) once a day or more often, a square daily pattern or
+            // a series that jumps by nature: its jumps are not news, so none is followed (the score alone judges
+            // the point, as without kinds).
+            boolean starts = jumped && jumpShare * spec.driftSteps() < 1;
+            double aRate = Math.max(1.0 / Math.max(1, errors - WARMUP_POINTS + 1), 1.0 / REPEAT_MEMORY);
+            boolean jumpish = spec.jumpZ() > 0 && Math.abs(z) >= spec.jumpZ() / 2;
+            jumpShare = warm ? (float) (jumpShare + aRate * ((jumpish ? 1 : 0) - jumpShare)) : 0;
+            if (starts) {
                 pending = 1;
                 jumpBase = expected;
                 jump = (float) (value - expected);
@@ -179,10 +201,17 @@ public final class AlertKinds {
         burstMask = ((burstMask << 1) | (large ? 1 : 0)) & 0xFFFF;
         int count = Integer.bitCount(burstMask & windowMask());
         if (spec.burstCount() > 0) {
-            if ((flags & BURST_ON) == 0 && count >= spec.burstCount()) {
+            boolean starts = (flags & BURST_ON) == 0 && count >= spec.burstCount();
+            if (errors > WARMUP_POINTS) {
+                double a = Math.max(1.0 / (errors - WARMUP_POINTS), 1.0 / BURST_MEMORY);
+                burstShare = (float) (burstShare + a * ((starts ? 1 : 0) - burstShare));
+            }
+            if (starts) {
                 flags |= BURST_ON;
-                burst = AlertReason.VARIANCE_BURST;
                 cancelJump(); // a jump inside a burst is part of it
+                if (burstShare * BURST_MEMORY / 2 < 1) {
+                    burst = AlertReason.VARIANCE_BURST;
+                }
             } else if ((flags & BURST_ON) != 0 && 2 * count < spec.burstCount()) {
                 flags &= ~BURST_ON;
             }
@@ -329,12 +358,12 @@ public final class AlertKinds {
     /**
      * Writes the state (not the spec) at the buffer's position in its byte order, {@value #ENCODED_SIZE} bytes:
      * {@code u8 flags, u8 pending, u16 burstMask, i32 seen, errors, run, sinceChange, f32 typicalError, jump, jumpSigma,
-     * repeatShare, longestRun, spread, f64 jumpBase, fastLevel, slowLevel}.
+     * repeatShare, longestRun, spread, jumpShare, burstShare, f64 jumpBase, fastLevel, slowLevel}.
      */
     public void writeTo(ByteBuffer out) {
         out.put((byte) flags).put((byte) pending).putShort((short) burstMask).putInt(seen).putInt(errors).putInt(run)
                 .putInt(sinceChange)                .putFloat(typicalError).putFloat(jump).putFloat(jumpSigma).putFloat(repeatShare).putFloat(longestRun)
-                .putFloat(spread).putDouble(jumpBase).putDouble(fastLevel).putDouble(slowLevel);
+                .putFloat(spread).putFloat(jumpShare).putFloat(burstShare).putDouble(jumpBase).putDouble(fastLevel).putDouble(slowLevel);
     }
 
     /** Reads a state {@link #writeTo} wrote; throws IllegalArgumentException for one that cannot be. */
@@ -356,6 +385,8 @@ public final class AlertKinds {
         k.repeatShare = in.getFloat();
         k.longestRun = in.getFloat();
         k.spread = in.getFloat();
+        k.jumpShare = in.getFloat();
+        k.burstShare = in.getFloat();
         k.jumpBase = in.getDouble();
         k.fastLevel = in.getDouble();
         k.slowLevel = in.getDouble();
@@ -376,7 +407,8 @@ public final class AlertKinds {
                 && errors == k.errors && run == k.run && sinceChange == k.sinceChange && Float.compare(typicalError, k.typicalError) == 0
                 && Float.compare(jump, k.jump) == 0 && Float.compare(jumpSigma, k.jumpSigma) == 0
                 && Float.compare(repeatShare, k.repeatShare) == 0 && Float.compare(longestRun, k.longestRun) == 0
-                && Float.compare(spread, k.spread) == 0 && Double.compare(jumpBase, k.jumpBase) == 0
+                && Float.compare(spread, k.spread) == 0 && Float.compare(jumpShare, k.jumpShare) == 0
+                && Float.compare(burstShare, k.burstShare) == 0 && Double.compare(jumpBase, k.jumpBase) == 0
                 && Double.compare(fastLevel, k.fastLevel) == 0 && Double.compare(slowLevel, k.slowLevel) == 0;
     }
 

@@ -12,7 +12,7 @@ import org.forecaster.core.anomaly.NoveltyScore;
  * f64 normMean, f64 normVariance, f64 expected, f64 sigma, i32 anomalyRun, u8 alertOpen,
  * u16 recurrentSize, f32[recurrentSize], u16 ringCapacity, u16 ringSize, f32[ringSize] oldest first,
  * f64 lastValue, u8 alertReason (0: none, else {@link AlertReason#code}), u8 kinds (0: none, 1: present),
- * [the alert kinds state as AlertKinds.writeTo writes it, 68 bytes], u8 scorer (0: none, 1: novelty),
+ * [the alert kinds state as AlertKinds.writeTo writes it, 76 bytes], u8 scorer (0: none, 1: novelty),
  * [the novelty state as NoveltyScore.writeTo writes it]}.
  * Version 2 is the same without the alert reason and kinds bytes and state; version 1 also without the last value,
  * scorer byte and state. Both are still read (alert reason none, a fresh kinds state when kinds are wanted, last
@@ -20,9 +20,9 @@ import org.forecaster.core.anomaly.NoveltyScore;
  *
  * <p>At hidden size 64 with one LSTM layer and a full 48-step ring that is 791 bytes without a scorer or kinds
  * (789 in version 2), 948 with a novelty state whose 24-point ring of values is full and which has no seasonal
- * reference (the default: a day of 5-minute steps does not fit 48; 946 in version 2), and 1,016 with the alert
- * kinds' 68 bytes too (the model service's default; 1,024 in its store with the 8-byte stamp, 954 before the
- * kinds); with a seasonal reference (a season that fits the ring) 1,136.
+ * reference (the default: a day of 5-minute steps does not fit 48; 946 in version 2), and 1,024 with the alert
+ * kinds' 76 bytes too (the model service's default; 1,032 in its store with the 8-byte stamp, 954 before the
+ * kinds); with a seasonal reference (a season that fits the ring) 1,144.
  */
 public final class KeyStateCodec {
     public static final byte VERSION = 3;
