@@ -121,7 +121,7 @@ public final class AlertKinds {
     /** Bytes of {@link #writeTo}. */
     public static final int ENCODED_SIZE = 1 + 1 + 2 + 4 * Integer.BYTES + 8 * Float.BYTES + 3 * Double.BYTES;
 
-    private static final int BURST_ON = 1, FLAT_FIRED = 2, JUMP_BACK = 4;
+    private static final int BURST_ON = 1, FLAT_FIRED = 2, JUMP_BACK = 4, SCORE_HELD = 8;
     private static final int CAP = 1 << 30;
 
     private final Spec spec;
@@ -216,7 +216,8 @@ public final class AlertKinds {
                 flags &= ~BURST_ON;
             }
         }
-        undecided = pending > 0 || (count >= 2 && (flags & BURST_ON) == 0 && spec.burstCount() > 0);
+        // A burst may be forming while large errors gather and the last two points had one.
+        undecided = pending > 0 || (count >= 2 && (burstMask & 3) != 0 && (flags & BURST_ON) == 0 && spec.burstCount() > 0);
         ongoing = (flags & (BURST_ON | FLAT_FIRED)) != 0;
         return flat != null ? flat : jumpKind != null ? jumpKind : burst != null ? burst : drift;
     }
@@ -227,6 +228,21 @@ public final class AlertKinds {
      */
     public boolean undecided() {
         return undecided;
+    }
+
+    /** Remembers that an anomaly score passed the threshold while {@link #undecided}, for {@link #takeHeldScore}. */
+    public void holdScore() {
+        flags |= SCORE_HELD;
+    }
+
+    /**
+     * Whether a score was held since the last call (and forgets it): once the kind is decided and none fired, the
+     * held score opens its alert after all, so an incident of no kind (a few erratic points) still pages.
+     */
+    public boolean takeHeldScore() {
+        boolean held = (flags & SCORE_HELD) != 0;
+        flags &= ~SCORE_HELD;
+        return held;
     }
 
     /** Whether the last point is part of an ongoing condition (a variance burst, a flatline) or a pending jump. */
@@ -392,7 +408,7 @@ public final class AlertKinds {
         k.slowLevel = in.getDouble();
         // A jump pending under a longer confirmation than the spec's now is decided at its next point.
         k.pending = Math.min(k.pending, spec.confirmSteps());
-        if ((k.flags & ~(BURST_ON | FLAT_FIRED | JUMP_BACK)) != 0 || k.seen < 0 || k.errors < 0 || k.run < 0 || k.sinceChange < 0) {
+        if ((k.flags & ~(BURST_ON | FLAT_FIRED | JUMP_BACK | SCORE_HELD)) != 0 || k.seen < 0 || k.errors < 0 || k.run < 0 || k.sinceChange < 0) {
             throw new IllegalArgumentException("corrupt alert kinds state: flags " + k.flags + ", counts " + k.seen + "/" + k.errors + "/" + k.run);
         }
         return k;

@@ -193,8 +193,8 @@ public final class PointStep {
      * Folds the point into the key's alert: without kinds, the {@link AlertRule} on the score (reason
      * {@code score}). With kinds, their detectors see every point (cold ones too, to learn); on an alertable point
      * with no alert open and past the rule's probation, a kind the point confirms opens an alert with that reason;
-     * else, unless a kind is still undecided (a jump not yet confirmed, a burst forming: the score waits for it) or
-     * the key is settling after a level shift or drift ({@link AlertKinds#settling}), the score's run opens one with
+     * else, unless a kind is still undecided (a jump not yet confirmed, a burst forming: the score waits for it and,
+     * if no kind follows, opens at the first decided point) or the key is settling after a level shift or drift ({@link AlertKinds#settling}), the score's run opens one with
      * reason {@code drift} when the day-long level has moved ({@link AlertKinds#explainScore}), else {@code score}. An open alert resolves after the rule's resolve-after
      * points that are quiet: score below the threshold, no kind confirmed, none ongoing (a burst, a flatline) or
      * pending. A {@code silent} alert resolves at the key's next point, which opens nothing itself.
@@ -228,11 +228,18 @@ public final class PointStep {
                 state.anomalyRun = 0;
                 return AlertRule.Transition.NONE;
             }
-            if (kind == null && (kinds.undecided() || kinds.settling())) {
+            if (kind == null && kinds.undecided()) {
+                if (high) {
+                    kinds.holdScore();
+                }
                 return AlertRule.Transition.NONE;
             }
-            state.anomalyRun = kind != null || high ? state.anomalyRun + 1 : 0;
-            if (kind != null || state.anomalyRun >= rule.openAfter()) {
+            boolean held = kinds.takeHeldScore();
+            if (kind == null && kinds.settling()) {
+                return AlertRule.Transition.NONE;
+            }
+            state.anomalyRun = kind != null || high || held ? state.anomalyRun + 1 : 0;
+            if (kind != null || held || state.anomalyRun >= rule.openAfter()) {
                 state.alertOpen = true;
                 AlertReason explained = kind != null ? kind : kinds.explainScore();
                 state.alertReason = explained != null ? explained : AlertReason.SCORE;

@@ -456,7 +456,6 @@ class ForecastProcessorTest {
             AnomalyRecord a = WireJson.read(kv.value, AnomalyRecord.class);
             got.add(kv.key + " " + (a.ts().toEpochMilli() - T0.toEpochMilli()) / STEP + " " + a.state() + " " + a.reason());
         }
-        System.out.println("kinds: " + got);
 
         long step = Duration.ofMinutes(5).toMillis();
         holder = new ModelHolder(KernelsProvider.get(), metrics);
@@ -476,7 +475,7 @@ class ForecastProcessorTest {
                 opened.merge(a.series() + " " + a.reason(), 1, Integer::sum);
             }
         }
-        // Measured: 5 alerts of the score; the kinds add 1 level shift to each, 2 variance bursts to the square pattern
+        // Measured: 8 alerts of the score; the kinds add 1 level shift to each, 2 variance bursts to the square pattern
         // and 1 to the CPU series (whose 20-odd other bursts are its nature: more than one per 3.5 days).
         for (String key : new String[] {"art_daily_jumpsup", "ec2_cpu_utilization_77c1ca"}) {
             int kinds = opened.entrySet().stream().filter(e -> e.getKey().startsWith(key + " ") && !e.getKey().endsWith(" score"))
