@@ -167,7 +167,7 @@ public final class Stepper {
 
     /**
      * A new state of this stepper's shape re-warmed from {@code state} under this model (see {@link #rewarm}):
-     * the normaliser, last timestamp, alert run and the last {@code ringCapacity} remembered inputs are carried
+     * the normaliser, last timestamp, alert run and reason, novelty and alert kinds states and the last {@code ringCapacity} remembered inputs are carried
      * over, the recurrent state is rebuilt. {@code state} is not changed. Used where the shape changes (the model
      * service) and to read what this model would make of a key without storing it (the REST API).
      */
@@ -179,6 +179,8 @@ public final class Stepper {
         s.normVariance = state.normVariance;
         s.anomalyRun = state.anomalyRun;
         s.alertOpen = state.alertOpen;
+        s.alertReason = state.alertReason;
+        s.kinds = state.kinds;
         s.lastValue = state.lastValue;
         s.novelty = state.novelty;
         for (int i = Math.max(0, state.remembered() - ringCapacity); i < state.remembered(); i++) {

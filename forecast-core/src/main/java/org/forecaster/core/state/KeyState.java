@@ -2,12 +2,15 @@ package org.forecaster.core.state;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.forecaster.core.anomaly.AlertKinds;
+import org.forecaster.core.anomaly.AlertReason;
 import org.forecaster.core.anomaly.NoveltyScore;
 
 /**
  * Everything the model service remembers about one series between points: the recurrent state of every
  * layer, the running normaliser, the last timestamp, the model version the state belongs to, the last
- * one-step prediction (to score the next point), the alert run, the anomaly scorer's state, and a ring of the
+ * one-step prediction (to score the next point), the alert run and reason, the anomaly scorer's state, the
+ * alert kinds' detectors, and a ring of the
  * last inputs (raw values, NaN for missing steps) so the state can be rebuilt under new weights ("re-warm").
  *
  * <p>Mutable and not thread-safe; encoded by {@link KeyStateCodec}. Arrays are owned by this object.
@@ -35,6 +38,13 @@ public final class KeyState {
     /** Consecutive points whose anomaly score passed the threshold, and whether an alert is open. */
     public int anomalyRun;
     public boolean alertOpen;
+    /** The kind that opened the open alert (kept after it resolves until the next opens); null before the first. */
+    public AlertReason alertReason;
+    /**
+     * The key's {@link AlertKinds} detectors when its alerts say what kind of change they are, else null.
+     * Independent of the model, like the novelty state.
+     */
+    public AlertKinds kinds;
     /**
      * The key's {@link NoveltyScore} state when its points are scored by one, else null. Independent of the model:
      * a weight swap, re-warm or reset of the recurrent state leaves it as it is.
@@ -130,7 +140,7 @@ public final class KeyState {
                 && Double.compare(sigma, k.sigma) == 0
                 && Double.compare(lastValue, k.lastValue) == 0 && anomalyRun == k.anomalyRun && alertOpen == k.alertOpen
                 && Arrays.equals(recurrent, k.recurrent) && ring.length == k.ring.length
-                && Objects.equals(novelty, k.novelty);
+                && Objects.equals(novelty, k.novelty) && alertReason == k.alertReason && Objects.equals(kinds, k.kinds);
     }
 
     @Override

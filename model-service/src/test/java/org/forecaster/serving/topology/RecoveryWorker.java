@@ -29,7 +29,7 @@ public final class RecoveryWorker {
         ServingSpec d = ServingSpec.defaults();
         ServingSpec spec = new ServingSpec(d.pointsTopic(), prefix + ".forecasts", prefix + ".anomalies", prefix + ".dlq",
                 d.storeName(), d.storeType(), d.intervalLevel(), d.maxGapSteps(), d.ringCapacity(), 10, d.scorer(), d.novelty(),
-                d.season(), d.alertRule(), d.stateTtl(), d.ttlScanInterval(), d.modelWait());
+                d.season(), d.alertRule(), d.stateTtl(), d.ttlScanInterval(), d.modelWait(), d.alertKinds());
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
