@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.forecaster.core.anomaly.AlertRule;
 import org.forecaster.core.anomaly.AnomalyScorer;
-import org.forecaster.core.anomaly.ScoredStep;
+import org.forecaster.core.online.ScoredStep;
 import org.forecaster.core.anomaly.TailScore;
 import org.forecaster.core.data.SeriesFiles;
 import org.forecaster.core.data.SeriesFiles.TimedValues;

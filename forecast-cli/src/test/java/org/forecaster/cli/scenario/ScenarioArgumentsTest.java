@@ -25,7 +25,7 @@ class ScenarioArgumentsTest {
     @Test
     void shouldRejectBadArgumentsWithOneLine() throws IOException {
         String out = dir.resolve("s").toString();
-        assertUsageError("a subcommand is required: generate, send or score", "scenario");
+        assertUsageError("a subcommand is required: generate, send, points, simulate or score", "scenario");
         assertUsageError("Missing required option: '--out=DIR'", "scenario", "generate");
         assertUsageError("unknown anomaly kind 'meteor'", "scenario", "generate", "--out", out, "--kinds", "spike,meteor");
         assertUsageError("quiet days must be >= 0 and fewer than the 2 days", "scenario", "generate", "--out", out, "--days", "2");

@@ -96,10 +96,10 @@ class ScenarioKafkaIT {
                 aborted.add(new ProducerRecord<>("scn.forecasts", series, WireJson.write(new ForecastRecord(series, at, y[origin], 1, false, 0.9, wild))));
             }
             aborted.add(new ProducerRecord<>("scn.anomalies", series, WireJson.write(
-                    new AnomalyRecord(series, actuals.windowStart(4 * 288), 0, 0, 0, 0, 1, AnomalyRecord.State.OPEN, 1))));
+                    new AnomalyRecord(series, actuals.windowStart(4 * 288), 0, 0, 0, 0, 1, AnomalyRecord.State.OPEN, 1, "spike"))));
         }
         committed.add(new ProducerRecord<>("scn.anomalies", first.series(), WireJson.write(
-                new AnomalyRecord(first.series(), firstWindow.plus(STEP), 0, 0, 0, 0, 1, AnomalyRecord.State.OPEN, 1))));
+                new AnomalyRecord(first.series(), firstWindow.plus(STEP), 0, 0, 0, 0, 1, AnomalyRecord.State.OPEN, 1, "spike"))));
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());

@@ -141,7 +141,7 @@ class ScorerTest {
     }
 
     private static AnomalyRecord alert(String series, Instant ts, AnomalyRecord.State state) {
-        return new AnomalyRecord(series, ts, 0, 0, 0, 0, 1, state, 1);
+        return new AnomalyRecord(series, ts, 0, 0, 0, 0, 1, state, 1, "score");
     }
 
     @Test

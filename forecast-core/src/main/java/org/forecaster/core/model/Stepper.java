@@ -1,5 +1,6 @@
 package org.forecaster.core.model;
 
+import org.forecaster.core.stats.Gaussian;
 import org.forecaster.core.state.KeyState;
 
 /**

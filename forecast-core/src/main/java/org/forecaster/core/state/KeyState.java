@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.forecaster.core.anomaly.AlertKinds;
 import org.forecaster.core.anomaly.AlertReason;
+import org.forecaster.core.anomaly.AlertRun;
 import org.forecaster.core.anomaly.NoveltyScore;
 
 /**
@@ -15,7 +16,7 @@ import org.forecaster.core.anomaly.NoveltyScore;
  *
  * <p>Mutable and not thread-safe; encoded by {@link KeyStateCodec}. Arrays are owned by this object.
  */
-public final class KeyState {
+public final class KeyState implements AlertRun {
     /** No point seen yet. */
     public static final long NO_TIMESTAMP = Long.MIN_VALUE;
 
@@ -119,6 +120,31 @@ public final class KeyState {
         ringStart = 0;
         ringSize = size;
         return ring;
+    }
+
+    @Override
+    public int anomalyRun() {
+        return anomalyRun;
+    }
+
+    @Override
+    public void anomalyRun(int run) {
+        anomalyRun = run;
+    }
+
+    @Override
+    public boolean alertOpen() {
+        return alertOpen;
+    }
+
+    @Override
+    public void alertOpen(boolean open) {
+        alertOpen = open;
+    }
+
+    @Override
+    public long observedValues() {
+        return normCount;
     }
 
     @Override

@@ -1,6 +1,6 @@
 package org.forecaster.core.train;
 
-import org.forecaster.core.model.Gaussian;
+import org.forecaster.core.stats.Gaussian;
 
 /**
  * Per-step loss of the head's output {@code [mu_1..mu_K, s_1..s_K]} (normalised units)

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.forecaster.core.model.Gaussian;
+import org.forecaster.core.stats.Gaussian;
 import org.junit.jupiter.api.Test;
 
 class TailScoreTest {

@@ -4,7 +4,7 @@ import java.time.Duration;
 import org.forecaster.core.anomaly.AlertKinds;
 import org.forecaster.core.anomaly.AlertRule;
 import org.forecaster.core.anomaly.NoveltyScore;
-import org.forecaster.core.anomaly.ScoredStep;
+import org.forecaster.core.online.ScoredStep;
 import org.forecaster.core.online.PointStep;
 import org.forecaster.core.wire.Topics;
 import org.forecaster.serving.weights.LoadedModel;

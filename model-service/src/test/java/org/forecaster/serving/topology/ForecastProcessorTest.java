@@ -39,7 +39,7 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.forecaster.core.anomaly.AlertReason;
 import org.forecaster.core.anomaly.AlertRule;
 import org.forecaster.core.anomaly.NoveltyScore;
-import org.forecaster.core.anomaly.ScoredStep;
+import org.forecaster.core.online.ScoredStep;
 import org.forecaster.core.data.SeriesFiles;
 import org.forecaster.core.data.SeriesFiles.TimedValues;
 import org.forecaster.core.kernel.KernelsProvider;

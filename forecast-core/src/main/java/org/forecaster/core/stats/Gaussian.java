@@ -1,4 +1,4 @@
-package org.forecaster.core.model;
+package org.forecaster.core.stats;
 
 /** Standard normal distribution functions for intervals and anomaly scores. */
 public final class Gaussian {

@@ -1,4 +1,4 @@
-package org.forecaster.core.anomaly;
+package org.forecaster.core.online;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.forecaster.core.anomaly.AnomalyScorer;
+import org.forecaster.core.anomaly.NoveltyScore;
 import org.forecaster.core.kernel.ScalarKernels;
 import org.forecaster.core.model.CellType;
 import org.forecaster.core.model.Features;
