@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.forecaster.cli.DurationConverter;
+import org.forecaster.core.anomaly.AlertKinds;
 import org.forecaster.core.anomaly.AlertRule;
 import org.forecaster.core.anomaly.NoveltyScore;
 import org.forecaster.core.kernel.KernelsProvider;
@@ -20,6 +21,7 @@ import org.forecaster.core.modelio.ModelFormatException;
 import org.forecaster.core.modelio.ModelReader;
 import org.forecaster.core.online.PointStep;
 import org.forecaster.core.state.KeyState;
+import org.forecaster.core.wire.AnomalyRecord;
 import org.forecaster.core.wire.ForecastJsonWriter;
 import org.forecaster.core.wire.WireJson;
 import picocli.CommandLine;
@@ -70,6 +72,11 @@ final class SimulateCommand implements Callable<Integer> {
             description = "Points a key observes before it may alert (default ${DEFAULT-VALUE}).")
     int probation;
 
+    @Option(names = "--alert-kinds", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Alerts say which kind of change fired them, silent keys included, as the service's default"
+                    + " (default ${DEFAULT-VALUE}; --no-alert-kinds: every alert from the score).")
+    boolean kinds;
+
     @Override
     public Integer call() throws IOException {
         ModelFile file = readModel();
@@ -79,7 +86,7 @@ final class SimulateCommand implements Callable<Integer> {
         PointStep.Rules rules;
         try {
             rules = new PointStep.Rules(0.95, maxGap, ring, coldSteps, season.toMillis(), NoveltyScore.Spec.DEFAULT,
-                    new AlertRule(d.threshold(), d.openAfter(), d.resolveAfter(), probation));
+                    new AlertRule(d.threshold(), d.openAfter(), d.resolveAfter(), probation), kinds ? AlertKinds.Spec.DEFAULT : null);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -93,12 +100,26 @@ final class SimulateCommand implements Callable<Integer> {
             List<String> series = actuals.series();
             List<KeyState> states = new ArrayList<>(series.size());
             series.forEach(s -> states.add(pointStep.newState()));
+            long silentMillis = pointStep.silentMillis();
             // Window by window across all series, the order in which a live system would see them.
             for (int w = 0; w < actuals.windows(); w++) {
+                long now = actuals.windowStart(w).toEpochMilli();
                 for (int k = 0; k < series.size(); k++) {
                     double v = actuals.means(series.get(k))[w];
+                    KeyState state = states.get(k);
                     if (Double.isNaN(v)) {
-                        continue; // no point for this window: the step fills the gap when the next one comes
+                        // No point for this window: the step fills the gap when the next one comes. A key without a
+                        // point for silentMillis is silent, as the service's scan finds it (here on event time).
+                        if (silentMillis > 0 && state.lastTimestamp != KeyState.NO_TIMESTAMP
+                                && now - state.lastTimestamp == silentMillis) {
+                            AnomalyRecord silent = pointStep.silence(series.get(k), state, actuals.windowStart(w));
+                            if (silent != null) {
+                                a.write(WireJson.write(silent));
+                                a.write('\n');
+                                alerts++;
+                            }
+                        }
+                        continue;
                     }
                     PointStep.Outcome o = pointStep.observe(series.get(k), states.get(k), actuals.windowStart(w), v);
                     states.set(k, o.state());
