@@ -36,6 +36,8 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
     private final IngestListener listener;
     private ProcessorContext<String, Output> context;
     private KeyValueStore<String, byte[]> store;
+    /** Wall clock at this task's start: a series counts as idle only for time this task has been there to see it. */
+    private long startedAtMs;
 
     SeriesWindowProcessor(String storeName, Duration step, Duration grace, Duration idleClose, IngestListener listener) {
         this.storeName = storeName;
@@ -49,6 +51,7 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
     public void init(ProcessorContext<String, Output> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        this.startedAtMs = context.currentSystemTimeMs();
         // Scan a few times per idle period, at most every 30 s, so a quiet series closes within about 1.25x idle-close.
         Duration scan = Duration.ofMillis(Math.clamp(idleClose.toMillis() / 4, 1, 30_000));
         context.schedule(scan, PunctuationType.WALL_CLOCK_TIME, this::closeIdle);
@@ -76,7 +79,11 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
         store.put(series, s.encode());
     }
 
-    /** Closes every open window of the series that have sent nothing for {@code idleClose} of wall-clock time. */
+    /**
+     * Closes every open window of the series that have sent nothing for {@code idleClose} of wall-clock time since
+     * they were last seen or since this task started, whichever is later: after a restart or an outage the backlog
+     * on the topic gets a whole idle period to arrive before a series' windows are closed without it.
+     */
     private void closeIdle(long now) {
         long cutoff = now - idleClose.toMillis();
         List<KeyValue<String, SeriesWindows>> idle = new ArrayList<>();
@@ -85,7 +92,7 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
                 SeriesWindows s = SeriesWindows.decode(kv.value);
-                if (!s.open.isEmpty() && s.lastSeenWallMs <= cutoff) {
+                if (!s.open.isEmpty() && Math.max(s.lastSeenWallMs, startedAtMs) <= cutoff) {
                     idle.add(KeyValue.pair(kv.key, s));
                 }
             }
