@@ -82,7 +82,28 @@ public final class SeriesFiles {
         }
     }
 
-    /** The most common positive spacing of the timestamps (their step), or throws if there is none. */
+    /**
+     * Common sampling intervals, in milliseconds, that an estimated step within {@link #SNAP_TOLERANCE} of one is
+     * taken to be: 1, 2, 5, 10, 15, 20, 30 seconds; 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 minutes; 1, 2, 3, 4, 6, 8, 12
+     * hours; a day; a week. Each divides a day or a week, so a series stamped with jitter keeps its daily season.
+     */
+    static final long[] COMMON_STEPS = {
+            1_000, 2_000, 5_000, 10_000, 15_000, 20_000, 30_000,
+            60_000, 120_000, 180_000, 240_000, 300_000, 360_000, 600_000, 720_000, 900_000, 1_200_000, 1_800_000,
+            3_600_000, 7_200_000, 10_800_000, 14_400_000, 21_600_000, 28_800_000, 43_200_000, 86_400_000, 604_800_000};
+    /** Relative distance within which an estimated step snaps to a common interval. */
+    static final double SNAP_TOLERANCE = 0.02;
+
+    /**
+     * The series' step: the typical spacing of consecutive timestamps, robust to jitter, duplicates, bursts of rows
+     * at nearly the same time, missing rows and gaps. A spacing shared by at least half of the positive spacings is
+     * the step (a regular grid, perhaps with missing rows). Otherwise (jittered timestamps) the median positive
+     * spacing {@code m} locates it (rows closer
+     * than half of it, and gaps, are each a minority); the step is the mean of the spacings within
+     * {@code [m/2, 3m/2)} (one step each, so their jitter averages out), snapped to a common sampling interval
+     * within 2 % ({@link #COMMON_STEPS}), else rounded to whole seconds (whole milliseconds below 10 s). Throws if
+     * no two timestamps differ.
+     */
     public static long inferStep(long[] timestamps) {
         long[] d = new long[Math.max(0, timestamps.length - 1)];
         int n = 0;
@@ -96,15 +117,39 @@ public final class SeriesFiles {
             throw new IllegalArgumentException("cannot infer a step from " + timestamps.length + " timestamps");
         }
         Arrays.sort(d, 0, n);
-        long best = d[0], run = 0, bestRun = 0;
+        long mode = d[0];
+        int run = 0, bestRun = 0;
         for (int i = 0; i < n; i++) {
             run = i > 0 && d[i] == d[i - 1] ? run + 1 : 1;
             if (run > bestRun) {
                 bestRun = run;
-                best = d[i];
+                mode = d[i];
             }
         }
-        return best;
+        if (2L * bestRun >= n) {
+            return mode;
+        }
+        double median = n % 2 == 1 ? d[n / 2] : (d[n / 2 - 1] + (double) d[n / 2]) / 2;
+        double sum = 0;
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (d[i] >= median / 2 && d[i] < 1.5 * median) {
+                sum += d[i];
+                count++;
+            }
+        }
+        double mean = sum / count; // the median itself is in range, so count >= 1
+        long best = 0;
+        for (long c : COMMON_STEPS) {
+            if (Math.abs(mean - c) <= SNAP_TOLERANCE * c && (best == 0 || Math.abs(mean - c) < Math.abs(mean - best))) {
+                best = c;
+            }
+        }
+        if (best > 0) {
+            return best;
+        }
+        long unit = mean >= 10_000 ? 1_000 : 1;
+        return Math.max(1, Math.round(mean / unit) * unit);
     }
 
     /**
