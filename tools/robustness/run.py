@@ -12,6 +12,7 @@ Each detect run is wrapped in `flock /tmp/maven.lock` (the build machine's rule)
 import argparse
 import json
 import os
+import shlex
 import subprocess
 import sys
 
@@ -50,25 +51,29 @@ def main():
     names = ['orig'] + [n for n in names if n != 'orig']
     os.makedirs(a.results, exist_ok=True)
     fixed = os.path.join(a.results, 'orig-thresholds.json')
+    # detect: every missing run under one hold of the build lock (other jobs queue on it between holds)
+    env = dict(os.environ, FORECAST_MVN_OPTS=os.environ.get('FORECAST_MVN_OPTS', '-o'))
+    if a.jar:
+        java = os.path.join(os.environ['JAVA_HOME'], 'bin', 'java') if 'JAVA_HOME' in os.environ else 'java'
+        launcher = [java, '--add-modules', 'jdk.incubator.vector', '--enable-native-access=ALL-UNNAMED',
+                    '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-jar', a.jar]
+    else:
+        launcher = [os.path.join(ROOT, 'bin', 'forecast')]
+    todo = [n for n in names if a.force or not os.path.isdir(os.path.join(a.results, n))]
+    if todo:
+        script = ' && '.join(
+            ' '.join(shlex.quote(x) for x in launcher + ['detect', '--data', os.path.join(a.variants, n, 'data'), '--out',
+                                                          os.path.join(a.results, n), '--threads', a.threads] + a.detect)
+            + f' 2>&1 | tail -1 | sed "s/^/{n}: /"' for n in todo)
+        r = subprocess.run(['flock', '/tmp/maven.lock', 'bash', '-o', 'pipefail', '-c', script], env=env,
+                           stderr=subprocess.STDOUT, stdout=subprocess.PIPE, text=True)
+        print(r.stdout.strip(), file=sys.stderr)
+        if r.returncode != 0:
+            sys.exit('detect failed')
     rows = []
     for name in names:
         vdir = os.path.join(a.variants, name)
         res = os.path.join(a.results, name)
-        if a.force or not os.path.isdir(res):
-            env = dict(os.environ, FORECAST_MVN_OPTS=os.environ.get('FORECAST_MVN_OPTS', '-o'))
-            if a.jar:
-                java = os.path.join(os.environ['JAVA_HOME'], 'bin', 'java') if 'JAVA_HOME' in os.environ else 'java'
-                launcher = [java, '--add-modules', 'jdk.incubator.vector', '--enable-native-access=ALL-UNNAMED',
-                            '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-jar', a.jar]
-            else:
-                launcher = [os.path.join(ROOT, 'bin', 'forecast')]
-            cmd = ['flock', '/tmp/maven.lock'] + launcher + ['detect', '--data',
-                   os.path.join(vdir, 'data'), '--out', res, '--threads', a.threads] + a.detect
-            r = subprocess.run(cmd, env=env, capture_output=True, text=True)
-            if r.returncode != 0:
-                print(f'{name}: detect failed\n{r.stderr[-3000:]}', file=sys.stderr)
-                continue
-            print(f'{name}: {r.stderr.strip().splitlines()[-1]}', file=sys.stderr)
         windows = os.path.join(vdir, 'windows.json')
         own = score(a.shared, res, windows, os.path.join(vdir, 'data'))
         if name == 'orig':

@@ -237,6 +237,7 @@ VARIANTS = {
     'dup10': (duplicate(0.1, 0.0), '10 % of the rows written twice (same timestamp, same value)'),
     'dup10v': (duplicate(0.1, 1.0), '10 % of the rows written twice (same timestamp, value moved by ~1 typical step change)'),
     'burst10': (burst(0.1, 5), '10 % of the rows followed by an extra row 1-5 s later'),
+    'pairs': (burst(1.0, 3), 'every row followed by a second one 1-3 s later (value + noise): half the spacings are seconds'),
     'res10m': (resample(600), 'averaged into 10-minute steps'),
     'res30m': (resample(1800), 'averaged into 30-minute steps'),
     'res1h': (resample(3600), 'averaged into 1-hour steps'),

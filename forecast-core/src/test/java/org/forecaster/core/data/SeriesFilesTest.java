@@ -26,7 +26,7 @@ class SeriesFilesTest {
 
     @Test
     void aRegularGridGivesItsSpacingEvenAnUncommonOne() {
-        for (long step : new long[] {300_000, 3_600_000, 7 * MIN, 301_000, 1500}) {
+        for (long step : new long[] {300_000, 3_600_000, 7 * MIN, 13_000, 1500}) {
             long[] t = new long[500];
             for (int i = 0; i < t.length; i++) {
                 t[i] = T0 + i * step;
@@ -71,6 +71,28 @@ class SeriesFilesTest {
         long[] rows = Arrays.copyOf(withExtras, n);
         Arrays.sort(rows);
         assertEquals(step, SeriesFiles.inferStep(rows));
+    }
+
+    @Test
+    void rowsInPairsSecondsApartAreOneStepNotManySteps() {
+        // Every reading delivered twice, 1-3 s apart: half the spacings are seconds. The most common spacing (the old
+        // rule) was then 1 s: 300 filled steps between readings, no daily season, a training series of 1-s steps.
+        SplittableRandom r = new SplittableRandom(3);
+        long[] t = new long[4000];
+        for (int i = 0; i < t.length; i += 2) {
+            t[i] = T0 + (i / 2) * 5 * MIN;
+            t[i + 1] = t[i] + 1000 + 1000 * r.nextInt(3);
+        }
+        assertEquals(5 * MIN, SeriesFiles.inferStep(t));
+    }
+
+    @Test
+    void anOutageLongerThanHalfTheSeriesIsNotItsStep() {
+        long[] t = new long[1000];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = T0 + i * 5 * MIN + (i >= 500 ? 30L * 86_400_000 : 0); // a month without rows in the middle
+        }
+        assertEquals(5 * MIN, SeriesFiles.inferStep(t));
     }
 
     @Test
