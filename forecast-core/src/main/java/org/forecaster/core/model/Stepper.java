@@ -125,15 +125,37 @@ public final class Stepper {
     /**
      * The observed value {@code season} steps before a point at {@code timestamp}, read from the key's ring before
      * that point is observed (for the seasonal reference of {@code TailScore}); NaN when there is none: no earlier
-     * point, the point does not directly follow the last one (a gap would shift the ring), the ring holds fewer
-     * than {@code season} inputs, or that step was missing.
+     * point, the point is less than half a step after the last one (not a new step), it comes after a gap that
+     * {@link #observe} will not fill (a reset) or of a season or more, the ring does not reach back that far, or that
+     * step and both its neighbours were missing (a missing step's known neighbours, a step earlier and later, stand in
+     * for it: their mean, or the one known). The point's step is counted with the rounding {@link #observe} fills gaps by: the gap's
+     * missing steps take ring entries, so a point after a short gap, or with timestamp jitter below half a step,
+     * still finds the value one season before it.
      */
     public double valueOneSeasonBefore(KeyState state, long timestamp, int season) {
-        if (season < 1 || state.lastTimestamp == KeyState.NO_TIMESTAMP || timestamp - state.lastTimestamp != stepMillis
-                || state.remembered() < season) {
+        if (season < 1 || state.lastTimestamp == KeyState.NO_TIMESTAMP) {
             return Double.NaN;
         }
-        return state.recall(state.remembered() - season);
+        long gaps = Math.floorDiv(timestamp - state.lastTimestamp + stepMillis / 2, stepMillis) - 1;
+        if (gaps < 0 || gaps > maxGapSteps || gaps >= season) {
+            return Double.NaN;
+        }
+        long j = state.remembered() - season + gaps; // the ring entry of the step one season before the point
+        if (j < 0) {
+            return Double.NaN;
+        }
+        float v = state.recall((int) j);
+        if (!Float.isNaN(v)) {
+            return v;
+        }
+        // That step was missing: the mean of its known neighbours (a step earlier or later) stands in, so that
+        // scattered missing rows do not keep breaking the seasonal reference's runs.
+        float before = j > 0 ? state.recall((int) j - 1) : Float.NaN;
+        float after = j + 1 < state.remembered() ? state.recall((int) j + 1) : Float.NaN;
+        if (Float.isNaN(before)) {
+            return after;
+        }
+        return Float.isNaN(after) ? before : ((double) before + after) / 2;
     }
 
     /**
