@@ -101,7 +101,7 @@ final class ReplayCommand implements Callable<Integer> {
             long firstTs = events.isEmpty() ? 0 : events.get(0).ts();
             for (Event e : events) {
                 if (speed != null) {
-                    long dueNanos = start + (long) ((e.ts() - firstTs) * 1e6 / speed);
+                    long dueNanos = start + dueOffsetNanos(firstTs, e.ts(), speed);
                     long wait = dueNanos - System.nanoTime();
                     if (wait > 0) {
                         TimeUnit.NANOSECONDS.sleep(wait);
@@ -133,6 +133,14 @@ final class ReplayCommand implements Callable<Integer> {
                 events.size(), topic, secs, events.size() / Math.max(secs, 1e-9),
                 latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0, latency.getMaxValue() / 1000.0);
         return 0;
+    }
+
+    /**
+     * When an event with timestamp {@code ts} (epoch ms) is due, in nanoseconds after the first one ({@code firstTs}),
+     * replaying {@code speed} times faster than the data's own timestamps.
+     */
+    static long dueOffsetNanos(long firstTs, long ts, double speed) {
+        return (long) ((ts - firstTs) * 1e6 / speed);
     }
 
     private void validate() {
