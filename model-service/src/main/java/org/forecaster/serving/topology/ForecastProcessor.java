@@ -24,6 +24,7 @@ import org.forecaster.core.wire.Topics;
 import org.forecaster.core.wire.WireJson;
 import org.forecaster.serving.weights.LoadedModel;
 import org.forecaster.serving.weights.ModelHolder;
+import org.forecaster.serving.metrics.ServingMetrics;
 
 /**
  * The Kafka side of the per-point step: decodes a point, sorts out what is not stepped, runs core's

@@ -66,6 +66,7 @@ import org.forecaster.serving.weights.ModelHolder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.forecaster.serving.metrics.ServingMetrics;
 
 class ForecastProcessorTest {
     private static final Instant WALL = Instant.parse("2025-01-01T00:00:00Z");

@@ -10,6 +10,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.forecaster.core.kernel.KernelsProvider;
 import org.forecaster.serving.weights.ModelHolder;
+import org.forecaster.serving.metrics.ServingMetrics;
 
 /**
  * The forecasting topology on plain {@link KafkaStreams} with exactly-once, as its own process so that
