@@ -197,7 +197,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('runs', nargs='+', help='results folders of detect --debug-columns runs')
     p.add_argument('--shared', default=SHARED, help='the shared folder with tools/ and data/ (default %(default)s)')
-    p.add_argument('--half-surprise', type=float, default=1e4)
+    p.add_argument('--half-surprise', type=float, default=math.log(1e4))
     p.add_argument('--seasonal-width', type=float, default=2.0)
     p.add_argument('--mean-rows', type=int, default=24)
     p.add_argument('--range-tolerance', type=float, default=0.05)

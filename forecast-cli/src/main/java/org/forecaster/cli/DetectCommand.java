@@ -88,8 +88,7 @@ final class DetectCommand implements Callable<Integer> {
     int maxGap;
 
     @Option(names = "--half-surprise", paramLabel = "L0",
-            description = "Surprise -ln(tail probability) that scores 0.5 in the tail score (default 1e4 with novelty:"
-                    + " the tail score stays below the novelties; 9.21, a 1e-4 tail, with tail).")
+            description = "Surprise -ln(tail probability) that scores 0.5 in the tail score (default 9.21, a 1e-4 tail).")
     Double halfSurprise;
 
     @Option(names = "--season-minutes", defaultValue = "1440", paramLabel = "MINUTES",

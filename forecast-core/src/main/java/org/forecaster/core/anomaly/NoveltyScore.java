@@ -24,16 +24,16 @@ import java.util.Arrays;
  * <p><b>Tail score</b>: the surprise {@code L = -ln P(|Z| >= |z|)} of the value under the one-step Gaussian
  * prediction, or the surprise under "same time one season ago" when that is smaller (as {@link TailScore}: the
  * seasonal spread is {@code seasonalWidth} times the running mean absolute seasonal difference), mapped to
- * {@code L / (L + halfSurprise)}. It orders the points that are not novelties. With the default {@code halfSurprise}
- * of 1e4 it reaches an echo's 0.5 only at {@code |z|} of about 141 (0.03 at {@code |z| = 24}), so a threshold near 1
- * detects the novelties and nothing the model's calibration on a series decides.
+ * {@code L / (L + halfSurprise)}. It orders the points that are not novelties, and with the default
+ * {@code halfSurprise} of ln 1e4 a point far off its prediction scores near 1 although it is inside every range (a
+ * spike as large as an earlier one: 0.98 at {@code |z| = 30}), so it still alerts.
  *
  * <p>Causal by construction: the score of a point depends on it and earlier points only. Mutable, one instance
  * per key, not thread-safe. The state survives a model swap unchanged (nothing in it depends on the weights).
  */
 public final class NoveltyScore implements AnomalyScorer {
     /**
-     * @param halfSurprise   the surprise that scores 0.5 in the tail score (1e4: |z| about 141)
+     * @param halfSurprise   the surprise that scores 0.5 in the tail score (ln 1e4 = 9.21: a 1e-4 tail)
      * @param seasonalWidth  spread of the seasonal reference in running mean absolute seasonal differences; 0: none
      * @param seasonalAlpha  weight of the newest difference in that running mean
      * @param meanRows       points averaged for the level and seasonal-difference signals
@@ -49,10 +49,10 @@ public final class NoveltyScore implements AnomalyScorer {
         /**
          * The default settings: tolerance 5 %, 24-point means, echoes over 50 points, a recent value range with a
          * half-life of 3,466 points and a 30 % tolerance, no flag on a point predicted within a surprise of 0.05
-         * ({@code |z| < 0.06}), and a tail score that stays below every novelty and echo (half surprise 1e4).
+         * ({@code |z| < 0.06}), and a tail score that scores 0.5 at a two-sided 1e-4 tail (half surprise ln 1e4).
          * docs/evaluation.md has how they were chosen.
          */
-        public static final Spec DEFAULT = new Spec(1e4, 2, 0.01, 24, 0.05, 50, 1e-4, 0.3, 0.05);
+        public static final Spec DEFAULT = new Spec(Math.log(1e4), 2, 0.01, 24, 0.05, 50, 1e-4, 0.3, 0.05);
 
         public Spec {
             if (!(halfSurprise > 0) || Double.isInfinite(halfSurprise)) {

@@ -87,8 +87,8 @@ public interface ServingConfig {
 
     /** {@code forecast.serving.novelty.*}: detect's {@code --half-surprise}, {@code --seasonal-width}, ... */
     interface Novelty {
-        /** Surprise {@code -ln P} that scores 0.5 in the tail part (1e4: the tail part stays below the novelties). */
-        @WithDefault("10000")
+        /** Surprise {@code -ln P} that scores 0.5 in the tail part (ln 1e4: a 1e-4 tail). */
+        @WithDefault("9.210340371976184")
         double halfSurprise();
 
         /** Spread of the seasonal reference in running mean absolute seasonal differences; 0: no seasonal reference. */
