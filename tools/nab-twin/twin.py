@@ -53,13 +53,30 @@ def load(ns, run, windows):
         step = steps[np.argmax(counts)]
         v = np.array(v)
         seasonal = np.full(len(v), np.nan)
-        # detect's rule: the step divides a day and a day fits the 288-row ring; looked up by time, contiguous rows.
-        if DAY % step == 0 and 2 <= DAY // step <= 288:
+        # detect's rule (Stepper.valueOneSeasonBefore): the step divides a day and a day fits the 288-step ring; the
+        # step one season before the point's step (after a gap that is filled, shorter than a season), read from the
+        # ring of the steps since the first row; a missing step takes the mean of its known neighbours in the ring.
+        season = DAY // step
+        if DAY % step == 0 and 2 <= season <= 288:
             index = {t: i for i, t in enumerate(secs)}
             for i in range(1, len(v)):
-                j = index.get(secs[i] - DAY)
-                if secs[i] - secs[i - 1] == step and j is not None:
+                gaps = (secs[i] - secs[i - 1] + step // 2) // step - 1
+                if gaps < 0 or gaps >= season or gaps > 2016:
+                    continue
+                remembered = min(288, int((secs[i - 1] - secs[0]) // step) + 1)
+                k = remembered - season + gaps  # ring entry of the step one season back
+                if k < 0:
+                    continue
+                t = secs[i] - DAY
+                j = index.get(t)
+                if j is not None:
                     seasonal[i] = np.float32(v[j])
+                    continue
+                b = index.get(t - step) if k > 0 else None
+                a = index.get(t + step)
+                known = [float(np.float32(v[x])) for x in (b, a) if x is not None]
+                if known:
+                    seasonal[i] = sum(known) / len(known)
         files[rel] = dict(ts=ts, v=v, e=np.array(e), s=np.array(s), seasonal=seasonal,
                           windows=ns.window_indices(ts, windows[rel], rel))
     return files

@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.forecaster.core.anomaly.AlertRule;
 import org.forecaster.core.anomaly.NoveltyScore;
-import org.forecaster.core.anomaly.ScoredStep;
+import org.forecaster.core.online.ScoredStep;
 import org.forecaster.core.kernel.KernelsProvider;
 import org.forecaster.core.model.CellType;
 import org.forecaster.core.model.Features;

@@ -87,9 +87,9 @@ final class DetectCommand implements Callable<Integer> {
             description = "Longer gaps reset the recurrent state instead of being filled (default ${DEFAULT-VALUE}).")
     int maxGap;
 
-    @Option(names = "--half-surprise", defaultValue = "9.21", paramLabel = "L0",
-            description = "Surprise -ln(tail probability) that scores 0.5 (default ${DEFAULT-VALUE}, a 1e-4 tail).")
-    double halfSurprise;
+    @Option(names = "--half-surprise", paramLabel = "L0",
+            description = "Surprise -ln(tail probability) that scores 0.5 in the tail score (default 9.21, a 1e-4 tail).")
+    Double halfSurprise;
 
     @Option(names = "--season-minutes", defaultValue = "1440", paramLabel = "MINUTES",
             description = "The season (1440: a day), used for files whose step divides it and whose season in steps fits"
@@ -228,11 +228,13 @@ final class DetectCommand implements Callable<Integer> {
             TrainConfig retrain = initial.withEpochs(retrainEpochs, Math.min(initial.patience(), retrainEpochs));
             Supplier<AnomalyScorer> scorers;
             if (scorer == ScorerName.novelty) {
-                NoveltyScore.Spec ns = new NoveltyScore.Spec(halfSurprise, seasonalWidth, 0.01, meanRows, rangeTolerance, echoRows,
+                double half = halfSurprise != null ? halfSurprise : NoveltyScore.Spec.DEFAULT.halfSurprise();
+                NoveltyScore.Spec ns = new NoveltyScore.Spec(half, seasonalWidth, 0.01, meanRows, rangeTolerance, echoRows,
                         recentDecay, recentTolerance, minFlagSurprise);
                 scorers = () -> new NoveltyScore(ns);
             } else {
-                TailScore.Spec ts = new TailScore.Spec(halfSurprise, suppress, seasonalWidth, 0.01);
+                double half = halfSurprise != null ? halfSurprise : TailScore.Spec.DEFAULT.halfSurprise();
+                TailScore.Spec ts = new TailScore.Spec(half, suppress, seasonalWidth, 0.01);
                 scorers = () -> new TailScore(ts);
             }
             return new OnlineDetector.Settings(initial, retrain, probation, probationCap, retrainEvery, trainWindow, ring, maxGap,

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import org.forecaster.cli.scenario.ScenarioCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,10 +24,11 @@ import picocli.CommandLine.Spec;
  * 2 bad arguments. Errors are one line on stderr, never a stack trace ({@code FORECAST_DEBUG=1} adds the trace).
  */
 @Command(name = "forecast", mixinStandardHelpOptions = true, versionProvider = ForecastCli.Version.class,
-        description = "Offline backtests, anomaly detection runs, replays and load runs against Kafka, and model-file inspection,"
+        description = "Offline backtests, anomaly detection runs, replays and load runs against Kafka, model-file inspection and"
+                + " labelled scenarios to score the running system on,"
                 + " through the same code paths as the live services.",
         subcommands = {BacktestCommand.class, DetectCommand.class, ReplayCommand.class, LoadCommand.class, InspectCommand.class,
-                PublishCommand.class,
+                PublishCommand.class, ScenarioCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ForecastCli implements Runnable {
     /** Options that read a properties file of further options (see {@link #expandConfig}). */
@@ -37,7 +39,7 @@ public final class ForecastCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: backtest, detect, replay, load, inspect or publish");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: backtest, detect, replay, load, inspect, publish or scenario");
     }
 
     public static void main(String[] args) {
@@ -131,12 +133,14 @@ public final class ForecastCli implements Runnable {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
-        Set<String> subcommands = Set.of("backtest", "detect", "replay", "load", "inspect", "publish");
+        Set<String> subcommands = Set.of("backtest", "detect", "replay", "load", "inspect", "publish", "scenario");
         List<String> out = new ArrayList<>();
         boolean inserted = false;
         for (int i = 0; i < args.length; i++) {
             out.add(args[i]);
-            if (!inserted && subcommands.contains(args[i])) {
+            boolean group = args[i].equals("scenario") && i + 1 < args.length && ScenarioCommand.SUBCOMMANDS.contains(args[i + 1]);
+            if (!inserted && !group && (subcommands.contains(args[i]) || i > 0 && args[i - 1].equals("scenario")
+                    && ScenarioCommand.SUBCOMMANDS.contains(args[i]))) {
                 for (String key : new java.util.TreeSet<>(props.stringPropertyNames())) {
                     out.add("--" + key + "=" + props.getProperty(key).strip());
                 }

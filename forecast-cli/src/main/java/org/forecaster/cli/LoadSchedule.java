@@ -2,7 +2,6 @@ package org.forecaster.cli;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.apache.kafka.common.utils.Utils;
 import org.forecaster.core.wire.Point;
@@ -16,9 +15,9 @@ import org.forecaster.core.wire.WireJson;
  * {@code e % series} and is that series' window {@code e / series} ("round"). It is due {@code e / rate}
  * seconds after the start, whatever happened to the events before it (open loop). Its event time is the last
  * millisecond of its window, {@code firstWindow + (round + 1) * step - 1}, so the next round's events lie at
- * least {@code step - 1 ms} past each window's end: with any ingest grace shorter than that, the first event of
- * the next round on a partition advances that partition's stream time past the window's end plus grace and
- * closes every window of the round there (Kafka Streams keeps stream time per partition).
+ * least {@code step - 1 ms} past each window's end: with any ingest grace shorter than that, a series' event of
+ * the next round advances that series' own event time past the window's end plus grace and closes its window
+ * (ingest keeps event time per series).
  */
 final class LoadSchedule {
     /** Events per run are numbered with ints in the duplicate check (a BitSet). */
@@ -33,8 +32,6 @@ final class LoadSchedule {
     private final boolean points;
     private final String[] ids;
     private final int[] partitionOf;
-    /** For each partition, the lowest series index on it (the first of each round to be sent there), or -1. */
-    private final int[] firstOfPartition;
 
     /**
      * @param series            number of series (keys), at least 1
@@ -69,14 +66,9 @@ final class LoadSchedule {
         this.points = points;
         this.ids = new String[series];
         this.partitionOf = new int[series];
-        this.firstOfPartition = new int[partitions];
-        Arrays.fill(firstOfPartition, -1);
         for (int s = 0; s < series; s++) {
             ids[s] = prefix + s;
             partitionOf[s] = partitionForKey(ids[s], partitions);
-            if (firstOfPartition[partitionOf[s]] < 0) {
-                firstOfPartition[partitionOf[s]] = s;
-            }
         }
     }
 
@@ -170,14 +162,11 @@ final class LoadSchedule {
     }
 
     /**
-     * The event that closes the window of series {@code s} in {@code round}: the first event of the next round
-     * sent to the same partition, whose event time carries that partition's stream time past the window.
+     * The event that closes the window of series {@code s} in {@code round}: the series' own event of the next round,
+     * whose event time carries the series' event time past the window.
      */
     long closingEvent(int s, long round) {
-        if (points) {
-            return eventOf(s, round);
-        }
-        return eventOf(firstOfPartition[partitionOf[s]], round + 1);
+        return points ? eventOf(s, round) : eventOf(s, round + 1);
     }
 
     /** How many windows the first {@code sent} events close: each window whose {@link #closingEvent} was sent. */
@@ -187,10 +176,7 @@ final class LoadSchedule {
         }
         long total = 0;
         for (int s = 0; s < series && s < sent; s++) {
-            long lastRound = (sent - 1 - s) / series;                                  // series s has rounds 0..lastRound
-            long closer = sent - 1 - series - firstOfPartition[partitionOf[s]];        // need (round+1)*series + first <= sent-1
-            long lastClosed = closer < 0 ? -1 : Math.min(lastRound, closer / series);
-            total += lastClosed + 1;
+            total += (sent - 1 - s) / series;  // series s sent rounds 0..(sent-1-s)/series; each but the last is closed
         }
         return total;
     }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.forecaster.core.anomaly.AlertRule;
 import org.forecaster.core.anomaly.AnomalyScorer;
-import org.forecaster.core.anomaly.ScoredStep;
+import org.forecaster.core.anomaly.NoveltyScore;
 import org.forecaster.core.anomaly.TailScore;
 import org.forecaster.core.data.SeriesFiles;
 import org.forecaster.core.data.SeriesFiles.TimedValues;
@@ -16,6 +16,7 @@ import org.forecaster.core.model.Forecaster;
 import org.forecaster.core.model.ModelSpec;
 import org.forecaster.core.model.StepResult;
 import org.forecaster.core.online.PointStep;
+import org.forecaster.core.online.ScoredStep;
 import org.forecaster.core.state.KeyState;
 import org.forecaster.core.train.NonFiniteLossException;
 import org.forecaster.core.train.Series;
@@ -132,9 +133,14 @@ final class OnlineDetector {
                 sinceTrain++;
             }
             long ts = rows.timestamps()[t];
-            if (state.lastTimestamp != KeyState.NO_TIMESTAMP && ts <= state.lastTimestamp) {
-                // A duplicate or out-of-order row: the live service would not step it; repeat the last score.
-                scores[t] = t > 0 ? scores[t - 1] : 0;
+            if (state.lastTimestamp != KeyState.NO_TIMESTAMP
+                    && Math.floorDiv(ts - state.lastTimestamp + step / 2, step) < 1) {
+                // A duplicate, out-of-order row, or one less than half a step after the last stepped row (a burst of
+                // rows at nearly the same time): not a new step, so it is not stepped (stepping it would shift the
+                // ring a season is read from and count one step twice). It belongs to the last stepped row's
+                // incident: it repeats that score as an echo at most, so a duplicated alerting row is not a second
+                // detection.
+                scores[t] = t > 0 ? Math.min(scores[t - 1], NoveltyScore.ECHO) : 0;
                 continue;
             }
             StepResult r = pointStep.observe(id, state, Instant.ofEpochMilli(ts), rows.values()[t], scorer).result();

@@ -19,10 +19,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.forecaster.core.data.SeriesFiles;
 import org.forecaster.core.data.SeriesFiles.TimedValues;
 import org.forecaster.core.wire.RawEvent;
@@ -84,16 +81,7 @@ final class ReplayCommand implements Callable<Integer> {
         validate();
         List<Event> events = load();
         PrintWriter log = spec.commandLine().getErr();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"); // per-key order survives retries
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(TimeUnit.SECONDS.toMillis(timeoutSeconds)));
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(TimeUnit.SECONDS.toMillis(timeoutSeconds)));
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(30_000, TimeUnit.SECONDS.toMillis(timeoutSeconds) / 2))); // delivery must exceed request + linger
+        Properties p = RawEventProducers.properties(bootstrap, java.time.Duration.ofSeconds(timeoutSeconds));
         Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
         long start = System.nanoTime();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
@@ -101,7 +89,7 @@ final class ReplayCommand implements Callable<Integer> {
             long firstTs = events.isEmpty() ? 0 : events.get(0).ts();
             for (Event e : events) {
                 if (speed != null) {
-                    long dueNanos = start + (long) ((e.ts() - firstTs) * 1e6 / speed);
+                    long dueNanos = start + dueOffsetNanos(firstTs, e.ts(), speed);
                     long wait = dueNanos - System.nanoTime();
                     if (wait > 0) {
                         TimeUnit.NANOSECONDS.sleep(wait);
@@ -133,6 +121,14 @@ final class ReplayCommand implements Callable<Integer> {
                 events.size(), topic, secs, events.size() / Math.max(secs, 1e-9),
                 latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0, latency.getMaxValue() / 1000.0);
         return 0;
+    }
+
+    /**
+     * When an event with timestamp {@code ts} (epoch ms) is due, in nanoseconds after the first one ({@code firstTs}),
+     * replaying {@code speed} times faster than the data's own timestamps.
+     */
+    static long dueOffsetNanos(long firstTs, long ts, double speed) {
+        return (long) ((ts - firstTs) * 1e6 / speed);
     }
 
     private void validate() {

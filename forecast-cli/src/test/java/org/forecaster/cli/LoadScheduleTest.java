@@ -59,18 +59,18 @@ class LoadScheduleTest {
     @CsvSource({"1,1,0", "5,3,30000", "7,8,59998", "40,8,0", "3,8,1000"})
     void shouldCountTheWindowsThatEachPrefixOfTheRunCloses(int series, int partitions, long grace) {
         LoadSchedule s = new LoadSchedule(series, 1000, MINUTE, START, "k", partitions);
-        long[] streamTime = new long[partitions];
-        java.util.Arrays.fill(streamTime, Long.MIN_VALUE);
+        // Ingest keeps event time per series: a window closes once its own series' time passes its end + grace.
+        long[] seriesTime = new long[series];
+        java.util.Arrays.fill(seriesTime, Long.MIN_VALUE);
         for (int sent = 0; sent <= 12 * series + 3; sent++) {
             if (sent > 0) {
                 long e = sent - 1;
-                int p = s.partitionOf(s.seriesOf(e));
-                streamTime[p] = Math.max(streamTime[p], s.eventTimeMillis(e));
+                seriesTime[s.seriesOf(e)] = Math.max(seriesTime[s.seriesOf(e)], s.eventTimeMillis(e));
             }
             long closed = 0;
             for (long e = 0; e < sent; e++) {
                 long windowEnd = s.windowStartMillis(s.roundOf(e)) + MINUTE;
-                if (streamTime[s.partitionOf(s.seriesOf(e))] >= windowEnd + grace) {
+                if (seriesTime[s.seriesOf(e)] >= windowEnd + grace) {
                     closed++;
                     assertTrue(s.closingEvent(s.seriesOf(e), s.roundOf(e)) < sent, "window of event " + e + " closed before its closing event");
                 }
@@ -80,16 +80,12 @@ class LoadScheduleTest {
     }
 
     @Test
-    void shouldNameTheFirstEventOfTheNextRoundOnTheSamePartitionAsTheClosingEvent() {
+    void shouldNameTheSeriesOwnEventOfTheNextRoundAsTheClosingEvent() {
         LoadSchedule s = new LoadSchedule(50, 1000, MINUTE, START, "load-", 8);
         for (int k = 0; k < 50; k++) {
             long closing = s.closingEvent(k, 4);
             assertEquals(5, s.roundOf(closing));
-            int p = s.partitionOf(k);
-            assertEquals(p, s.partitionOf(s.seriesOf(closing)));
-            for (long e = s.eventOf(0, 5); e < closing; e++) {
-                assertTrue(s.partitionOf(s.seriesOf(e)) != p, "event " + e + " reaches partition " + p + " before " + closing);
-            }
+            assertEquals(k, s.seriesOf(closing));
         }
     }
 

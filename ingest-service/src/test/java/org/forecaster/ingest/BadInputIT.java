@@ -161,8 +161,8 @@ class BadInputIT {
             records.add(at, new ProducerRecord<>(Topics.RAW, m.key(), m.value()));
             sentMalformed.add(at, m);
         }
-        // One closing event per series, past the last window's end + grace: it closes every window before it
-        // on its partition and its own window stays open (not expected).
+        // One closing event per series, past the last window's end + grace: it closes every earlier window of
+        // its series and its own window stays open (not expected).
         Instant closing = Instant.ofEpochMilli(lastTs + STEP_MS + GRACE_MS + 1);
         for (String series : allSeries) {
             records.add(new ProducerRecord<>(Topics.RAW, series, event(series, closing, 0.0)));

@@ -37,16 +37,15 @@ public final class Services {
     }
 
     /**
-     * The ingest service with the local run's 5-minute windows (1-minute grace) and the faster session timeout. It
-     * looks for closed windows on every record (as its own tests do) rather than every 10 ms, so the windows closed
-     * by the last record of the input are emitted without waiting for another one.
+     * The ingest service with the local run's 5-minute windows (1-minute grace) and the faster session timeout.
      */
     public static Map<String, String> ingestService() {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("forecast.ingest.window.step", "PT5M");
         c.put("forecast.ingest.window.grace", "PT1M");
         c.put("forecast.ingest.http.api-key", API_KEY);
-        c.put("kafka-streams.__emit.interval.ms.kstreams.windowed.aggregation__", "0");
+        // The feeder's closing events close every window; no idle close while a test kills and restarts things.
+        c.put("forecast.ingest.window.idle-close", "PT1H");
         c.put("kafka-streams.consumer.session.timeout.ms", "6000");
         c.put("kafka-streams.consumer.heartbeat.interval.ms", "1000");
         return c;

@@ -1,14 +1,12 @@
 package org.forecaster.core.anomaly;
 
-import org.forecaster.core.state.KeyState;
-
 /**
  * When a key's anomaly scores open and resolve an alert: OPEN after {@code openAfter} consecutive scores at or
  * above {@code threshold}, RESOLVED after {@code resolveAfter} consecutive scores below it. Only these two
  * transitions are reported, so one incident is one OPEN and one RESOLVED however long it lasts. No alert opens
- * before the key has observed {@code probationPoints} values ({@link KeyState#normCount}, which a weight swap or
+ * before the key has observed {@code probationPoints} values ({@link AlertRun#observedValues}, which a weight swap or
  * a long gap does not reset): a score that compares a point with the key's own past needs some past first. The
- * run counter and open flag live in the {@link KeyState}, so they survive restarts with the rest of the state.
+ * run counter and open flag live in the key's state ({@link AlertRun}), so they survive restarts with the rest of the state.
  */
 public record AlertRule(double threshold, int openAfter, int resolveAfter, int probationPoints) {
     /**
@@ -47,24 +45,24 @@ public record AlertRule(double threshold, int openAfter, int resolveAfter, int p
     public enum Transition { NONE, OPEN, RESOLVED }
 
     /** Folds one score into {@code state}'s alert run and reports a transition, if any. */
-    public Transition update(KeyState state, double score) {
+    public Transition update(AlertRun state, double score) {
         boolean high = score >= threshold;
-        if (!state.alertOpen && state.normCount < probationPoints) {
-            state.anomalyRun = 0;
+        if (!state.alertOpen() && state.observedValues() < probationPoints) {
+            state.anomalyRun(0);
             return Transition.NONE;
         }
-        if (!state.alertOpen) {
-            state.anomalyRun = high ? state.anomalyRun + 1 : 0;
-            if (state.anomalyRun >= openAfter) {
-                state.alertOpen = true;
-                state.anomalyRun = 0;
+        if (!state.alertOpen()) {
+            state.anomalyRun(high ? state.anomalyRun() + 1 : 0);
+            if (state.anomalyRun() >= openAfter) {
+                state.alertOpen(true);
+                state.anomalyRun(0);
                 return Transition.OPEN;
             }
         } else {
-            state.anomalyRun = high ? 0 : state.anomalyRun + 1;
-            if (state.anomalyRun >= resolveAfter) {
-                state.alertOpen = false;
-                state.anomalyRun = 0;
+            state.anomalyRun(high ? 0 : state.anomalyRun() + 1);
+            if (state.anomalyRun() >= resolveAfter) {
+                state.alertOpen(false);
+                state.anomalyRun(0);
                 return Transition.RESOLVED;
             }
         }

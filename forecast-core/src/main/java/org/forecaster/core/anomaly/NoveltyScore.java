@@ -7,24 +7,26 @@ import java.util.Arrays;
  * The per-key anomaly score of {@code detect} and the one meant for the model service: the larger of a novelty
  * flag and the model's tail score, in [0, 1], with a state of at most a few hundred bytes ({@link #encodedSize}).
  *
- * <p><b>Novelty</b> (Numenta HTM's "spatial anomaly" on NAB, applied to three signals): 1 when a signal leaves the
+ * <p><b>Novelty</b> (Numenta HTM's "spatial anomaly", applied to three signals): 1 when a signal leaves the
  * range of all its earlier values widened by {@code rangeTolerance} of its width on both sides. The signals are
  * the value (a spike to a new extreme), the mean of the last {@code meanRows} values (a level shift that stays
  * inside the noise band), and the mean of the last {@code meanRows} differences to the value one season before
  * (a changed daily pattern: a daily jump that is missing or smaller). The value is also novel beyond a <em>recent</em>
  * range widened by {@code recentTolerance}: a range that takes in every value like the all-time one but shrinks by
  * {@code recentDecay} of its width per point (both ends toward its middle; half-life {@code ln 2 / (2 recentDecay)}
- * points, 3,466 at 1e-4: 12 days at a 5-minute step), so a spike that stands out against the last weeks counts even
- * after an early, larger one set the all-time range. A novelty fewer than {@code echoRows} points after the previous
- * one scores 0.5 instead: a shift that keeps setting records is one detection, not many. A point the prediction
- * expected almost exactly (surprise {@code L} below {@code minFlagSurprise}, see below) is not a novelty at all: the
- * lagging signals (a 24-point mean creeping to a new high while the value itself is what the model or yesterday
- * said) set records after the change that caused them, and on NAB all such flags fell outside the anomaly windows.
+ * points), so a spike that stands out against the last weeks counts even after an early, larger one set the
+ * all-time range. A novelty fewer than {@code echoRows} points after the previous one scores 0.5 instead: a shift
+ * that keeps setting records is one detection, not many. A point the prediction expected almost exactly (surprise
+ * {@code L} below {@code minFlagSurprise}, see below) is not a novelty at all: the lagging signals (a mean creeping
+ * to a new high while the value itself is what the model or yesterday said) set records after the change that
+ * caused them.
  *
  * <p><b>Tail score</b>: the surprise {@code L = -ln P(|Z| >= |z|)} of the value under the one-step Gaussian
  * prediction, or the surprise under "same time one season ago" when that is smaller (as {@link TailScore}: the
  * seasonal spread is {@code seasonalWidth} times the running mean absolute seasonal difference), mapped to
- * {@code L / (L + halfSurprise)}; it ranks below every novelty and orders the rest.
+ * {@code L / (L + halfSurprise)}. It orders the points that are not novelties, and with the default
+ * {@code halfSurprise} of ln 1e4 a point far off its prediction scores near 1 although it is inside every range (a
+ * spike as large as an earlier one: 0.98 at {@code |z| = 30}), so it still alerts.
  *
  * <p>Causal by construction: the score of a point depends on it and earlier points only. Mutable, one instance
  * per key, not thread-safe. The state survives a model swap unchanged (nothing in it depends on the weights).
@@ -45,9 +47,10 @@ public final class NoveltyScore implements AnomalyScorer {
     public record Spec(double halfSurprise, double seasonalWidth, double seasonalAlpha, int meanRows, double rangeTolerance,
                        int echoRows, double recentDecay, double recentTolerance, double minFlagSurprise) {
         /**
-         * The settings measured on NAB (docs/evaluation.md): HTM's 5 % tolerance, 24-point means, echoes over 50 points,
-         * a recent value range with a half-life of 3,466 points and a 30 % tolerance, no flag on a point predicted
-         * within a surprise of 0.05 ({@code |z| < 0.06}).
+         * The default settings: tolerance 5 %, 24-point means, echoes over 50 points, a recent value range with a
+         * half-life of 3,466 points and a 30 % tolerance, no flag on a point predicted within a surprise of 0.05
+         * ({@code |z| < 0.06}), and a tail score that scores 0.5 at a two-sided 1e-4 tail (half surprise ln 1e4).
+         * docs/evaluation.md has how they were chosen.
          */
         public static final Spec DEFAULT = new Spec(Math.log(1e4), 2, 0.01, 24, 0.05, 50, 1e-4, 0.3, 0.05);
 

@@ -1,6 +1,6 @@
 package org.forecaster.core.anomaly;
 
-import org.forecaster.core.model.Gaussian;
+import org.forecaster.core.stats.Gaussian;
 
 /**
  * An anomaly score in [0, 1] from the one-step Gaussian prediction that does not saturate: the Stepper's

@@ -10,8 +10,12 @@ public final class HorizonForecasts {
     private final int maxHorizon;
     private final double[] forecasts;
 
-    /** Takes ownership of {@code forecasts}, laid out as {@code [origin * maxHorizon + (h - 1)]}. */
-    HorizonForecasts(int origins, int maxHorizon, double[] forecasts) {
+    /**
+     * Takes ownership of {@code forecasts}, laid out as {@code [origin * maxHorizon + (h - 1)]}. Public so that a
+     * candidate model's forecasts, or a {@link Baseline} outside this package, can be put in the same shape and scored
+     * by the same {@link #meanAbsoluteErrors}.
+     */
+    public HorizonForecasts(int origins, int maxHorizon, double[] forecasts) {
         if (origins < 0 || maxHorizon < 1 || forecasts.length != (long) origins * maxHorizon) {
             throw new IllegalArgumentException("forecasts of " + origins + " origins x " + maxHorizon + " horizons need "
                     + (long) origins * maxHorizon + " values, got " + forecasts.length);

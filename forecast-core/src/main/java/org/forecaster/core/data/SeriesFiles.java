@@ -82,7 +82,29 @@ public final class SeriesFiles {
         }
     }
 
-    /** The most common positive spacing of the timestamps (their step), or throws if there is none. */
+    /**
+     * Common sampling intervals, in milliseconds, that an estimated step within {@link #SNAP_TOLERANCE} of one is
+     * taken to be: 1, 2, 5, 10, 15, 20, 30 seconds; 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 minutes; 1, 2, 3, 4, 6, 8, 12
+     * hours; a day; a week. Each divides a day or a week, so a series stamped with jitter keeps its daily season.
+     */
+    static final long[] COMMON_STEPS = {
+            1_000, 2_000, 5_000, 10_000, 15_000, 20_000, 30_000,
+            60_000, 120_000, 180_000, 240_000, 300_000, 360_000, 600_000, 720_000, 900_000, 1_200_000, 1_800_000,
+            3_600_000, 7_200_000, 10_800_000, 14_400_000, 21_600_000, 28_800_000, 43_200_000, 86_400_000, 604_800_000};
+    /** Relative distance within which an estimated step snaps to a common interval. */
+    static final double SNAP_TOLERANCE = 0.02;
+
+    /**
+     * The series' step: the spacing at which it has one row per step for most of its time, robust to jitter,
+     * duplicates, bursts of rows at nearly the same time, missing rows and outages. Located by the time-weighted
+     * median spacing {@code m} (the spacing around a random instant of the series; rows closer together, however
+     * many, cover little time), leaving out outages (spacings over 5 % of the series' span and over 10 times the
+     * median spacing); then the step is the median of the spacings from {@code m/4} up to the outages (closer rows
+     * are bursts; symmetric jitter leaves the median in place), and then the median of those within half of it on
+     * either side (the one-step spacings: missing rows no longer pull it up), snapped to a common sampling interval within 2 % ({@link #COMMON_STEPS}), else rounded to whole
+     * seconds (whole milliseconds below 10 s). A regular grid gives its spacing, or the common interval within 2 % of
+     * it. Throws if no two timestamps differ.
+     */
     public static long inferStep(long[] timestamps) {
         long[] d = new long[Math.max(0, timestamps.length - 1)];
         int n = 0;
@@ -96,15 +118,62 @@ public final class SeriesFiles {
             throw new IllegalArgumentException("cannot infer a step from " + timestamps.length + " timestamps");
         }
         Arrays.sort(d, 0, n);
-        long best = d[0], run = 0, bestRun = 0;
+        double span = 0;
         for (int i = 0; i < n; i++) {
-            run = i > 0 && d[i] == d[i - 1] ? run + 1 : 1;
-            if (run > bestRun) {
-                bestRun = run;
-                best = d[i];
+            span += d[i];
+        }
+        long countMedian = d[n / 2];
+        int kept = n;
+        while (kept > 1 && d[kept - 1] > 0.05 * span && d[kept - 1] > 10 * countMedian) {
+            kept--; // an outage, not a step
+        }
+        double total = 0;
+        for (int i = 0; i < kept; i++) {
+            total += d[i];
+        }
+        double m = d[kept - 1], cumulative = 0;
+        for (int i = 0; i < kept; i++) {
+            cumulative += d[i];
+            if (cumulative >= total / 2) {
+                m = d[i];
+                break;
             }
         }
-        return best;
+        // The step: the median of the spacings from m/4 up to the outages (rows closer than a quarter of the typical
+        // spacing are bursts; jitter, even of 40 % of a step, is symmetric and leaves the median in place).
+        int from = 0;
+        while (d[from] < m / 4) {
+            from++; // stops at m, which is in range
+        }
+        double typical = median(d, from, kept);
+        // Missing rows (spacings of 2, 3 steps) pull that median up within the one-step spacings; their median
+        // is the step.
+        int lo = from, hi = kept;
+        while (d[lo] < typical / 2) {
+            lo++;
+        }
+        while (d[hi - 1] >= 1.5 * typical) {
+            hi--;
+        }
+        typical = median(d, lo, hi);
+        long best = 0;
+        for (long c : COMMON_STEPS) {
+            if (Math.abs(typical - c) <= SNAP_TOLERANCE * c
+                    && (best == 0 || Math.abs(typical - c) < Math.abs(typical - best))) {
+                best = c;
+            }
+        }
+        if (best > 0) {
+            return best;
+        }
+        long unit = typical >= 10_000 ? 1_000 : 1;
+        return Math.max(1, Math.round(typical / unit) * unit);
+    }
+
+    /** The median of the sorted {@code d[from..to)}, which is not empty. */
+    private static double median(long[] d, int from, int to) {
+        int k = to - from;
+        return k % 2 == 1 ? d[from + k / 2] : (d[from + k / 2 - 1] + (double) d[from + k / 2]) / 2;
     }
 
     /**

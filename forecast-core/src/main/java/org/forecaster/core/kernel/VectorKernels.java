@@ -9,7 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The SIMD implementation of {@link Kernels} on the Vector API, at the platform's preferred width
- * ({@link FloatVector#SPECIES_PREFERRED}; 16 lanes with AVX-512). Same contract, shapes and entry checks as
+ * ({@link FloatVector#SPECIES_PREFERRED}; 16 lanes with AVX-512), or at the width the system property
+ * {@value #BITS_PROPERTY} names (64, 128, 256 or 512 bits), read once when the class loads. The property is for
+ * tests and benchmarks: the build runs the kernel tests at 256 and 512 bits on any machine, since the Vector API
+ * computes a species wider than the hardware's correctly, only slowly. Same contract, shapes and entry checks as
  * {@link ScalarKernels}; results differ from it only by rounding (sums are accumulated in another order) and,
  * for {@link #sigmoid} and {@link #tanh}, by the approximation error stated there.
  *
@@ -18,8 +21,15 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class VectorKernels implements Kernels {
 
-    /** Folded by the JIT into the vector width of this machine; never a hard-coded width. */
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** System property that overrides the preferred species width, in bits: {@value}. */
+    public static final String BITS_PROPERTY = "forecast.kernels.bits";
+
+    /**
+     * Folded by the JIT into the vector width of this machine; never a hard-coded width. A static final (not an
+     * instance field or a parameter) so that every kernel sees a constant species, which the Vector API intrinsics
+     * need; that is why the override is a property read here and not a constructor argument.
+     */
+    static final VectorSpecies<Float> S = species(System.getProperty(BITS_PROPERTY));
     private static final int L = S.length();
 
     public static final VectorKernels INSTANCE = new VectorKernels();
@@ -48,6 +58,21 @@ public final class VectorKernels implements Kernels {
     static final float TANH_MAX_ERROR = 1.5e-7f;
 
     private VectorKernels() {}
+
+    /** The species for a {@value #BITS_PROPERTY} value: the preferred one when unset or blank. */
+    static VectorSpecies<Float> species(String bits) {
+        if (bits == null || bits.isBlank()) {
+            return FloatVector.SPECIES_PREFERRED;
+        }
+        return switch (bits.strip()) {
+            case "64" -> FloatVector.SPECIES_64;
+            case "128" -> FloatVector.SPECIES_128;
+            case "256" -> FloatVector.SPECIES_256;
+            case "512" -> FloatVector.SPECIES_512;
+            default -> throw new IllegalArgumentException(
+                    BITS_PROPERTY + " must be 64, 128, 256 or 512 (bits), got '" + bits + "'");
+        };
+    }
 
     // Lane i -> i + step: folding halves in a fixed tree gives the same sum whether the JIT has compiled
     // the code or not. reduceLanes(ADD) leaves the order unspecified, and its interpreted and intrinsic

@@ -1,5 +1,7 @@
 package org.forecaster.core.model;
 
+import org.forecaster.core.baseline.SeasonalProfile;
+
 /**
  * The network's inputs for one step: the normalised value (clipped, so one wild point cannot saturate
  * every gate), a missing flag, and hour-of-day and day-of-week as sin/cos pairs of the step's UTC time.

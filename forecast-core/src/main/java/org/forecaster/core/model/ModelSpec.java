@@ -1,5 +1,6 @@
 package org.forecaster.core.model;
 
+import org.forecaster.core.baseline.SeasonalProfile;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -14,7 +14,7 @@ public final class StepResult {
     /**
      * One-step-ahead prediction of this point (raw units), its scale, and the anomaly score in [0, 1]: the
      * Stepper's two-sided tail probability, or the scorer's when the point went through
-     * {@code anomaly.ScoredStep}.
+     * {@code online.ScoredStep}.
      */
     public double expected, sigma, score;
     /** The forecast for the next K steps: timestamps, means and interval bounds (raw units). */

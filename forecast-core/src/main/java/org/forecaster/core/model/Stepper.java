@@ -1,7 +1,8 @@
 package org.forecaster.core.model;
 
+import org.forecaster.core.baseline.SeasonalProfile;
+import org.forecaster.core.stats.Gaussian;
 import org.forecaster.core.state.KeyState;
-import org.forecaster.core.train.Loss;
 
 /**
  * The online path: advances one key's {@link KeyState} by one observed point, filling any missing steps
@@ -127,15 +128,37 @@ public final class Stepper {
     /**
      * The observed value {@code season} steps before a point at {@code timestamp}, read from the key's ring before
      * that point is observed (for the seasonal reference of {@code TailScore}); NaN when there is none: no earlier
-     * point, the point does not directly follow the last one (a gap would shift the ring), the ring holds fewer
-     * than {@code season} inputs, or that step was missing.
+     * point, the point is less than half a step after the last one (not a new step), it comes after a gap that
+     * {@link #observe} will not fill (a reset) or of a season or more, the ring does not reach back that far, or that
+     * step and both its neighbours were missing (a missing step's known neighbours, a step earlier and later, stand in
+     * for it: their mean, or the one known). The point's step is counted with the rounding {@link #observe} fills gaps by: the gap's
+     * missing steps take ring entries, so a point after a short gap, or with timestamp jitter below half a step,
+     * still finds the value one season before it.
      */
     public double valueOneSeasonBefore(KeyState state, long timestamp, int season) {
-        if (season < 1 || state.lastTimestamp == KeyState.NO_TIMESTAMP || timestamp - state.lastTimestamp != stepMillis
-                || state.remembered() < season) {
+        if (season < 1 || state.lastTimestamp == KeyState.NO_TIMESTAMP) {
             return Double.NaN;
         }
-        return state.recall(state.remembered() - season);
+        long gaps = Math.floorDiv(timestamp - state.lastTimestamp + stepMillis / 2, stepMillis) - 1;
+        if (gaps < 0 || gaps > maxGapSteps || gaps >= season) {
+            return Double.NaN;
+        }
+        long j = state.remembered() - season + gaps; // the ring entry of the step one season before the point
+        if (j < 0) {
+            return Double.NaN;
+        }
+        float v = state.recall((int) j);
+        if (!Float.isNaN(v)) {
+            return v;
+        }
+        // That step was missing: the mean of its known neighbours (a step earlier or later) stands in, so that
+        // scattered missing rows do not keep breaking the seasonal reference's runs.
+        float before = j > 0 ? state.recall((int) j - 1) : Float.NaN;
+        float after = j + 1 < state.remembered() ? state.recall((int) j + 1) : Float.NaN;
+        if (Float.isNaN(before)) {
+            return after;
+        }
+        return Float.isNaN(after) ? before : ((double) before + after) / 2;
     }
 
     /**
@@ -204,8 +227,8 @@ public final class Stepper {
 
     /**
      * A new state of this stepper's shape re-warmed from {@code state} under this model (see {@link #rewarm}):
-     * the normaliser, last timestamp, alert run, profile and the last {@code ringCapacity} remembered inputs are
-     * carried over, the recurrent state is rebuilt. {@code state} is not changed. Used where the shape changes (the model
+     * the normaliser, last timestamp, alert run and reason, novelty and alert kinds states, profile and the last {@code ringCapacity} remembered inputs are carried
+     * over, the recurrent state is rebuilt. {@code state} is not changed. Used where the shape changes (the model
      * service) and to read what this model would make of a key without storing it (the REST API).
      */
     public KeyState rewarmedCopy(KeyState state, long modelVersion) {
@@ -216,6 +239,8 @@ public final class Stepper {
         s.normVariance = state.normVariance;
         s.anomalyRun = state.anomalyRun;
         s.alertOpen = state.alertOpen;
+        s.alertReason = state.alertReason;
+        s.kinds = state.kinds;
         s.lastValue = state.lastValue;
         s.novelty = state.novelty;
         s.profile = state.profile == null ? null : state.profile.copy();
@@ -381,7 +406,7 @@ public final class Stepper {
 
     private double sigmaAt(int k) {
         float s = out[model.spec().horizon() + k];
-        return normalizer.scale() * Math.exp(Loss.logScale(s));
+        return normalizer.scale() * Math.exp(Gaussian.logScale(s));
     }
 
     private void writeForecast(long timestamp) {

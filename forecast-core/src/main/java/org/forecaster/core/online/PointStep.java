@@ -3,12 +3,13 @@ package org.forecaster.core.online;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.forecaster.core.anomaly.AlertKinds;
+import org.forecaster.core.anomaly.AlertReason;
 import org.forecaster.core.anomaly.AlertRule;
 import org.forecaster.core.anomaly.AnomalyScorer;
 import org.forecaster.core.anomaly.NoveltyScore;
-import org.forecaster.core.anomaly.ScoredStep;
 import org.forecaster.core.model.Forecaster;
-import org.forecaster.core.model.Gaussian;
+import org.forecaster.core.stats.Gaussian;
 import org.forecaster.core.model.NormalizerSpec;
 import org.forecaster.core.model.StepResult;
 import org.forecaster.core.model.Stepper;
@@ -19,8 +20,9 @@ import org.forecaster.core.wire.ForecastRecord;
 /**
  * The per-point step of one key, the one code path of the model service's processor, its REST views and
  * {@code forecast detect} (issue 20): given a key's state and a point, it re-warms a state made by other weights,
- * steps the model ({@link Stepper#observe}), scores the point ({@link ScoredStep}), applies the cold and alert rules,
- * and returns the forecast record and any alert transition. What is not per point stays with the caller: decoding,
+ * steps the model ({@link Stepper#observe}), scores the point ({@link ScoredStep}), applies the cold and alert rules
+ * and the alert kinds' detectors ({@link AlertKinds}, issue 15), and returns the forecast record and any alert
+ * transition with its reason. What is not per point stays with the caller: decoding,
  * duplicates and lateness, dead letters, storing, forwarding and metrics.
  *
  * <p>One instance per thread and model version (it owns the {@link Stepper}'s scratch buffers and reused result);
@@ -40,9 +42,17 @@ public final class PointStep {
      * @param novelty       each key's {@link NoveltyScore} settings, kept in its state; null scores by the one-step
      *                      Gaussian tail probability instead
      * @param alertRule     threshold and OPEN/RESOLVED runs of the alerts
+     * @param kinds         each key's {@link AlertKinds} settings, kept in its state: its alerts then say which kind of
+     *                      change opened them; null for alerts from the anomaly score alone (reason {@code score})
      */
     public record Rules(double intervalLevel, int maxGapSteps, int ringCapacity, int coldSteps, long seasonMillis,
-                        NoveltyScore.Spec novelty, AlertRule alertRule) {
+                        NoveltyScore.Spec novelty, AlertRule alertRule, AlertKinds.Spec kinds) {
+        /** Rules without alert kinds: every alert comes from the anomaly score. */
+        public Rules(double intervalLevel, int maxGapSteps, int ringCapacity, int coldSteps, long seasonMillis,
+                     NoveltyScore.Spec novelty, AlertRule alertRule) {
+            this(intervalLevel, maxGapSteps, ringCapacity, coldSteps, seasonMillis, novelty, alertRule, null);
+        }
+
         public Rules {
             if (!(intervalLevel > 0 && intervalLevel < 1)) {
                 throw new IllegalArgumentException("interval level must be in (0, 1), got " + intervalLevel);
@@ -72,6 +82,7 @@ public final class PointStep {
                           AnomalyRecord alert) {}
 
     private final Stepper stepper;
+    private final long stepMillis;
     private final long modelVersion;
     private final Rules rules;
     private final int ringCapacity;
@@ -82,6 +93,7 @@ public final class PointStep {
     public PointStep(Forecaster model, NormalizerSpec normalizer, long stepMillis, long modelVersion, Rules rules) {
         this.ringCapacity = Math.max(rules.ringCapacity(), model.spec().seasonLag());
         this.stepper = new Stepper(model, normalizer, stepMillis, rules.intervalLevel(), rules.maxGapSteps(), ringCapacity);
+        this.stepMillis = stepMillis;
         this.modelVersion = modelVersion;
         this.rules = rules;
         this.seasonSteps = ScoredStep.seasonSteps(rules.seasonMillis(), stepMillis, ringCapacity);
@@ -106,13 +118,43 @@ public final class PointStep {
         return seasonSteps;
     }
 
-    /** A new key's state under this model, with a fresh novelty state when scoring by novelty. */
+    /** A new key's state under this model, with a fresh novelty state when scoring by novelty and fresh alert kinds. */
     public KeyState newState() {
         KeyState s = stepper.newState(modelVersion);
         if (rules.novelty() != null) {
             s.novelty = new NoveltyScore(rules.novelty());
         }
+        if (rules.kinds() != null) {
+            s.kinds = new AlertKinds(rules.kinds());
+        }
         return s;
+    }
+
+    /** Time without a point after which a key is silent ({@link AlertKinds.Spec#silentSteps} steps); 0: never. */
+    public long silentMillis() {
+        return rules.kinds() == null ? 0 : rules.kinds().silentSteps() * stepMillis;
+    }
+
+    /**
+     * Opens a {@link AlertReason#SILENT silent} alert for a key that has had no point for {@link #silentMillis}:
+     * the caller (the model service's wall-clock scan) decides that. Returns the OPEN record, at {@code ts} (when
+     * the key became silent), with the key's last value, the prediction it made for its next step and score 1; or
+     * null, changing nothing, when the key already has an open alert (one per key), is cold, is still in the alert
+     * rule's probation, or silence is off. The key's next point resolves it ({@link #observe}).
+     */
+    public AnomalyRecord silence(String series, KeyState state, Instant ts) {
+        if (silentMillis() == 0 || state.alertOpen || state.steps < rules.coldSteps()
+                || state.normCount < rules.alertRule().probationPoints() || state.lastTimestamp == KeyState.NO_TIMESTAMP) {
+            return null;
+        }
+        state.alertOpen = true;
+        state.alertReason = AlertReason.SILENT;
+        state.anomalyRun = 0;
+        double last = !Double.isNaN(state.lastValue) ? state.lastValue
+                : state.remembered() > 0 ? state.recall(state.remembered() - 1) : Double.NaN;
+        return new AnomalyRecord(series, ts, last, state.expected, state.expected - intervalZ * state.sigma,
+                state.expected + intervalZ * state.sigma, 1.0, AnomalyRecord.State.OPEN, modelVersion,
+                AlertReason.SILENT.wireName());
     }
 
     /**
@@ -133,6 +175,10 @@ public final class PointStep {
         if (rewarmed) {
             state = rewarm(state);
         }
+        if (rules.kinds() != null && state.kinds == null) {
+            state.kinds = new AlertKinds(rules.kinds());
+        }
+        double previous = state.lastValue;
         long t = ts.toEpochMilli();
         StepResult r = scorer != null ? ScoredStep.observe(stepper, state, scorer, seasonSteps, t, value)
                 : stepper.observe(state, t, value);
@@ -140,14 +186,83 @@ public final class PointStep {
         // The tail probability of a point without a prediction is 0 by definition, not a measurement; a scorer's
         // score is one (detect scores every point).
         boolean alertable = !cold && (r.scored || scorer != null);
-        AlertRule.Transition transition = alertable ? rules.alertRule().update(state, r.score) : AlertRule.Transition.NONE;
+        AlertRule.Transition transition = transition(state, r, value, previous, alertable);
         ForecastRecord forecast = new ForecastRecord(series, ts, value, modelVersion, cold, rules.intervalLevel(), steps(r));
         AnomalyRecord alert = transition == AlertRule.Transition.NONE ? null
                 : new AnomalyRecord(series, ts, value, r.expected, r.expected - intervalZ * r.sigma,
                         r.expected + intervalZ * r.sigma, r.score,
                         transition == AlertRule.Transition.OPEN ? AnomalyRecord.State.OPEN : AnomalyRecord.State.RESOLVED,
-                        modelVersion);
+                        modelVersion, state.alertReason.wireName());
         return new Outcome(state, r, rewarmed, cold, forecast, alert);
+    }
+
+    /**
+     * Folds the point into the key's alert: without kinds, the {@link AlertRule} on the score (reason
+     * {@code score}). With kinds, their detectors see every point (cold ones too, to learn); on an alertable point
+     * with no alert open and past the rule's probation, a kind the point confirms opens an alert with that reason;
+     * else, unless a kind is still undecided (a jump not yet confirmed, a burst forming: the score waits for it and,
+     * if no kind follows, opens at the first decided point) or the key is settling after a level shift or drift ({@link AlertKinds#settling}), the score's run opens one with
+     * reason {@code drift} when the day-long level has moved ({@link AlertKinds#explainScore}), else {@code score}. An open alert resolves after the rule's resolve-after
+     * points that are quiet: score below the threshold, no kind confirmed, none ongoing (a burst, a flatline) or
+     * pending. A {@code silent} alert resolves at the key's next point, which opens nothing itself.
+     */
+    private AlertRule.Transition transition(KeyState state, StepResult r, double value, double previous, boolean alertable) {
+        AlertRule rule = rules.alertRule();
+        if (state.alertOpen && state.alertReason == null) {
+            state.alertReason = AlertReason.SCORE; // opened before alerts had reasons: by the score
+        }
+        boolean high = r.score >= rule.threshold();
+        AlertKinds kinds = state.kinds;
+        AlertReason kind = kinds == null ? null
+                : kinds.update(value, previous, r.scored ? r.expected : Double.NaN, r.sigma, alertable && high);
+        if (state.alertOpen && state.alertReason == AlertReason.SILENT) {
+            state.alertOpen = false;
+            state.anomalyRun = 0;
+            return AlertRule.Transition.RESOLVED;
+        }
+        if (!alertable) {
+            return AlertRule.Transition.NONE;
+        }
+        if (kinds == null) {
+            AlertRule.Transition t = rule.update(state, r.score);
+            if (t == AlertRule.Transition.OPEN || state.alertReason == null) {
+                state.alertReason = AlertReason.SCORE;
+            }
+            return t;
+        }
+        if (!state.alertOpen) {
+            if (state.normCount < rule.probationPoints()) {
+                state.anomalyRun = 0;
+                return AlertRule.Transition.NONE;
+            }
+            if (kind == null && kinds.undecided()) {
+                if (high) {
+                    kinds.holdScore();
+                }
+                return AlertRule.Transition.NONE;
+            }
+            boolean held = kinds.takeHeldScore();
+            if (kind == null && kinds.settling()) {
+                return AlertRule.Transition.NONE;
+            }
+            state.anomalyRun = kind != null || high || held ? state.anomalyRun + 1 : 0;
+            if (kind != null || held || state.anomalyRun >= rule.openAfter()) {
+                state.alertOpen = true;
+                AlertReason explained = kind != null ? kind : kinds.explainScore();
+                state.alertReason = explained != null ? explained : AlertReason.SCORE;
+                state.anomalyRun = 0;
+                return AlertRule.Transition.OPEN;
+            }
+            return AlertRule.Transition.NONE;
+        }
+        boolean quiet = !high && kind == null && !kinds.busy();
+        state.anomalyRun = quiet ? state.anomalyRun + 1 : 0;
+        if (state.anomalyRun >= rule.resolveAfter()) {
+            state.alertOpen = false;
+            state.anomalyRun = 0;
+            return AlertRule.Transition.RESOLVED;
+        }
+        return AlertRule.Transition.NONE;
     }
 
     /**

@@ -2,18 +2,22 @@ package org.forecaster.core.state;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.forecaster.core.anomaly.AlertKinds;
+import org.forecaster.core.anomaly.AlertReason;
+import org.forecaster.core.anomaly.AlertRun;
 import org.forecaster.core.anomaly.NoveltyScore;
-import org.forecaster.core.model.SeasonalProfile;
+import org.forecaster.core.baseline.SeasonalProfile;
 
 /**
  * Everything the model service remembers about one series between points: the recurrent state of every
  * layer, the running normaliser, the last timestamp, the model version the state belongs to, the last
- * one-step prediction (to score the next point), the alert run, the anomaly scorer's state, the seasonal profile
- * of a profile model, and a ring of the last inputs (raw values, NaN for missing steps) so the state can be rebuilt under new weights ("re-warm").
+ * one-step prediction (to score the next point), the alert run and reason, the anomaly scorer's state, the
+ * alert kinds' detectors, the seasonal profile of a profile model, and a ring of the
+ * last inputs (raw values, NaN for missing steps) so the state can be rebuilt under new weights ("re-warm").
  *
  * <p>Mutable and not thread-safe; encoded by {@link KeyStateCodec}. Arrays are owned by this object.
  */
-public final class KeyState {
+public final class KeyState implements AlertRun {
     /** No point seen yet. */
     public static final long NO_TIMESTAMP = Long.MIN_VALUE;
 
@@ -36,6 +40,13 @@ public final class KeyState {
     /** Consecutive points whose anomaly score passed the threshold, and whether an alert is open. */
     public int anomalyRun;
     public boolean alertOpen;
+    /** The kind that opened the open alert (kept after it resolves until the next opens); null before the first. */
+    public AlertReason alertReason;
+    /**
+     * The key's {@link AlertKinds} detectors when its alerts say what kind of change they are, else null.
+     * Independent of the model, like the novelty state.
+     */
+    public AlertKinds kinds;
     /**
      * The key's {@link NoveltyScore} state when its points are scored by one, else null. Independent of the model:
      * a weight swap, re-warm or reset of the recurrent state leaves it as it is.
@@ -118,6 +129,31 @@ public final class KeyState {
     }
 
     @Override
+    public int anomalyRun() {
+        return anomalyRun;
+    }
+
+    @Override
+    public void anomalyRun(int run) {
+        anomalyRun = run;
+    }
+
+    @Override
+    public boolean alertOpen() {
+        return alertOpen;
+    }
+
+    @Override
+    public void alertOpen(boolean open) {
+        alertOpen = open;
+    }
+
+    @Override
+    public long observedValues() {
+        return normCount;
+    }
+
+    @Override
     public boolean equals(Object o) {
         if (!(o instanceof KeyState k)) {
             return false;
@@ -136,7 +172,8 @@ public final class KeyState {
                 && Double.compare(sigma, k.sigma) == 0
                 && Double.compare(lastValue, k.lastValue) == 0 && anomalyRun == k.anomalyRun && alertOpen == k.alertOpen
                 && Arrays.equals(recurrent, k.recurrent) && ring.length == k.ring.length
-                && Objects.equals(novelty, k.novelty) && Objects.equals(profile, k.profile);
+                && Objects.equals(novelty, k.novelty) && alertReason == k.alertReason && Objects.equals(kinds, k.kinds)
+                && Objects.equals(profile, k.profile);
     }
 
     @Override

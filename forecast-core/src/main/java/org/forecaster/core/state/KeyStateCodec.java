@@ -2,16 +2,22 @@ package org.forecaster.core.state;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.forecaster.core.anomaly.AlertKinds;
+import org.forecaster.core.anomaly.AlertReason;
 import org.forecaster.core.anomaly.NoveltyScore;
-import org.forecaster.core.model.SeasonalProfile;
+import org.forecaster.core.baseline.SeasonalProfile;
 
 /**
  * Compact little-endian bytes for a {@link KeyState}: what the state store and its changelog hold.
- * Layout (version 2): {@code u8 version, i64 modelVersion, i64 lastTimestamp, i64 steps, i64 normCount,
+ * Layout (version 3): {@code u8 version, i64 modelVersion, i64 lastTimestamp, i64 steps, i64 normCount,
  * f64 normMean, f64 normVariance, f64 expected, f64 sigma, i32 anomalyRun, u8 alertOpen,
  * u16 recurrentSize, f32[recurrentSize], u16 ringCapacity, u16 ringSize, f32[ringSize] oldest first,
- * f64 lastValue, u8 scorer (0: none, 1: novelty), [the novelty state as NoveltyScore.writeTo writes it]}.
- * Version 1 is the same without the last value, scorer byte and state; it is still read (last value NaN).
+ * f64 lastValue, u8 alertReason (0: none, else {@link AlertReason#code}), u8 kinds (0: none, 1: present),
+ * [the alert kinds state as AlertKinds.writeTo writes it, 76 bytes], u8 scorer (0: none, 1: novelty),
+ * [the novelty state as NoveltyScore.writeTo writes it]}.
+ * Version 2 is the same without the alert reason and kinds bytes and state; version 1 also without the last value,
+ * scorer byte and state. Both are still read (alert reason none, a fresh kinds state when kinds are wanted, last
+ * value NaN for version 1).
  *
  * <p>Appended section, same version (issue 15): {@code u8 profile (1), [the profile as SeasonalProfile.writeTo
  * writes it: u16 bins, i64 seasonMillis, f64 level, i64 count, f32[bins]]}, written only when the key has a
@@ -19,14 +25,15 @@ import org.forecaster.core.model.SeasonalProfile;
  * keys without a profile) read with a null profile; bytes written with it are rejected by a decoder without it
  * ("bytes after its end"), so the services must be rolled forward together.
  *
- * <p>At hidden size 64 with one LSTM layer and a full 48-step ring that is 789 bytes without a scorer and 930
- * with a novelty state whose 24-point ring of values is full and which has no seasonal reference (the default:
- * a day of 5-minute steps does not fit 48); with a seasonal reference (a season that fits the ring) 1,050. A
- * profile adds {@code 27 + 4 * bins} bytes: 123 at 24 bins, 219 at 48.
+ * <p>At hidden size 64 with one LSTM layer and a full 48-step ring that is 791 bytes without a scorer or kinds
+ * (789 in version 2), 948 with a novelty state whose 24-point ring of values is full and which has no seasonal
+ * reference (the default: a day of 5-minute steps does not fit 48; 946 in version 2), and 1,024 with the alert
+ * kinds' 76 bytes too (the model service's default; 1,032 in its store with the 8-byte stamp, 954 before the
+ * kinds); with a seasonal reference (a season that fits the ring) 1,144.
  */
 public final class KeyStateCodec {
-    public static final byte VERSION = 2;
-    private static final byte VERSION_1 = 1;
+    public static final byte VERSION = 3;
+    private static final byte VERSION_1 = 1, VERSION_2 = 2;
     private static final byte NO_SCORER = 0, NOVELTY = 1;
     /** Marks the appended profile section. */
     private static final byte PROFILE = 1;
@@ -37,7 +44,8 @@ public final class KeyStateCodec {
 
     /** Bytes needed for {@code state}. */
     public static int encodedSize(KeyState state) {
-        return FIXED + 4 * state.recurrent.length + 4 * state.remembered() + 8 + 1
+        return FIXED + 4 * state.recurrent.length + 4 * state.remembered() + 8 + 1 + 1 + 1
+                + (state.kinds == null ? 0 : AlertKinds.ENCODED_SIZE)
                 + (state.novelty == null ? 0 : state.novelty.encodedSize())
                 + (state.profile == null ? 0 : 1 + state.profile.encodedSize());
     }
@@ -62,6 +70,13 @@ public final class KeyStateCodec {
             b.putFloat(s.recall(i));
         }
         b.putDouble(s.lastValue);
+        b.put(s.alertReason == null ? 0 : s.alertReason.code());
+        if (s.kinds == null) {
+            b.put((byte) 0);
+        } else {
+            b.put((byte) 1);
+            s.kinds.writeTo(b);
+        }
         if (s.novelty == null) {
             b.put(NO_SCORER);
         } else {
@@ -74,7 +89,7 @@ public final class KeyStateCodec {
         }
     }
 
-    /** As {@link #decode(byte[], NoveltyScore.Spec)} without a scorer: any stored scorer state is left out. */
+    /** As {@link #decode(byte[], NoveltyScore.Spec)} without a scorer or kinds: any stored state of theirs is left out. */
     public static KeyState decode(byte[] bytes) {
         return decode(bytes, null);
     }
@@ -87,23 +102,31 @@ public final class KeyStateCodec {
      *                1, or written while the keys were not scored by novelty) gets a fresh one.
      */
     public static KeyState decode(byte[] bytes, NoveltyScore.Spec novelty) {
-        return decode(bytes, 0, novelty);
+        return decode(bytes, 0, novelty, null);
+    }
+
+    /** As {@link #decode(byte[], int, NoveltyScore.Spec, AlertKinds.Spec)} without alert kinds. */
+    public static KeyState decode(byte[] bytes, int offset, NoveltyScore.Spec novelty) {
+        return decode(bytes, offset, novelty, null);
     }
 
     /**
      * As {@link #decode(byte[], NoveltyScore.Spec)} for the encoding that fills {@code bytes} from {@code offset} to
-     * its end: a store value that carries its own prefix decodes without copying the rest out first.
+     * its end (a store value that carries its own prefix decodes without copying the rest out first), with
+     * {@code kinds} the spec of the keys' {@link AlertKinds}, or null when they have none (a stored kinds state is
+     * then left out). With a spec, a state stored without one (versions 1 and 2, or written while kinds were off)
+     * gets a fresh one.
      */
-    public static KeyState decode(byte[] bytes, int offset, NoveltyScore.Spec novelty) {
+    public static KeyState decode(byte[] bytes, int offset, NoveltyScore.Spec novelty, AlertKinds.Spec kinds) {
         int length = bytes.length - offset;
         if (offset < 0 || length < FIXED) {
             throw new IllegalArgumentException("key state of " + length + " bytes is shorter than the " + FIXED + "-byte header");
         }
         ByteBuffer b = ByteBuffer.wrap(bytes, offset, length).order(ByteOrder.LITTLE_ENDIAN);
         byte version = b.get();
-        if (version != VERSION && version != VERSION_1) {
+        if (version != VERSION && version != VERSION_2 && version != VERSION_1) {
             throw new IllegalArgumentException("key state version " + version + " is not supported (expected " + VERSION_1
-                    + " or " + VERSION + ")");
+                    + " to " + VERSION + ")");
         }
         long modelVersion = b.getLong(), lastTs = b.getLong(), steps = b.getLong(), normCount = b.getLong();
         double mean = b.getDouble(), variance = b.getDouble(), expected = b.getDouble(), sigma = b.getDouble();
@@ -118,7 +141,7 @@ public final class KeyStateCodec {
         int recurrentAt = b.position();
         b.position(recurrentAt + 4 * recurrentSize);
         int capacity = Short.toUnsignedInt(b.getShort()), size = Short.toUnsignedInt(b.getShort());
-        int after = version == VERSION_1 ? 0 : 8 + 1; // the last value and scorer byte at least
+        int after = version == VERSION_1 ? 0 : version == VERSION_2 ? 8 + 1 : 8 + 3; // last value, reason, kinds, scorer
         if (capacity == 0 || size > capacity || (version == VERSION_1 ? b.remaining() != 4 * size : b.remaining() < 4 * size + after)) {
             throw new IllegalArgumentException("key state ring of " + size + "/" + capacity + " does not match " + b.remaining() + " bytes left");
         }
@@ -141,6 +164,23 @@ public final class KeyStateCodec {
         s.anomalyRun = run;
         s.alertOpen = open;
         s.lastValue = version == VERSION_1 ? Double.NaN : b.getDouble();
+        if (version == VERSION) {
+            s.alertReason = AlertReason.ofCode(b.get());
+            byte hasKinds = b.get();
+            if (hasKinds == 1 && kinds != null) {
+                s.kinds = AlertKinds.readFrom(kinds, b);
+            } else if (hasKinds == 1) {
+                if (b.remaining() < AlertKinds.ENCODED_SIZE) {
+                    throw new IllegalArgumentException("key state truncated in its alert kinds: " + b.remaining() + " bytes left");
+                }
+                b.position(b.position() + AlertKinds.ENCODED_SIZE); // left out
+            } else if (hasKinds != 0) {
+                throw new IllegalArgumentException("key state kinds byte " + hasKinds + " is not known");
+            }
+        }
+        if (s.kinds == null && kinds != null) {
+            s.kinds = new AlertKinds(kinds);
+        }
         byte scorer = version == VERSION_1 ? NO_SCORER : b.get();
         if (scorer == NOVELTY) {
             // Without a spec the novelty state is read past (under any spec) and left out.

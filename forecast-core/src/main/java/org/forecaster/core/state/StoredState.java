@@ -2,6 +2,7 @@ package org.forecaster.core.state;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.forecaster.core.anomaly.AlertKinds;
 import org.forecaster.core.anomaly.NoveltyScore;
 
 /**
@@ -15,6 +16,8 @@ public final class StoredState {
     public static final int PREFIX = Long.BYTES;
     /** Offset of {@code steps} inside the codec's layout: u8 version, i64 modelVersion, i64 lastTimestamp, i64 steps. */
     private static final int STEPS_OFFSET = PREFIX + 1 + 8 + 8;
+    /** Offsets of {@code lastTimestamp} and {@code alertOpen} in the same layout (all versions). */
+    private static final int LAST_TIMESTAMP_OFFSET = PREFIX + 1 + 8, ALERT_OPEN_OFFSET = PREFIX + 1 + 8 * 8 + 4;
 
     private StoredState() {}
 
@@ -38,15 +41,33 @@ public final class StoredState {
      * not scored by novelty (see {@link KeyStateCodec#decode(byte[], NoveltyScore.Spec)}).
      */
     public static KeyState decode(byte[] bytes, NoveltyScore.Spec novelty) {
+        return decode(bytes, novelty, null);
+    }
+
+    /**
+     * Decodes the key state to go on stepping it, with {@code kinds} the keys' alert kinds settings, null when they
+     * have none (see {@link KeyStateCodec#decode(byte[], int, NoveltyScore.Spec, AlertKinds.Spec)}).
+     */
+    public static KeyState decode(byte[] bytes, NoveltyScore.Spec novelty, AlertKinds.Spec kinds) {
         if (bytes.length < PREFIX + 1) {
             throw new IllegalArgumentException("stored state of " + bytes.length + " bytes is too short");
         }
-        return KeyStateCodec.decode(bytes, PREFIX, novelty);
+        return KeyStateCodec.decode(bytes, PREFIX, novelty, kinds);
     }
 
     /** The wall-clock time the key was last seen, read without decoding the state. */
     public static long lastSeen(byte[] bytes) {
         return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+    }
+
+    /** The timestamp of the key's last point, read without decoding the state. */
+    public static long lastTimestamp(byte[] bytes) {
+        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(LAST_TIMESTAMP_OFFSET);
+    }
+
+    /** Whether the key has an open alert, read without decoding the state. */
+    public static boolean alertOpen(byte[] bytes) {
+        return bytes[ALERT_OPEN_OFFSET] != 0;
     }
 
     /** The state's step count (for the cold-key gauge), read without decoding the state. */

@@ -1,8 +1,10 @@
 package org.forecaster.core.train;
 
+import org.forecaster.core.stats.Gaussian;
+
 /**
  * Per-step loss of the head's output {@code [mu_1..mu_K, s_1..s_K]} (normalised units)
- * against the next K normalised values, {@code sigma = exp(logScale(s))}. Missing targets (NaN) contribute nothing.
+ * against the next K normalised values, {@code sigma = exp(Gaussian.logScale(s))}. Missing targets (NaN) contribute nothing.
  */
 public enum Loss {
     /** Gaussian negative log-likelihood {@code log sigma + (y-mu)^2 / (2 sigma^2) + log(2 pi)/2}: trains means and scales. */
@@ -10,21 +12,7 @@ public enum Loss {
     /** Squared error {@code (y-mu)^2} on the means only; the log-scales get no gradient. */
     MSE;
 
-    /**
-     * The head's raw log-scale output {@code s} becomes {@code MIN_LOG_SCALE + softplus(s - MIN_LOG_SCALE)},
-     * capped at {@code MAX_LOG_SCALE}: a smooth floor, so a model cannot become arbitrarily sure of itself,
-     * and, unlike a hard clamp, one that always passes some gradient back (a hard clamp lets the scale sink
-     * below the floor where nothing pulls it back, after which every error costs {@code e^{-2 MIN}}).
-     */
-    public static final float MIN_LOG_SCALE = -4f, MAX_LOG_SCALE = 6f;
     private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
-
-    /** The effective log-scale of a raw head output (see {@link #MIN_LOG_SCALE}). */
-    public static double logScale(float raw) {
-        double u = raw - MIN_LOG_SCALE;
-        double softplus = u > 30 ? u : Math.log1p(Math.exp(u));
-        return Math.min(MAX_LOG_SCALE, MIN_LOG_SCALE + softplus);
-    }
 
     /**
      * Adds this step's loss gradient, scaled by {@code weight}, into {@code dOut[dOff .. dOff+2K)} and
@@ -47,12 +35,12 @@ public enum Loss {
                 continue;
             }
             float s = out[off + horizon + k];
-            double ls = logScale(s);
+            double ls = Gaussian.logScale(s);
             double invVar = Math.exp(-2.0 * ls);
             sum += ls + 0.5 * err * err * invVar + HALF_LOG_TWO_PI;
             dOut[dOff + k] += (float) (weight * err * invVar);
-            if (ls < MAX_LOG_SCALE) {
-                double dSoftplus = 1 / (1 + Math.exp(-(s - MIN_LOG_SCALE))); // d softplus(u)/du = sigmoid(u)
+            if (ls < Gaussian.MAX_LOG_SCALE) {
+                double dSoftplus = 1 / (1 + Math.exp(-(s - Gaussian.MIN_LOG_SCALE))); // d softplus(u)/du = sigmoid(u)
                 dOut[dOff + horizon + k] += (float) (weight * (1 - err * err * invVar) * dSoftplus);
             }
         }

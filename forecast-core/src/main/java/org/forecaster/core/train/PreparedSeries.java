@@ -4,7 +4,7 @@ import org.forecaster.core.model.Features;
 import org.forecaster.core.model.ModelSpec;
 import org.forecaster.core.model.Normalizer;
 import org.forecaster.core.model.NormalizerSpec;
-import org.forecaster.core.model.SeasonalProfile;
+import org.forecaster.core.baseline.SeasonalProfile;
 
 /**
  * A series run once through its {@link Normalizer}, exactly as the serving path does step by step: per step

@@ -81,7 +81,7 @@ public final class ForecastJsonWriter {
         }
     }
 
-    /** A JSON string in UTF-8 with Jackson's escapes: \" \\ \b \t \n \f \r, other controls and surrogates as backslash-uXXXX. */
+    /** A JSON string in UTF-8 with Jackson's escapes: \" \\ \b \t \n \f \r, other controls and surrogates as backslash-u and four hex digits. */
     private void string(String s) {
         if (s == null) {
             ascii("null");

@@ -156,6 +156,29 @@ class NoveltyScoreTest {
     }
 
     /**
+     * A point far off its prediction alerts even when it is inside every range, e.g. a spike as large as an earlier
+     * one: 30 sigma scores above the service's alert threshold 0.97 with the default half surprise (ln 1e4). With a
+     * half surprise of 1e4, which ranks the tail score below every novelty (CV on NAB: no better), it would score
+     * under 0.05 and never alert.
+     */
+    @Test
+    void shouldScoreAPointFarOffItsPredictionAboveTheAlertThresholdInsideEveryRange() {
+        NoveltyScore.Spec flagsOnly = new NoveltyScore.Spec(1e4, SPEC.seasonalWidth(), SPEC.seasonalAlpha(),
+                SPEC.meanRows(), SPEC.rangeTolerance(), SPEC.echoRows(), SPEC.recentDecay(), SPEC.recentTolerance(),
+                SPEC.minFlagSurprise());
+        NoveltyScore byDefault = new NoveltyScore(SPEC), flags = new NoveltyScore(flagsOnly);
+        SplittableRandom r = new SplittableRandom(29);
+        for (int t = 0; t < 2000; t++) {
+            double v = 100 * r.nextDouble() - 50;
+            byDefault.update(v, 1, v, Double.NaN);
+            flags.update(v, 1, v, Double.NaN);
+        }
+        double d = byDefault.update(0, 1, 30, Double.NaN), f = flags.update(0, 1, 30, Double.NaN);
+        assertTrue(d > AlertRule.NOVELTY_DEFAULT.threshold(), "30 sigma inside every range, default half surprise: " + d);
+        assertTrue(f < 0.05, "the same point with a half surprise of 1e4: " + f);
+    }
+
+    /**
      * An early spike to 100 sets the all-time range of a series that then lives in [0, 10]: weeks later a spike to 30 is
      * still far inside the all-time range, but beyond the recent one, which has shrunk back towards [0, 10]. Without the
      * recent range (decay 0) it goes unflagged; it is flagged only once the early spike has decayed out of it.

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.forecaster.core.model.Gaussian;
+import org.forecaster.core.stats.Gaussian;
 import org.junit.jupiter.api.Test;
 
 class TailScoreTest {
@@ -12,6 +12,28 @@ class TailScoreTest {
     void shouldMatchTheTailProbabilityWhereItIsRepresentable() {
         for (double z : new double[] {0.1, 1, 2.5, 5, 10, 20}) {
             assertEquals(-Math.log(Gaussian.twoSidedTail(z)), TailScore.surprise(z), 1e-6 * TailScore.surprise(z), "z " + z);
+        }
+    }
+
+    /**
+     * -ln P(|Z| >= z) against values computed with mpmath at 40 digits ({@code -log(erfc(z/sqrt(2)))}); the tails
+     * agree with published tables (P(|Z| >= 1) = 0.317310507862914, 1.96: 0.0499957902964409, 3:
+     * 0.00269979606326019, 5: 5.73303143758388e-7, 8: 1.24419211485436e-15). Below 30 the score comes from
+     * {@link Gaussian#erfc} (fractional error 1.2e-7, so absolute 1.2e-7 here); from 30 on from the leading Mills-ratio
+     * term, which omits {@code -ln(1 - 1/z^2 + ...)}, about {@code 1/z^2}: a dropped or sign-flipped
+     * {@code ln sqrt(2/pi)} (0.226) or {@code ln z} is 200 times that tolerance at z = 30.5.
+     */
+    @Test
+    void shouldMatchTabulatedStandardNormalTailsOnBothSidesOfTheAsymptoticSwitch() {
+        double[][] zAndSurprise = {
+            {1, 1.1478744644493182}, {1.96, 2.9958164711696933}, {3, 5.914579040950404}, {5, 14.37185121342878},
+            {8, 34.320289979354605}, {10, 52.53813796995253}, {20, 203.22400819053732},
+            {30.5, 468.76959014235217}, {40, 803.9152948331938}, {100, 5004.831061513645}, {1000, 500007.1335476316},
+        };
+        for (double[] row : zAndSurprise) {
+            double z = row[0], tol = z < 30 ? 2e-7 : 1.2 / (z * z);
+            assertEquals(row[1], TailScore.surprise(z), tol, "z " + z);
+            assertEquals(row[1], TailScore.surprise(-z), tol, "z " + -z);
         }
     }
 

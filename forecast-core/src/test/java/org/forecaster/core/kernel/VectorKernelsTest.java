@@ -392,4 +392,23 @@ class VectorKernelsTest {
     void nameCarriesTheVectorWidth() {
         assertEquals("vector-" + VectorKernels.S.vectorBitSize(), VEC.name());
     }
+
+    /**
+     * The build runs this class again with {@value VectorKernels#BITS_PROPERTY} = 256 and 512 (executions in
+     * forecast-core's pom), so 8- and 16-lane blocks and tails are both exercised whatever this machine prefers; this
+     * makes sure such a run really used the width it asked for rather than silently testing the preferred one.
+     */
+    @Test
+    void runsAtTheSpeciesTheBuildAskedFor() {
+        String bits = System.getProperty(VectorKernels.BITS_PROPERTY);
+        if (bits == null || bits.isBlank()) {
+            assertEquals(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, VectorKernels.S);
+        } else {
+            assertEquals(Integer.parseInt(bits.strip()), VectorKernels.S.vectorBitSize());
+            assertEquals(Integer.parseInt(bits.strip()) / Float.SIZE, LANES);
+        }
+        assertEquals(jdk.incubator.vector.FloatVector.SPECIES_128, VectorKernels.species(" 128 "));
+        var e = assertThrows(IllegalArgumentException.class, () -> VectorKernels.species("300"));
+        assertTrue(e.getMessage().contains("'300'"), e.getMessage());
+    }
 }

@@ -1,5 +1,6 @@
 package org.forecaster.core.model;
 
+import org.forecaster.core.stats.Gaussian;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

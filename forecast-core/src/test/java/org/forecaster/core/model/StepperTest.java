@@ -1,5 +1,6 @@
 package org.forecaster.core.model;
 
+import org.forecaster.core.stats.Gaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -128,7 +129,7 @@ class StepperTest {
     }
 
     @Test
-    void valueOneSeasonBeforeReadsTheRingAndIsUnknownAfterAGapOrBeforeASeason() {
+    void valueOneSeasonBeforeReadsTheRingAcrossShortGapsAndIsUnknownBeforeASeason() {
         Stepper s = stepper(5);
         KeyState st = s.newState(1);
         assertTrue(Double.isNaN(s.valueOneSeasonBefore(st, T0, 3)), "no point yet");
@@ -139,7 +140,35 @@ class StepperTest {
             s.observe(st, T0 + i * STEP, 10 + i);
         }
         assertEquals(11, s.valueOneSeasonBefore(st, T0 + 4 * STEP, 3), 0, "the point 3 steps before step 4 is step 1");
-        assertTrue(Double.isNaN(s.valueOneSeasonBefore(st, T0 + 5 * STEP, 3)), "after a gap");
+        assertEquals(12, s.valueOneSeasonBefore(st, T0 + 5 * STEP, 3), 0, "after a gap of one step: step 2");
+        assertEquals(13, s.valueOneSeasonBefore(st, T0 + 6 * STEP, 3), 0, "after a gap of two steps: step 3");
+        assertTrue(Double.isNaN(s.valueOneSeasonBefore(st, T0 + 7 * STEP, 3)), "a season in the gap");
+        s.observe(st, T0 + 6 * STEP, 16); // fills steps 4 and 5
+        assertEquals(13, s.valueOneSeasonBefore(st, T0 + 7 * STEP, 3), 0, "step 4 was missing: its known neighbour 3");
+        assertEquals(16, s.valueOneSeasonBefore(st, T0 + 8 * STEP, 3), 0, "step 5 was missing: its known neighbour 6");
+        assertEquals(16, s.valueOneSeasonBefore(st, T0 + 9 * STEP, 3), 0, "after a gap of two steps: step 6");
+        s.observe(st, T0 + 8 * STEP, 18); // fills step 7
+        s.observe(st, T0 + 9 * STEP, 19);
+        assertEquals(17, s.valueOneSeasonBefore(st, T0 + 10 * STEP, 3), 0, "step 7 was missing: the mean of 16 and 18");
+        s.observe(st, T0 + 13 * STEP, 23); // fills 10, 11, 12
+        assertTrue(Double.isNaN(s.valueOneSeasonBefore(st, T0 + 14 * STEP, 3)), "steps 10, 11 and 12 were missing");
+    }
+
+    @Test
+    void valueOneSeasonBeforeToleratesJitterBelowHalfAStep() {
+        // Telemetry timestamps wobble (here +-1/6 step): a point 0.6 or 1.4 steps after the last is still the next step (observe fills
+        // no gap for it), so it has its seasonal value; one under half a step after the last is not a new step, and
+        // one 1.6 steps after comes after one missing step.
+        Stepper s = stepper(5);
+        KeyState st = s.newState(1);
+        for (int i = 0; i < 4; i++) {
+            s.observe(st, T0 + i * STEP + (i % 2 == 0 ? 10_000 : -10_000), 10 + i);
+        }
+        long last = st.lastTimestamp;
+        assertEquals(11, s.valueOneSeasonBefore(st, last + STEP * 6 / 10, 3), 0);
+        assertEquals(11, s.valueOneSeasonBefore(st, last + STEP * 14 / 10, 3), 0);
+        assertTrue(Double.isNaN(s.valueOneSeasonBefore(st, last + STEP * 4 / 10, 3)), "less than half a step later");
+        assertEquals(12, s.valueOneSeasonBefore(st, last + STEP * 16 / 10, 3), 0, "after a missing step");
     }
 
     private static Stepper seasonalStepper(long seed) {

@@ -1,5 +1,6 @@
 package org.forecaster.core.state;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,12 +11,17 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.forecaster.core.anomaly.AlertKinds;
+import org.forecaster.core.anomaly.AlertReason;
 import org.forecaster.core.anomaly.NoveltyScore;
-import org.forecaster.core.model.SeasonalProfile;
+import org.forecaster.core.baseline.SeasonalProfile;
 import org.junit.jupiter.api.Test;
 
 class KeyStateCodecTest {
     private static final NoveltyScore.Spec NOVELTY = NoveltyScore.Spec.DEFAULT;
+    private static final AlertKinds.Spec KINDS = AlertKinds.Spec.DEFAULT;
+    /** Where the alert reason byte sits in the sample's encoding: after the header, 128 + 48 floats and the last value. */
+    private static final int REASON_AT = 76 + 4 * 128 + 4 * 48 + 8;
 
     /** Hidden 64, one LSTM layer (128 recurrent floats), a full 48-input ring. */
     private static KeyState sample() {
@@ -54,18 +60,47 @@ class KeyStateCodecTest {
 
     /** Version-1 bytes of a state without a scorer: version 2's without the trailing last value and scorer byte. */
     private static byte[] version1(KeyState withoutScorer) {
-        byte[] v2 = KeyStateCodec.encode(withoutScorer);
+        byte[] v2 = version2(withoutScorer);
         assertEquals(0, v2[v2.length - 1], "no scorer");
         byte[] v1 = Arrays.copyOf(v2, v2.length - 9);
         v1[0] = 1;
         return v1;
     }
 
+    /**
+     * Version-2 bytes of a sample-shaped state without alert kinds: version 3's without the alert reason and kinds
+     * bytes that follow the last value.
+     */
+    private static byte[] version2(KeyState withoutKinds) {
+        byte[] v3 = KeyStateCodec.encode(withoutKinds);
+        assertEquals(0, v3[REASON_AT + 1], "no kinds");
+        byte[] v2 = new byte[v3.length - 2];
+        System.arraycopy(v3, 0, v2, 0, REASON_AT);
+        System.arraycopy(v3, REASON_AT + 2, v2, REASON_AT, v3.length - REASON_AT - 2);
+        v2[0] = 2;
+        return v2;
+    }
+
+    /** The sample with novelty and alert kinds states that have seen {@code points} points of a noisy series. */
+    private static KeyState withKinds(int points) {
+        KeyState s = withNovelty(points, Integer.MAX_VALUE);
+        s.kinds = new AlertKinds(KINDS);
+        s.alertReason = AlertReason.LEVEL_SHIFT;
+        SplittableRandom r = new SplittableRandom(9);
+        double previous = Double.NaN;
+        for (int t = 0; t < points; t++) {
+            double v = t == points - 2 ? 90 : 20 + r.nextGaussian(); // ends with a jump pending
+            s.kinds.update(v, previous, 20, 1, false);
+            previous = v;
+        }
+        return s;
+    }
+
     @Test
     void roundTripIsExactAndUnder1KbAtHidden64() {
         KeyState s = sample();
         byte[] bytes = KeyStateCodec.encode(s);
-        assertEquals(789, bytes.length);
+        assertEquals(791, bytes.length);
         KeyState back = KeyStateCodec.decode(bytes);
         assertEquals(s, back);
         assertEquals(12f, back.recall(0), "oldest remembered input first");
@@ -77,7 +112,7 @@ class KeyStateCodecTest {
     void roundTripsTheNoveltyStateExactlyAndStaysUnder1KbWithoutASeasonalReference() {
         KeyState s = withNovelty(500, Integer.MAX_VALUE);
         byte[] bytes = KeyStateCodec.encode(s);
-        assertEquals(789 + 157, bytes.length, "a full 24-point ring of values, no seasonal part");
+        assertEquals(791 + 157, bytes.length, "a full 24-point ring of values, no seasonal part");
         assertTrue(8 + bytes.length <= 1024, "with the store's 8-byte last-seen stamp: " + (8 + bytes.length));
         KeyState back = KeyStateCodec.decode(bytes, NOVELTY);
         assertEquals(s, back);
@@ -88,7 +123,7 @@ class KeyStateCodecTest {
         assertEquals(s, back);
 
         KeyState seasonal = withNovelty(500, 100);
-        assertEquals(789 + 277, KeyStateCodec.encode(seasonal).length, "both rings and the seasonal part");
+        assertEquals(791 + 277, KeyStateCodec.encode(seasonal).length, "both rings and the seasonal part");
         assertEquals(seasonal, KeyStateCodec.decode(KeyStateCodec.encode(seasonal), NOVELTY));
     }
 
@@ -120,30 +155,40 @@ class KeyStateCodecTest {
         assertTrue(e.getMessage().contains("20 bytes"), e.getMessage());
     }
 
-    /** A full 48-bin daily profile of five days of 5-minute steps. */
-    private static SeasonalProfile profile() {
-        SeasonalProfile p = new SeasonalProfile(48, 86_400_000L);
+    /** A full daily profile of {@code bins} bins after five days of 5-minute steps. */
+    private static SeasonalProfile profile(int bins) {
+        SeasonalProfile p = new SeasonalProfile(bins, 86_400_000L);
         for (int t = 0; t < 5 * 288; t++) {
             p.update(1_700_000_000_000L + t * 300_000L, 20 + 5 * Math.sin(2 * Math.PI * t / 288) + (t % 7) * 0.1);
         }
         return p;
     }
 
-    /** Issue 15: the profile is one appended, flag-marked section; 27 + 4 * bins bytes, under 1.5 KB with novelty. */
+    /**
+     * Issue 15: the profile is one appended, flag-marked section of 27 + 4 * bins bytes; the model service's default
+     * shape (hidden 64, full ring, novelty without a seasonal part, alert kinds) with a 96-bin daily profile stays
+     * within the issue's 1.5 KB per key.
+     */
     @Test
     void roundTripsTheProfileSectionAndStaysUnder1500BytesWithNovelty() {
+        KeyState service = withKinds(500);
+        service.profile = profile(96);
+        byte[] serviceBytes = KeyStateCodec.encode(service);
+        assertEquals(791 + 157 + 76 + 27 + 4 * 96, serviceBytes.length);
+        assertTrue(8 + serviceBytes.length <= 1536, "with the store's last-seen stamp: " + (8 + serviceBytes.length));
+        assertEquals(service, KeyStateCodec.decode(serviceBytes, 0, NOVELTY, KINDS));
+
         KeyState s = withNovelty(500, 100);
-        s.profile = profile();
+        s.profile = profile(48);
         byte[] bytes = KeyStateCodec.encode(s);
-        assertEquals(789 + 277 + 27 + 4 * 48, bytes.length);
-        assertTrue(8 + bytes.length <= 1536, "with the store's last-seen stamp: " + (8 + bytes.length));
+        assertEquals(791 + 277 + 27 + 4 * 48, bytes.length);
         KeyState back = KeyStateCodec.decode(bytes, NOVELTY);
         assertEquals(s, back);
         assertEquals(s.profile.forecast(42), back.profile.forecast(42), 0);
 
         KeyState plain = sample();
-        plain.profile = profile();
-        assertEquals(789 + 219, KeyStateCodec.encode(plain).length);
+        plain.profile = profile(48);
+        assertEquals(791 + 27 + 4 * 48, KeyStateCodec.encode(plain).length);
         assertEquals(plain, KeyStateCodec.decode(KeyStateCodec.encode(plain)));
 
         KeyState skipped = KeyStateCodec.decode(bytes); // the novelty state is read past, the profile kept
@@ -156,7 +201,7 @@ class KeyStateCodecTest {
         KeyState s = withNovelty(100, Integer.MAX_VALUE);
         byte[] withProfile;
         byte[] without = KeyStateCodec.encode(s);
-        s.profile = profile();
+        s.profile = profile(48);
         withProfile = KeyStateCodec.encode(s);
         assertTrue(Arrays.equals(without, Arrays.copyOf(withProfile, without.length)), "the section is appended");
         assertNull(KeyStateCodec.decode(without, NOVELTY).profile);
@@ -200,9 +245,75 @@ class KeyStateCodecTest {
         assertEquals(new NoveltyScore(NOVELTY), scored.novelty);
         scored.novelty = null;
         assertEquals(s, scored);
-        // Re-encoding writes version 2.
+        // Re-encoding writes version 3.
         assertEquals(KeyStateCodec.VERSION, KeyStateCodec.encode(plain)[0]);
         assertNotEquals(KeyStateCodec.VERSION, v1[0]);
+    }
+
+    @Test
+    void roundTripsTheAlertKindsAndReasonExactlyAndStaysUnder1Point5KbAtHidden64() {
+        KeyState s = withKinds(500);
+        byte[] bytes = KeyStateCodec.encode(s);
+        assertEquals(791 + 157 + 76, bytes.length, "the model service's default: novelty without a seasonal part, kinds");
+        assertTrue(StoredState.PREFIX + bytes.length <= 1536, "with the store's stamp: " + (StoredState.PREFIX + bytes.length));
+        KeyState back = KeyStateCodec.decode(bytes, 0, NOVELTY, KINDS);
+        assertEquals(s, back);
+        assertEquals(AlertReason.LEVEL_SHIFT, back.alertReason);
+        // The decoded detectors go on exactly as the originals (the pending jump included).
+        double previous = s.lastValue;
+        for (double v : new double[] {90, 91, 89, 90, 20, 20}) {
+            assertEquals(s.kinds.update(v, previous, 20, 1, false), back.kinds.update(v, previous, 20, 1, false));
+            assertEquals(s.kinds.busy(), back.kinds.busy());
+            previous = v;
+        }
+        assertEquals(s, back);
+        KeyState seasonal = withNovelty(500, 100);
+        seasonal.kinds = new AlertKinds(KINDS);
+        assertEquals(791 + 277 + 76, KeyStateCodec.encode(seasonal).length, "the largest at hidden 64 and a 48-input ring");
+    }
+
+    @Test
+    void leavesOutStoredKindsWithoutASpecAndGivesFreshOnesToAStateStoredWithout() {
+        KeyState s = withKinds(100);
+        KeyState back = KeyStateCodec.decode(KeyStateCodec.encode(s), 0, NOVELTY, null);
+        assertNull(back.kinds);
+        assertEquals(AlertReason.LEVEL_SHIFT, back.alertReason, "the reason of the open alert is kept either way");
+        s.kinds = null;
+        assertEquals(s, back);
+        KeyState fresh = KeyStateCodec.decode(KeyStateCodec.encode(s), 0, NOVELTY, KINDS);
+        assertEquals(new AlertKinds(KINDS), fresh.kinds);
+    }
+
+    @Test
+    void readsVersion2WithNoReasonAndFreshKinds() {
+        KeyState s = withNovelty(300, Integer.MAX_VALUE);
+        byte[] v2 = version2(s);
+        assertEquals(789 + 157, v2.length, "version 2's size with a novelty state");
+        assertEquals(2, v2[0]);
+        KeyState back = KeyStateCodec.decode(v2, 0, NOVELTY, KINDS);
+        assertNull(back.alertReason, "version 2 kept no reason");
+        assertEquals(new AlertKinds(KINDS), back.kinds);
+        assertEquals(s.novelty, back.novelty);
+        back.kinds = null;
+        assertEquals(s, back);
+        KeyState plain = KeyStateCodec.decode(version2(sample()));
+        assertEquals(sample(), plain);
+        assertArrayEquals(KeyStateCodec.encode(sample()), KeyStateCodec.encode(plain), "re-encoded as version 3");
+    }
+
+    @Test
+    void rejectsAnUnknownReasonOrKindsByte() {
+        byte[] bytes = KeyStateCodec.encode(withKinds(60));
+        byte[] reason = bytes.clone();
+        reason[REASON_AT] = 42;
+        var e = assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(reason, 0, NOVELTY, KINDS));
+        assertTrue(e.getMessage().contains("reason code 42"), e.getMessage());
+        byte[] kinds = bytes.clone();
+        kinds[REASON_AT + 1] = 5;
+        e = assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(kinds, 0, NOVELTY, KINDS));
+        assertTrue(e.getMessage().contains("kinds byte 5"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> KeyStateCodec.decode(Arrays.copyOf(bytes, REASON_AT + 30), 0, NOVELTY, KINDS));
     }
 
     @Test

@@ -13,7 +13,7 @@ import org.forecaster.core.model.Features;
 import org.forecaster.core.model.Forecaster;
 import org.forecaster.core.model.ModelSpec;
 import org.forecaster.core.model.NormalizerSpec;
-import org.forecaster.core.model.SeasonalProfile;
+import org.forecaster.core.baseline.SeasonalProfile;
 import org.forecaster.core.model.StepResult;
 import org.forecaster.core.model.Stepper;
 import org.forecaster.core.state.KeyState;

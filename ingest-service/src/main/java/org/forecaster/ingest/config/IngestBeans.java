@@ -34,8 +34,9 @@ public class IngestBeans {
     @Produces
     @Singleton
     IngestSpec spec(IngestConfig config, RawEventParser.Limits limits) {
-        return new IngestSpec(config.topics().raw(), config.topics().points(), config.topics().dlq(), config.window().step(),
-                config.window().grace(), config.window().inMemoryStores(), limits);
+        IngestConfig.Window w = config.window();
+        return new IngestSpec(config.topics().raw(), config.topics().points(), config.topics().dlq(), w.step(), w.grace(),
+                w.idleClose().orElse(IngestSpec.defaultIdleClose(w.step(), w.grace())), w.inMemoryStores(), limits);
     }
 
     @Produces

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.forecaster.core.wire.Topics;
 
 /** Everything configurable in the ingest service, under {@code forecast.ingest.*} (README lists the keys). */
@@ -39,6 +40,12 @@ public interface IngestConfig {
         /** How long after a window's end out-of-order events are still included; later ones are dead-lettered as "late". */
         @WithDefault("PT30S")
         Duration grace();
+
+        /**
+         * A series that sends nothing for this long (wall clock) has its open windows closed and emitted; default
+         * two steps plus grace.
+         */
+        Optional<Duration> idleClose();
 
         /** Changelogged in-memory stores (true) or RocksDB (false). */
         @WithDefault("true")

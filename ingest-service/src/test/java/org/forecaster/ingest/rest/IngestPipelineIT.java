@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.forecaster.core.wire.Point;
 import org.forecaster.core.wire.Topics;
 import org.forecaster.core.wire.WireJson;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The whole service (Kafka Streams, HTTP endpoint, emitter) against a real in-process KRaft broker.
  * Test profile: step 10 s, grace 2 s, request limit 4096 bytes, API key "test-key". Every test uses its
- * own series and an event-time base later than the previous test's, since stream time is per partition.
+ * own series.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, initArgs = @ResourceArg(name = "topics",
@@ -153,6 +154,40 @@ class IngestPipelineIT {
                 l -> l.stream().filter(r -> r.key() != null && r.key().startsWith("it-lines-")).count() >= 2, DEADLINE, true);
         assertEquals(List.of("it-lines-1", "it-lines-2"),
                 raw.stream().map(ConsumerRecord::key).filter(k -> k != null && k.startsWith("it-lines-")).sorted().toList());
+    }
+
+    /**
+     * Issue 16: a series' events are late only by its own event time. Series "it-new" sends events far ahead first;
+     * then "it-backfill", which the re-key puts on the same partition, sends older data without a key (a plain
+     * producer's backfill). Under partition stream time every backfilled event was late; now none is.
+     */
+    @Test
+    @Order(8)
+    void shouldNotDeadLetterABackfillBecauseAnotherSeriesOnItsPartitionIsAhead() {
+        String ahead = "it-new", backfill = "it-backfill";
+        assertEquals(BuiltInPartitioner.partitionForKey(ahead.getBytes(StandardCharsets.UTF_8), 2),
+                BuiltInPartitioner.partitionForKey(backfill.getBytes(StandardCharsets.UTF_8), 2), "both on one partition");
+        Instant far = BASE.plus(Duration.ofDays(1));
+        KafkaTestResource.broker().send(List.of(
+                new ProducerRecord<>(Topics.RAW, null, event(ahead, far.plusSeconds(1), 1.0)),
+                new ProducerRecord<>(Topics.RAW, null, event(ahead, far.plusSeconds(12), 2.0))));
+        awaitPoint(ahead, far);
+
+        Instant t0 = BASE.plus(Duration.ofHours(5));
+        List<ProducerRecord<String, byte[]>> old = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            old.add(new ProducerRecord<>(Topics.RAW, null, event(backfill, t0.plusSeconds(i), i)));
+        }
+        KafkaTestResource.broker().send(old);
+        // Windows [0, 10) .. [20, 30) close by the series' own time (39 s >= 30 + 2); [30, 40) stays open.
+        for (int w = 0; w < 3; w++) {
+            Point p = awaitPoint(backfill, t0.plusSeconds(10L * w));
+            assertEquals(10, p.count(), "window " + w + " has all its events");
+        }
+        List<ConsumerRecord<String, byte[]>> dead = KafkaTestResource.broker().consumeUntil(Topics.DLQ, l -> false,
+                Duration.ofSeconds(2), true);
+        assertEquals(0, dead.stream().filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains(backfill)).count(),
+                "no backfilled event is late");
     }
 
     @Test

@@ -143,13 +143,64 @@ class IngestTopologyTest {
                 sent.computeIfAbsent("k" + k, x -> new ArrayList<>()).add(new double[] {v});
             }
         }
-        f.send("closer", at(12), 0);
+        for (int k = 0; k < keys; k++) {
+            f.send("k" + k, at(12), 0);      // each series' own time closes its window
+        }
         List<Point> out = f.points();
         assertEquals(keys, out.size());
         for (Point p : out) {
             int k = Integer.parseInt(p.series().substring(1));
             assertPoint(p, p.series(), T0, 10, k * 100 + 4.5, k * 100, k * 100 + 9, k * 100 + 9);
         }
+    }
+
+    @Test
+    void shouldNotMakeASeriesLateBecauseAnotherSeriesIsAhead() {
+        // A backfill through an unkeyed producer: series b's newer events are read before series a's older ones.
+        f.send("b", at(3600), 1.0);
+        f.send("b", at(3612), 1.0);
+        f.send("a", at(1), 1.0);
+        f.send("a", at(5), 3.0);
+        f.send("a", at(12), 0.0);
+        assertTrue(f.dlq.isEmpty(), "nothing of a is late: only a's own events move a's windows");
+        List<Point> out = f.points();
+        assertEquals(2, out.size(), out.toString());
+        assertPoint(out.get(0), "b", at(3600), 1, 1.0, 1.0, 1.0, 1.0);
+        assertPoint(out.get(1), "a", T0, 2, 2.0, 1.0, 3.0, 3.0);
+    }
+
+    @Test
+    void shouldKeepASkewedClockToItsOwnSeries() {
+        f.send("a", at(1), 1.0);
+        f.send("skewed", at(25 * 60), 9.0);   // 25 minutes ahead of everything else on the partition
+        f.send("a", at(8), 2.0);
+        f.send("a", at(12), 3.0);
+        assertTrue(f.dlq.isEmpty(), "a's on-time events are not late because of another series' clock");
+        List<Point> out = f.points();
+        assertEquals(1, out.size(), out.toString());
+        assertPoint(out.get(0), "a", T0, 2, 1.5, 1.0, 2.0, 2.0);
+    }
+
+    @Test
+    void shouldCloseTheWindowsOfASeriesThatWentQuiet() {
+        f.send("a", at(1), 1.0);
+        f.send("a", at(14), 2.0);
+        List<Point> first = f.points();
+        assertEquals(1, first.size(), "[0, 10) closed by a's own time");
+        f.driver.advanceWallClockTime(TopologyFixture.IDLE_CLOSE.minusSeconds(1));
+        assertTrue(f.points().isEmpty(), "not idle for long enough yet");
+        f.driver.advanceWallClockTime(java.time.Duration.ofSeconds(10));
+        List<Point> out = f.points();
+        assertEquals(1, out.size(), out.toString());
+        assertPoint(out.get(0), "a", at(10), 1, 2.0, 2.0, 2.0, 2.0);
+        // The closed window stays closed: a straggler is dead-lettered, not emitted twice.
+        f.send("a", at(15), 5.0);
+        assertEquals(1, f.dlq.readRecordsToList().size());
+        f.send("a", at(20), 6.0);
+        f.send("a", at(32), 7.0);
+        List<Point> next = f.points();
+        assertEquals(1, next.size(), next.toString());
+        assertPoint(next.get(0), "a", at(20), 1, 6.0, 6.0, 6.0, 6.0);
     }
 
     static Stream<Arguments> invalid() {

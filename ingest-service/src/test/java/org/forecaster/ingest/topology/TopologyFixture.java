@@ -26,10 +26,14 @@ import org.forecaster.core.wire.RawEventParser;
 import org.forecaster.core.wire.Topics;
 import org.forecaster.core.wire.WireJson;
 
-/** A TopologyTestDriver over {@link IngestTopology} with step 10 s, grace 2 s and a fixed parser clock. */
+/**
+ * A TopologyTestDriver over {@link IngestTopology} with step 10 s, grace 2 s, idle close 30 s and a fixed parser clock; the
+ * driver's wall clock moves only when a test advances it.
+ */
 final class TopologyFixture implements AutoCloseable {
     static final Duration STEP = Duration.ofSeconds(10);
     static final Duration GRACE = Duration.ofSeconds(2);
+    static final Duration IDLE_CLOSE = Duration.ofSeconds(30);
     /** Aligned to the step: the first window is [T0, T0 + 10 s). */
     static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
     static final InstantSource CLOCK = InstantSource.fixed(Instant.parse("2024-05-02T00:00:00Z"));
@@ -41,14 +45,13 @@ final class TopologyFixture implements AutoCloseable {
     final CountingListener counts = new CountingListener();
 
     TopologyFixture(Path stateDir) {
-        IngestSpec spec = new IngestSpec(Topics.RAW, Topics.POINTS, Topics.DLQ, STEP, GRACE, true, RawEventParser.Limits.DEFAULT);
+        IngestSpec spec = new IngestSpec(Topics.RAW, Topics.POINTS, Topics.DLQ, STEP, GRACE, IDLE_CLOSE, true,
+                RawEventParser.Limits.DEFAULT);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "ingest-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
-        // The driver's wall clock does not move: check for closed windows on every record.
-        p.put(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, 0L);
         driver = new TopologyTestDriver(IngestTopology.build(spec, CLOCK, counts), p);
         raw = driver.createInputTopic(Topics.RAW, new StringSerializer(), new ByteArraySerializer());
         points = driver.createOutputTopic(Topics.POINTS, new StringDeserializer(),

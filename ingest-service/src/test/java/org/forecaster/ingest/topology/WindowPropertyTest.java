@@ -49,8 +49,8 @@ class WindowPropertyTest {
             for (Sent s : sent) {
                 f.send(s.series(), Instant.ofEpochMilli(s.ts()), s.value());
             }
-            long closeAll = streamTime - Math.floorMod(streamTime, step) + step + grace;
-            f.send("zz-closer", Instant.ofEpochMilli(closeAll), 0);
+            // Every series then goes quiet: the idle close emits each one's remaining windows.
+            f.driver.advanceWallClockTime(TopologyFixture.IDLE_CLOSE.multipliedBy(2));
             out = f.points();
             assertTrue(f.dlq.isEmpty(), "seed " + seed + ": nothing is late");
         }
@@ -86,5 +86,66 @@ class WindowPropertyTest {
             assertEquals(a[4], p.last(), where);
             assertEquals(p.windowStart().plus(TopologyFixture.STEP), p.windowEnd(), where);
         }
+    }
+
+    /**
+     * Issue 16: with random interleavings of many series, where some series backfill old data, some run far ahead
+     * (a skewed clock) and each is out of order by up to twice the grace, every series' points and dead letters are
+     * exactly those it produces when sent alone.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {5, 6, 7, 99, 4242})
+    void shouldWindowEachSeriesAsIfItWereAloneWhateverTheOtherSeriesDo(long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        long step = TopologyFixture.STEP.toMillis(), grace = TopologyFixture.GRACE.toMillis();
+        int keys = 2 + rnd.nextInt(10);
+        Map<String, List<Sent>> perSeries = new TreeMap<>();
+        for (int k = 0; k < keys; k++) {
+            // A series starts anywhere from 2 hours back (a backfill) to 25 minutes ahead (a skewed clock).
+            long cursor = T0.toEpochMilli() + rnd.nextLong(-7_200_000, 1_500_000);
+            List<Sent> events = new ArrayList<>();
+            for (int i = 0; i < 80; i++) {
+                cursor += rnd.nextLong(0, 900);
+                events.add(new Sent("s" + k, cursor - rnd.nextLong(0, 2 * grace), rnd.nextDouble(-100, 100)));
+            }
+            perSeries.put("s" + k, events);
+        }
+        // Interleave: repeatedly take the next event of a random series that still has some.
+        List<Sent> interleaved = new ArrayList<>();
+        Map<String, Integer> next = new TreeMap<>();
+        List<String> open = new ArrayList<>(perSeries.keySet());
+        while (!open.isEmpty()) {
+            String k = open.get(rnd.nextInt(open.size()));
+            int i = next.merge(k, 1, Integer::sum) - 1;
+            interleaved.add(perSeries.get(k).get(i));
+            if (i + 1 == perSeries.get(k).size()) {
+                open.remove(k);
+            }
+        }
+        Map<String, List<String>> together = run(interleaved);
+        for (var e : perSeries.entrySet()) {
+            Map<String, List<String>> alone = run(e.getValue());
+            assertEquals(alone.get(e.getKey()), together.get(e.getKey()), "seed " + seed + ": series " + e.getKey()
+                    + " (points, then late events)");
+        }
+    }
+
+    /** Per series: its points as text, then its dead-lettered event times, after every series has gone quiet. */
+    private Map<String, List<String>> run(List<Sent> events) {
+        Map<String, List<String>> out = new TreeMap<>();
+        try (TopologyFixture f = new TopologyFixture(stateDir.resolve("run-" + System.nanoTime()))) {
+            for (Sent s : events) {
+                f.send(s.series(), Instant.ofEpochMilli(s.ts()), s.value());
+            }
+            f.driver.advanceWallClockTime(TopologyFixture.IDLE_CLOSE.multipliedBy(2));
+            for (Point p : f.points()) {
+                out.computeIfAbsent(p.series(), k -> new ArrayList<>()).add(p.toString());
+            }
+            for (var r : f.dlq.readRecordsToList()) {
+                String json = new String(r.value(), java.nio.charset.StandardCharsets.UTF_8);
+                out.computeIfAbsent(r.key(), k -> new ArrayList<>()).add("late " + json);
+            }
+        }
+        return out;
     }
 }

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
+import org.forecaster.core.anomaly.AlertKinds;
 import org.forecaster.core.anomaly.AlertRule;
 import org.forecaster.core.anomaly.NoveltyScore;
 import org.forecaster.serving.topology.ServingSpec;
@@ -128,6 +129,65 @@ public interface ServingConfig {
         }
     }
 
+    /** {@code forecast.serving.alerts.*}: the kinds of change alerts detect and name ({@code AlertKinds.Spec.DEFAULT}). */
+    Alerts alerts();
+
+    /** The settings of core's {@code AlertKinds}; a 0 turns a kind off. */
+    interface Alerts {
+        /** Whether alerts detect and name kinds of change; false: alerts come from the score alone (reason {@code score}). */
+        @WithDefault("true")
+        boolean kinds();
+
+        /** One-step error, in the key's typical errors, that starts a jump (a spike or a level shift); 0: off. */
+        @WithDefault("8")
+        double jumpZ();
+
+        /** Points after a jump that decide it: all beyond half the jump is a level shift, back and calm a spike. */
+        @WithDefault("3")
+        int confirmSteps();
+
+        /** One-step error, in typical errors, that counts as large for a variance burst. */
+        @WithDefault("3")
+        double burstZ();
+
+        /** Points looked back over for a variance burst (1..16). */
+        @WithDefault("12")
+        int burstWindow();
+
+        /** Large errors within that window that make a variance burst; 0: off. */
+        @WithDefault("6")
+        int burstCount();
+
+        /** Time constant in points of the day-long level that a drift moves. */
+        @WithDefault("288")
+        int driftSteps();
+
+        /** Time constant in points of the long-run level and of how far the day-long level normally is from it. */
+        @WithDefault("2304")
+        int driftBaselineSteps();
+
+        /** A drift is the day-long level this many times as far from the long-run level as it normally is; 0: off. */
+        @WithDefault("5")
+        double driftZ();
+
+        /** Equal values in a row that make a flatline (at least twice the key's longest recent run too); 0: off. */
+        @WithDefault("12")
+        int flatlineSteps();
+
+        /** A key flatlines only if at most this share of its recent steps repeated the previous value. */
+        @WithDefault("0.1")
+        double flatlineMaxRepeatShare();
+
+        /** Steps (of the model's step) without a point, by wall clock and by the task's newest point, that make a key silent; 0: off. */
+        @WithDefault("12")
+        int silentSteps();
+
+        default AlertKinds.Spec toSpec() {
+            return kinds() ? new AlertKinds.Spec(jumpZ(), confirmSteps(), burstZ(), burstWindow(), burstCount(), driftSteps(),
+                    driftBaselineSteps(), driftZ(), flatlineSteps(), flatlineMaxRepeatShare(), silentSteps()) : null;
+        }
+    }
+
     /** Keys not seen (wall clock) for this long are deleted from the store. */
     @WithDefault("48h")
     Duration stateTtl();
@@ -158,6 +218,6 @@ public interface ServingConfig {
                 alertProbationPoints().orElse(defaults.probationPoints()));
         return new ServingSpec(pointsTopic(), forecastsTopic(), anomaliesTopic(), dlqTopic(), storeName(), storeType(),
                 intervalLevel(), maxGapSteps(), ringCapacity(), coldSteps(), scorer(), novelty().toSpec(), season(), alerts,
-                stateTtl(), ttlScanInterval(), modelWait());
+                stateTtl(), ttlScanInterval(), modelWait(), alerts().toSpec());
     }
 }

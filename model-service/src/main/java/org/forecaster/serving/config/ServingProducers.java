@@ -9,7 +9,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.forecaster.core.kernel.KernelsProvider;
 import org.forecaster.serving.rest.LiveFeed;
-import org.forecaster.serving.topology.ServingMetrics;
+import org.forecaster.serving.metrics.ServingMetrics;
 import org.forecaster.serving.topology.ServingSpec;
 import org.forecaster.serving.topology.ServingTopology;
 import org.forecaster.serving.weights.ModelHolder;
@@ -28,6 +28,13 @@ public class ServingProducers {
     @Singleton
     ServingMetrics metrics(MeterRegistry registry) {
         return new ServingMetrics(registry);
+    }
+
+    /** The SSE feed and dashboard list; one per instance. */
+    @Produces
+    @Singleton
+    LiveFeed liveFeed(ServingConfig config) {
+        return new LiveFeed(config.liveSeries());
     }
 
     @Produces

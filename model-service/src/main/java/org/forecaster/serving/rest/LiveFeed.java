@@ -2,8 +2,6 @@ package org.forecaster.serving.rest;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.forecaster.core.wire.AnomalyRecord;
 import org.forecaster.core.wire.ForecastRecord;
-import org.forecaster.serving.config.ServingConfig;
 import org.forecaster.serving.topology.ServingEvents;
 
 /**
@@ -20,7 +17,6 @@ import org.forecaster.serving.topology.ServingEvents;
  * forecast and alert for SSE clients. A slow client loses events (dropped per client) instead of slowing the
  * stream threads. Forecasts themselves are not kept here: the REST API recomputes them from the key-state store.
  */
-@ApplicationScoped
 public class LiveFeed implements ServingEvents {
     /** One SSE event: {@code type} is {@code forecast} or {@code anomaly}, {@code record} the wire record. */
     public record Event(String type, String series, Object record) {}
@@ -31,9 +27,9 @@ public class LiveFeed implements ServingEvents {
     private final AtomicInteger subscribers = new AtomicInteger();
     private final int maxSeries;
 
-    @Inject
-    public LiveFeed(ServingConfig config) {
-        this.maxSeries = config.liveSeries();
+    /** @param maxSeries most series ids kept for the dashboard's list ({@code forecast.serving.live-series}) */
+    public LiveFeed(int maxSeries) {
+        this.maxSeries = maxSeries;
     }
 
     @Override

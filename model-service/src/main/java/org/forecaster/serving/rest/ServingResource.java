@@ -43,7 +43,7 @@ import org.forecaster.core.state.KeyState;
 import org.forecaster.core.state.StoredState;
 import org.forecaster.core.wire.ForecastRecord;
 import org.forecaster.core.wire.WireJson;
-import org.forecaster.serving.topology.ServingMetrics;
+import org.forecaster.serving.metrics.ServingMetrics;
 import org.forecaster.serving.topology.ServingSpec;
 import org.forecaster.serving.weights.LoadedModel;
 import org.forecaster.serving.weights.ModelHolder;

@@ -24,6 +24,7 @@ import org.forecaster.core.wire.Topics;
 import org.forecaster.core.wire.WireJson;
 import org.forecaster.serving.weights.LoadedModel;
 import org.forecaster.serving.weights.ModelHolder;
+import org.forecaster.serving.metrics.ServingMetrics;
 
 /**
  * The Kafka side of the per-point step: decodes a point, sorts out what is not stepped, runs core's
@@ -35,7 +36,8 @@ import org.forecaster.serving.weights.ModelHolder;
  * other point yields one forecast on {@code forecasts} and, when it opens or resolves an alert, an alert on
  * {@code anomalies}. The state, the outputs and the input offset commit together under {@code exactly_once_v2}.
  *
- * <p>A wall-clock punctuator deletes keys idle for longer than the TTL. One instance per task; the
+ * <p>A wall-clock punctuator deletes keys idle for longer than the TTL and opens {@code silent} alerts for keys that
+ * stopped reporting (their next point resolves them). One instance per task; the
  * {@link PointStep} (scratch buffers) is rebuilt when the {@link ModelHolder} has a new model, between records.
  */
 public final class ForecastProcessor implements Processor<String, byte[], String, byte[]> {
@@ -52,6 +54,9 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     private KeyValueStore<String, byte[]> store;
     private LoadedModel model;
     private PointStep step;
+    /** Wall clock when this task started, and the newest point time it has stepped (none yet: MIN_VALUE). */
+    private long startedAt;
+    private long newestPoint = Long.MIN_VALUE;
 
     public ForecastProcessor(ServingSpec spec, ModelHolder holder, ServingMetrics metrics, ServingEvents events) {
         this.spec = spec;
@@ -64,6 +69,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.store = context.getStateStore(spec.storeName());
+        this.startedAt = context.currentSystemTimeMs();
         context.schedule(spec.ttlScanInterval(), PunctuationType.WALL_CLOCK_TIME, this::evictIdle);
     }
 
@@ -91,7 +97,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         ensureStep();
         long ts = point.windowStart().toEpochMilli();
         byte[] stored = store.get(key);
-        KeyState state = stored == null ? step.newState() : StoredState.decode(stored, spec.keyNovelty());
+        KeyState state = stored == null ? step.newState() : StoredState.decode(stored, spec.keyNovelty(), spec.alertKinds());
         if (state.lastTimestamp != KeyState.NO_TIMESTAMP) {
             if (ts == state.lastTimestamp) {
                 metrics.duplicate();
@@ -107,6 +113,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         long start = System.nanoTime();
         PointStep.Outcome out = step.observe(key, state, point.windowStart(), point.mean());
         metrics.stepNanos(System.nanoTime() - start);
+        newestPoint = Math.max(newestPoint, ts);
         store.put(key, StoredState.encode(out.state(), context.currentSystemTimeMs()));
 
         metrics.point();
@@ -124,13 +131,17 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         AnomalyRecord alert = out.alert();
         if (alert != null) {
             context.forward(record.withKey(key).withValue(WireJson.write(alert)).withHeaders(new RecordHeaders()), ANOMALIES_SINK);
-            if (alert.state() == AnomalyRecord.State.OPEN) {
-                metrics.alertOpened();
-            } else {
-                metrics.alertResolved();
-            }
-            events.anomaly(alert);
+            counted(alert);
         }
+    }
+
+    private void counted(AnomalyRecord alert) {
+        if (alert.state() == AnomalyRecord.State.OPEN) {
+            metrics.alertOpened();
+        } else {
+            metrics.alertResolved();
+        }
+        events.anomaly(alert);
     }
 
     /** Picks up a newly swapped-in model (or waits for the first one) and builds this task's step for it. */
@@ -178,10 +189,34 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Deletes keys idle (wall clock) for longer than the TTL; also refreshes the key gauges. */
+    /** Opens a silent alert for {@code key} (unless its state says it may not alert yet) and stores its state. */
+    private void silence(String key) {
+        byte[] stored = store.get(key);
+        KeyState state = StoredState.decode(stored, spec.keyNovelty(), spec.alertKinds());
+        long due = state.lastTimestamp + step.silentMillis();
+        AnomalyRecord alert = step.silence(key, state, Instant.ofEpochMilli(due));
+        if (alert == null) {
+            return;
+        }
+        store.put(key, StoredState.encode(state, StoredState.lastSeen(stored)));
+        context.forward(new Record<>(key, WireJson.write(alert), due), ANOMALIES_SINK);
+        counted(alert);
+    }
+
+    /**
+     * Deletes keys idle (wall clock) for longer than the TTL; also refreshes the key gauges, and opens a
+     * {@code silent} alert for each key without a point for {@link PointStep#silentMillis} both by wall clock (since
+     * its last point or, after a restart or rebalance, since this task started: a backlog is not silence) and by
+     * point time (the newest point this task has stepped is that far past the key's last one: a consumer that lags
+     * behind, or a replay faster than real time, does not make keys silent). So nothing is silent while no point at
+     * all arrives (an outage of the whole pipeline is for the pipeline's own alerts), and the check runs only as
+     * often as this scan ({@code ttl-scan-interval}).
+     */
     private void evictIdle(long now) {
         long cutoff = now - spec.stateTtl().toMillis();
         List<String> idle = new ArrayList<>();
+        List<String> silent = new ArrayList<>();
+        long silentMillis = step == null || newestPoint == Long.MIN_VALUE ? 0 : step.silentMillis();
         long total = 0, cold = 0;
         // Keys are collected first and deleted after the iterator is closed: stores differ in whether their
         // iterators tolerate concurrent deletes.
@@ -195,11 +230,19 @@ public final class ForecastProcessor implements Processor<String, byte[], String
                     if (StoredState.steps(kv.value) < spec.coldSteps()) {
                         cold++;
                     }
+                    if (silentMillis > 0 && now - Math.max(StoredState.lastSeen(kv.value), startedAt) >= silentMillis
+                            && newestPoint - StoredState.lastTimestamp(kv.value) >= silentMillis
+                            && !StoredState.alertOpen(kv.value)) {
+                        silent.add(kv.key);
+                    }
                 }
             }
         }
         for (String k : idle) {
             store.delete(k);
+        }
+        for (String k : silent) {
+            silence(k);
         }
         metrics.evicted(idle.size());
         metrics.keys(context.taskId().toString(), total, cold);

@@ -1,9 +1,10 @@
 package org.forecaster.serving.topology;
 
 import java.time.Duration;
+import org.forecaster.core.anomaly.AlertKinds;
 import org.forecaster.core.anomaly.AlertRule;
 import org.forecaster.core.anomaly.NoveltyScore;
-import org.forecaster.core.anomaly.ScoredStep;
+import org.forecaster.core.online.ScoredStep;
 import org.forecaster.core.online.PointStep;
 import org.forecaster.core.wire.Topics;
 import org.forecaster.serving.weights.LoadedModel;
@@ -30,11 +31,13 @@ import org.forecaster.serving.weights.LoadedModel;
  * @param stateTtl        keys not seen (wall clock) for this long are deleted from the store
  * @param ttlScanInterval how often (wall clock) the store is scanned for idle keys
  * @param modelWait       how long a stream thread waits for a first model before failing (and being replaced)
+ * @param alertKinds      the alert kinds' settings ({@link AlertKinds}: spike, level shift, variance burst, drift,
+ *                        flatline, silent), each key's detectors kept in its state; null: alerts from the score alone
  */
 public record ServingSpec(String pointsTopic, String forecastsTopic, String anomaliesTopic, String dlqTopic,
                           String storeName, StoreType storeType, double intervalLevel, int maxGapSteps, int ringCapacity,
                           int coldSteps, Scorer scorer, NoveltyScore.Spec novelty, Duration season, AlertRule alertRule,
-                          Duration stateTtl, Duration ttlScanInterval, Duration modelWait) {
+                          Duration stateTtl, Duration ttlScanInterval, Duration modelWait, AlertKinds.Spec alertKinds) {
 
     /**
      * Where key states live: both are changelogged; in-memory had the better tail latency on a 2-core machine
@@ -96,12 +99,14 @@ public record ServingSpec(String pointsTopic, String forecastsTopic, String anom
     public static ServingSpec defaults() {
         return new ServingSpec(Topics.POINTS, Topics.FORECASTS, Topics.ANOMALIES, Topics.DLQ, "key-state", StoreType.IN_MEMORY,
                 0.95, 288, 48, 24, Scorer.NOVELTY, NoveltyScore.Spec.DEFAULT, Duration.ofDays(1),
-                Scorer.NOVELTY.defaultAlertRule(), Duration.ofHours(48), Duration.ofMinutes(1), Duration.ofSeconds(30));
+                Scorer.NOVELTY.defaultAlertRule(), Duration.ofHours(48), Duration.ofMinutes(1), Duration.ofSeconds(30),
+                AlertKinds.Spec.DEFAULT);
     }
 
     /** The rules of core's per-point step that this spec configures. */
     public PointStep.Rules stepRules() {
-        return new PointStep.Rules(intervalLevel, maxGapSteps, ringCapacity, coldSteps, season.toMillis(), keyNovelty(), alertRule);
+        return new PointStep.Rules(intervalLevel, maxGapSteps, ringCapacity, coldSteps, season.toMillis(), keyNovelty(), alertRule,
+                alertKinds);
     }
 
     /** The per-point step for {@code model} under this spec: one per thread (scratch buffers). */
@@ -117,34 +122,40 @@ public record ServingSpec(String pointsTopic, String forecastsTopic, String anom
 
     public ServingSpec withColdSteps(int steps) {
         return new ServingSpec(pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName, storeType, intervalLevel,
-                maxGapSteps, ringCapacity, steps, scorer, novelty, season, alertRule, stateTtl, ttlScanInterval, modelWait);
+                maxGapSteps, ringCapacity, steps, scorer, novelty, season, alertRule, stateTtl, ttlScanInterval, modelWait, alertKinds);
     }
 
     public ServingSpec withRingCapacity(int capacity) {
         return new ServingSpec(pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName, storeType, intervalLevel,
-                maxGapSteps, capacity, coldSteps, scorer, novelty, season, alertRule, stateTtl, ttlScanInterval, modelWait);
+                maxGapSteps, capacity, coldSteps, scorer, novelty, season, alertRule, stateTtl, ttlScanInterval, modelWait, alertKinds);
     }
 
     /** This spec scoring by {@code s}, with that score's {@linkplain Scorer#defaultAlertRule default alert rule}. */
     public ServingSpec withScorer(Scorer s) {
         return new ServingSpec(pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName, storeType, intervalLevel,
                 maxGapSteps, ringCapacity, coldSteps, s, novelty, season, s.defaultAlertRule(), stateTtl, ttlScanInterval,
-                modelWait);
+                modelWait, alertKinds);
     }
 
     public ServingSpec withAlertRule(AlertRule rule) {
         return new ServingSpec(pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName, storeType, intervalLevel,
-                maxGapSteps, ringCapacity, coldSteps, scorer, novelty, season, rule, stateTtl, ttlScanInterval, modelWait);
+                maxGapSteps, ringCapacity, coldSteps, scorer, novelty, season, rule, stateTtl, ttlScanInterval, modelWait, alertKinds);
     }
 
     public ServingSpec withTtl(Duration ttl, Duration scan) {
         return new ServingSpec(pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName, storeType, intervalLevel,
-                maxGapSteps, ringCapacity, coldSteps, scorer, novelty, season, alertRule, ttl, scan, modelWait);
+                maxGapSteps, ringCapacity, coldSteps, scorer, novelty, season, alertRule, ttl, scan, modelWait, alertKinds);
     }
 
     public ServingSpec withStoreType(StoreType type) {
         return new ServingSpec(pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName, type, intervalLevel,
-                maxGapSteps, ringCapacity, coldSteps, scorer, novelty, season, alertRule, stateTtl, ttlScanInterval, modelWait);
+                maxGapSteps, ringCapacity, coldSteps, scorer, novelty, season, alertRule, stateTtl, ttlScanInterval, modelWait, alertKinds);
+    }
+
+    public ServingSpec withAlertKinds(AlertKinds.Spec kinds) {
+        return new ServingSpec(pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName, storeType, intervalLevel,
+                maxGapSteps, ringCapacity, coldSteps, scorer, novelty, season, alertRule, stateTtl, ttlScanInterval, modelWait,
+                kinds);
     }
 
     /** The novelty settings of the key states: {@link #novelty} when scoring by novelty, else null (none kept). */

@@ -12,6 +12,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.forecaster.serving.weights.ModelHolder;
+import org.forecaster.serving.metrics.ServingMetrics;
 
 /**
  * The model service's topology, as a pure function of its spec and collaborators: points source → {@link

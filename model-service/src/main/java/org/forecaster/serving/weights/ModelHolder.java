@@ -11,7 +11,7 @@ import org.forecaster.core.model.Forecaster;
 import org.forecaster.core.modelio.ModelFile;
 import org.forecaster.core.modelio.ModelFormatException;
 import org.forecaster.core.modelio.ModelReader;
-import org.forecaster.serving.topology.ServingMetrics;
+import org.forecaster.serving.metrics.ServingMetrics;
 
 /**
  * The model currently served. New versions are validated completely (core's {@link ModelReader}: magic, format

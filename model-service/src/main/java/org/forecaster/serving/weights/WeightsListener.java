@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.forecaster.serving.config.Channels;
 
 /**
  * Consumes every model version on the weights channel (each instance with its own group, from the earliest

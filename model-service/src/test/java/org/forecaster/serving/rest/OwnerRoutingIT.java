@@ -37,7 +37,7 @@ import org.forecaster.core.wire.Topics;
 import org.forecaster.serving.Poll;
 import org.forecaster.serving.TestModels;
 import org.forecaster.serving.topology.ServingEvents;
-import org.forecaster.serving.topology.ServingMetrics;
+import org.forecaster.serving.metrics.ServingMetrics;
 import org.forecaster.serving.topology.ServingSpec;
 import org.forecaster.serving.topology.ServingTopology;
 import org.forecaster.serving.weights.ModelHolder;

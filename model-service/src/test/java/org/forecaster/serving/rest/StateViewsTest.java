@@ -18,7 +18,7 @@ import org.forecaster.core.state.KeyState;
 import org.forecaster.core.state.KeyStateCodec;
 import org.forecaster.core.wire.ForecastRecord;
 import org.forecaster.serving.TestModels;
-import org.forecaster.serving.topology.ServingMetrics;
+import org.forecaster.serving.metrics.ServingMetrics;
 import org.forecaster.serving.topology.ServingSpec;
 import org.forecaster.serving.weights.LoadedModel;
 import org.forecaster.serving.weights.ModelHolder;

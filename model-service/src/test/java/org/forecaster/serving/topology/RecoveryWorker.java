@@ -10,6 +10,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.forecaster.core.kernel.KernelsProvider;
 import org.forecaster.serving.weights.ModelHolder;
+import org.forecaster.serving.metrics.ServingMetrics;
 
 /**
  * The forecasting topology on plain {@link KafkaStreams} with exactly-once, as its own process so that
@@ -29,7 +30,7 @@ public final class RecoveryWorker {
         ServingSpec d = ServingSpec.defaults();
         ServingSpec spec = new ServingSpec(d.pointsTopic(), prefix + ".forecasts", prefix + ".anomalies", prefix + ".dlq",
                 d.storeName(), d.storeType(), d.intervalLevel(), d.maxGapSteps(), d.ringCapacity(), 10, d.scorer(), d.novelty(),
-                d.season(), d.alertRule(), d.stateTtl(), d.ttlScanInterval(), d.modelWait());
+                d.season(), d.alertRule(), d.stateTtl(), d.ttlScanInterval(), d.modelWait(), d.alertKinds());
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

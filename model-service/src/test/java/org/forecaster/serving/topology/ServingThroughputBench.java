@@ -39,6 +39,7 @@ import org.forecaster.serving.TestModels;
 import org.forecaster.serving.weights.ModelHolder;
 import org.forecaster.testkit.EmbeddedKafka;
 import org.junit.jupiter.api.Test;
+import org.forecaster.serving.metrics.ServingMetrics;
 
 /**
  * Not part of the test run (the name does not match surefire's patterns). Measures the drain rate of the

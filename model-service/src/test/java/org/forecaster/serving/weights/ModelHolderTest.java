@@ -25,7 +25,7 @@ import org.forecaster.core.modelio.ModelFile;
 import org.forecaster.core.modelio.ModelHeader;
 import org.forecaster.core.modelio.ModelWriter;
 import org.forecaster.serving.TestModels;
-import org.forecaster.serving.topology.ServingMetrics;
+import org.forecaster.serving.metrics.ServingMetrics;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

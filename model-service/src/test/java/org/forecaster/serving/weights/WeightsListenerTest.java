@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.forecaster.core.kernel.KernelsProvider;
 import org.forecaster.serving.TestModels;
-import org.forecaster.serving.topology.ServingMetrics;
+import org.forecaster.serving.metrics.ServingMetrics;
 import org.junit.jupiter.api.Test;
 
 class WeightsListenerTest {

@@ -3,6 +3,7 @@ package org.forecaster.trainer.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -165,8 +166,20 @@ public interface TrainerConfig {
         @WithDefault("24")
         int seasonSteps();
 
-        /** Central probability of the forecast interval whose coverage is reported. */
+        /** Central probability of the forecast interval whose coverage is reported and gated. */
         @WithDefault("0.95")
         double intervalLevel();
+
+        /** Steps ahead at which the candidate's MASE must beat every gate baseline (those beyond the model's K are skipped); must include 1. */
+        @WithDefault("1,3,6,12")
+        List<Integer> gateHorizons();
+
+        /** Baselines the candidate must beat at every gate horizon (naive, seasonal-naive, holt-winters); {@code none} switches the baseline gate off (not recommended). */
+        @WithDefault("naive,seasonal-naive,holt-winters")
+        List<String> gateBaselines();
+
+        /** How far the h=1 interval coverage may fall below interval-level before the candidate is withheld (1 switches the check off). */
+        @WithDefault("0.05")
+        double coverageTolerance();
     }
 }

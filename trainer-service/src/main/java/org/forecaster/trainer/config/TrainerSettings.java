@@ -1,12 +1,15 @@
 package org.forecaster.trainer.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import org.forecaster.core.baseline.HoltWinters;
 import org.forecaster.core.model.CellType;
 import org.forecaster.core.model.Features;
 import org.forecaster.core.model.ModelSpec;
 import org.forecaster.core.optim.LrSchedule;
 import org.forecaster.core.train.TrainConfig;
+import org.forecaster.trainer.evaluate.Gate;
 
 /**
  * The validated, framework-free form of {@link TrainerConfig} that {@code RetrainJob} works with, so tests
@@ -25,10 +28,11 @@ import org.forecaster.core.train.TrainConfig;
  * @param seasonSteps   season of the seasonal-naive baseline
  * @param intervalLevel forecast interval level for the coverage figure
  * @param maxModelBytes largest weights record the trainer sends
+ * @param gate          what a candidate must beat before the production comparison (baselines, horizons, coverage)
  */
 public record TrainerSettings(String modelName, Duration lookBack, long stepMillis, int maxSeries, int maxPoints,
                               int minPoints, TrainConfig train, boolean fineTune, double margin, int seasonSteps,
-                              double intervalLevel, int maxModelBytes, boolean force) {
+                              double intervalLevel, int maxModelBytes, boolean force, Gate gate) {
 
     public TrainerSettings {
         if (lookBack.isNegative() || lookBack.isZero()) {
@@ -46,6 +50,16 @@ public record TrainerSettings(String modelName, Duration lookBack, long stepMill
         }
         if (seasonSteps < 1) {
             throw new IllegalArgumentException("season must be at least 1 step, got " + seasonSteps);
+        }
+        if (!(intervalLevel > 0 && intervalLevel < 1)) {
+            throw new IllegalArgumentException("interval level must be in (0, 1), got " + intervalLevel);
+        }
+        if (gate == null) {
+            throw new IllegalArgumentException("gate must be given (Gate.productionOnly() for none)");
+        }
+        if (gate.baselines().contains(HoltWinters.NAME) && seasonSteps < 2) {
+            throw new IllegalArgumentException("the holt-winters gate baseline needs season-steps >= 2, got " + seasonSteps
+                    + "; remove it from evaluation.gate-baselines or raise the season");
         }
         if (maxModelBytes < 1024) {
             throw new IllegalArgumentException("max model bytes must be at least 1024, got " + maxModelBytes);
@@ -67,7 +81,16 @@ public record TrainerSettings(String modelName, Duration lookBack, long stepMill
                 .withSeed(t.seed());
         return new TrainerSettings(c.modelName(), c.lookBack(), c.step().toMillis(), c.maxSeries(), c.maxPointsPerSeries(),
                 c.minPointsPerSeries(), train, t.fineTune(), c.evaluation().margin(), c.evaluation().seasonSteps(),
-                c.evaluation().intervalLevel(), c.maxModelBytes(), false);
+                c.evaluation().intervalLevel(), c.maxModelBytes(), false, gate(c.evaluation()));
+    }
+
+    /** The gate of the evaluation group; a baseline list of just {@code none} switches the baseline gate off. */
+    static Gate gate(TrainerConfig.EvaluationConfig e) {
+        List<String> baselines = e.gateBaselines().stream().map(b -> b.trim().toLowerCase(Locale.ROOT)).filter(b -> !b.isEmpty()).toList();
+        if (baselines.equals(List.of("none"))) {
+            baselines = List.of();
+        }
+        return new Gate(e.gateHorizons(), baselines, e.coverageTolerance());
     }
 
     /** The named schedule starting at {@code rate}. */
@@ -85,12 +108,18 @@ public record TrainerSettings(String modelName, Duration lookBack, long stepMill
     /** A copy training with {@code t} instead, e.g. for a triggered run's overrides. */
     public TrainerSettings withTrain(TrainConfig t, boolean fine) {
         return new TrainerSettings(modelName, lookBack, stepMillis, maxSeries, maxPoints, minPoints, t, fine, margin,
-                seasonSteps, intervalLevel, maxModelBytes, force);
+                seasonSteps, intervalLevel, maxModelBytes, force, gate);
+    }
+
+    /** A copy with another baseline/coverage gate (tests that are about something else than the gate). */
+    public TrainerSettings withGate(Gate g) {
+        return new TrainerSettings(modelName, lookBack, stepMillis, maxSeries, maxPoints, minPoints, train, fineTune, margin,
+                seasonSteps, intervalLevel, maxModelBytes, force, g);
     }
 
     /** These settings with the champion/challenger gate lifted for one run (an operator's explicit request). */
     public TrainerSettings withForce(boolean forcePublish) {
         return new TrainerSettings(modelName, lookBack, stepMillis, maxSeries, maxPoints, minPoints, train, fineTune, margin,
-                seasonSteps, intervalLevel, maxModelBytes, forcePublish);
+                seasonSteps, intervalLevel, maxModelBytes, forcePublish, gate);
     }
 }

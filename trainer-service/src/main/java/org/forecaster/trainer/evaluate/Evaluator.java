@@ -1,11 +1,17 @@
 package org.forecaster.trainer.evaluate;
 
+import java.util.ArrayList;
 import java.util.List;
+import org.forecaster.core.baseline.Baseline;
+import org.forecaster.core.baseline.HoltWinters;
+import org.forecaster.core.baseline.NaiveForecast;
+import org.forecaster.core.baseline.SeasonalNaiveForecast;
 import org.forecaster.core.kernel.Kernels;
 import org.forecaster.core.model.Forecaster;
 import org.forecaster.core.model.ModelSpec;
 import org.forecaster.core.model.NormalizerSpec;
 import org.forecaster.core.model.Stepper;
+import org.forecaster.core.train.HorizonEvaluation;
 import org.forecaster.core.train.OneStepEvaluation;
 import org.forecaster.core.train.Series;
 import org.forecaster.core.train.TbpttTrainer;
@@ -17,8 +23,10 @@ import org.forecaster.core.train.TrainConfig;
  * recent slice, which neither the candidate nor, for the history the candidate saw, the production model's
  * training run used for fitting or early stopping). One-step figures come from {@link OneStepEvaluation}, which
  * runs the online {@link Stepper} from each series' first point exactly as the model service does; the
- * horizon figure from core's batched evaluation. Candidate and production go through the same code on the
- * same series.
+ * multi-horizon MASE against naive, seasonal naive and Holt-Winters (fitted on each series' prefix before the test
+ * range) from {@link HorizonEvaluation}, on the same online path; the horizon loss from core's batched evaluation.
+ * Candidate and production go through the same code on the same series. All three baselines are always scored (the
+ * figures are reported whatever the gate checks); Holt-Winters only with a season of at least 2 steps.
  */
 public final class Evaluator {
     private static final int MAX_GAP_STEPS = 10_000; // fill gaps step by step, as training does
@@ -27,14 +35,28 @@ public final class Evaluator {
     private final TrainConfig base;
     private final int seasonSteps;
     private final double intervalLevel;
+    private final List<Integer> gateHorizons;
     private final Kernels kernels;
 
-    /** @param base the run's training config: its split, loss and TBPTT settings are reused */
-    public Evaluator(TrainConfig base, int seasonSteps, double intervalLevel, Kernels kernels) {
+    /**
+     * @param base         the run's training config: its split, loss and TBPTT settings are reused
+     * @param gateHorizons horizons of the multi-horizon figures (clipped to each model's K)
+     */
+    public Evaluator(TrainConfig base, int seasonSteps, double intervalLevel, List<Integer> gateHorizons, Kernels kernels) {
         this.base = base;
         this.seasonSteps = seasonSteps;
         this.intervalLevel = intervalLevel;
+        this.gateHorizons = List.copyOf(gateHorizons);
         this.kernels = kernels;
+    }
+
+    /** The baselines scored beside every model, in a fixed order. */
+    private List<Baseline> baselines() {
+        List<Baseline> b = new ArrayList<>(List.of(new NaiveForecast(), new SeasonalNaiveForecast(seasonSteps)));
+        if (seasonSteps >= 2) {
+            b.add(new HoltWinters(seasonSteps));
+        }
+        return b;
     }
 
     public Scores score(ModelSpec spec, NormalizerSpec normalizer, float[] params, List<Series> data) {
@@ -42,7 +64,16 @@ public final class Evaluator {
         double rel = 0, mae = 0, naiveRel = 0;
         long inside = 0, points = 0;
         int scored = 0, withBaseline = 0;
+        List<Baseline> baselines = baselines();
+        int[] horizons = HorizonEvaluation.clip(gateHorizons, spec.horizon());
+        List<HorizonEvaluation.SeriesScore> perSeries = new ArrayList<>();
         for (Series s : data) {
+            int from = base.split().validationEnd(s.length());
+            if (from >= 1 && from < s.length()) {
+                Stepper online = new Stepper(model, normalizer, s.stepMillis(), intervalLevel, MAX_GAP_STEPS, RING);
+                perSeries.add(HorizonEvaluation.score(HorizonEvaluation.of(online), s, from, s.length(), horizons, baselines,
+                        seasonSteps));
+            }
             Stepper stepper = new Stepper(model, normalizer, s.stepMillis(), intervalLevel, MAX_GAP_STEPS, RING);
             OneStepEvaluation e = OneStepEvaluation.run(stepper, s, base.split().validationEnd(s.length()), s.length(),
                     Math.min(seasonSteps, Math.max(1, s.length() - 1)));
@@ -65,6 +96,7 @@ public final class Evaluator {
         double nll = new TbpttTrainer(forModel, kernels).evaluate(params, data, TbpttTrainer.Range.TEST);
         return new Scores(withBaseline == 0 ? Double.NaN : rel / withBaseline, scored == 0 ? Double.NaN : mae / scored,
                 withBaseline == 0 ? Double.NaN : naiveRel / withBaseline, points == 0 ? Double.NaN : (double) inside / points,
-                nll, scored, points);
+                nll, scored, points,
+                HorizonEvaluation.combine(horizons, baselines.stream().map(Baseline::name).toList(), perSeries));
     }
 }

@@ -112,13 +112,13 @@ public final class RetrainJob {
         a.epochs = result.epochs();
         a.bestValidation = result.bestValidation();
 
-        Evaluator evaluator = new Evaluator(config, s.seasonSteps(), s.intervalLevel(), kernels);
+        Evaluator evaluator = new Evaluator(config, s.seasonSteps(), s.intervalLevel(), s.gate().horizons(), kernels);
         Scores candidate = evaluator.score(config.spec(), config.normalizer(), result.parameters(), data.series());
         Scores current = prod == null ? null
                 : evaluator.score(prod.header().spec(), prod.header().normalizer(), prod.parameters(), data.series());
         a.candidate = candidate;
         a.production = current;
-        Decision decision = Decision.decide(candidate, current, s.margin(), s.force());
+        Decision decision = Decision.decide(candidate, current, s.margin(), s.force(), s.gate(), s.intervalLevel());
 
         Map<String, String> lineageConfig = lineage(s, fineTuned, production);
         Map<String, Double> trainingFigures = trainingFigures(result);
@@ -182,6 +182,10 @@ public final class RetrainJob {
         m.put("minPointsPerSeries", Integer.toString(s.minPoints()));
         m.put("margin", Double.toString(s.margin()));
         m.put("seasonSteps", Integer.toString(s.seasonSteps()));
+        m.put("intervalLevel", Double.toString(s.intervalLevel()));
+        m.put("gateHorizons", s.gate().horizons().toString());
+        m.put("gateBaselines", s.gate().baselines().toString());
+        m.put("coverageTolerance", Double.toString(s.gate().coverageTolerance()));
         m.put("kernels", kernels.getClass().getSimpleName());
         return m;
     }

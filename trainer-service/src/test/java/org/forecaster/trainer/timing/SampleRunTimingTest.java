@@ -26,6 +26,7 @@ import org.forecaster.testkit.EmbeddedKafka;
 import org.forecaster.trainer.config.TrainerSettings;
 import org.forecaster.trainer.data.KafkaHistorySource;
 import org.forecaster.trainer.data.TopicReader;
+import org.forecaster.trainer.evaluate.Gate;
 import org.forecaster.trainer.publish.KafkaModelRegistry;
 import org.forecaster.trainer.schedule.RetrainJob;
 import org.forecaster.trainer.schedule.RunReport;
@@ -71,7 +72,7 @@ class SampleRunTimingTest {
             Kernels kernels = KernelsProvider.get();
             TrainConfig train = TrainConfig.defaults(new ModelSpec(CellType.LSTM, 1, Features.COUNT, 32, 1));
             TrainerSettings settings = new TrainerSettings("global", Duration.ofDays(1), 300_000, 2000, 5000, 100, train,
-                    true, 0.02, 288, 0.95, 16 << 20, false);
+                    true, 0.02, 288, 0.95, 16 << 20, false, new Gate(List.of(1, 3, 6, 12), List.of("naive", "seasonal-naive", "holt-winters"), 0.05));
             TopicReader reader = new TopicReader(Map.of("bootstrap.servers", kafka.bootstrapServers()));
             InMemoryTopics sink = new InMemoryTopics();
             RetrainJob job = new RetrainJob(settings, new KafkaHistorySource(reader, "telemetry.points", Duration.ofMinutes(2)),

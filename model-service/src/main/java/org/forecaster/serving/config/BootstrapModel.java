@@ -1,4 +1,4 @@
-package org.forecaster.serving.weights;
+package org.forecaster.serving.config;
 
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
@@ -7,7 +7,7 @@ import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.forecaster.serving.config.ModelConfig;
+import org.forecaster.serving.weights.ModelHolder;
 
 /** Loads {@code forecast.model.bootstrap-file}, if configured, at start-up, through the same validation as published weights. */
 @ApplicationScoped

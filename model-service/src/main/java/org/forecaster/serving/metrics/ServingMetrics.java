@@ -1,4 +1,4 @@
-package org.forecaster.serving.topology;
+package org.forecaster.serving.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package org.forecaster.serving.topology;
+package org.forecaster.serving.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package org.forecaster.core.model;
+package org.forecaster.core.baseline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
+import org.forecaster.core.model.CellType;
+import org.forecaster.core.model.ModelSpec;
 import org.junit.jupiter.api.Test;
 
 class SeasonalProfileTest {

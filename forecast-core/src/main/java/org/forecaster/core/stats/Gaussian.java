@@ -1,8 +1,23 @@
-package org.forecaster.core.model;
+package org.forecaster.core.stats;
 
 /** Standard normal distribution functions for intervals and anomaly scores. */
 public final class Gaussian {
     private Gaussian() {}
+
+    /**
+     * The head's raw log-scale output {@code s} becomes {@code MIN_LOG_SCALE + softplus(s - MIN_LOG_SCALE)},
+     * capped at {@code MAX_LOG_SCALE}: a smooth floor, so a model cannot become arbitrarily sure of itself,
+     * and, unlike a hard clamp, one that always passes some gradient back (a hard clamp lets the scale sink
+     * below the floor where nothing pulls it back, after which every error costs {@code e^{-2 MIN}}).
+     */
+    public static final float MIN_LOG_SCALE = -4f, MAX_LOG_SCALE = 6f;
+
+    /** The effective log-scale of a raw head output (see {@link #MIN_LOG_SCALE}); the predictive sigma is its exp. */
+    public static double logScale(float raw) {
+        double u = raw - MIN_LOG_SCALE;
+        double softplus = u > 30 ? u : Math.log1p(Math.exp(u));
+        return Math.min(MAX_LOG_SCALE, MIN_LOG_SCALE + softplus);
+    }
 
     /** P(Z <= x). Uses {@link #erfc} (absolute error below 1.2e-7). */
     public static double cdf(double x) {

@@ -1,4 +1,4 @@
-package org.forecaster.core.model;
+package org.forecaster.core.baseline;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;

@@ -1,5 +1,7 @@
-package org.forecaster.core.anomaly;
+package org.forecaster.core.online;
 
+import org.forecaster.core.anomaly.AlertRule;
+import org.forecaster.core.anomaly.AnomalyScorer;
 import org.forecaster.core.model.StepResult;
 import org.forecaster.core.model.Stepper;
 import org.forecaster.core.state.KeyState;

@@ -1,4 +1,4 @@
-package org.forecaster.serving.config;
+package org.forecaster.serving.weights;
 
 /** SmallRye channel names, mapped to topics in application.properties. */
 public final class Channels {

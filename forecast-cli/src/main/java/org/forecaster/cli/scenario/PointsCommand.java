@@ -1,0 +1,58 @@
+package org.forecaster.cli.scenario;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.forecaster.cli.DurationConverter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Writes a scenario's points as ingest would window them, one {@code timestamp,value} CSV per series: the input that
+ * {@code backtest --format csv} trains on (the bundled first model is trained on such files, deploy/local).
+ */
+@Command(name = "points", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Write a scenario's points (ingest's window means) as one timestamp,value CSV per series, for backtest.",
+                "Example: forecast scenario points --dir scn --out scn-points && forecast backtest --format csv --train scn-points ..."})
+final class PointsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "A folder written by 'scenario generate' (its events.jsonl).")
+    Path dir;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the CSV files (created).")
+    Path out;
+
+    @Option(names = "--window", defaultValue = "5m", paramLabel = "D", converter = DurationConverter.class,
+            description = "Ingest's window step (default ${DEFAULT-VALUE}).")
+    Duration window;
+
+    @Override
+    public Integer call() throws IOException {
+        WindowedActuals actuals = WindowedActuals.read(dir.resolve("events.jsonl"), window);
+        Files.createDirectories(out);
+        long points = 0;
+        for (String series : actuals.series()) {
+            double[] means = actuals.means(series);
+            try (BufferedWriter w = Files.newBufferedWriter(out.resolve(series + ".csv"), StandardCharsets.UTF_8)) {
+                w.write("timestamp,value\n");
+                for (int i = 0; i < means.length; i++) {
+                    if (!Double.isNaN(means[i])) { // a window without events is a gap, as ingest emits no point for it
+                        w.write(actuals.windowStart(i) + "," + means[i] + "\n");
+                        points++;
+                    }
+                }
+            }
+        }
+        spec.commandLine().getOut().printf(Locale.ROOT, "points: %d series, %d points -> %s%n", actuals.series().size(), points, out);
+        return 0;
+    }
+}

@@ -1,0 +1,435 @@
+package org.forecaster.core.anomaly;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Per-key detectors of the kinds of change an on-call team pages for (issue 15): {@link AlertReason#SPIKE spike},
+ * {@link AlertReason#LEVEL_SHIFT level shift}, {@link AlertReason#VARIANCE_BURST variance burst},
+ * {@link AlertReason#DRIFT drift} and {@link AlertReason#FLATLINE flatline} ({@link AlertReason#SILENT silent} needs
+ * no point, so the model service detects it from the time since a key's last point; see {@link Spec#silentSteps}).
+ * Each is small and scale-free: it compares a key with its own past, so one setting suits series of any unit.
+ *
+ * <p>The one-step errors are measured as {@code r = (value - expected) / sigma} under the prediction made before
+ * each point, divided by the key's <em>typical error</em>: a running mean of {@code |r|} (a plain mean over the
+ * first 288 points, then exponential with that time constant; an error enters it clipped at 5 typical errors, so an
+ * incident barely moves it). Dividing by the model's sigma follows a daily pattern of the noise that the model has
+ * learnt; dividing by the typical error corrects a model whose sigma is off.
+ * <ul>
+ * <li><b>jump</b>: an error of at least {@code jumpZ} typical errors (or {@code jumpZ / 2} on a point whose anomaly
+ *     score passed the alert threshold) in a calm window (at most one large error among the last
+ *     {@code burstWindow} points) starts a jump from the prediction {@code b} by {@code J}. If each of the next
+ *     {@code confirmSteps} points stays beyond {@code b + J / 2} it is a <b>level shift</b> (and the drift levels
+ *     move by {@code J}: the new level is not a drift too); if one comes back to within 4 typical errors of
+ *     {@code b} and no later point up to the {@code confirmSteps}-th has a large error (see variance burst), a
+ *     <b>spike</b>; otherwise (a point between, beyond on the other side, or noisy after) nothing. Both are decided
+ *     {@code confirmSteps} points after the jump. A key that has jumped once per {@code driftSteps} points (a
+ *     day) or more often on average (over about a week; a plain average since warm-up at first) follows no jump:
+ *     a square daily pattern, or a series that jumps by nature, is left to the anomaly score.</li>
+ * <li><b>variance burst</b>: at least {@code burstCount} of the last {@code burstWindow} points have an error of
+ *     at least {@code burstZ} typical errors. It lasts until fewer than half that many have. A key whose bursts
+ *     have started more often than once per 1,008 points on average (over about a week; a plain average since
+ *     warm-up at first, this burst included) is bursty by nature: its bursts are not reported.</li>
+ * <li><b>drift</b>: the key's day-long level (an exponential mean of the values with time constant
+ *     {@code driftSteps}) is at least {@code driftZ} spreads away from its long-run level (time constant
+ *     {@code driftBaselineSteps}), where the spread is the long-run mean absolute deviation from that level. A
+ *     daily cycle averages out of the day-long level. After it fires, the long-run level takes the day-long one (the
+ *     new level is accepted; a drift that goes on fires again when it has moved as far again). Not before
+ *     {@code driftBaselineSteps} points.</li>
+ * <li><b>flatline</b>: the same value (compared as a float, as the key's ring keeps it) for {@code flatlineSteps}
+ *     points in a row, and for twice the longest earlier run of equal values (which decays by
+ *     half in about 1,400 points), by a key of which at most {@code flatlineMaxRepeatShare} of the recent
+ *     point-to-point steps repeated the value (a plain share over the first 2,016 steps, then exponential; a run
+ *     already {@code flatlineSteps} long is not learnt from). So a series constant from the start (an error counter
+ *     that stays 0), or one that rests on a value every night, never flatlines. It lasts while the value repeats.</li>
+ * </ul>
+ * A missing step is neither a point nor an error: it does not end a run of equal values or count in any window.
+ * Nothing fires before the key has {@value #WARMUP_POINTS} points with errors (and their typical error).
+ *
+ * <p>Mutable, one instance per key (its state is part of the key's state, {@link #writeTo}); not thread-safe. No
+ * allocation per point. The state does not depend on the model's weights: a weight swap or re-warm keeps it.
+ */
+public final class AlertKinds {
+    /**
+     * The detectors' settings; a zero turns a detector off ({@code jumpZ} spike and level shift, {@code burstCount}
+     * variance burst, {@code driftZ} drift, {@code flatlineSteps} flatline, {@code silentSteps} silent).
+     *
+     * @param jumpZ                  error in typical errors that starts a jump (spike or level shift)
+     * @param confirmSteps           points after a jump that must stay beyond half of it for a level shift
+     * @param burstZ                 error in typical errors that counts as large for a variance burst
+     * @param burstWindow            points looked back over for a variance burst, 1..16
+     * @param burstCount             large errors in that window that make a variance burst
+     * @param driftSteps             time constant in points of the day-long level
+     * @param driftBaselineSteps     time constant in points of the long-run level and spread
+     * @param driftZ                 distance of the day-long level from the long-run one, in spreads, that is a drift
+     * @param flatlineSteps          equal values in a row that make a flatline
+     * @param flatlineMaxRepeatShare a key flatlines only if at most this share of its recent steps repeated the value
+     * @param silentSteps            steps without a point after which a key is silent
+     */
+    public record Spec(double jumpZ, int confirmSteps, double burstZ, int burstWindow, int burstCount, int driftSteps,
+                       int driftBaselineSteps, double driftZ, int flatlineSteps, double flatlineMaxRepeatShare,
+                       int silentSteps) {
+        /**
+         * Set so that ordinary noise, daily cycles and missed scrapes do not page (a false page wakes someone): a
+         * jump of 8 typical errors (about 6.4 sigma of Gaussian noise) confirmed over 3 points; 6 of 12 points with
+         * 3 typical errors (each about a 1.6 % event in Gaussian noise); a drift of 3 spreads of a day-long level
+         * against an 8-day one; a flatline of 12 equal values (an hour at 5-minute steps) from a key that repeats
+         * a value in at most 10 % of its steps; silent after 12 steps without a point.
+         */
+        public static final Spec DEFAULT = new Spec(8, 3, 3, 12, 6, 288, 2304, 5, 12, 0.1, 12);
+
+        public Spec {
+            if (!(jumpZ >= 0) || !(burstZ >= 0) || !(driftZ >= 0) || Double.isInfinite(jumpZ + burstZ + driftZ)) {
+                throw new IllegalArgumentException("jump, burst and drift thresholds must be >= 0 and finite, got "
+                        + jumpZ + ", " + burstZ + ", " + driftZ);
+            }
+            if (confirmSteps < 1 || confirmSteps > 100) {
+                throw new IllegalArgumentException("confirm steps must be in 1..100, got " + confirmSteps);
+            }
+            if (burstWindow < 1 || burstWindow > 16 || burstCount < 0 || burstCount > burstWindow) {
+                throw new IllegalArgumentException("need a burst window in 1..16 and a burst count in 0..window, got "
+                        + burstWindow + " and " + burstCount);
+            }
+            if (driftSteps < 1 || driftBaselineSteps <= driftSteps) {
+                throw new IllegalArgumentException("need drift steps >= 1 and a longer drift baseline, got " + driftSteps
+                        + " and " + driftBaselineSteps);
+            }
+            if (flatlineSteps < 0 || !(flatlineMaxRepeatShare >= 0 && flatlineMaxRepeatShare <= 1)) {
+                throw new IllegalArgumentException("need flatline steps >= 0 and a repeat share in [0, 1], got "
+                        + flatlineSteps + " and " + flatlineMaxRepeatShare);
+            }
+            if (silentSteps < 0) {
+                throw new IllegalArgumentException("silent steps must not be negative, got " + silentSteps);
+            }
+        }
+    }
+
+    /** Points with a one-step error a key needs before any detector fires. */
+    public static final int WARMUP_POINTS = 48;
+    /** Time constant in points of the typical error. */
+    static final int ERROR_MEMORY = 288;
+    /** Time constant in points of the repeat share, and of the decay of the longest run. */
+    static final int REPEAT_MEMORY = 2016;
+    /** An error enters the typical error clipped at this many typical errors. */
+    static final double ERROR_CLIP = 5;
+    /**
+     * Time constant in points of the burst rate: a key whose bursts have started more often than once per half of it
+     * (1,008 points, 3.5 days at 5-minute steps) on average is bursty by nature and does not page for them.
+     */
+    static final int BURST_MEMORY = 2016;
+    /** A jump is back when within this many typical errors of where it started. */
+    static final double BACK_Z = 4;
+    /** Bytes of {@link #writeTo}. */
+    public static final int ENCODED_SIZE = 1 + 1 + 2 + 4 * Integer.BYTES + 8 * Float.BYTES + 3 * Double.BYTES;
+
+    private static final int BURST_ON = 1, FLAT_FIRED = 2, JUMP_BACK = 4, SCORE_HELD = 8;
+    private static final int CAP = 1 << 30;
+
+    private final Spec spec;
+    private int flags;
+    /** 0: no jump; k >= 1: a jump whose first k - 1 follow-up points stayed. */
+    private int pending;
+    /** Large errors of the last 16 points, newest in bit 0. */
+    private int burstMask;
+    /** Points seen, points with an error, the current run of equal values, points since a level change; all capped. */
+    private int seen, errors, run, sinceChange = CAP;
+    private float typicalError = Float.NaN, jump, jumpSigma, repeatShare = 1, longestRun, spread;
+    /** Share of points that started a jump (plain at first, then exponential with time constant REPEAT_MEMORY). */
+    private float jumpShare;
+    /** Share of points that started a variance burst (time constant BURST_MEMORY; a plain share at first). */
+    private float burstShare;
+    private double jumpBase, fastLevel, slowLevel;
+    /** What the last update left undecided or ongoing; not part of the state (recomputed per point). */
+    private boolean undecided, ongoing;
+
+    public AlertKinds(Spec spec) {
+        if (spec == null) {
+            throw new IllegalArgumentException("alert kinds need a spec");
+        }
+        this.spec = spec;
+    }
+
+    public Spec spec() {
+        return spec;
+    }
+
+    /**
+     * Folds one observed point in and returns the kind it confirms, or null.
+     *
+     * @param value     the point's value (finite)
+     * @param previous  the key's previous observed value; NaN for none
+     * @param expected  the one-step prediction made before the point; NaN for none
+     * @param sigma     its scale
+     * @param scoreHigh whether the point's anomaly score passed the alert threshold (lowers the jump threshold)
+     */
+    public AlertReason update(double value, double previous, double expected, double sigma, boolean scoreHigh) {
+        sinceChange = Math.min(sinceChange + 1, CAP);
+        AlertReason flat = flatline(value, previous);
+        AlertReason drift = drift(value);
+        AlertReason jumpKind = null, burst = null;
+        int calmBefore = Integer.bitCount(burstMask & windowMask());
+        boolean large = false;
+        if (!Double.isNaN(expected) && sigma > 0) {
+            double r = (value - expected) / sigma;
+            boolean warm = errors >= WARMUP_POINTS && typicalError > 0;
+            double z = warm ? r / typicalError : 0;
+            large = warm && spec.burstZ() > 0 && Math.abs(z) >= spec.burstZ();
+            if (pending > 0) {
+                jumpKind = followJump(value, large);
+            }
+            boolean jumped = pending == 0 && warm && spec.jumpZ() > 0 && calmBefore <= 1
+                    && (Math.abs(z) >= spec.jumpZ() || (scoreHigh && Math.abs(z) >= spec.jumpZ() / 2));
+            // A key that jumps (half the jump threshold counts) once a day or more often, a square daily pattern or
+            // a series that jumps by nature: its jumps are not news, so none is followed (the score alone judges
+            // the point, as without kinds).
+            boolean starts = jumped && jumpShare * spec.driftSteps() < 1;
+            double aRate = Math.max(1.0 / Math.max(1, errors - WARMUP_POINTS + 1), 1.0 / REPEAT_MEMORY);
+            boolean jumpish = spec.jumpZ() > 0 && Math.abs(z) >= spec.jumpZ() / 2;
+            jumpShare = warm ? (float) (jumpShare + aRate * ((jumpish ? 1 : 0) - jumpShare)) : 0;
+            if (starts) {
+                pending = 1;
+                jumpBase = expected;
+                jump = (float) (value - expected);
+                jumpSigma = (float) (sigma * typicalError);
+            }
+            double a = Math.max(1.0 / (errors + 1), 1.0 / ERROR_MEMORY);
+            double x = warm ? Math.min(Math.abs(r), ERROR_CLIP * typicalError) : Math.abs(r);
+            typicalError = Float.isNaN(typicalError) ? (float) x : (float) (typicalError + a * (x - typicalError));
+            errors = Math.min(errors + 1, CAP);
+        } else if (pending > 0) {
+            jumpKind = followJump(value, false);
+        }
+        burstMask = ((burstMask << 1) | (large ? 1 : 0)) & 0xFFFF;
+        int count = Integer.bitCount(burstMask & windowMask());
+        if (spec.burstCount() > 0) {
+            boolean starts = (flags & BURST_ON) == 0 && count >= spec.burstCount();
+            if (errors > WARMUP_POINTS) {
+                double a = Math.max(1.0 / (errors - WARMUP_POINTS), 1.0 / BURST_MEMORY);
+                burstShare = (float) (burstShare + a * ((starts ? 1 : 0) - burstShare));
+            }
+            if (starts) {
+                flags |= BURST_ON;
+                cancelJump(); // a jump inside a burst is part of it
+                if (burstShare * BURST_MEMORY / 2 < 1) {
+                    burst = AlertReason.VARIANCE_BURST;
+                }
+            } else if ((flags & BURST_ON) != 0 && 2 * count < spec.burstCount()) {
+                flags &= ~BURST_ON;
+            }
+        }
+        // A burst may be forming while large errors gather and the last two points had one.
+        undecided = pending > 0 || (count >= 2 && (burstMask & 3) != 0 && (flags & BURST_ON) == 0 && spec.burstCount() > 0);
+        ongoing = (flags & (BURST_ON | FLAT_FIRED)) != 0;
+        return flat != null ? flat : jumpKind != null ? jumpKind : burst != null ? burst : drift;
+    }
+
+    /**
+     * Whether the last point left a decision pending (a jump not yet confirmed, or large errors that may become a
+     * variance burst): an anomaly score should not open an alert of its own then, the kind may follow.
+     */
+    public boolean undecided() {
+        return undecided;
+    }
+
+    /** Remembers that an anomaly score passed the threshold while {@link #undecided}, for {@link #takeHeldScore}. */
+    public void holdScore() {
+        flags |= SCORE_HELD;
+    }
+
+    /**
+     * Whether a score was held since the last call (and forgets it): once the kind is decided and none fired, the
+     * held score opens its alert after all, so an incident of no kind (a few erratic points) still pages.
+     */
+    public boolean takeHeldScore() {
+        boolean held = (flags & SCORE_HELD) != 0;
+        flags &= ~SCORE_HELD;
+        return held;
+    }
+
+    /** Whether the last point is part of an ongoing condition (a variance burst, a flatline) or a pending jump. */
+    public boolean busy() {
+        return ongoing || pending > 0;
+    }
+
+    private int windowMask() {
+        return (1 << spec.burstWindow()) - 1;
+    }
+
+    /**
+     * The jump's next point: {@code pending - 1} follow-ups have stayed beyond half the jump so far, or (flag
+     * {@code JUMP_BACK}) it came back and {@code pending - 1} follow-ups have passed. Decided at the
+     * {@code confirmSteps}-th follow-up: a level shift if all stayed; a spike if it came back and no later point had
+     * a large error (in a burst of noise the first large error often comes back too: that is the burst's).
+     */
+    private AlertReason followJump(double value, boolean large) {
+        if ((flags & JUMP_BACK) != 0) {
+            if (large) {
+                cancelJump();
+                return null;
+            }
+            return pending++ >= spec.confirmSteps() ? decided(AlertReason.SPIKE) : null;
+        }
+        double dev = (value - jumpBase) * Math.signum(jump);
+        if (dev >= Math.abs(jump) / 2) {
+            if (pending++ >= spec.confirmSteps()) {
+                fastLevel += jump;
+                slowLevel += jump;
+                sinceChange = 0;
+                return decided(AlertReason.LEVEL_SHIFT);
+            }
+            return null;
+        }
+        if (Math.abs(value - jumpBase) > BACK_Z * jumpSigma) {
+            cancelJump();
+            return null;
+        }
+        flags |= JUMP_BACK;
+        return pending++ >= spec.confirmSteps() ? decided(AlertReason.SPIKE) : null;
+    }
+
+    private AlertReason decided(AlertReason kind) {
+        cancelJump();
+        return kind;
+    }
+
+    private void cancelJump() {
+        pending = 0;
+        flags &= ~JUMP_BACK;
+    }
+
+    private AlertReason flatline(double value, double previous) {
+        boolean repeat = false;
+        if (!Double.isNaN(previous)) {
+            repeat = (float) value == (float) previous;
+            if (spec.flatlineSteps() == 0 || run < spec.flatlineSteps()) {
+                double a = Math.max(1.0 / (seen + 1), 1.0 / REPEAT_MEMORY); // seen counts earlier points: pairs + 1
+                repeatShare = (float) (seen == 0 ? (repeat ? 1 : 0) : repeatShare + a * ((repeat ? 1 : 0) - repeatShare));
+            }
+        }
+        if (repeat) {
+            run = Math.min(run + 1, CAP);
+        } else {
+            if (run > 1) {
+                longestRun = Math.max(longestRun, run);
+            }
+            run = 1;
+            flags &= ~FLAT_FIRED;
+        }
+        longestRun *= (float) (1 - 1.0 / REPEAT_MEMORY);
+        seen = Math.min(seen + 1, CAP);
+        if (spec.flatlineSteps() > 0 && (flags & FLAT_FIRED) == 0 && seen > WARMUP_POINTS
+                && run >= Math.max(spec.flatlineSteps(), 2 * longestRun) && repeatShare <= spec.flatlineMaxRepeatShare()) {
+            flags |= FLAT_FIRED;
+            return AlertReason.FLATLINE;
+        }
+        return null;
+    }
+
+    private AlertReason drift(double value) {
+        // seen already counts this point (flatline runs first)
+        if (seen == 1) {
+            fastLevel = value;
+            slowLevel = value;
+            spread = 0;
+            return null;
+        }
+        double aFast = Math.max(1.0 / seen, 1.0 / spec.driftSteps()), aSlow = Math.max(1.0 / seen, 1.0 / spec.driftBaselineSteps());
+        fastLevel += aFast * (value - fastLevel);
+        slowLevel += aSlow * (value - slowLevel);
+        double dev = Math.abs(fastLevel - slowLevel);
+        boolean warm = seen >= spec.driftBaselineSteps() && spread > 0;
+        spread = (float) (spread + aSlow * ((warm ? Math.min(dev, spec.driftZ() * spread) : dev) - spread));
+        if (spec.driftZ() > 0 && warm && dev >= spec.driftZ() * spread) {
+            slowLevel = fastLevel;
+            sinceChange = 0;
+            return AlertReason.DRIFT;
+        }
+        return null;
+    }
+
+    /**
+     * Whether an anomaly score alone should not open an alert now: within {@code driftSteps} points (a day) of a
+     * level shift or drift this key's detectors reported, the new level's first daily highs or lows are new
+     * extremes to a novelty score, but not news to whoever got that alert.
+     */
+    public boolean settling() {
+        return sinceChange < spec.driftSteps();
+    }
+
+    /**
+     * The kind that best explains an anomaly score that passed the threshold on the last point when no detector
+     * fired: {@link AlertReason#DRIFT} when the day-long level is at least half the drift threshold away from the
+     * long-run one (a drift makes new highs, which the novelty score flags before the drift detector is sure; the
+     * long-run level then takes the day-long one, as when the drift detector fires), else null.
+     */
+    public AlertReason explainScore() {
+        if (spec.driftZ() > 0 && seen >= spec.driftBaselineSteps() && spread > 0
+                && Math.abs(fastLevel - slowLevel) >= spec.driftZ() / 2 * spread) {
+            slowLevel = fastLevel;
+            sinceChange = 0;
+            return AlertReason.DRIFT;
+        }
+        return null;
+    }
+
+    /**
+     * Writes the state (not the spec) at the buffer's position in its byte order, {@value #ENCODED_SIZE} bytes:
+     * {@code u8 flags, u8 pending, u16 burstMask, i32 seen, errors, run, sinceChange, f32 typicalError, jump, jumpSigma,
+     * repeatShare, longestRun, spread, jumpShare, burstShare, f64 jumpBase, fastLevel, slowLevel}.
+     */
+    public void writeTo(ByteBuffer out) {
+        out.put((byte) flags).put((byte) pending).putShort((short) burstMask).putInt(seen).putInt(errors).putInt(run)
+                .putInt(sinceChange)                .putFloat(typicalError).putFloat(jump).putFloat(jumpSigma).putFloat(repeatShare).putFloat(longestRun)
+                .putFloat(spread).putFloat(jumpShare).putFloat(burstShare).putDouble(jumpBase).putDouble(fastLevel).putDouble(slowLevel);
+    }
+
+    /** Reads a state {@link #writeTo} wrote; throws IllegalArgumentException for one that cannot be. */
+    public static AlertKinds readFrom(Spec spec, ByteBuffer in) {
+        if (in.remaining() < ENCODED_SIZE) {
+            throw new IllegalArgumentException("alert kinds state truncated: " + in.remaining() + " of " + ENCODED_SIZE + " bytes");
+        }
+        AlertKinds k = new AlertKinds(spec);
+        k.flags = in.get();
+        k.pending = Byte.toUnsignedInt(in.get());
+        k.burstMask = Short.toUnsignedInt(in.getShort());
+        k.seen = in.getInt();
+        k.errors = in.getInt();
+        k.run = in.getInt();
+        k.sinceChange = in.getInt();
+        k.typicalError = in.getFloat();
+        k.jump = in.getFloat();
+        k.jumpSigma = in.getFloat();
+        k.repeatShare = in.getFloat();
+        k.longestRun = in.getFloat();
+        k.spread = in.getFloat();
+        k.jumpShare = in.getFloat();
+        k.burstShare = in.getFloat();
+        k.jumpBase = in.getDouble();
+        k.fastLevel = in.getDouble();
+        k.slowLevel = in.getDouble();
+        // A jump pending under a longer confirmation than the spec's now is decided at its next point.
+        k.pending = Math.min(k.pending, spec.confirmSteps());
+        if ((k.flags & ~(BURST_ON | FLAT_FIRED | JUMP_BACK | SCORE_HELD)) != 0 || k.seen < 0 || k.errors < 0 || k.run < 0 || k.sinceChange < 0) {
+            throw new IllegalArgumentException("corrupt alert kinds state: flags " + k.flags + ", counts " + k.seen + "/" + k.errors + "/" + k.run);
+        }
+        return k;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof AlertKinds k)) {
+            return false;
+        }
+        return spec.equals(k.spec) && flags == k.flags && pending == k.pending && burstMask == k.burstMask && seen == k.seen
+                && errors == k.errors && run == k.run && sinceChange == k.sinceChange && Float.compare(typicalError, k.typicalError) == 0
+                && Float.compare(jump, k.jump) == 0 && Float.compare(jumpSigma, k.jumpSigma) == 0
+                && Float.compare(repeatShare, k.repeatShare) == 0 && Float.compare(longestRun, k.longestRun) == 0
+                && Float.compare(spread, k.spread) == 0 && Float.compare(jumpShare, k.jumpShare) == 0
+                && Float.compare(burstShare, k.burstShare) == 0 && Double.compare(jumpBase, k.jumpBase) == 0
+                && Double.compare(fastLevel, k.fastLevel) == 0 && Double.compare(slowLevel, k.slowLevel) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return Integer.hashCode(seen) * 31 + Float.hashCode(typicalError);
+    }
+}

@@ -1,0 +1,188 @@
+package org.forecaster.core.anomaly;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.forecaster.core.kernel.ScalarKernels;
+import org.forecaster.core.model.CellType;
+import org.forecaster.core.model.Features;
+import org.forecaster.core.model.Forecaster;
+import org.forecaster.core.model.ModelSpec;
+import org.forecaster.core.model.NormalizerSpec;
+import org.forecaster.core.online.PointStep;
+import org.forecaster.core.state.KeyState;
+import org.forecaster.core.wire.AnomalyRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Each alert kind on a small generated series (a daily cycle of 288 five-minute points plus Gaussian noise) with
+ * one injected anomaly: it opens one alert with its reason near the injection, and the same series without the
+ * injection opens none. Through core's {@link PointStep} with the model service's default rules (novelty score,
+ * probation 288, default kinds) and an untrained model (close to "same as the last point").
+ */
+class AlertKindsTest {
+    static final long STEP = 300_000L;
+    static final Instant T0 = Instant.parse("2026-01-05T00:00:00Z");
+    static final int DAY = 288, AT = 1500;
+
+    record Alert(int index, AnomalyRecord record) {}
+
+    /** 100 + 10 sin(day) + N(0, 1), with {@code inject} applied to (index, value). */
+    static double[] series(int n, long seed, Injection inject) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double[] v = new double[n];
+        for (int t = 0; t < n; t++) {
+            double noise = rnd.nextGaussian();
+            v[t] = inject.apply(t, 100 + 10 * Math.sin(2 * Math.PI * t / DAY), noise, v);
+        }
+        return v;
+    }
+
+    /** The value of point t from its seasonal part, its noise and the points before it. */
+    interface Injection {
+        double apply(int t, double seasonal, double noise, double[] before);
+    }
+
+    static final Injection NONE = (t, s, e, v) -> s + e;
+
+    static PointStep step() {
+        ModelSpec spec = new ModelSpec(CellType.LSTM, 1, Features.COUNT, 8, 1);
+        PointStep.Rules rules = new PointStep.Rules(0.95, 288, 48, 24, 0, NoveltyScore.Spec.DEFAULT,
+                AlertRule.NOVELTY_DEFAULT, AlertKinds.Spec.DEFAULT);
+        return new PointStep(Forecaster.initialize(spec, 7, ScalarKernels.INSTANCE), NormalizerSpec.DEFAULT, STEP, 1, rules);
+    }
+
+    static List<Alert> alerts(double[] values) {
+        PointStep step = step();
+        KeyState state = step.newState();
+        List<Alert> out = new ArrayList<>();
+        for (int t = 0; t < values.length; t++) {
+            PointStep.Outcome o = step.observe("s", state, T0.plusMillis(t * STEP), values[t]);
+            state = o.state();
+            if (o.alert() != null) {
+                out.add(new Alert(t, o.alert()));
+            }
+        }
+        return out;
+    }
+
+    static String describe(List<Alert> alerts) {
+        StringBuilder b = new StringBuilder();
+        for (Alert a : alerts) {
+            b.append(a.index()).append(' ').append(a.record().state()).append(' ').append(a.record().reason()).append("; ");
+        }
+        return b.toString();
+    }
+
+    static final int N = 3000;
+
+    private static void assertOneAlert(AlertReason reason, int from, int to, List<Alert> alerts) {
+        assertEquals(2, alerts.size(), describe(alerts));
+        Alert open = alerts.get(0), resolved = alerts.get(1);
+        assertEquals(AnomalyRecord.State.OPEN, open.record().state(), describe(alerts));
+        assertEquals(reason.wireName(), open.record().reason(), describe(alerts));
+        assertTrue(open.index() >= from && open.index() <= to, "opened at " + open.index() + ", not in " + from + ".." + to);
+        assertEquals(AnomalyRecord.State.RESOLVED, resolved.record().state());
+        assertEquals(reason.wireName(), resolved.record().reason(), "a RESOLVED carries the reason of its OPEN");
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3, 5})
+    void shouldNotAlertOnTheSeriesWithoutAnAnomaly(long seed) {
+        assertEquals(List.of(), alerts(series(N + 1200, seed, NONE)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3, 5})
+    void shouldCallASinglePointFarOutsideTheRangeASpike(long seed) {
+        // Decided 3 points after the jump: back to normal and calm since.
+        assertOneAlert(AlertReason.SPIKE, AT + 3, AT + 3, alerts(series(N, seed, (t, s, e, v) -> s + e + (t == AT ? 20 : 0))));
+        assertOneAlert(AlertReason.SPIKE, AT + 3, AT + 3, alerts(series(N, seed, (t, s, e, v) -> s + e - (t == AT ? 20 : 0))));
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3, 5})
+    void shouldCallALevelThatMovesAndStaysALevelShift(long seed) {
+        assertOneAlert(AlertReason.LEVEL_SHIFT, AT + 3, AT + 3, alerts(series(N, seed, (t, s, e, v) -> s + e + (t >= AT ? 15 : 0))));
+        assertOneAlert(AlertReason.LEVEL_SHIFT, AT + 3, AT + 3, alerts(series(N, seed, (t, s, e, v) -> s + e - (t >= AT ? 15 : 0))));
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3, 5})
+    void shouldCallNoiseThatGrowsForAWhileAVarianceBurst(long seed) {
+        List<Alert> alerts = alerts(series(N, seed, (t, s, e, v) -> s + e * (t >= AT && t < AT + 60 ? 5 : 1)));
+        assertOneAlert(AlertReason.VARIANCE_BURST, AT, AT + 15, alerts);
+        int resolved = alerts.get(1).index();
+        assertTrue(resolved > AT + 30 && resolved <= AT + 60 + 12, "one alert for the burst, resolved at " + resolved);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3, 5})
+    void shouldCallAStuckValueAFlatlineAndResolveWhenItMovesAgain(long seed) {
+        List<Alert> alerts = alerts(series(N, seed, (t, s, e, v) -> t >= AT && t < AT + 60 ? v[AT - 1] : s + e));
+        // 12 equal values: the last normal point and 11 stuck ones.
+        assertOneAlert(AlertReason.FLATLINE, AT + 10, AT + 10, alerts);
+        assertEquals(AT + 62, alerts.get(1).index(), "open while stuck, resolved after 3 moving points");
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3, 5})
+    void shouldCallASlowTrendADrift(long seed) {
+        int from = N;
+        List<Alert> alerts = alerts(series(N + 1200, seed, (t, s, e, v) -> s + e + (t >= from ? 0.03 * (t - from) : 0)));
+        Alert first = alerts.stream().filter(a -> a.record().reason().equals("drift")).findFirst().orElseThrow(
+                () -> new AssertionError("no drift: " + describe(alerts)));
+        assertTrue(first.index() > from && first.index() < from + 400, "drift opened at " + first.index());
+        for (Alert a : alerts) {
+            assertTrue(a.index() > from, "nothing before the drift: " + describe(alerts));
+            assertTrue(List.of("drift", "score").contains(a.record().reason()), describe(alerts));
+        }
+    }
+
+    @Test
+    void shouldNeverFlatlineASeriesThatIsConstantFromTheStart() {
+        assertEquals(List.of(), alerts(series(N, 1, (t, s, e, v) -> 0)), "an error counter that stays 0");
+        // A counter that is mostly 0 and sometimes 1 or 2 repeats far more than 10 % of its steps.
+        SplittableRandom r = new SplittableRandom(3);
+        List<Alert> alerts = alerts(series(N, 1, (t, s, e, v) -> r.nextInt(10) == 0 ? 1 + r.nextInt(2) : 0));
+        assertTrue(alerts.stream().noneMatch(a -> a.record().reason().equals("flatline")), describe(alerts));
+    }
+
+    @Test
+    void shouldNotFlatlineOnARunNoLongerThanTheKeysUsualRests() {
+        // Every day the series holds its value for 15 points (a nightly job); a stuck value needs about twice that.
+        Injection nightly = (t, s, e, v) -> t % DAY >= 100 && t % DAY < 114 ? v[t - 1] : s + e;
+        List<Alert> alerts = alerts(series(N, 2, nightly));
+        assertTrue(alerts.stream().noneMatch(a -> a.record().reason().equals("flatline")), describe(alerts));
+        List<Alert> stuck = alerts(series(N, 2, (t, s, e, v) -> t >= AT && t < AT + 60 ? v[AT - 1] : nightly.apply(t, s, e, v)));
+        assertTrue(stuck.stream().anyMatch(a -> a.record().reason().equals("flatline") && a.index() >= AT + 24
+                && a.index() <= AT + 40), describe(stuck));
+    }
+
+    @Test
+    void shouldRoundTripItsStateExactly() {
+        AlertKinds k = new AlertKinds(AlertKinds.Spec.DEFAULT);
+        SplittableRandom r = new SplittableRandom(4);
+        double previous = Double.NaN;
+        for (int t = 0; t < 400; t++) {
+            double v = t > 390 ? 5 : r.nextGaussian();
+            k.update(v, previous, 0, 1, false);
+            previous = v;
+        }
+        ByteBuffer b = ByteBuffer.allocate(AlertKinds.ENCODED_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        k.writeTo(b);
+        assertEquals(0, b.remaining(), "ENCODED_SIZE is what writeTo writes");
+        AlertKinds back = AlertKinds.readFrom(AlertKinds.Spec.DEFAULT, b.flip());
+        assertEquals(k, back);
+        assertEquals(k.update(5, 5, 0, 1, false), back.update(5, 5, 0, 1, false));
+        assertEquals(k, back);
+    }
+}

@@ -1,0 +1,115 @@
+package org.forecaster.ingest.topology;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.forecaster.core.wire.Point;
+import org.forecaster.core.wire.RawEvent;
+
+/**
+ * Tumbling windows per series on the series' own event time (issue 16). An event joins its window unless that
+ * window is already closed, in which case it is late; then every window whose end plus grace is at or before the
+ * series' own high-water mark closes and becomes a point. A series that sends nothing for {@code idleClose} of
+ * wall-clock time has its open windows closed by a punctuator, so its last points do not wait for its next event
+ * (the model service then sees any missing steps as gaps).
+ *
+ * <p>Only the series' own events move its windows: a backfill or replay of one series, another series' skewed
+ * clock, or the interleaving of unkeyed producers across partitions cannot make its events late. State per series
+ * lives in a changelogged key-value store ({@link SeriesWindows}), so it survives restarts with exactly-once.
+ */
+final class SeriesWindowProcessor implements Processor<String, Routed, String, SeriesWindowProcessor.Output> {
+    /** A late event to dead-letter, or a closed window's point. */
+    record Output(Routed late, Point point) {}
+
+    private final String storeName;
+    private final long stepMs;
+    private final long graceMs;
+    private final Duration idleClose;
+    private final IngestListener listener;
+    private ProcessorContext<String, Output> context;
+    private KeyValueStore<String, byte[]> store;
+    /** Wall clock at this task's start: a series counts as idle only for time this task has been there to see it. */
+    private long startedAtMs;
+
+    SeriesWindowProcessor(String storeName, Duration step, Duration grace, Duration idleClose, IngestListener listener) {
+        this.storeName = storeName;
+        this.stepMs = step.toMillis();
+        this.graceMs = grace.toMillis();
+        this.idleClose = idleClose;
+        this.listener = listener;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Output> context) {
+        this.context = context;
+        this.store = context.getStateStore(storeName);
+        this.startedAtMs = context.currentSystemTimeMs();
+        // Scan a few times per idle period, at most every 30 s, so a quiet series closes within about 1.25x idle-close.
+        Duration scan = Duration.ofMillis(Math.clamp(idleClose.toMillis() / 4, 1, 30_000));
+        context.schedule(scan, PunctuationType.WALL_CLOCK_TIME, this::closeIdle);
+    }
+
+    @Override
+    public void process(Record<String, Routed> record) {
+        RawEvent e = record.value().event();
+        String series = record.key();
+        byte[] stored = store.get(series);
+        SeriesWindows s = stored == null ? new SeriesWindows() : SeriesWindows.decode(stored);
+        long ts = e.ts().toEpochMilli();
+        long start = ts - Math.floorMod(ts, stepMs);
+        if (start < s.closedBefore) {
+            context.forward(record.withValue(new Output(record.value().rejected("late", "event at " + e.ts()
+                    + " arrived after its window closed: its series' windows before " + Instant.ofEpochMilli(s.closedBefore)
+                    + " are closed (series event time " + Instant.ofEpochMilli(s.highWater) + ", grace " + graceMs + " ms)"),
+                    null)));
+            return;
+        }
+        listener.accepted();
+        s.add(start, ts, e.value());
+        s.lastSeenWallMs = context.currentSystemTimeMs();
+        emit(series, s.closeUntil(s.highWater - graceMs, stepMs));
+        store.put(series, s.encode());
+    }
+
+    /**
+     * Closes every open window of the series that have sent nothing for {@code idleClose} of wall-clock time since
+     * they were last seen or since this task started, whichever is later: after a restart or an outage the backlog
+     * on the topic gets a whole idle period to arrive before a series' windows are closed without it.
+     */
+    private void closeIdle(long now) {
+        long cutoff = now - idleClose.toMillis();
+        List<KeyValue<String, SeriesWindows>> idle = new ArrayList<>();
+        // Collected first, written after the iterator is closed: stores differ in whether iterators tolerate writes.
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                SeriesWindows s = SeriesWindows.decode(kv.value);
+                if (!s.open.isEmpty() && Math.max(s.lastSeenWallMs, startedAtMs) <= cutoff) {
+                    idle.add(KeyValue.pair(kv.key, s));
+                }
+            }
+        }
+        for (KeyValue<String, SeriesWindows> kv : idle) {
+            SeriesWindows s = kv.value;
+            emit(kv.key, s.closeUntil(Long.MAX_VALUE, stepMs));
+            store.put(kv.key, s.encode());
+        }
+    }
+
+    /** Forwards the closed windows' points, each stamped with its window's end (deterministic across restarts). */
+    private void emit(String series, List<SeriesWindows.Open> closed) {
+        for (SeriesWindows.Open w : closed) {
+            listener.windowEmitted();
+            Point p = w.aggregate().toPoint(series, w.start(), w.start() + stepMs);
+            context.forward(new Record<>(series, new Output(null, p), w.start() + stepMs));
+        }
+    }
+}
