@@ -37,6 +37,11 @@ public final class KeyState implements AlertRun {
      * forecast exactly.
      */
     public double lastValue = Double.NaN;
+    /**
+     * Natural log of the factor the model's interval widths are multiplied by for this key, adapted online so its
+     * intervals cover what they claim ({@code Stepper}'s adaptive calibration); 0 (factor 1) for a new key.
+     */
+    public float intervalLogScale;
     /** Consecutive points whose anomaly score passed the threshold, and whether an alert is open. */
     public int anomalyRun;
     public boolean alertOpen;
@@ -170,7 +175,8 @@ public final class KeyState implements AlertRun {
                 && normCount == k.normCount && Double.compare(normMean, k.normMean) == 0
                 && Double.compare(normVariance, k.normVariance) == 0 && Double.compare(expected, k.expected) == 0
                 && Double.compare(sigma, k.sigma) == 0
-                && Double.compare(lastValue, k.lastValue) == 0 && anomalyRun == k.anomalyRun && alertOpen == k.alertOpen
+                && Double.compare(lastValue, k.lastValue) == 0
+                && Float.compare(intervalLogScale, k.intervalLogScale) == 0 && anomalyRun == k.anomalyRun && alertOpen == k.alertOpen
                 && Arrays.equals(recurrent, k.recurrent) && ring.length == k.ring.length
                 && Objects.equals(novelty, k.novelty) && alertReason == k.alertReason && Objects.equals(kinds, k.kinds)
                 && Objects.equals(profile, k.profile);
