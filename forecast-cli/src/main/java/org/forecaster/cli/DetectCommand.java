@@ -100,10 +100,11 @@ final class DetectCommand implements Callable<Integer> {
             description = "Feed the model the value one season earlier as an extra input (default ${DEFAULT-VALUE}).")
     boolean seasonInput;
 
-    @Option(names = "--profile-bins", defaultValue = "0", paramLabel = "N",
-            description = "Profile model (issue 15): a per-series smoothed level and N seasonal indices over --season-minutes,"
-                    + " by time phase, whose forecast the model's mean is residual over and whose next-step forecast is its"
-                    + " extra input (instead of --season-input); 0: off (default ${DEFAULT-VALUE}).")
+    @Option(names = "--profile-bins", defaultValue = "96", paramLabel = "N",
+            description = "Profile model (issue 15; the model service's family): a per-series smoothed level and N seasonal"
+                    + " indices over --season-minutes, by time phase, whose forecast the model's mean is residual over and"
+                    + " whose next-step forecast is its extra input (instead of --season-input); 0, or --season-minutes 0:"
+                    + " off, the means residual over the last value (default ${DEFAULT-VALUE}).")
     int profileBins;
 
     @Option(names = "--seasonal-width", defaultValue = "2", paramLabel = "C",
@@ -238,7 +239,7 @@ final class DetectCommand implements Callable<Integer> {
                 scorers = () -> new TailScore(ts);
             }
             return new OnlineDetector.Settings(initial, retrain, probation, probationCap, retrainEvery, trainWindow, ring, maxGap,
-                    scorers, seasonMinutes * 60_000L, seasonInput, profileBins);
+                    scorers, seasonMinutes * 60_000L, seasonInput, seasonMinutes == 0 || seasonInput ? 0 : profileBins);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
