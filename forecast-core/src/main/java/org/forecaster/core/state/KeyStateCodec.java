@@ -13,9 +13,10 @@ import org.forecaster.core.baseline.SeasonalProfile;
  * f64 normMean, f64 normVariance, f64 expected, f64 sigma, i32 anomalyRun, u8 alertOpen,
  * u16 recurrentSize, f32[recurrentSize], u16 ringCapacity, u16 ringSize, f32[ringSize] oldest first,
  * f64 lastValue, f32 intervalLogScale, u8 alertReason (0: none, else {@link AlertReason#code}), u8 kinds (0: none, 1: present),
- * [the alert kinds state as AlertKinds.writeTo writes it, 76 bytes], u8 scorer (0: none, 1: novelty),
+ * [the alert kinds state as AlertKinds.writeTo writes it, 100 bytes], u8 scorer (0: none, 1: novelty),
  * [the novelty state as NoveltyScore.writeTo writes it]}.
- * Version 3 is the same without the interval scale (read as 0: the model's own widths); version 2 also without the
+ * Version 3 is the same without the interval scale (read as 0: the model's own widths) and with the 76-byte alert
+ * kinds state of before the shift CUSUM (whose sums then start at 0); version 2 also without the
  * alert reason and kinds bytes and state; version 1 also without the last value, scorer byte and state. All are still
  * read (alert reason none, a fresh kinds state when kinds are wanted, last value NaN for version 1).
  *
@@ -175,13 +176,15 @@ public final class KeyStateCodec {
         if (version >= VERSION_3) {
             s.alertReason = AlertReason.ofCode(b.get());
             byte hasKinds = b.get();
+            boolean v3 = version == VERSION_3;
+            int kindsSize = v3 ? AlertKinds.ENCODED_SIZE_V3 : AlertKinds.ENCODED_SIZE;
             if (hasKinds == 1 && kinds != null) {
-                s.kinds = AlertKinds.readFrom(kinds, b);
+                s.kinds = AlertKinds.readFrom(kinds, b, v3);
             } else if (hasKinds == 1) {
-                if (b.remaining() < AlertKinds.ENCODED_SIZE) {
+                if (b.remaining() < kindsSize) {
                     throw new IllegalArgumentException("key state truncated in its alert kinds: " + b.remaining() + " bytes left");
                 }
-                b.position(b.position() + AlertKinds.ENCODED_SIZE); // left out
+                b.position(b.position() + kindsSize); // left out
             } else if (hasKinds != 0) {
                 throw new IllegalArgumentException("key state kinds byte " + hasKinds + " is not known");
             }
