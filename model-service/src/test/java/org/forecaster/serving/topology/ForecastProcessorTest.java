@@ -560,11 +560,12 @@ class ForecastProcessorTest {
             tail.send("k", i, value(0, i));
         }
         // 8 (last seen) + 795 (recurrent state 128 floats, ring 48 floats, last value, interval scale, alert reason,
-        // kinds and scorer bytes) + 76 (the alert kinds' detectors) + 157 (novelty: its 24-value ring and 6 ranges'
+        // kinds and scorer bytes) + 100 (the alert kinds' detectors) + 157 (novelty: its 24-value ring and 6 ranges'
         // ends; a day of 1-minute steps does not fit the ring, so no seasonal part) + 411 (the profile: level, count
-        // and 96 seasonal indices). 954 before the alert kinds, 1,032 before the profile and the calibration.
-        assertEquals(1447, novelty.store().get("k").length);
-        assertEquals(1290, tail.store().get("k").length, "the tail scorer keeps no scorer state");
+        // and 96 seasonal indices). 954 before the alert kinds, 1,032 before the profile, the calibration and the
+        // shift CUSUM.
+        assertEquals(1471, novelty.store().get("k").length);
+        assertEquals(1314, tail.store().get("k").length, "the tail scorer keeps no scorer state");
         assertTrue(novelty.store().get("k").length <= 1536, "under 1.5 KB");
     }
 
