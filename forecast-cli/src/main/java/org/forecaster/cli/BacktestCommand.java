@@ -48,7 +48,8 @@ import picocli.CommandLine.Spec;
                 "Each series' own tail (--validation) is held back for early stopping; the model then runs"
                         + " over each whole series through the online stepper and forecasts from its end.",
                 "Model defaults: LSTM, 1 layer, hidden 64, horizon H, up to 30 epochs (patience 8), batch 16, Adam 1e-3,"
-                        + " TBPTT 48/48, Gaussian NLL, seasonal (lag --season input, means residual over seasonal naive).",
+                        + " TBPTT 48/48, Gaussian NLL, a per-series seasonal profile over --season steps (the model service's"
+                        + " family: means residual over the profile's forecast; see --profile-bins).",
                 "Example: forecast backtest --format m4 --train Hourly-train.csv --horizon 48 --season 24 --out f.csv"})
 final class BacktestCommand implements Callable<Integer> {
     @Spec
@@ -93,10 +94,20 @@ final class BacktestCommand implements Callable<Integer> {
     double validation;
 
     @Option(names = "--season-input", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Seasonal model: feed it the value one season (--season) before each forecast step as an extra"
+            description = "With --profile-bins 0, the seasonal-lag model: feed it the value one season (--season) before each forecast step as an extra"
                     + " input and make its means residual over the seasonal-naive forecast (default ${DEFAULT-VALUE};"
                     + " --no-season-input: residual over the last value, no lag input).")
     boolean seasonInput;
+
+    @Option(names = "--profile-bins", paramLabel = "N", defaultValue = "-1",
+            description = "Profile model (issue 15, the default): keep per series a smoothed level and N seasonal indices"
+                    + " over one season (--season steps), by time phase; the means are residual over its forecast and its"
+                    + " next-step forecast is the extra input. -1 (the default): one bin per season step, at most "
+                    + AUTO_PROFILE_BINS_MAX + "; 0: off, the seasonal-lag model of --season-input instead.")
+    int profileBins;
+
+    /** Most bins the default profile takes: the model service's 96 daily bins keep a key under 1.5 KB. */
+    static final int AUTO_PROFILE_BINS_MAX = 96;
 
     @Option(names = "--ensemble", paramLabel = "N", defaultValue = "1",
             description = "Train N models with seeds --seed, --seed+1, ... and write the per-step median of their forecasts"
@@ -209,7 +220,12 @@ final class BacktestCommand implements Callable<Integer> {
             if (!(validation > 0 && validation < 1)) {
                 throw new IllegalArgumentException("--validation must be in (0, 1), got " + validation);
             }
-            ModelSpec ms = training.spec(CellType.LSTM, LAYERS, HIDDEN, horizon, seasonInput ? season : 0);
+            if (profileBins < -1) {
+                throw new IllegalArgumentException("--profile-bins must be >= 0 (or -1: one per season step), got " + profileBins);
+            }
+            int bins = profileBins == -1 ? (season >= 2 ? Math.min(season, AUTO_PROFILE_BINS_MAX) : 0) : profileBins;
+            ModelSpec ms = training.spec(CellType.LSTM, LAYERS, HIDDEN, horizon,
+                    seasonInput && bins == 0 ? season : 0, bins, season * stepMillis);
             TrainConfig base = TrainConfig.defaults(ms).withSeed(seed).withEpochs(EPOCHS, PATIENCE).withBatchSize(BATCH)
                     .withOptimizer("adam", new org.forecaster.core.optim.LrSchedule.Constant(LEARNING_RATE))
                     .withSplit(new TimeSplit(1 - validation, validation));

@@ -100,6 +100,13 @@ final class DetectCommand implements Callable<Integer> {
             description = "Feed the model the value one season earlier as an extra input (default ${DEFAULT-VALUE}).")
     boolean seasonInput;
 
+    @Option(names = "--profile-bins", defaultValue = "96", paramLabel = "N",
+            description = "Profile model (issue 15; the model service's family): a per-series smoothed level and N seasonal"
+                    + " indices over --season-minutes, by time phase, whose forecast the model's mean is residual over and"
+                    + " whose next-step forecast is its extra input (instead of --season-input); 0, or --season-minutes 0:"
+                    + " off, the means residual over the last value (default ${DEFAULT-VALUE}).")
+    int profileBins;
+
     @Option(names = "--seasonal-width", defaultValue = "2", paramLabel = "C",
             description = "Score a point by the smaller of its surprise under the model and under 'one season ago', whose"
                     + " spread is C times the running mean absolute seasonal difference; 0 turns it off (default ${DEFAULT-VALUE}).")
@@ -232,7 +239,7 @@ final class DetectCommand implements Callable<Integer> {
                 scorers = () -> new TailScore(ts);
             }
             return new OnlineDetector.Settings(initial, retrain, probation, probationCap, retrainEvery, trainWindow, ring, maxGap,
-                    scorers, seasonMinutes * 60_000L, seasonInput);
+                    scorers, seasonMinutes * 60_000L, seasonInput, seasonMinutes == 0 || seasonInput ? 0 : profileBins);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -40,17 +40,29 @@ final class OnlineDetector {
     /** Settings of one detection run. */
     record Settings(TrainConfig initial, TrainConfig retrain, double probation, int probationCap, int retrainEvery,
                     int trainWindow, int ringCapacity, int maxGapSteps, Supplier<AnomalyScorer> scorer, long seasonMillis,
-                    boolean seasonInput) {
+                    boolean seasonInput, int profileBins) {
+        /** Without a seasonal profile. */
+        Settings(TrainConfig initial, TrainConfig retrain, double probation, int probationCap, int retrainEvery,
+                 int trainWindow, int ringCapacity, int maxGapSteps, Supplier<AnomalyScorer> scorer, long seasonMillis,
+                 boolean seasonInput) {
+            this(initial, retrain, probation, probationCap, retrainEvery, trainWindow, ringCapacity, maxGapSteps, scorer,
+                    seasonMillis, seasonInput, 0);
+        }
+
         /** Scored by {@link TailScore}, without a season. */
         Settings(TrainConfig initial, TrainConfig retrain, double probation, int probationCap, int retrainEvery,
                  int trainWindow, int ringCapacity, int maxGapSteps, TailScore.Spec score) {
             this(initial, retrain, probation, probationCap, retrainEvery, trainWindow, ringCapacity, maxGapSteps,
-                    () -> new TailScore(score), 0, false);
+                    () -> new TailScore(score), 0, false, 0);
         }
 
         Settings {
             if (seasonMillis < 0) {
                 throw new IllegalArgumentException("season must not be negative, got " + seasonMillis + " ms");
+            }
+            if (profileBins < 0 || (profileBins > 0 && seasonMillis < profileBins)) {
+                throw new IllegalArgumentException("profile bins must be >= 0 and need a season of at least a millisecond"
+                        + " each, got " + profileBins + " bins over " + seasonMillis + " ms");
             }
             if (!(probation > 0 && probation < 1) || probationCap < 2) {
                 throw new IllegalArgumentException("probation must be in (0, 1) and its cap >= 2 rows, got " + probation
@@ -100,7 +112,7 @@ final class OnlineDetector {
         }
         long step = SeriesFiles.inferStep(rows.timestamps());
         int lag = seasonLag(step);
-        TrainConfig initial = withLag(settings.initial(), lag), retrain = withLag(settings.retrain(), lag);
+        TrainConfig initial = withSeason(settings.initial(), lag), retrain = withSeason(settings.retrain(), lag);
         float[] params = train(id, rows, 0, Math.min(probation, n), step, initial, null);
         long version = 1;
         int models = 1;
@@ -165,10 +177,15 @@ final class OnlineDetector {
         return ScoredStep.seasonSteps(settings.seasonMillis(), step, settings.ringCapacity());
     }
 
-    private static TrainConfig withLag(TrainConfig cfg, int lag) {
+    /** {@code cfg} with this file's season lag, or with the settings' profile (which any step can use) instead. */
+    private TrainConfig withSeason(TrainConfig cfg, int lag) {
         ModelSpec s = cfg.spec();
-        return lag == s.seasonLag() ? cfg
-                : cfg.withSpec(new ModelSpec(s.cell(), s.layers(), Features.count(lag), s.hidden(), s.horizon(), lag));
+        int bins = settings.profileBins();
+        long season = bins > 0 ? settings.seasonMillis() : 0;
+        int l = bins > 0 ? 0 : lag;
+        return l == s.seasonLag() && bins == s.profileBins() && season == s.profileSeasonMillis() ? cfg
+                : cfg.withSpec(new ModelSpec(s.cell(), s.layers(), Features.count(l, bins), s.hidden(), s.horizon(), l, bins,
+                        season));
     }
 
     /** Trains on rows [from, until) placed on the step grid; warm-starts from {@code start} when given. */

@@ -69,8 +69,18 @@ final class TrainingOptions {
 
     /** The same with a seasonal-lag input of {@code seasonLag} steps (0: none). */
     ModelSpec spec(CellType defCell, int defLayers, int defHidden, int horizon, int seasonLag) {
-        return new ModelSpec(cell == null ? defCell : cell, layers == null ? defLayers : layers, Features.count(seasonLag),
-                hidden == null ? defHidden : hidden, horizon, seasonLag);
+        return spec(defCell, defLayers, defHidden, horizon, seasonLag, 0, 0);
+    }
+
+    /**
+     * The same with a seasonal-lag input of {@code seasonLag} steps or a seasonal profile of {@code profileBins} bins
+     * over {@code profileSeasonMillis} (issue 15; 0: none); at most one of the two.
+     */
+    ModelSpec spec(CellType defCell, int defLayers, int defHidden, int horizon, int seasonLag, int profileBins,
+                   long profileSeasonMillis) {
+        return new ModelSpec(cell == null ? defCell : cell, layers == null ? defLayers : layers,
+                Features.count(seasonLag, profileBins), hidden == null ? defHidden : hidden, horizon, seasonLag,
+                profileBins, profileBins > 0 ? profileSeasonMillis : 0);
     }
 
     /** {@code base} with every given option applied. */

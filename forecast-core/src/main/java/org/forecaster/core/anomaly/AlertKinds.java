@@ -64,18 +64,23 @@ public final class AlertKinds {
      * @param flatlineSteps          equal values in a row that make a flatline
      * @param flatlineMaxRepeatShare a key flatlines only if at most this share of its recent steps repeated the value
      * @param silentSteps            steps without a point after which a key is silent
+     * @param shiftK                 allowance of the shift CUSUM per point, in typical errors
+     * @param shiftH                 sum of (error - shiftK) over a run of errors of one sign, in typical errors, that
+     *                               is a level shift (run of at most 12 points) or a drift (longer); 0: off
      */
     public record Spec(double jumpZ, int confirmSteps, double burstZ, int burstWindow, int burstCount, int driftSteps,
                        int driftBaselineSteps, double driftZ, int flatlineSteps, double flatlineMaxRepeatShare,
-                       int silentSteps) {
+                       int silentSteps, double shiftK, double shiftH) {
         /**
          * Set so that ordinary noise, daily cycles and missed scrapes do not page (a false page wakes someone): a
          * jump of 8 typical errors (about 6.4 sigma of Gaussian noise) confirmed over 3 points; 6 of 12 points with
          * 3 typical errors (each about a 1.6 % event in Gaussian noise); a drift of 3 spreads of a day-long level
          * against an 8-day one; a flatline of 12 equal values (an hour at 5-minute steps) from a key that repeats
-         * a value in at most 10 % of its steps; silent after 12 steps without a point.
+         * a value in at most 10 % of its steps; silent after 12 steps without a point; a shift when errors of one sign
+         * exceed 2 typical errors by 10 in sum (k and h picked on the bundled model's generated training scenarios,
+         * seeds 1-4, as the most windows found with at most 0.05 false alerts per series-day on each: docs/evaluation.md).
          */
-        public static final Spec DEFAULT = new Spec(8, 3, 3, 12, 6, 288, 2304, 5, 12, 0.1, 12);
+        public static final Spec DEFAULT = new Spec(8, 3, 3, 12, 6, 288, 2304, 5, 12, 0.1, 12, 2, 10);
 
         public Spec {
             if (!(jumpZ >= 0) || !(burstZ >= 0) || !(driftZ >= 0) || Double.isInfinite(jumpZ + burstZ + driftZ)) {
@@ -100,6 +105,10 @@ public final class AlertKinds {
             if (silentSteps < 0) {
                 throw new IllegalArgumentException("silent steps must not be negative, got " + silentSteps);
             }
+            if (!(shiftK >= 0 && shiftH >= 0) || Double.isInfinite(shiftK + shiftH)) {
+                throw new IllegalArgumentException("shift allowance and threshold must be >= 0 and finite, got " + shiftK
+                        + " and " + shiftH);
+            }
         }
     }
 
@@ -116,10 +125,27 @@ public final class AlertKinds {
      * (1,008 points, 3.5 days at 5-minute steps) on average is bursty by nature and does not page for them.
      */
     static final int BURST_MEMORY = 2016;
+    /** An error enters the shift CUSUM clipped at this many typical errors: one wild point is a spike's business. */
+    static final double SHIFT_CLIP = 4;
+    /**
+     * A key that repeats its value in more than this share of its steps (a constant or a mostly-idle counter) has
+     * no noise for the shift CUSUM to measure against: the model's tiny wiggles around it would look like shifts.
+     */
+    static final double SHIFT_MAX_REPEAT_SHARE = 0.5;
+    /**
+     * Points after a reported level change (of any detector) during which the shift CUSUM does not sum: the model
+     * needs them to catch up with the new level (the profile's level has a time constant of 20 points), and its
+     * errors meanwhile are the change already reported. No variance burst starts during it either.
+     */
+    static final int SHIFT_HOLD = 36;
+    /** A CUSUM run that fires within this many points is a level shift, a longer one a drift. */
+    static final int SHIFT_ABRUPT = 12;
+    /** Bytes of {@link #writeTo} before the shift CUSUM (key states of codec version 3). */
+    public static final int ENCODED_SIZE_V3 = 1 + 1 + 2 + 4 * Integer.BYTES + 8 * Float.BYTES + 3 * Double.BYTES;
     /** A jump is back when within this many typical errors of where it started. */
     static final double BACK_Z = 4;
     /** Bytes of {@link #writeTo}. */
-    public static final int ENCODED_SIZE = 1 + 1 + 2 + 4 * Integer.BYTES + 8 * Float.BYTES + 3 * Double.BYTES;
+    public static final int ENCODED_SIZE = ENCODED_SIZE_V3 + 4 * Float.BYTES + 2 * Integer.BYTES;
 
     private static final int BURST_ON = 1, FLAT_FIRED = 2, JUMP_BACK = 4, SCORE_HELD = 8;
     private static final int CAP = 1 << 30;
@@ -138,6 +164,9 @@ public final class AlertKinds {
     /** Share of points that started a variance burst (time constant BURST_MEMORY; a plain share at first). */
     private float burstShare;
     private double jumpBase, fastLevel, slowLevel;
+    /** Two-sided CUSUM of the clipped errors in typical errors (up, down), its runs' lengths and summed raw errors. */
+    private float shiftUp, shiftDown, shiftUpSum, shiftDownSum;
+    private int shiftUpLength, shiftDownLength;
     /** What the last update left undecided or ongoing; not part of the state (recomputed per point). */
     private boolean undecided, ongoing;
 
@@ -165,7 +194,7 @@ public final class AlertKinds {
         sinceChange = Math.min(sinceChange + 1, CAP);
         AlertReason flat = flatline(value, previous);
         AlertReason drift = drift(value);
-        AlertReason jumpKind = null, burst = null;
+        AlertReason jumpKind = null, burst = null, shift = null;
         int calmBefore = Integer.bitCount(burstMask & windowMask());
         boolean large = false;
         if (!Double.isNaN(expected) && sigma > 0) {
@@ -191,6 +220,9 @@ public final class AlertKinds {
                 jump = (float) (value - expected);
                 jumpSigma = (float) (sigma * typicalError);
             }
+            if (warm && spec.shiftH() > 0 && sinceChange >= SHIFT_HOLD) {
+                shift = shift(Math.max(-SHIFT_CLIP, Math.min(SHIFT_CLIP, z)), value - expected);
+            }
             double a = Math.max(1.0 / (errors + 1), 1.0 / ERROR_MEMORY);
             double x = warm ? Math.min(Math.abs(r), ERROR_CLIP * typicalError) : Math.abs(r);
             typicalError = Float.isNaN(typicalError) ? (float) x : (float) (typicalError + a * (x - typicalError));
@@ -201,14 +233,22 @@ public final class AlertKinds {
         burstMask = ((burstMask << 1) | (large ? 1 : 0)) & 0xFFFF;
         int count = Integer.bitCount(burstMask & windowMask());
         if (spec.burstCount() > 0) {
-            boolean starts = (flags & BURST_ON) == 0 && count >= spec.burstCount();
+            // Within the hold after a reported level change the large errors are that change's, not a burst.
+            boolean starts = (flags & BURST_ON) == 0 && count >= spec.burstCount() && sinceChange >= SHIFT_HOLD;
+            int oneSided = spec.shiftH() == 0 || pending > 0 || repeatShare > SHIFT_MAX_REPEAT_SHARE ? 0
+                    : shiftUpLength >= spec.burstCount() && shiftUp >= spec.shiftH() / 2 ? 1
+                    : shiftDownLength >= spec.burstCount() && shiftDown >= spec.shiftH() / 2 ? -1 : 0;
             if (errors > WARMUP_POINTS) {
                 double a = Math.max(1.0 / (errors - WARMUP_POINTS), 1.0 / BURST_MEMORY);
-                burstShare = (float) (burstShare + a * ((starts ? 1 : 0) - burstShare));
+                burstShare = (float) (burstShare + a * ((starts && oneSided == 0 ? 1 : 0) - burstShare));
             }
-            if (starts) {
+            if (starts && oneSided != 0) {
+                // Large errors that all lie on one side are a level the model has not caught up with, not noise.
+                shift = fireShift(oneSided > 0);
+            } else if (starts) {
                 flags |= BURST_ON;
                 cancelJump(); // a jump inside a burst is part of it
+                resetShift();
                 if (burstShare * BURST_MEMORY / 2 < 1) {
                     burst = AlertReason.VARIANCE_BURST;
                 }
@@ -219,7 +259,57 @@ public final class AlertKinds {
         // A burst may be forming while large errors gather and the last two points had one.
         undecided = pending > 0 || (count >= 2 && (burstMask & 3) != 0 && (flags & BURST_ON) == 0 && spec.burstCount() > 0);
         ongoing = (flags & (BURST_ON | FLAT_FIRED)) != 0;
-        return flat != null ? flat : jumpKind != null ? jumpKind : burst != null ? burst : drift;
+        if (jumpKind != null) {
+            resetShift();
+        }
+        return flat != null ? flat : jumpKind != null ? jumpKind : burst != null ? burst : shift != null ? shift : drift;
+    }
+
+    /**
+     * The shift CUSUM's next error {@code u} (in typical errors, clipped) and raw error: fires when either side's sum
+     * of {@code u - shiftK} reaches {@code shiftH}, outside a variance burst and a pending jump, by a key that does not
+     * mostly repeat its value ({@link #SHIFT_MAX_REPEAT_SHARE}). The levels of the
+     * drift detector move by the run's mean error, so the same change does not fire again as a drift.
+     */
+    private AlertReason shift(double u, double error) {
+        shiftUp = (float) Math.max(0, shiftUp + u - spec.shiftK());
+        shiftDown = (float) Math.max(0, shiftDown - u - spec.shiftK());
+        if (shiftUp > 0) {
+            shiftUpLength = Math.min(shiftUpLength + 1, CAP);
+            shiftUpSum += (float) error;
+        } else {
+            shiftUpLength = 0;
+            shiftUpSum = 0;
+        }
+        if (shiftDown > 0) {
+            shiftDownLength = Math.min(shiftDownLength + 1, CAP);
+            shiftDownSum += (float) error;
+        } else {
+            shiftDownLength = 0;
+            shiftDownSum = 0;
+        }
+        boolean up = shiftUp >= spec.shiftH();
+        if (!up && shiftDown < spec.shiftH() || (flags & BURST_ON) != 0 || pending > 0 || repeatShare > SHIFT_MAX_REPEAT_SHARE) {
+            return null;
+        }
+        return fireShift(up);
+    }
+
+    /** Reports the up or down CUSUM run as a level shift or drift and starts both sums again. */
+    private AlertReason fireShift(boolean up) {
+        int length = up ? shiftUpLength : shiftDownLength;
+        double mean = (up ? shiftUpSum : shiftDownSum) / Math.max(1, length);
+        fastLevel += mean;
+        slowLevel += mean;
+        sinceChange = 0;
+        burstMask = 0; // its large errors were the shift's
+        resetShift();
+        return length <= SHIFT_ABRUPT ? AlertReason.LEVEL_SHIFT : AlertReason.DRIFT;
+    }
+
+    private void resetShift() {
+        shiftUp = shiftDown = shiftUpSum = shiftDownSum = 0;
+        shiftUpLength = shiftDownLength = 0;
     }
 
     /**
@@ -374,18 +464,30 @@ public final class AlertKinds {
     /**
      * Writes the state (not the spec) at the buffer's position in its byte order, {@value #ENCODED_SIZE} bytes:
      * {@code u8 flags, u8 pending, u16 burstMask, i32 seen, errors, run, sinceChange, f32 typicalError, jump, jumpSigma,
-     * repeatShare, longestRun, spread, jumpShare, burstShare, f64 jumpBase, fastLevel, slowLevel}.
+     * repeatShare, longestRun, spread, jumpShare, burstShare, f64 jumpBase, fastLevel, slowLevel, f32 shiftUp,
+     * shiftDown, shiftUpSum, shiftDownSum, i32 shiftUpLength, shiftDownLength}.
      */
     public void writeTo(ByteBuffer out) {
         out.put((byte) flags).put((byte) pending).putShort((short) burstMask).putInt(seen).putInt(errors).putInt(run)
-                .putInt(sinceChange)                .putFloat(typicalError).putFloat(jump).putFloat(jumpSigma).putFloat(repeatShare).putFloat(longestRun)
-                .putFloat(spread).putFloat(jumpShare).putFloat(burstShare).putDouble(jumpBase).putDouble(fastLevel).putDouble(slowLevel);
+                .putInt(sinceChange).putFloat(typicalError).putFloat(jump).putFloat(jumpSigma).putFloat(repeatShare).putFloat(longestRun)
+                .putFloat(spread).putFloat(jumpShare).putFloat(burstShare).putDouble(jumpBase).putDouble(fastLevel).putDouble(slowLevel)
+                .putFloat(shiftUp).putFloat(shiftDown).putFloat(shiftUpSum).putFloat(shiftDownSum)
+                .putInt(shiftUpLength).putInt(shiftDownLength);
     }
 
     /** Reads a state {@link #writeTo} wrote; throws IllegalArgumentException for one that cannot be. */
     public static AlertKinds readFrom(Spec spec, ByteBuffer in) {
-        if (in.remaining() < ENCODED_SIZE) {
-            throw new IllegalArgumentException("alert kinds state truncated: " + in.remaining() + " of " + ENCODED_SIZE + " bytes");
+        return readFrom(spec, in, false);
+    }
+
+    /**
+     * As {@link #readFrom(Spec, ByteBuffer)}; {@code withoutShift} reads the {@value #ENCODED_SIZE_V3} bytes written
+     * before the shift CUSUM (codec version 3), whose sums then start at 0.
+     */
+    public static AlertKinds readFrom(Spec spec, ByteBuffer in, boolean withoutShift) {
+        int size = withoutShift ? ENCODED_SIZE_V3 : ENCODED_SIZE;
+        if (in.remaining() < size) {
+            throw new IllegalArgumentException("alert kinds state truncated: " + in.remaining() + " of " + size + " bytes");
         }
         AlertKinds k = new AlertKinds(spec);
         k.flags = in.get();
@@ -406,6 +508,19 @@ public final class AlertKinds {
         k.jumpBase = in.getDouble();
         k.fastLevel = in.getDouble();
         k.slowLevel = in.getDouble();
+        if (!withoutShift) {
+            k.shiftUp = in.getFloat();
+            k.shiftDown = in.getFloat();
+            k.shiftUpSum = in.getFloat();
+            k.shiftDownSum = in.getFloat();
+            k.shiftUpLength = in.getInt();
+            k.shiftDownLength = in.getInt();
+            if (!(k.shiftUp >= 0 && k.shiftDown >= 0) || !Float.isFinite(k.shiftUpSum + k.shiftDownSum)
+                    || k.shiftUpLength < 0 || k.shiftDownLength < 0) {
+                throw new IllegalArgumentException("corrupt alert kinds state: shift sums " + k.shiftUp + "/" + k.shiftDown
+                        + " over " + k.shiftUpLength + "/" + k.shiftDownLength + " points");
+            }
+        }
         // A jump pending under a longer confirmation than the spec's now is decided at its next point.
         k.pending = Math.min(k.pending, spec.confirmSteps());
         if ((k.flags & ~(BURST_ON | FLAT_FIRED | JUMP_BACK | SCORE_HELD)) != 0 || k.seen < 0 || k.errors < 0 || k.run < 0 || k.sinceChange < 0) {
@@ -425,7 +540,10 @@ public final class AlertKinds {
                 && Float.compare(repeatShare, k.repeatShare) == 0 && Float.compare(longestRun, k.longestRun) == 0
                 && Float.compare(spread, k.spread) == 0 && Float.compare(jumpShare, k.jumpShare) == 0
                 && Float.compare(burstShare, k.burstShare) == 0 && Double.compare(jumpBase, k.jumpBase) == 0
-                && Double.compare(fastLevel, k.fastLevel) == 0 && Double.compare(slowLevel, k.slowLevel) == 0;
+                && Double.compare(fastLevel, k.fastLevel) == 0 && Double.compare(slowLevel, k.slowLevel) == 0
+                && Float.compare(shiftUp, k.shiftUp) == 0 && Float.compare(shiftDown, k.shiftDown) == 0
+                && Float.compare(shiftUpSum, k.shiftUpSum) == 0 && Float.compare(shiftDownSum, k.shiftDownSum) == 0
+                && shiftUpLength == k.shiftUpLength && shiftDownLength == k.shiftDownLength;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.forecaster.core.model;
 
+import org.forecaster.core.baseline.SeasonalProfile;
+
 /**
  * The network's inputs for one step: the normalised value (clipped, so one wild point cannot saturate
  * every gate), a missing flag, and hour-of-day and day-of-week as sin/cos pairs of the step's UTC time.
@@ -7,7 +9,10 @@ package org.forecaster.core.model;
 public final class Features {
     /** Features per step without a seasonal-lag input (the original set). */
     public static final int COUNT = 6;
-    /** Index of the optional seasonal-lag input, present when {@link ModelSpec#seasonLag()} is positive. */
+    /**
+     * Index of the optional seasonal input, present when {@link ModelSpec#seasonLag()} is positive (the value one
+     * season back) or the model has a profile (the profile's forecast of the next step).
+     */
     public static final int LAG = COUNT;
     /** Normalised inputs are clipped to +-CLIP. */
     public static final float CLIP = 8f;
@@ -22,11 +27,36 @@ public final class Features {
         return seasonLag > 0 ? COUNT + 1 : COUNT;
     }
 
-    /** Throws unless {@code spec}'s input size is {@link #count(int)} of its lag. */
+    /** Inputs per step of a model with this seasonal lag or profile: {@link #COUNT}, plus one for either. */
+    public static int count(int seasonLag, int profileBins) {
+        return seasonLag > 0 || profileBins > 0 ? COUNT + 1 : COUNT;
+    }
+
+    /** Inputs per step of {@code spec}'s model: {@link #count(int, int)} of its lag and profile bins. */
+    public static int count(ModelSpec spec) {
+        return count(spec.seasonLag(), spec.profileBins());
+    }
+
+    /** Throws unless {@code spec}'s input size is {@link #count(ModelSpec)}. */
     public static void check(ModelSpec spec) {
-        if (spec.inputSize() != count(spec.seasonLag())) {
+        if (spec.inputSize() != count(spec)) {
             throw new IllegalArgumentException("model input size " + spec.inputSize() + " does not match the "
-                    + count(spec.seasonLag()) + " step features of season lag " + spec.seasonLag());
+                    + count(spec) + " step features of season lag " + spec.seasonLag()
+                    + (spec.hasProfile() ? " and profile of " + spec.profileBins() + " bins" : ""));
+        }
+    }
+
+    /**
+     * Writes the K profile bases of a step at {@code epochMillis} (the forecasts of {@code profile} for the next K
+     * steps, normalised in the step's frame {@code (mean, scale)} and clipped like the inputs) at {@code dst[off ..]};
+     * NaN where the profile does not know that step's bin (the caller puts the step's own input there). Training
+     * and serving both call this, so the bases agree bit for bit.
+     */
+    public static void fillProfile(SeasonalProfile profile, long epochMillis, long stepMillis, double mean, double scale,
+                                   float[] dst, int off, int horizon) {
+        for (int k = 0; k < horizon; k++) {
+            double f = profile.forecast(epochMillis + (k + 1) * stepMillis);
+            dst[off + k] = Double.isNaN(f) ? Float.NaN : (float) Math.max(-CLIP, Math.min(CLIP, (f - mean) / scale));
         }
     }
 

@@ -1,5 +1,6 @@
 package org.forecaster.core.model;
 
+import org.forecaster.core.baseline.SeasonalProfile;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,7 +11,10 @@ import java.util.List;
  * value {@code seasonLag - 1} steps before the current one (one season before the step being forecast),
  * normalised in the current step's frame (see {@link Features}), and makes the head's means residual over the
  * seasonal-naive forecast of each horizon step instead of over the current value (see {@link Forecaster#step});
- * 0 is the original model.
+ * 0 is the original model. {@code profileBins > 0} (the profile model, issue 15) replaces the ring lookups by the
+ * key's {@link SeasonalProfile} of that many bins over {@code profileSeasonMillis}: the extra input is the profile's
+ * forecast for the next step and the means are residual over its forecast for each horizon step; at most one of
+ * the two is positive, and {@code profileSeasonMillis} is 0 exactly when {@code profileBins} is.
  *
  * <p>The flat parameter array is the concatenation of {@link #tensors()} in order:
  * <ul>
@@ -22,7 +26,8 @@ import java.util.List;
  *   <li>{@code head.w}: {@code [H, 2K]} (outputs: K means, then K log-scales) and {@code head.b}: {@code [2K]}.</li>
  * </ul>
  */
-public record ModelSpec(CellType cell, int layers, int inputSize, int hidden, int horizon, int seasonLag) {
+public record ModelSpec(CellType cell, int layers, int inputSize, int hidden, int horizon, int seasonLag,
+                        int profileBins, long profileSeasonMillis) {
 
     /** Largest seasonal lag: the key state's ring (which must hold a season) stores its capacity as a u16. */
     public static final int MAX_SEASON_LAG = 65_535;
@@ -30,6 +35,17 @@ public record ModelSpec(CellType cell, int layers, int inputSize, int hidden, in
     /** A spec without a seasonal-lag input (the original layout). */
     public ModelSpec(CellType cell, int layers, int inputSize, int hidden, int horizon) {
         this(cell, layers, inputSize, hidden, horizon, 0);
+    }
+
+    /** A spec without a seasonal profile. */
+    public ModelSpec(CellType cell, int layers, int inputSize, int hidden, int horizon, int seasonLag) {
+        this(cell, layers, inputSize, hidden, horizon, seasonLag, 0, 0);
+    }
+
+    /** A profile model: {@code profileBins} bins over a season of {@code profileSeasonMillis}, no season lag. */
+    public static ModelSpec withProfile(CellType cell, int layers, int inputSize, int hidden, int horizon, int profileBins,
+                                        long profileSeasonMillis) {
+        return new ModelSpec(cell, layers, inputSize, hidden, horizon, 0, profileBins, profileSeasonMillis);
     }
 
     public ModelSpec {
@@ -51,13 +67,35 @@ public record ModelSpec(CellType cell, int layers, int inputSize, int hidden, in
         if (seasonLag < 0 || seasonLag > MAX_SEASON_LAG) {
             throw new IllegalArgumentException("season lag must be in 0.." + MAX_SEASON_LAG + " steps, got " + seasonLag);
         }
+        if (profileBins < 0 || profileBins > SeasonalProfile.MAX_BINS) {
+            throw new IllegalArgumentException("profile bins must be in 0.." + SeasonalProfile.MAX_BINS + ", got " + profileBins);
+        }
+        if (profileBins > 0 && seasonLag > 0) {
+            throw new IllegalArgumentException("a model has a season lag (" + seasonLag + ") or a profile (" + profileBins
+                    + " bins), not both");
+        }
+        if (profileBins == 0 ? profileSeasonMillis != 0 : profileSeasonMillis < profileBins) {
+            throw new IllegalArgumentException("profile season must be 0 without bins and at least a millisecond per bin"
+                    + " with them, got " + profileSeasonMillis + " ms for " + profileBins + " bins");
+        }
     }
 
-    /** The record's form, without {@code seasonLag} when it is 0 (so specs without the lag read as before). */
+    /** Whether the model reads a {@link SeasonalProfile} (and each key keeps one). */
+    public boolean hasProfile() {
+        return profileBins > 0;
+    }
+
+    /** A new, empty profile of this model's shape; null for a model without one. */
+    public SeasonalProfile newProfile() {
+        return hasProfile() ? new SeasonalProfile(profileBins, profileSeasonMillis) : null;
+    }
+
+    /** The record's form, without {@code seasonLag} or the profile when 0 (so specs without them read as before). */
     @Override
     public String toString() {
         return "ModelSpec[cell=" + cell + ", layers=" + layers + ", inputSize=" + inputSize + ", hidden=" + hidden
-                + ", horizon=" + horizon + (seasonLag > 0 ? ", seasonLag=" + seasonLag : "") + "]";
+                + ", horizon=" + horizon + (seasonLag > 0 ? ", seasonLag=" + seasonLag : "")
+                + (profileBins > 0 ? ", profileBins=" + profileBins + ", profileSeasonMillis=" + profileSeasonMillis : "") + "]";
     }
 
     /** Input width of layer {@code l}: the features for layer 0, the layer below's h above it. */

@@ -1,5 +1,6 @@
 package org.forecaster.core.model;
 
+import org.forecaster.core.baseline.SeasonalProfile;
 import org.forecaster.core.stats.Gaussian;
 import org.forecaster.core.state.KeyState;
 
@@ -14,16 +15,38 @@ import org.forecaster.core.state.KeyState;
  * one-step Gaussian prediction, so 0 at the mean and towards 1 in the tails.
  */
 public final class Stepper {
+    /**
+     * Step of a key's interval log-scale per scored point (adaptive conformal inference, Gibbs and Candes 2021): up by
+     * {@code RATE * (1 - miss rate)} when the point falls outside its one-step interval, down by
+     * {@code RATE * miss rate} when inside, so the key's intervals settle where they miss at the rate they claim,
+     * whatever the shape of its errors (a Gaussian head under-covers heavy tails, over-covers a quiet series).
+     * 0.01 was picked from 0 / 0.005 / 0.01 / 0.02 / 0.05 on the bundled model's generated training scenarios (seeds
+     * 1, 3, 4) as the rate whose worst coverage over h = 1 and 12 stayed closest to 95 % (94.7-97.0 %;
+     * docs/evaluation.md, "Interval calibration").
+     */
+    static final double CALIBRATION_RATE = 0.01;
+    /**
+     * A new key's first steps move the scale five times faster: a step down is only {@code RATE * 0.05}, so a key
+     * whose model intervals start twice too wide would otherwise take about five days of 5-minute steps to narrow
+     * them. Picked with the rate above (warm-up of 0 / 288 / 576 steps at 0.05 / 0.1).
+     */
+    static final long CALIBRATION_WARM_STEPS = 288;
+    static final double CALIBRATION_WARM_RATE = 0.05;
+    /** Bound of the log-scale: intervals from a sixth to six times the model's own width (ln 6 = 1.79). */
+    static final double MAX_LOG_SCALE = 1.79;
+
     private final Forecaster model;
     private final Normalizer normalizer;
     private final long stepMillis;
     private final double intervalZ;
+    /** The share of points the intervals claim to miss, {@code 1 - intervalLevel}. */
+    private final double missRate;
     private final int maxGapSteps;
     private final int ringCapacity;
     private final float[][] states;
     private final StepCaches cache;
     private final float[] x, out;
-    /** The K seasonal-naive bases of the means; null for a model without a season lag. */
+    /** The K seasonal-naive or profile bases of the means; null for a model with neither. */
     private final float[] base;
     private final StepResult result;
 
@@ -53,13 +76,14 @@ public final class Stepper {
         this.normalizer = new Normalizer(normalizer);
         this.stepMillis = stepMillis;
         this.intervalZ = Gaussian.quantile(0.5 + intervalLevel / 2);
+        this.missRate = 1 - intervalLevel;
         this.maxGapSteps = maxGapSteps;
         this.ringCapacity = ringCapacity;
         this.states = model.newStates(1);
         this.cache = model.newCache(1);
         this.x = new float[model.spec().inputSize()];
         this.out = new float[model.outputSize()];
-        this.base = model.spec().seasonLag() > 0 ? new float[model.spec().horizon()] : null;
+        this.base = model.spec().seasonLag() > 0 || model.spec().hasProfile() ? new float[model.spec().horizon()] : null;
         this.result = new StepResult(model.spec().horizon());
     }
 
@@ -71,10 +95,11 @@ public final class Stepper {
         return stepMillis;
     }
 
-    /** A new key's state: zero recurrent state, empty normaliser and ring. */
+    /** A new key's state: zero recurrent state, empty normaliser, ring and (for a profile model) profile. */
     public KeyState newState(long modelVersion) {
         KeyState s = new KeyState(model.spec().stateSize(), ringCapacity);
         s.modelVersion = modelVersion;
+        s.profile = model.spec().newProfile();
         return s;
     }
 
@@ -93,6 +118,7 @@ public final class Stepper {
             throw new IllegalArgumentException("state has " + state.recurrent.length + " recurrent floats, model expects "
                     + model.spec().stateSize());
         }
+        fitProfile(state);
         result.gapsFilled = 0;
         result.stateReset = false;
         if (state.lastTimestamp != KeyState.NO_TIMESTAMP) {
@@ -115,10 +141,13 @@ public final class Stepper {
         result.expected = state.expected;
         result.sigma = state.sigma;
         result.score = result.scored ? 1 - Gaussian.twoSidedTail((value - state.expected) / state.sigma) : 0;
+        if (result.scored) {
+            calibrate(state, value);
+        }
         advance(state, timestamp, value);
         state.lastTimestamp = timestamp;
         state.lastValue = value;
-        writeForecast(timestamp);
+        writeForecast(timestamp, state.intervalLogScale);
         return result;
     }
 
@@ -161,9 +190,14 @@ public final class Stepper {
     /**
      * Rebuilds {@code state}'s recurrent state under this stepper's model (after a weight swap) by replaying the
      * remembered inputs from a zero state with the key's current normaliser held fixed, and stamps it with
-     * {@code modelVersion}. The last timestamp, normaliser and ring are kept.
+     * {@code modelVersion}. The last timestamp, normaliser, ring and profile are kept: the profile depends on the
+     * observed values only, and the replayed steps read the current one (which has already seen them; a re-warm
+     * only has to bring the recurrent state near where the model would have it). A state without the profile this
+     * model reads (decoded from an older state, or made under a model without one) gets one fed from the ring; a
+     * model without a profile drops the state's.
      */
     public void rewarm(KeyState state, long modelVersion) {
+        fitProfile(state);
         state.resetRecurrent();
         int n = state.remembered();
         normalizer.set(state.normCount, state.normMean, state.normVariance);
@@ -172,8 +206,12 @@ public final class Stepper {
             long ts = state.lastTimestamp - (long) (n - 1 - i) * stepMillis;
             double z = Float.isNaN(v) ? missingInput(state) : normalizer.normalize(v);
             Features.fill(x, 0, z, Float.isNaN(v), ts);
-            fillLag(state, i, z);
-            fillBase(state, i);
+            if (state.profile != null) {
+                fillProfile(state.profile, ts, z);
+            } else {
+                fillLag(state, i, z);
+                fillBase(state, i);
+            }
             run(state);
         }
         state.modelVersion = modelVersion;
@@ -181,16 +219,41 @@ public final class Stepper {
 
     /**
      * Whether {@code state} must be re-warmed before this stepper's model (as version {@code modelVersion}) can
-     * use it: it was made by other weights, another architecture or with another ring capacity.
+     * use it: it was made by other weights, another architecture or with another ring capacity, or it lacks the
+     * profile this model reads.
      */
     public boolean needsRewarm(KeyState state, long modelVersion) {
         return state.modelVersion != modelVersion || state.recurrent.length != model.spec().stateSize()
-                || state.ringCapacity() != ringCapacity;
+                || state.ringCapacity() != ringCapacity || !profileFits(state);
+    }
+
+    /** Whether {@code state}'s profile is the one this model reads (null for a model without one). */
+    private boolean profileFits(KeyState state) {
+        ModelSpec spec = model.spec();
+        return spec.hasProfile() ? state.profile != null && state.profile.fits(spec.profileBins(), spec.profileSeasonMillis())
+                : state.profile == null;
+    }
+
+    /**
+     * Gives {@code state} the profile this model reads: a missing or misshapen one is replaced by a new profile fed
+     * the ring's observed inputs (the most the state knows of the past), a model without one drops it.
+     */
+    private void fitProfile(KeyState state) {
+        if (profileFits(state)) {
+            return;
+        }
+        state.profile = model.spec().newProfile();
+        if (state.profile != null) {
+            int n = state.remembered();
+            for (int i = 0; i < n; i++) {
+                state.profile.update(state.lastTimestamp - (long) (n - 1 - i) * stepMillis, state.recall(i));
+            }
+        }
     }
 
     /**
      * A new state of this stepper's shape re-warmed from {@code state} under this model (see {@link #rewarm}):
-     * the normaliser, last timestamp, alert run and reason, novelty and alert kinds states and the last {@code ringCapacity} remembered inputs are carried
+     * the normaliser, last timestamp, alert run and reason, novelty and alert kinds states, profile and the last {@code ringCapacity} remembered inputs are carried
      * over, the recurrent state is rebuilt. {@code state} is not changed. Used where the shape changes (the model
      * service) and to read what this model would make of a key without storing it (the REST API).
      */
@@ -205,7 +268,9 @@ public final class Stepper {
         s.alertReason = state.alertReason;
         s.kinds = state.kinds;
         s.lastValue = state.lastValue;
+        s.intervalLogScale = state.intervalLogScale;
         s.novelty = state.novelty;
+        s.profile = state.profile == null ? null : state.profile.copy();
         for (int i = Math.max(0, state.remembered() - ringCapacity); i < state.remembered(); i++) {
             s.remember(state.recall(i));
         }
@@ -240,9 +305,10 @@ public final class Stepper {
      * point ({@code scored} false, {@code expected}/{@code sigma} NaN, no gaps).
      */
     public StepResult forecast(KeyState state, double lastValue) {
-        if (state.recurrent.length != model.spec().stateSize() || state.ringCapacity() != ringCapacity) {
-            throw new IllegalArgumentException("state of " + state.recurrent.length + " recurrent floats and ring "
-                    + state.ringCapacity() + " does not fit a model of " + model.spec().stateSize() + " and ring " + ringCapacity);
+        if (state.recurrent.length != model.spec().stateSize() || state.ringCapacity() != ringCapacity || !profileFits(state)) {
+            throw new IllegalArgumentException("state of " + state.recurrent.length + " recurrent floats, ring "
+                    + state.ringCapacity() + " and profile " + state.profile + " does not fit a model of "
+                    + model.spec().stateSize() + ", ring " + ringCapacity + " and profile bins " + model.spec().profileBins());
         }
         if (state.lastTimestamp == KeyState.NO_TIMESTAMP || state.remembered() == 0) {
             throw new IllegalArgumentException("state has no point to forecast from");
@@ -254,7 +320,11 @@ public final class Stepper {
         int last = state.remembered() - 1;
         double z = normalizer.normalize(lastValue);
         Features.fill(x, 0, z, false, state.lastTimestamp);
-        fillBase(state, last);
+        if (state.profile != null) {
+            fillProfile(state.profile, state.lastTimestamp, z);
+        } else {
+            fillBase(state, last);
+        }
         int top = (model.spec().layers() - 1) * model.spec().stateSizePerLayer();
         model.head(state.recurrent, top, x, 0, out, 0, base, 0);
         result.gapsFilled = 0;
@@ -263,7 +333,7 @@ public final class Stepper {
         result.expected = Double.NaN;
         result.sigma = Double.NaN;
         result.score = 0;
-        writeForecast(state.lastTimestamp);
+        writeForecast(state.lastTimestamp, state.intervalLogScale);
         return result;
     }
 
@@ -283,9 +353,30 @@ public final class Stepper {
         }
         Features.fill(x, 0, z, missing, timestamp);
         state.remember((float) value);
-        fillLag(state, state.remembered() - 1, z);
-        fillBase(state, state.remembered() - 1);
+        if (state.profile != null) {
+            state.profile.update(timestamp, value);
+            fillProfile(state.profile, timestamp, z);
+        } else {
+            fillLag(state, state.remembered() - 1, z);
+            fillBase(state, state.remembered() - 1);
+        }
         run(state);
+    }
+
+    /**
+     * The profile model's seasonal input and bases at a step at {@code timestamp} whose input is {@code z}: the
+     * profile's forecasts of the next K steps in the normaliser's current frame, the input being the first; the
+     * step's own input where the profile does not know a bin. As {@code PreparedSeries} and {@code TbpttTrainer}
+     * in training.
+     */
+    private void fillProfile(SeasonalProfile profile, long timestamp, double z) {
+        Features.fillProfile(profile, timestamp, stepMillis, normalizer.mean(), normalizer.scale(), base, 0, base.length);
+        Features.fillLag(x, 0, Float.isNaN(base[0]) ? z : base[0]);
+        for (int k = 0; k < base.length; k++) {
+            if (Float.isNaN(base[k])) {
+                base[k] = x[0];
+            }
+        }
     }
 
     /**
@@ -345,10 +436,23 @@ public final class Stepper {
         return normalizer.scale() * Math.exp(Gaussian.logScale(s));
     }
 
-    private void writeForecast(long timestamp) {
+    /**
+     * Moves the key's interval scale by whether {@code value} fell outside the one-step interval predicted for it
+     * (see {@link #CALIBRATION_RATE}). The anomaly score keeps the model's own sigma: its thresholds were chosen on it.
+     */
+    private void calibrate(KeyState state, double value) {
+        double half = intervalZ * state.sigma * Math.exp(state.intervalLogScale);
+        double miss = Math.abs(value - state.expected) > half ? 1 : 0;
+        double rate = state.steps < CALIBRATION_WARM_STEPS ? CALIBRATION_WARM_RATE : CALIBRATION_RATE;
+        double next = state.intervalLogScale + rate * (miss - missRate);
+        state.intervalLogScale = (float) Math.max(-MAX_LOG_SCALE, Math.min(MAX_LOG_SCALE, next));
+    }
+
+    private void writeForecast(long timestamp, float intervalLogScale) {
+        double widen = Math.exp(intervalLogScale);
         for (int k = 0; k < result.horizon(); k++) {
             double m = normalizer.denormalize(out[k]);
-            double sd = sigmaAt(k);
+            double sd = sigmaAt(k) * widen;
             result.timestamps[k] = timestamp + (k + 1) * stepMillis;
             result.mean[k] = m;
             result.lower[k] = m - intervalZ * sd;

@@ -23,7 +23,8 @@ import org.forecaster.core.modelio.ModelFormatException.Reason;
  * are the format's, not the record's, and so that a reader is strict: unknown fields, wrong types,
  * fractional integers and duplicate keys are errors (new fields take a new format version). Instants are
  * ISO-8601 strings; nullable fields may be null or absent. {@code spec.seasonLag} is optional (absent = 0, and
- * written only when positive), so every file written before it existed reads and re-encodes identically.
+ * written only when positive), so every file written before it existed reads and re-encodes identically; so are
+ * {@code spec.profileBins} and {@code spec.profileSeasonMillis} (a profile model's, issue 15: both or neither).
  *
  * <pre>{@code
  * {"name":"default","version":3,"parentVersion":2,
@@ -43,7 +44,8 @@ final class HeaderJson {
 
     private static final Set<String> TOP = Set.of("name", "version", "parentVersion", "spec", "normalizer",
             "stepMillis", "trainedFrom", "trainedTo", "seriesCount", "seed", "metrics", "config", "createdAt");
-    private static final Set<String> SPEC = Set.of("cell", "layers", "inputSize", "hidden", "horizon", "seasonLag");
+    private static final Set<String> SPEC = Set.of("cell", "layers", "inputSize", "hidden", "horizon", "seasonLag",
+            "profileBins", "profileSeasonMillis");
     private static final Set<String> NORMALIZER = Set.of("minAlpha", "epsilon");
 
     private HeaderJson() {}
@@ -62,6 +64,10 @@ final class HeaderJson {
         spec.put("horizon", h.spec().horizon());
         if (h.spec().seasonLag() > 0) { // absent means 0, so headers without the lag input are unchanged
             spec.put("seasonLag", h.spec().seasonLag());
+        }
+        if (h.spec().hasProfile()) { // likewise absent means none
+            spec.put("profileBins", h.spec().profileBins());
+            spec.put("profileSeasonMillis", h.spec().profileSeasonMillis());
         }
         ObjectNode norm = root.putObject("normalizer");
         norm.put("minAlpha", h.normalizer().minAlpha());
@@ -110,7 +116,9 @@ final class HeaderJson {
                     intField(specNode, "inputSize", "spec"),
                     intField(specNode, "hidden", "spec"),
                     intField(specNode, "horizon", "spec"),
-                    specNode.has("seasonLag") ? intField(specNode, "seasonLag", "spec") : 0);
+                    specNode.has("seasonLag") ? intField(specNode, "seasonLag", "spec") : 0,
+                    specNode.has("profileBins") ? intField(specNode, "profileBins", "spec") : 0,
+                    specNode.has("profileSeasonMillis") ? longField(specNode, "profileSeasonMillis", "spec") : 0);
             JsonNode normNode = object(root, "normalizer");
             onlyKnown(normNode, NORMALIZER, "normalizer");
             NormalizerSpec normalizer = new NormalizerSpec(

@@ -42,7 +42,9 @@ public final class ModelSummary {
         line(s, "model", h.name() + " v" + h.version() + (h.parentVersion() == null ? "" : " (parent v" + h.parentVersion() + ")"));
         line(s, "architecture", h.spec().cell() + ", " + h.spec().layers() + " layer(s), input " + h.spec().inputSize()
                 + ", hidden " + h.spec().hidden() + ", horizon " + h.spec().horizon()
-                + (h.spec().seasonLag() > 0 ? ", season lag " + h.spec().seasonLag() : "") + ", "
+                + (h.spec().seasonLag() > 0 ? ", season lag " + h.spec().seasonLag() : "")
+                + (h.spec().hasProfile() ? ", profile " + h.spec().profileBins() + " bins over " + h.spec().profileSeasonMillis() + " ms" : "")
+                + ", "
                 + h.spec().parameterCount() + " parameters");
         line(s, "normalizer", "minAlpha " + h.normalizer().minAlpha() + ", epsilon " + h.normalizer().epsilon());
         line(s, "step", h.stepMillis() + " ms");

@@ -6,12 +6,13 @@ import org.forecaster.core.anomaly.AlertKinds;
 import org.forecaster.core.anomaly.AlertReason;
 import org.forecaster.core.anomaly.AlertRun;
 import org.forecaster.core.anomaly.NoveltyScore;
+import org.forecaster.core.baseline.SeasonalProfile;
 
 /**
  * Everything the model service remembers about one series between points: the recurrent state of every
  * layer, the running normaliser, the last timestamp, the model version the state belongs to, the last
  * one-step prediction (to score the next point), the alert run and reason, the anomaly scorer's state, the
- * alert kinds' detectors, and a ring of the
+ * alert kinds' detectors, the seasonal profile of a profile model, and a ring of the
  * last inputs (raw values, NaN for missing steps) so the state can be rebuilt under new weights ("re-warm").
  *
  * <p>Mutable and not thread-safe; encoded by {@link KeyStateCodec}. Arrays are owned by this object.
@@ -36,6 +37,11 @@ public final class KeyState implements AlertRun {
      * forecast exactly.
      */
     public double lastValue = Double.NaN;
+    /**
+     * Natural log of the factor the model's interval widths are multiplied by for this key, adapted online so its
+     * intervals cover what they claim ({@code Stepper}'s adaptive calibration); 0 (factor 1) for a new key.
+     */
+    public float intervalLogScale;
     /** Consecutive points whose anomaly score passed the threshold, and whether an alert is open. */
     public int anomalyRun;
     public boolean alertOpen;
@@ -51,6 +57,11 @@ public final class KeyState implements AlertRun {
      * a weight swap, re-warm or reset of the recurrent state leaves it as it is.
      */
     public NoveltyScore novelty;
+    /**
+     * The key's {@link SeasonalProfile} under a profile model, else null. Independent of the weights (it folds in
+     * observed values only): a weight swap, re-warm or reset of the recurrent state leaves it as it is.
+     */
+    public SeasonalProfile profile;
     /** All layers' states, {@code layers x stateSizePerLayer}. */
     public final float[] recurrent;
     private final float[] ring;
@@ -164,9 +175,11 @@ public final class KeyState implements AlertRun {
                 && normCount == k.normCount && Double.compare(normMean, k.normMean) == 0
                 && Double.compare(normVariance, k.normVariance) == 0 && Double.compare(expected, k.expected) == 0
                 && Double.compare(sigma, k.sigma) == 0
-                && Double.compare(lastValue, k.lastValue) == 0 && anomalyRun == k.anomalyRun && alertOpen == k.alertOpen
+                && Double.compare(lastValue, k.lastValue) == 0
+                && Float.compare(intervalLogScale, k.intervalLogScale) == 0 && anomalyRun == k.anomalyRun && alertOpen == k.alertOpen
                 && Arrays.equals(recurrent, k.recurrent) && ring.length == k.ring.length
-                && Objects.equals(novelty, k.novelty) && alertReason == k.alertReason && Objects.equals(kinds, k.kinds);
+                && Objects.equals(novelty, k.novelty) && alertReason == k.alertReason && Objects.equals(kinds, k.kinds)
+                && Objects.equals(profile, k.profile);
     }
 
     @Override

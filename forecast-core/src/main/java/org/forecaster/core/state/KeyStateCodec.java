@@ -5,29 +5,40 @@ import java.nio.ByteOrder;
 import org.forecaster.core.anomaly.AlertKinds;
 import org.forecaster.core.anomaly.AlertReason;
 import org.forecaster.core.anomaly.NoveltyScore;
+import org.forecaster.core.baseline.SeasonalProfile;
 
 /**
  * Compact little-endian bytes for a {@link KeyState}: what the state store and its changelog hold.
- * Layout (version 3): {@code u8 version, i64 modelVersion, i64 lastTimestamp, i64 steps, i64 normCount,
+ * Layout (version 4): {@code u8 version, i64 modelVersion, i64 lastTimestamp, i64 steps, i64 normCount,
  * f64 normMean, f64 normVariance, f64 expected, f64 sigma, i32 anomalyRun, u8 alertOpen,
  * u16 recurrentSize, f32[recurrentSize], u16 ringCapacity, u16 ringSize, f32[ringSize] oldest first,
- * f64 lastValue, u8 alertReason (0: none, else {@link AlertReason#code}), u8 kinds (0: none, 1: present),
- * [the alert kinds state as AlertKinds.writeTo writes it, 76 bytes], u8 scorer (0: none, 1: novelty),
+ * f64 lastValue, f32 intervalLogScale, u8 alertReason (0: none, else {@link AlertReason#code}), u8 kinds (0: none, 1: present),
+ * [the alert kinds state as AlertKinds.writeTo writes it, 100 bytes], u8 scorer (0: none, 1: novelty),
  * [the novelty state as NoveltyScore.writeTo writes it]}.
- * Version 2 is the same without the alert reason and kinds bytes and state; version 1 also without the last value,
- * scorer byte and state. Both are still read (alert reason none, a fresh kinds state when kinds are wanted, last
- * value NaN for version 1).
+ * Version 3 is the same without the interval scale (read as 0: the model's own widths) and with the 76-byte alert
+ * kinds state of before the shift CUSUM (whose sums then start at 0); version 2 also without the
+ * alert reason and kinds bytes and state; version 1 also without the last value, scorer byte and state. All are still
+ * read (alert reason none, a fresh kinds state when kinds are wanted, last value NaN for version 1).
  *
- * <p>At hidden size 64 with one LSTM layer and a full 48-step ring that is 791 bytes without a scorer or kinds
- * (789 in version 2), 948 with a novelty state whose 24-point ring of values is full and which has no seasonal
- * reference (the default: a day of 5-minute steps does not fit 48; 946 in version 2), and 1,024 with the alert
- * kinds' 76 bytes too (the model service's default; 1,032 in its store with the 8-byte stamp, 954 before the
- * kinds); with a seasonal reference (a season that fits the ring) 1,144.
+ * <p>Appended section, same version (issue 15): {@code u8 profile (1), [the profile as SeasonalProfile.writeTo
+ * writes it: u16 bins, i64 seasonMillis, f64 level, i64 count, f32[bins]]}, written only when the key has a
+ * {@link SeasonalProfile}. States that end after the scorer section (every state written before it, and those of
+ * keys without a profile) read with a null profile; bytes written with it are rejected by a decoder without it
+ * ("bytes after its end"), so the services must be rolled forward together.
+ *
+ * <p>At hidden size 64 with one LSTM layer and a full 48-step ring that is 795 bytes without a scorer or kinds
+ * (791 in version 3, 789 in version 2), 952 with a novelty state whose 24-point ring of values is full and which has
+ * no seasonal reference (a day of 5-minute steps does not fit 48), 1,028 with the alert kinds' 76 bytes too, and
+ * 1,439 with the 96-bin daily profile of the default model (411 bytes): the model service's default, 1,447 in its
+ * store with the 8-byte stamp, within issue 15's 1.5 KB. With a seasonal reference (a season that fits the ring)
+ * the novelty state is 120 bytes larger.
  */
 public final class KeyStateCodec {
-    public static final byte VERSION = 3;
-    private static final byte VERSION_1 = 1, VERSION_2 = 2;
+    public static final byte VERSION = 4;
+    private static final byte VERSION_1 = 1, VERSION_2 = 2, VERSION_3 = 3;
     private static final byte NO_SCORER = 0, NOVELTY = 1;
+    /** Marks the appended profile section. */
+    private static final byte PROFILE = 1;
     /** The version-1 header: everything up to the recurrent floats, plus the ring's two sizes. */
     private static final int FIXED = 1 + 8 * 8 + 4 + 1 + 2 + 2 + 2;
 
@@ -35,9 +46,10 @@ public final class KeyStateCodec {
 
     /** Bytes needed for {@code state}. */
     public static int encodedSize(KeyState state) {
-        return FIXED + 4 * state.recurrent.length + 4 * state.remembered() + 8 + 1 + 1 + 1
+        return FIXED + 4 * state.recurrent.length + 4 * state.remembered() + 8 + 4 + 1 + 1 + 1
                 + (state.kinds == null ? 0 : AlertKinds.ENCODED_SIZE)
-                + (state.novelty == null ? 0 : state.novelty.encodedSize());
+                + (state.novelty == null ? 0 : state.novelty.encodedSize())
+                + (state.profile == null ? 0 : 1 + state.profile.encodedSize());
     }
 
     public static byte[] encode(KeyState state) {
@@ -59,7 +71,7 @@ public final class KeyStateCodec {
         for (int i = 0; i < s.remembered(); i++) {
             b.putFloat(s.recall(i));
         }
-        b.putDouble(s.lastValue);
+        b.putDouble(s.lastValue).putFloat(s.intervalLogScale);
         b.put(s.alertReason == null ? 0 : s.alertReason.code());
         if (s.kinds == null) {
             b.put((byte) 0);
@@ -72,6 +84,10 @@ public final class KeyStateCodec {
         } else {
             b.put(NOVELTY);
             s.novelty.writeTo(b);
+        }
+        if (s.profile != null) {
+            b.put(PROFILE);
+            s.profile.writeTo(b);
         }
     }
 
@@ -110,7 +126,7 @@ public final class KeyStateCodec {
         }
         ByteBuffer b = ByteBuffer.wrap(bytes, offset, length).order(ByteOrder.LITTLE_ENDIAN);
         byte version = b.get();
-        if (version != VERSION && version != VERSION_2 && version != VERSION_1) {
+        if (version < VERSION_1 || version > VERSION) {
             throw new IllegalArgumentException("key state version " + version + " is not supported (expected " + VERSION_1
                     + " to " + VERSION + ")");
         }
@@ -127,7 +143,8 @@ public final class KeyStateCodec {
         int recurrentAt = b.position();
         b.position(recurrentAt + 4 * recurrentSize);
         int capacity = Short.toUnsignedInt(b.getShort()), size = Short.toUnsignedInt(b.getShort());
-        int after = version == VERSION_1 ? 0 : version == VERSION_2 ? 8 + 1 : 8 + 3; // last value, reason, kinds, scorer
+        // last value, interval scale, reason, kinds, scorer
+        int after = version == VERSION_1 ? 0 : version == VERSION_2 ? 8 + 1 : version == VERSION_3 ? 8 + 3 : 8 + 4 + 3;
         if (capacity == 0 || size > capacity || (version == VERSION_1 ? b.remaining() != 4 * size : b.remaining() < 4 * size + after)) {
             throw new IllegalArgumentException("key state ring of " + size + "/" + capacity + " does not match " + b.remaining() + " bytes left");
         }
@@ -151,15 +168,23 @@ public final class KeyStateCodec {
         s.alertOpen = open;
         s.lastValue = version == VERSION_1 ? Double.NaN : b.getDouble();
         if (version == VERSION) {
+            s.intervalLogScale = b.getFloat();
+            if (!(Math.abs(s.intervalLogScale) <= 10)) {
+                throw new IllegalArgumentException("key state interval scale " + s.intervalLogScale + " is not a log factor in [-10, 10]");
+            }
+        }
+        if (version >= VERSION_3) {
             s.alertReason = AlertReason.ofCode(b.get());
             byte hasKinds = b.get();
+            boolean v3 = version == VERSION_3;
+            int kindsSize = v3 ? AlertKinds.ENCODED_SIZE_V3 : AlertKinds.ENCODED_SIZE;
             if (hasKinds == 1 && kinds != null) {
-                s.kinds = AlertKinds.readFrom(kinds, b);
+                s.kinds = AlertKinds.readFrom(kinds, b, v3);
             } else if (hasKinds == 1) {
-                if (b.remaining() < AlertKinds.ENCODED_SIZE) {
+                if (b.remaining() < kindsSize) {
                     throw new IllegalArgumentException("key state truncated in its alert kinds: " + b.remaining() + " bytes left");
                 }
-                b.position(b.position() + AlertKinds.ENCODED_SIZE); // left out
+                b.position(b.position() + kindsSize); // left out
             } else if (hasKinds != 0) {
                 throw new IllegalArgumentException("key state kinds byte " + hasKinds + " is not known");
             }
@@ -169,14 +194,17 @@ public final class KeyStateCodec {
         }
         byte scorer = version == VERSION_1 ? NO_SCORER : b.get();
         if (scorer == NOVELTY) {
-            if (novelty == null) {
-                return s; // the rest is the novelty state, left out
-            }
-            s.novelty = NoveltyScore.readFrom(novelty, b);
+            // Without a spec the novelty state is read past (under any spec) and left out.
+            NoveltyScore read = NoveltyScore.readFrom(novelty == null ? NoveltyScore.Spec.DEFAULT : novelty, b);
+            s.novelty = novelty == null ? null : read;
         } else if (scorer == NO_SCORER) {
             s.novelty = novelty == null ? null : new NoveltyScore(novelty);
         } else {
             throw new IllegalArgumentException("key state scorer " + scorer + " is not known");
+        }
+        if (version != VERSION_1 && b.hasRemaining() && b.get(b.position()) == PROFILE) {
+            b.get();
+            s.profile = SeasonalProfile.readFrom(b);
         }
         if (b.hasRemaining()) {
             throw new IllegalArgumentException("key state has " + b.remaining() + " bytes after its end");

@@ -126,7 +126,7 @@ public final class TbpttTrainer {
      * training and serving to the same inputs.
      */
     double[] oneStepPredictions(float[] params, Series series) {
-        PreparedSeries p = new PreparedSeries(series, config.normalizer(), config.spec().seasonLag());
+        PreparedSeries p = new PreparedSeries(series, config.normalizer(), config.spec());
         Forecaster model = new Forecaster(config.spec(), params.clone(), kernels);
         Run run = new Run(model, null, 1);
         run.resetStates();
@@ -143,7 +143,7 @@ public final class TbpttTrainer {
         List<PreparedSeries> out = new ArrayList<>(data.size());
         for (Series s : data) {
             if (config.split().trainEnd(s.length()) > 2) {
-                out.add(new PreparedSeries(s, config.normalizer(), config.spec().seasonLag()));
+                out.add(new PreparedSeries(s, config.normalizer(), config.spec()));
             }
         }
         return out;
@@ -159,7 +159,7 @@ public final class TbpttTrainer {
         final float[][] states;
         final float[][] dStates, scratch;
         final float[] x, dOut, targets, prevMean, grads;
-        /** Per key the K seasonal-naive bases of the means; null for a model without a season lag. */
+        /** Per key the K seasonal-naive or profile bases of the means; null for a model with neither. */
         final float[] base;
         final int[] counted = new int[1];
         long updates;
@@ -182,7 +182,7 @@ public final class TbpttTrainer {
             this.dStates = model.newStates(maxBatch);
             this.scratch = model.newGradientScratch(maxBatch);
             this.x = new float[maxBatch * in];
-            this.base = spec.seasonLag() > 0 ? new float[maxBatch * horizon] : null;
+            this.base = spec.seasonLag() > 0 || spec.hasProfile() ? new float[maxBatch * horizon] : null;
             this.dOut = new float[maxBatch * out];
             this.targets = new float[horizon];
             this.prevMean = new float[maxBatch];
@@ -205,7 +205,8 @@ public final class TbpttTrainer {
                     if (s.missing[t]) {
                         x[b * in] = Math.max(-Features.CLIP, Math.min(Features.CLIP, prevMean[b]));
                         int lag = model.spec().seasonLag(), j = t + 1 - lag;
-                        if (lag > 0 && (j < 0 || s.missing[j])) {
+                        boolean profileUnknown = s.profileBase != null && Float.isNaN(s.profileBase[t * horizon]);
+                        if (profileUnknown || (lag > 0 && (j < 0 || s.missing[j]))) {
                             // An unknown lag falls back on the step's own input, here the model's forecast, as the
                             // Stepper does when it fills a gap (PreparedSeries could only put the missing 0 there).
                             Features.fillLag(x, b * in, x[b * in]);
@@ -215,7 +216,9 @@ public final class TbpttTrainer {
                     Arrays.fill(x, b * in, (b + 1) * in, 0f);
                 }
                 if (base != null) {
-                    if (t < s.length) {
+                    if (t < s.length && s.profileBase != null) {
+                        s.profileBase(t, x[b * in], base, b * horizon);
+                    } else if (t < s.length) {
                         s.seasonalBase(t, horizon, model.spec().seasonLag(), x[b * in], base, b * horizon);
                     } else {
                         Arrays.fill(base, b * horizon, (b + 1) * horizon, 0f);

@@ -60,8 +60,19 @@ class AlertKindsTest {
         return new PointStep(Forecaster.initialize(spec, 7, ScalarKernels.INSTANCE), NormalizerSpec.DEFAULT, STEP, 1, rules);
     }
 
+    /** As {@link #step()} with the default model family: an untrained network over a 96-bin daily profile. */
+    static PointStep profileStep() {
+        ModelSpec spec = new ModelSpec(CellType.LSTM, 1, Features.count(0, 96), 8, 1, 0, 96, DAY * STEP);
+        PointStep.Rules rules = new PointStep.Rules(0.95, 288, 48, 24, 0, NoveltyScore.Spec.DEFAULT,
+                AlertRule.NOVELTY_DEFAULT, AlertKinds.Spec.DEFAULT);
+        return new PointStep(Forecaster.initialize(spec, 7, ScalarKernels.INSTANCE), NormalizerSpec.DEFAULT, STEP, 1, rules);
+    }
+
     static List<Alert> alerts(double[] values) {
-        PointStep step = step();
+        return alerts(step(), values);
+    }
+
+    static List<Alert> alerts(PointStep step, double[] values) {
         KeyState state = step.newState();
         List<Alert> out = new ArrayList<>();
         for (int t = 0; t < values.length; t++) {
@@ -113,6 +124,19 @@ class AlertKindsTest {
     void shouldCallALevelThatMovesAndStaysALevelShift(long seed) {
         assertOneAlert(AlertReason.LEVEL_SHIFT, AT + 3, AT + 3, alerts(series(N, seed, (t, s, e, v) -> s + e + (t >= AT ? 15 : 0))));
         assertOneAlert(AlertReason.LEVEL_SHIFT, AT + 3, AT + 3, alerts(series(N, seed, (t, s, e, v) -> s + e - (t >= AT ? 15 : 0))));
+    }
+
+    /**
+     * A shift of 6 noise sigmas is under the jump threshold (8 typical errors), but a model whose level follows slowly
+     * (the profile's) keeps erring on one side after it: the shift CUSUM calls it a level shift within a few points.
+     * The profile model opens nothing on the series without it.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3, 5})
+    void shouldCallASmallLevelShiftThatTheModelLagsALevelShift(long seed) {
+        assertEquals(List.of(), alerts(profileStep(), series(N, seed, NONE)), "nothing without the shift");
+        assertOneAlert(AlertReason.LEVEL_SHIFT, AT, AT + 8, alerts(profileStep(), series(N, seed, (t, s, e, v) -> s + e + (t >= AT ? 6 : 0))));
+        assertOneAlert(AlertReason.LEVEL_SHIFT, AT, AT + 8, alerts(profileStep(), series(N, seed, (t, s, e, v) -> s + e - (t >= AT ? 6 : 0))));
     }
 
     @ParameterizedTest

@@ -34,7 +34,8 @@ class ModelRoundTripTest {
     static Stream<Arguments> specs() {
         return Stream.concat(Stream.of(CellType.values())
                 .flatMap(cell -> Stream.of(1, 2).map(layers -> Arguments.of(new ModelSpec(cell, layers, 7, 5, 3)))),
-                Stream.of(Arguments.of(new ModelSpec(CellType.LSTM, 1, 7, 5, 3, 24)))); // the optional seasonLag field
+                Stream.of(Arguments.of(new ModelSpec(CellType.LSTM, 1, 7, 5, 3, 24)), // the optional seasonLag field
+                        Arguments.of(ModelSpec.withProfile(CellType.LSTM, 1, 7, 5, 3, 24, 86_400_000L)))); // and profile fields
     }
 
     private static ModelFile withSpecials(ModelSpec spec) {

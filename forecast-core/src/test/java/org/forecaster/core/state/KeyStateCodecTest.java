@@ -14,12 +14,16 @@ import java.util.SplittableRandom;
 import org.forecaster.core.anomaly.AlertKinds;
 import org.forecaster.core.anomaly.AlertReason;
 import org.forecaster.core.anomaly.NoveltyScore;
+import org.forecaster.core.baseline.SeasonalProfile;
 import org.junit.jupiter.api.Test;
 
 class KeyStateCodecTest {
     private static final NoveltyScore.Spec NOVELTY = NoveltyScore.Spec.DEFAULT;
     private static final AlertKinds.Spec KINDS = AlertKinds.Spec.DEFAULT;
-    /** Where the alert reason byte sits in the sample's encoding: after the header, 128 + 48 floats and the last value. */
+    /**
+     * Where what follows the last value starts in the sample's encoding (after the header, 128 + 48 floats and the last
+     * value): the interval scale in version 4, the alert reason byte in version 3.
+     */
     private static final int REASON_AT = 76 + 4 * 128 + 4 * 48 + 8;
 
     /** Hidden 64, one LSTM layer (128 recurrent floats), a full 48-input ring. */
@@ -67,11 +71,28 @@ class KeyStateCodecTest {
     }
 
     /**
+     * Version-3 bytes of a sample-shaped state: version 4's without the interval scale that follows the last value and,
+     * if it has alert kinds, without the shift CUSUM's bytes at the end of their state.
+     */
+    private static byte[] version3(KeyState state) {
+        byte[] v4 = KeyStateCodec.encode(state);
+        int shiftBytes = state.kinds == null ? 0 : AlertKinds.ENCODED_SIZE - AlertKinds.ENCODED_SIZE_V3;
+        // after the scale, the reason and kinds bytes and the kinds' version-3 part
+        int shiftAt = state.kinds == null ? v4.length : REASON_AT + 4 + 2 + AlertKinds.ENCODED_SIZE_V3;
+        byte[] v3 = new byte[v4.length - 4 - shiftBytes];
+        System.arraycopy(v4, 0, v3, 0, REASON_AT);
+        System.arraycopy(v4, REASON_AT + 4, v3, REASON_AT, shiftAt - REASON_AT - 4);
+        System.arraycopy(v4, shiftAt + shiftBytes, v3, shiftAt - 4, v4.length - shiftAt - shiftBytes);
+        v3[0] = 3;
+        return v3;
+    }
+
+    /**
      * Version-2 bytes of a sample-shaped state without alert kinds: version 3's without the alert reason and kinds
      * bytes that follow the last value.
      */
     private static byte[] version2(KeyState withoutKinds) {
-        byte[] v3 = KeyStateCodec.encode(withoutKinds);
+        byte[] v3 = version3(withoutKinds);
         assertEquals(0, v3[REASON_AT + 1], "no kinds");
         byte[] v2 = new byte[v3.length - 2];
         System.arraycopy(v3, 0, v2, 0, REASON_AT);
@@ -95,11 +116,30 @@ class KeyStateCodecTest {
         return s;
     }
 
+    /** Version 4 keeps the key's interval calibration; version-3 states read as uncalibrated (factor 1). */
+    @Test
+    void keepsTheIntervalScaleAndReadsVersion3AsUncalibrated() {
+        KeyState s = withKinds(300);
+        s.intervalLogScale = 0.4375f;
+        KeyState back = KeyStateCodec.decode(KeyStateCodec.encode(s), 0, NOVELTY, KINDS);
+        assertEquals(0.4375f, back.intervalLogScale);
+        assertEquals(s, back);
+
+        KeyState old = KeyStateCodec.decode(version3(s), 0, NOVELTY, KINDS);
+        assertEquals(0f, old.intervalLogScale);
+        assertArrayEquals(version3(s), version3(old), "everything else as stored (the shift CUSUM starts at 0)");
+
+        byte[] corrupt = KeyStateCodec.encode(s);
+        ByteBuffer.wrap(corrupt).order(ByteOrder.LITTLE_ENDIAN).putFloat(REASON_AT, Float.NaN);
+        var e = assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(corrupt, 0, NOVELTY, KINDS));
+        assertTrue(e.getMessage().contains("interval scale"), e.getMessage());
+    }
+
     @Test
     void roundTripIsExactAndUnder1KbAtHidden64() {
         KeyState s = sample();
         byte[] bytes = KeyStateCodec.encode(s);
-        assertEquals(791, bytes.length);
+        assertEquals(795, bytes.length);
         KeyState back = KeyStateCodec.decode(bytes);
         assertEquals(s, back);
         assertEquals(12f, back.recall(0), "oldest remembered input first");
@@ -111,7 +151,7 @@ class KeyStateCodecTest {
     void roundTripsTheNoveltyStateExactlyAndStaysUnder1KbWithoutASeasonalReference() {
         KeyState s = withNovelty(500, Integer.MAX_VALUE);
         byte[] bytes = KeyStateCodec.encode(s);
-        assertEquals(791 + 157, bytes.length, "a full 24-point ring of values, no seasonal part");
+        assertEquals(795 + 157, bytes.length, "a full 24-point ring of values, no seasonal part");
         assertTrue(8 + bytes.length <= 1024, "with the store's 8-byte last-seen stamp: " + (8 + bytes.length));
         KeyState back = KeyStateCodec.decode(bytes, NOVELTY);
         assertEquals(s, back);
@@ -122,7 +162,7 @@ class KeyStateCodecTest {
         assertEquals(s, back);
 
         KeyState seasonal = withNovelty(500, 100);
-        assertEquals(791 + 277, KeyStateCodec.encode(seasonal).length, "both rings and the seasonal part");
+        assertEquals(795 + 277, KeyStateCodec.encode(seasonal).length, "both rings and the seasonal part");
         assertEquals(seasonal, KeyStateCodec.decode(KeyStateCodec.encode(seasonal), NOVELTY));
     }
 
@@ -152,6 +192,65 @@ class KeyStateCodecTest {
         byte[] prefixed = new byte[8 + 20];
         var e = assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(prefixed, 8, NOVELTY));
         assertTrue(e.getMessage().contains("20 bytes"), e.getMessage());
+    }
+
+    /** A full daily profile of {@code bins} bins after five days of 5-minute steps. */
+    private static SeasonalProfile profile(int bins) {
+        SeasonalProfile p = new SeasonalProfile(bins, 86_400_000L);
+        for (int t = 0; t < 5 * 288; t++) {
+            p.update(1_700_000_000_000L + t * 300_000L, 20 + 5 * Math.sin(2 * Math.PI * t / 288) + (t % 7) * 0.1);
+        }
+        return p;
+    }
+
+    /**
+     * Issue 15: the profile is one appended, flag-marked section of 27 + 4 * bins bytes; the model service's default
+     * shape (hidden 64, full ring, novelty without a seasonal part, alert kinds) with a 96-bin daily profile stays
+     * within the issue's 1.5 KB per key.
+     */
+    @Test
+    void roundTripsTheProfileSectionAndStaysUnder1500BytesWithNovelty() {
+        KeyState service = withKinds(500);
+        service.profile = profile(96);
+        byte[] serviceBytes = KeyStateCodec.encode(service);
+        assertEquals(795 + 157 + 100 + 27 + 4 * 96, serviceBytes.length);
+        assertTrue(8 + serviceBytes.length <= 1536, "with the store's last-seen stamp: " + (8 + serviceBytes.length));
+        assertEquals(service, KeyStateCodec.decode(serviceBytes, 0, NOVELTY, KINDS));
+
+        KeyState s = withNovelty(500, 100);
+        s.profile = profile(48);
+        byte[] bytes = KeyStateCodec.encode(s);
+        assertEquals(795 + 277 + 27 + 4 * 48, bytes.length);
+        KeyState back = KeyStateCodec.decode(bytes, NOVELTY);
+        assertEquals(s, back);
+        assertEquals(s.profile.forecast(42), back.profile.forecast(42), 0);
+
+        KeyState plain = sample();
+        plain.profile = profile(48);
+        assertEquals(795 + 27 + 4 * 48, KeyStateCodec.encode(plain).length);
+        assertEquals(plain, KeyStateCodec.decode(KeyStateCodec.encode(plain)));
+
+        KeyState skipped = KeyStateCodec.decode(bytes); // the novelty state is read past, the profile kept
+        assertNull(skipped.novelty);
+        assertEquals(s.profile, skipped.profile);
+    }
+
+    @Test
+    void readsStatesWrittenBeforeTheProfileWithNone() {
+        KeyState s = withNovelty(100, Integer.MAX_VALUE);
+        byte[] withProfile;
+        byte[] without = KeyStateCodec.encode(s);
+        s.profile = profile(48);
+        withProfile = KeyStateCodec.encode(s);
+        assertTrue(Arrays.equals(without, Arrays.copyOf(withProfile, without.length)), "the section is appended");
+        assertNull(KeyStateCodec.decode(without, NOVELTY).profile);
+        assertNull(KeyStateCodec.decode(version1(sample())).profile);
+        byte[] corrupt = withProfile.clone();
+        corrupt[without.length + 1] = 0; // 0 bins
+        corrupt[without.length + 2] = 0;
+        assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(corrupt, NOVELTY));
+        assertThrows(IllegalArgumentException.class,
+                () -> KeyStateCodec.decode(Arrays.copyOf(withProfile, withProfile.length - 1), NOVELTY));
     }
 
     @Test
@@ -194,7 +293,7 @@ class KeyStateCodecTest {
     void roundTripsTheAlertKindsAndReasonExactlyAndStaysUnder1Point5KbAtHidden64() {
         KeyState s = withKinds(500);
         byte[] bytes = KeyStateCodec.encode(s);
-        assertEquals(791 + 157 + 76, bytes.length, "the model service's default: novelty without a seasonal part, kinds");
+        assertEquals(795 + 157 + 100, bytes.length, "the model service's default: novelty without a seasonal part, kinds");
         assertTrue(StoredState.PREFIX + bytes.length <= 1536, "with the store's stamp: " + (StoredState.PREFIX + bytes.length));
         KeyState back = KeyStateCodec.decode(bytes, 0, NOVELTY, KINDS);
         assertEquals(s, back);
@@ -209,7 +308,7 @@ class KeyStateCodecTest {
         assertEquals(s, back);
         KeyState seasonal = withNovelty(500, 100);
         seasonal.kinds = new AlertKinds(KINDS);
-        assertEquals(791 + 277 + 76, KeyStateCodec.encode(seasonal).length, "the largest at hidden 64 and a 48-input ring");
+        assertEquals(795 + 277 + 100, KeyStateCodec.encode(seasonal).length, "the largest at hidden 64 and a 48-input ring");
     }
 
     @Test
@@ -238,18 +337,18 @@ class KeyStateCodecTest {
         assertEquals(s, back);
         KeyState plain = KeyStateCodec.decode(version2(sample()));
         assertEquals(sample(), plain);
-        assertArrayEquals(KeyStateCodec.encode(sample()), KeyStateCodec.encode(plain), "re-encoded as version 3");
+        assertArrayEquals(KeyStateCodec.encode(sample()), KeyStateCodec.encode(plain), "re-encoded as version 4");
     }
 
     @Test
     void rejectsAnUnknownReasonOrKindsByte() {
         byte[] bytes = KeyStateCodec.encode(withKinds(60));
         byte[] reason = bytes.clone();
-        reason[REASON_AT] = 42;
+        reason[REASON_AT + 4] = 42; // after the interval scale
         var e = assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(reason, 0, NOVELTY, KINDS));
         assertTrue(e.getMessage().contains("reason code 42"), e.getMessage());
         byte[] kinds = bytes.clone();
-        kinds[REASON_AT + 1] = 5;
+        kinds[REASON_AT + 5] = 5;
         e = assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(kinds, 0, NOVELTY, KINDS));
         assertTrue(e.getMessage().contains("kinds byte 5"), e.getMessage());
         assertThrows(IllegalArgumentException.class,

@@ -182,9 +182,17 @@ public interface ServingConfig {
         @WithDefault("12")
         int silentSteps();
 
+        /** Allowance per point of the level-shift and drift CUSUM on the one-step errors, in typical errors. */
+        @WithDefault("2")
+        double shiftK();
+
+        /** Sum of errors beyond the allowance, of one sign, that makes a level shift (within 12 points) or a drift; 0: off. */
+        @WithDefault("10")
+        double shiftH();
+
         default AlertKinds.Spec toSpec() {
             return kinds() ? new AlertKinds.Spec(jumpZ(), confirmSteps(), burstZ(), burstWindow(), burstCount(), driftSteps(),
-                    driftBaselineSteps(), driftZ(), flatlineSteps(), flatlineMaxRepeatShare(), silentSteps()) : null;
+                    driftBaselineSteps(), driftZ(), flatlineSteps(), flatlineMaxRepeatShare(), silentSteps(), shiftK(), shiftH()) : null;
         }
     }
 

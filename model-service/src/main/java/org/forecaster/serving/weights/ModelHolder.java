@@ -85,10 +85,11 @@ public final class ModelHolder {
             return Verdict.rejected(ServingMetrics.reasonLabel(e.reason()), e.getMessage());
         }
         ModelSpec spec = file.header().spec();
-        if (spec.inputSize() != Features.count(spec.seasonLag())) {
+        if (spec.inputSize() != Features.count(spec)) {
             return Verdict.rejected("incompatible", "model " + file.header().name() + " v" + file.header().version()
-                    + " takes " + spec.inputSize() + " inputs per step, this service feeds " + Features.count(spec.seasonLag())
-                    + (spec.seasonLag() > 0 ? " with a season lag of " + spec.seasonLag() + " steps" : ""));
+                    + " takes " + spec.inputSize() + " inputs per step, this service feeds " + Features.count(spec)
+                    + (spec.seasonLag() > 0 ? " with a season lag of " + spec.seasonLag() + " steps" : "")
+                    + (spec.hasProfile() ? " with a profile of " + spec.profileBins() + " bins" : ""));
         }
         LoadedModel now = current.get();
         if (now != null && file.header().version() <= now.version()) {

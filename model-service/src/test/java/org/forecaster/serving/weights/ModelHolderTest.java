@@ -136,6 +136,17 @@ class ModelHolderTest {
     }
 
     @Test
+    void shouldAcceptAProfileModel() {
+        // Issue 15: the profile model reads its seventh input from the key's seasonal profile, not from the ring.
+        ModelSpec spec = ModelSpec.withProfile(CellType.LSTM, 1, Features.count(0, 48), 8, 3, 48, 86_400_000L);
+        ModelHeader h = new ModelHeader("forecaster", 2, 1L, spec, NormalizerSpec.DEFAULT, TestModels.STEP, null, null, 0, 1,
+                Map.of(), Map.of(), Instant.parse("2024-06-01T00:00:00Z"));
+        byte[] b = ModelWriter.write(new ModelFile(h, Forecaster.initialize(spec, 1, KernelsProvider.get()).parameters()));
+        assertTrue(holder.offer(b).accepted());
+        assertEquals(48, holder.current().header().spec().profileBins());
+    }
+
+    @Test
     void shouldRejectAVersionNotNewerThanTheCurrentOne() {
         assertRejected(TestModels.modelBytes(1, 11), "stale");
     }

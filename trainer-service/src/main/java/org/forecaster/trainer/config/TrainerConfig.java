@@ -89,6 +89,19 @@ public interface TrainerConfig {
         /** Forecast horizon K, in steps. */
         @WithDefault("1")
         int horizon();
+
+        /**
+         * Seasonal profile (issue 15): per key a smoothed level and this many seasonal indices over {@code profile-season},
+         * by time of day, whose forecast the means are residual over and whose next-step forecast is an extra input;
+         * 27 + 4 * bins bytes of key state (96 bins: 411, which keeps a key at hidden 64 under 1.5 KB). 0: no profile
+         * (the means are residual over the last value).
+         */
+        @WithDefault("96")
+        int profileBins();
+
+        /** Season of the profile (used when {@code profile-bins} is positive). */
+        @WithDefault("P1D")
+        Duration profileSeason();
     }
 
     interface TrainingConfig {

@@ -69,8 +69,9 @@ public record TrainerSettings(String modelName, Duration lookBack, long stepMill
     public static TrainerSettings from(TrainerConfig c) {
         TrainerConfig.ModelConfig m = c.model();
         TrainerConfig.TrainingConfig t = c.training();
-        ModelSpec spec = new ModelSpec(CellType.valueOf(m.cell().toUpperCase(Locale.ROOT)), m.layers(), Features.COUNT,
-                m.hidden(), m.horizon());
+        int bins = m.profileBins();
+        ModelSpec spec = new ModelSpec(CellType.valueOf(m.cell().toUpperCase(Locale.ROOT)), m.layers(),
+                Features.count(0, bins), m.hidden(), m.horizon(), 0, bins, bins > 0 ? m.profileSeason().toMillis() : 0);
         TrainConfig train = TrainConfig.defaults(spec)
                 .withTbptt(t.k1(), t.k2())
                 .withOptimizer(t.optimizer(), schedule(t.schedule(), t.learningRate(), t.scheduleDecay(), t.scheduleEvery()))
