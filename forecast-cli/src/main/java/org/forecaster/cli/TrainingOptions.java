@@ -7,6 +7,7 @@ import org.forecaster.core.model.NormalizerSpec;
 import org.forecaster.core.optim.LrSchedule;
 import org.forecaster.core.train.Loss;
 import org.forecaster.core.train.TrainConfig;
+import org.forecaster.core.train.Truncation;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,6 +49,12 @@ final class TrainingOptions {
 
     @Option(names = "--k2", paramLabel = "N", description = "Truncated BPTT: steps backpropagated (>= k1).")
     Integer k2;
+
+    @Option(names = "--truncation", paramLabel = "KIND",
+            description = "Truncated BPTT: WILLIAMS_PENG (the default: every k1 steps the last k1 losses backpropagate"
+                    + " together through the last k2 steps) or PER_LOSS (the seed notes' definition: every loss through the"
+                    + " k2 steps before it; k1 times the backward work).")
+    Truncation truncation;
 
     @Option(names = "--loss", paramLabel = "NAME", description = "Training loss: ${COMPLETION-CANDIDATES}.")
     Loss loss;
@@ -105,6 +112,9 @@ final class TrainingOptions {
             int b = k2 == null ? Math.max(a, c.k2()) : k2;
             c = c.withTbptt(a, b);
         }
+        if (truncation != null) {
+            c = c.withTruncation(truncation);
+        }
         if (loss != null) {
             c = c.withLoss(loss);
         }
@@ -117,7 +127,7 @@ final class TrainingOptions {
         if (normAlpha != null) {
             NormalizerSpec n = new NormalizerSpec(normAlpha, c.normalizer().epsilon());
             c = new TrainConfig(c.spec(), n, c.loss(), c.k1(), c.k2(), c.batchSize(), c.maxEpochs(), c.patience(),
-                    c.optimizer(), c.schedule(), c.clipNorm(), c.seed(), c.split(), c.warmupSteps());
+                    c.optimizer(), c.schedule(), c.clipNorm(), c.seed(), c.split(), c.warmupSteps(), c.truncation());
         }
         return c;
     }

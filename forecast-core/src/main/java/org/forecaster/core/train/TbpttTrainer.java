@@ -16,7 +16,9 @@ import org.forecaster.core.optim.Optimizer;
  * Truncated backpropagation through time, TBPTT(k1, k2) (Williams and Peng 1990; seed 001): mini-batches of
  * series advance in lockstep from a zero state, carrying their state across the whole training range;
  * every k1 steps the loss of those k1 steps is backpropagated through the last k2 steps and the optimizer
- * updates the parameters. Each epoch visits the series in a seeded random order (series are shuffled,
+ * updates the parameters. That is {@link Truncation#WILLIAMS_PENG}, the default; {@link Truncation#PER_LOSS} is the
+ * seed notes' definition instead: each of those k1 losses backpropagates through the k2 steps up to its own step
+ * (k1 sweeps per update; docs/evaluation.md compares the two). Each epoch visits the series in a seeded random order (series are shuffled,
  * time never is), then scores the validation range; the best parameters by validation loss are kept and
  * training stops after {@code patience} epochs without improvement.
  *
@@ -174,7 +176,9 @@ public final class TbpttTrainer {
             this.horizon = spec.horizon();
             this.in = spec.inputSize();
             this.out = model.outputSize();
-            this.ring = new StepCaches[optimizer == null ? 1 : config.k2()];
+            // A per-loss sweep from the oldest of the k1 losses reaches k2 - 1 steps further back than the newest.
+            this.ring = new StepCaches[optimizer == null ? 1 : config.truncation() == Truncation.PER_LOSS
+                    ? config.k1() + config.k2() - 1 : config.k2()];
             for (int i = 0; i < ring.length; i++) {
                 ring[i] = model.newCache(maxBatch);
             }
@@ -241,9 +245,9 @@ public final class TbpttTrainer {
             for (PreparedSeries s : batch) {
                 steps = Math.max(steps, config.split().trainEnd(s.length));
             }
-            int k1 = config.k1(), k2 = config.k2(), pending = 0;
+            int k1 = config.k1(), pending = 0;
             for (int t = 0; t < steps; t++) {
-                forward(batch, t, ring[t % k2]);
+                forward(batch, t, ring[t % ring.length]);
                 pending++;
                 if (pending == k1 || t == steps - 1) {
                     update(batch, t, pending);
@@ -252,21 +256,19 @@ public final class TbpttTrainer {
             }
         }
 
-        /** Backpropagates the loss of steps (t-pending, t] through steps (t-k2, t], then updates. */
+        /**
+         * Backpropagates the loss of steps (t-pending, t], then updates: through steps (t-k2, t] in one sweep
+         * (Williams-Peng), or each loss at step s through steps (s-k2, s] in a sweep of its own (per loss).
+         */
         private void update(List<PreparedSeries> batch, int t, int pending) {
-            for (float[] d : dStates) {
-                Arrays.fill(d, 0f);
-            }
             counted[0] = 0;
             double loss = 0;
-            int k2 = config.k2();
-            for (int s = t; s > t - k2 && s >= 0; s--) {
-                StepCaches cache = ring[s % k2];
-                Arrays.fill(dOut, 0f);
-                if (s > t - pending) {
-                    loss += stepLoss(batch, s, cache, Range.TRAIN, dOut);
+            if (config.truncation() == Truncation.PER_LOSS) {
+                for (int s = t - pending + 1; s <= t; s++) {
+                    loss += sweep(batch, s, s, 1);
                 }
-                model.backwardStep(cache, dOut, dStates, scratch, grads);
+            } else {
+                loss = sweep(batch, t, t, pending);
             }
             int n = counted[0];
             if (n == 0) {
@@ -289,6 +291,28 @@ public final class TbpttTrainer {
             Arrays.fill(grads, 0f);
             lossSum += loss;
             lossCount += n;
+        }
+
+        /**
+         * One backward sweep from step {@code from} down through k2 steps (not before step 0), from a zero state
+         * gradient, with the losses of steps (lossTo-losses, lossTo] injected where the sweep passes them; gradients
+         * add into {@code grads}. Returns those losses.
+         */
+        private double sweep(List<PreparedSeries> batch, int from, int lossTo, int losses) {
+            for (float[] d : dStates) {
+                Arrays.fill(d, 0f);
+            }
+            double loss = 0;
+            int k2 = config.k2();
+            for (int s = from; s > from - k2 && s >= 0; s--) {
+                StepCaches cache = ring[s % ring.length];
+                Arrays.fill(dOut, 0f);
+                if (s <= lossTo && s > lossTo - losses) {
+                    loss += stepLoss(batch, s, cache, Range.TRAIN, dOut);
+                }
+                model.backwardStep(cache, dOut, dStates, scratch, grads);
+            }
+            return loss;
         }
 
         /** Loss of every key's targets at step s within the range; adds gradients into {@code d} when non-null. */

@@ -43,11 +43,28 @@ class TbpttTruncationReferenceTest {
     @ParameterizedTest
     @ValueSource(strings = {"scalar", "vector"})
     void oneUpdateEqualsTheGradientOfTheTruncatedObjective(String kernels) {
+        check(kernels, Truncation.WILLIAMS_PENG, K2);
+    }
+
+    /**
+     * The seed notes' definition ({@link Truncation#PER_LOSS}): each loss at step s depends on theta through steps
+     * {@code s-k2+1 .. s} only, the state entering them held fixed. Here k1 = k2 = 4 (at k2 = 6 the window of the
+     * first losses reaches step 0, and one step more or less would hardly change them): the losses of steps 4, 5 and
+     * 6 reach back to steps 1, 2 and 3, where Williams-Peng's single sweep reaches step 4 for all three, so the reference
+     * tells the two apart.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "vector"})
+    void perLossUpdateEqualsTheGradientOfTheNotesObjective(String kernels) {
+        check(kernels, Truncation.PER_LOSS, K1);
+    }
+
+    private static void check(String kernels, Truncation truncation, int k2) {
         List<Series> data = TbpttTrainerTest.seasonal(1, LENGTH, 0.3, 11);
         ModelSpec spec = new ModelSpec(CellType.LSTM, 1, Features.COUNT, HIDDEN, HORIZON);
-        TrainConfig config = TrainConfig.defaults(spec).withTbptt(K1, K2).withEpochs(1, 1).withBatchSize(1)
+        TrainConfig config = TrainConfig.defaults(spec).withTbptt(K1, k2).withEpochs(1, 1).withBatchSize(1)
                 .withOptimizer("sgd", new LrSchedule.Constant(RATE)).withSplit(new TimeSplit(1.0, 0.0))
-                .withClipNorm(1e9).withWarmup(K1).withLoss(Loss.MSE);
+                .withClipNorm(1e9).withWarmup(K1).withLoss(Loss.MSE).withTruncation(truncation);
         // Weights of order 1 rather than Glorot's, so that gradient reaches back over the whole window and a window
         // one step shorter or longer changes it by far more than the tolerance.
         float[] initial = new float[spec.parameterCount()];
@@ -63,22 +80,26 @@ class TbpttTruncationReferenceTest {
         for (int i = 0; i < initial.length; i++) {
             theta0[i] = initial[i];
         }
-        double[] expected = gradient(theta0, series, K2);
-        double[] shorter = gradient(theta0, series, K2 - 1), longer = gradient(theta0, series, K2 + 1);
+        boolean perLoss = truncation == Truncation.PER_LOSS;
+        double[] expected = gradient(theta0, series, k2, perLoss);
+        double[] shorter = gradient(theta0, series, k2 - 1, perLoss), longer = gradient(theta0, series, k2 + 1, perLoss);
+        double[] other = gradient(theta0, series, k2, !perLoss);
 
         double scale = 0;
         for (double g : expected) {
             scale = Math.max(scale, Math.abs(g));
         }
         double[] tol = new double[theta0.length];
-        double distShorter = 0, distLonger = 0;
+        double distShorter = 0, distLonger = 0, distOther = 0;
         for (int i = 0; i < tol.length; i++) {
             // float forward/backward against double: relative 1e-4 of the largest component, plus the rounding of
             // theta0 - rate * g in float, divided back by the rate
             tol[i] = 1e-4 * scale + 1e-3 * Math.abs(expected[i]) + 2 * Math.ulp(initial[i]) / RATE;
             distShorter = Math.max(distShorter, Math.abs(shorter[i] - expected[i]) / tol[i]);
             distLonger = Math.max(distLonger, Math.abs(longer[i] - expected[i]) / tol[i]);
+            distOther = Math.max(distOther, Math.abs(other[i] - expected[i]) / tol[i]);
         }
+        assertTrue(distOther > 20, "the reference must tell the two truncations apart (" + distOther + " tolerances)");
         assertTrue(distShorter > 20 && distLonger > 20, "the reference must tell k2 - 1 (" + distShorter
                 + " tolerances away) and k2 + 1 (" + distLonger + ") from k2");
         for (int i = 0; i < theta0.length; i++) {
@@ -91,14 +112,14 @@ class TbpttTruncationReferenceTest {
     }
 
     /** Central differences of {@link #objective} in every parameter. */
-    private static double[] gradient(double[] theta, PreparedSeries series, int window) {
+    private static double[] gradient(double[] theta, PreparedSeries series, int window, boolean perLoss) {
         double[] g = new double[theta.length], t = theta.clone();
         double h = 1e-6;
         for (int i = 0; i < theta.length; i++) {
             t[i] = theta[i] + h;
-            double up = objective(theta, t, series, window);
+            double up = perLoss ? objectivePerLoss(theta, t, series, window) : objective(theta, t, series, window);
             t[i] = theta[i] - h;
-            double down = objective(theta, t, series, window);
+            double down = perLoss ? objectivePerLoss(theta, t, series, window) : objective(theta, t, series, window);
             t[i] = theta[i];
             g[i] = (up - down) / (2 * h);
         }
@@ -143,5 +164,53 @@ class TbpttTruncationReferenceTest {
             }
         }
         return sum / n;
+    }
+
+    /**
+     * The notes' objective for the same update: the mean over the scored targets of steps (t-k1, t] of loss_s, where
+     * loss_s runs steps before {@code s - window + 1} with {@code frozen} and the rest up to s with {@code theta}.
+     */
+    private static double objectivePerLoss(double[] frozen, double[] theta, PreparedSeries series, int window) {
+        int t = LENGTH - 1;
+        double sum = 0;
+        int n = 0;
+        for (int s = Math.max(K1, t - K1 + 1); s <= t; s++) {
+            double[] r = lossAt(frozen, theta, series, s, Math.max(0, s - window + 1));
+            sum += r[0];
+            n += (int) r[1];
+        }
+        return sum / n;
+    }
+
+    /** {squared-error sum, target count} of step s's targets, steps before {@code first} run with {@code frozen}. */
+    private static double[] lossAt(double[] frozen, double[] theta, PreparedSeries series, int s, int first) {
+        int in = Features.COUNT, cellParams = (in + HIDDEN) * 4 * HIDDEN + 4 * HIDDEN;
+        int headW = cellParams, headB = headW + HIDDEN * 2 * HORIZON;
+        double[] state = new double[2 * HIDDEN];
+        double[] x = new double[in];
+        for (int u = 0; u <= s; u++) {
+            double[] p = u < first ? frozen : theta;
+            x = new double[in];
+            for (int i = 0; i < in; i++) {
+                x[i] = series.features[u * in + i];
+            }
+            state = ReferenceCells.lstmStep(p, 0, in, HIDDEN, false, x, state, java.util.Arrays.copyOfRange(state, HIDDEN, 2 * HIDDEN));
+        }
+        float[] targets = new float[HORIZON];
+        series.targets(s, HORIZON, 0, LENGTH, targets, 0);
+        double sum = 0;
+        int n = 0;
+        for (int k = 0; k < HORIZON; k++) {
+            if (Float.isNaN(targets[k])) {
+                continue;
+            }
+            double mu = theta[headB + k] + x[0];
+            for (int j = 0; j < HIDDEN; j++) {
+                mu += theta[headW + j * 2 * HORIZON + k] * state[j];
+            }
+            sum += (mu - targets[k]) * (mu - targets[k]);
+            n++;
+        }
+        return new double[] {sum, n};
     }
 }

@@ -113,6 +113,13 @@ public interface TrainerConfig {
         @WithDefault("48")
         int k2();
 
+        /**
+         * TBPTT: WILLIAMS_PENG (the last k1 losses backpropagate together through the last k2 steps) or PER_LOSS (the
+         * seed notes' definition: each loss through the k2 steps before it, k1 times the backward work).
+         */
+        @WithDefault("WILLIAMS_PENG")
+        org.forecaster.core.train.Truncation truncation();
+
         /** Optimizer: sgd, momentum, nesterov or adam. */
         @WithDefault("adam")
         String optimizer();

@@ -73,7 +73,7 @@ public record TrainerSettings(String modelName, Duration lookBack, long stepMill
         ModelSpec spec = new ModelSpec(CellType.valueOf(m.cell().toUpperCase(Locale.ROOT)), m.layers(),
                 Features.count(0, bins), m.hidden(), m.horizon(), 0, bins, bins > 0 ? m.profileSeason().toMillis() : 0);
         TrainConfig train = TrainConfig.defaults(spec)
-                .withTbptt(t.k1(), t.k2())
+                .withTbptt(t.k1(), t.k2()).withTruncation(t.truncation())
                 .withOptimizer(t.optimizer(), schedule(t.schedule(), t.learningRate(), t.scheduleDecay(), t.scheduleEvery()))
                 .withClipNorm(t.clipNorm())
                 .withEpochs(t.epochs(), t.patience())

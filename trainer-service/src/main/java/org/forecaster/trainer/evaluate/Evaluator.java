@@ -92,7 +92,7 @@ public final class Evaluator {
         }
         TrainConfig forModel = new TrainConfig(spec, normalizer, base.loss(), base.k1(), base.k2(), base.batchSize(),
                 base.maxEpochs(), base.patience(), base.optimizer(), base.schedule(), base.clipNorm(), base.seed(),
-                base.split(), base.warmupSteps());
+                base.split(), base.warmupSteps(), base.truncation());
         double nll = new TbpttTrainer(forModel, kernels).evaluate(params, data, TbpttTrainer.Range.TEST);
         return new Scores(withBaseline == 0 ? Double.NaN : rel / withBaseline, scored == 0 ? Double.NaN : mae / scored,
                 withBaseline == 0 ? Double.NaN : naiveRel / withBaseline, points == 0 ? Double.NaN : (double) inside / points,
