@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
                 + " labelled scenarios to score the running system on,"
                 + " through the same code paths as the live services.",
         subcommands = {BacktestCommand.class, DetectCommand.class, ReplayCommand.class, LoadCommand.class, InspectCommand.class,
-                PublishCommand.class, ScenarioCommand.class,
+                PublishCommand.class, ScenarioCommand.class, RedriveCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ForecastCli implements Runnable {
     /** Options that read a properties file of further options (see {@link #expandConfig}). */
