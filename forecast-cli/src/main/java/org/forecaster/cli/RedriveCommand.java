@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
                         + " --to 2025-03-02T00:00:00Z"})
 final class RedriveCommand implements Callable<Integer> {
     /** Header the redrive adds: how many times this event has been redriven. */
-    static final String REDRIVE_COUNT = "forecast.redrive.count";
+    static final String REDRIVE_COUNT = Topics.REDRIVE_COUNT;
     private static final List<String> DLQ_HEADERS = List.of(Topics.DLQ_REASON, Topics.DLQ_MESSAGE, Topics.DLQ_SOURCE_TOPIC,
             Topics.DLQ_SOURCE_PARTITION, Topics.DLQ_SOURCE_OFFSET);
 

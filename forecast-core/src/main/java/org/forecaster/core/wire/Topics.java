@@ -20,6 +20,8 @@ public final class Topics {
     public static final String DLQ_SOURCE_TOPIC = "dlq.source.topic";
     public static final String DLQ_SOURCE_PARTITION = "dlq.source.partition";
     public static final String DLQ_SOURCE_OFFSET = "dlq.source.offset";
+    /** Header of an event re-sent from the dead-letter topic by {@code forecast redrive}: how many times it was. */
+    public static final String REDRIVE_COUNT = "forecast.redrive.count";
 
     private Topics() {}
 }

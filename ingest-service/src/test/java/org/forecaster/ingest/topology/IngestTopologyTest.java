@@ -120,6 +120,30 @@ class IngestTopologyTest {
         assertEquals(1, f.counts.deadLettered.get("late").get());
     }
 
+    /**
+     * A redriven event (bin/forecast redrive) that is still late goes back to the dead-letter topic with its redrive
+     * count kept and one set of dead-letter headers; one that is in order now is windowed.
+     */
+    @Test
+    void shouldKeepARedrivenEventsCountWhenItIsStillLateAndWindowItWhenNot() {
+        f.send("a", at(5), 1.0);
+        f.send("a", at(12), 2.0); // closes [0, 10)
+        RecordHeaders redriven = new RecordHeaders();
+        redriven.add(Topics.REDRIVE_COUNT, "2".getBytes(StandardCharsets.UTF_8));
+        f.raw.pipeInput(new TestRecord<>("a", TopologyFixture.event("a", at(9), 3.0), redriven, Instant.EPOCH));
+        f.raw.pipeInput(new TestRecord<>("a", TopologyFixture.event("a", at(13), 5.0), redriven, Instant.EPOCH));
+        f.send("a", at(40), 0.0);
+        var dead = f.dlq.readRecordsToList();
+        assertEquals(1, dead.size());
+        Header[] h = dead.get(0).headers().toArray();
+        assertEquals("2", header(h, Topics.REDRIVE_COUNT), "the count goes round with it");
+        assertEquals("late", header(h, Topics.DLQ_REASON));
+        assertEquals(1, Stream.of(h).filter(x -> x.key().equals(Topics.DLQ_REASON)).count());
+        List<Point> out = f.points();
+        assertEquals(2, out.size(), out.toString());
+        assertEquals(2L, out.get(1).count(), "[10, 20) has the on-time 2.0 and the redriven 5.0: " + out.get(1));
+    }
+
     @Test
     void shouldReKeyUnkeyedEventsIntoTheSameWindowsAsKeyedOnes() {
         f.send("a", at(1), 1.0);
