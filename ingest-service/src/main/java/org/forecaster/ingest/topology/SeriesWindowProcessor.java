@@ -17,7 +17,9 @@ import org.forecaster.core.wire.RawEvent;
 /**
  * Tumbling windows per series on the series' own event time (issue 16). An event joins its window unless that
  * window is already closed, in which case it is late; then every window whose end plus grace is at or before the
- * series' own high-water mark closes and becomes a point. A series that sends nothing for {@code idleClose} of
+ * series' watermark closes and becomes a point: the least high-water mark over the raw partitions that carried the
+ * series within the idle-close time ({@link SeriesWindows#watermark}), so an unkeyed backfill whose chunks of one
+ * series land on several partitions, re-keyed by tasks at different speeds, loses nothing. A series that sends nothing for {@code idleClose} of
  * wall-clock time has its open windows closed by a punctuator, so its last points do not wait for its next event
  * (the model service then sees any missing steps as gaps).
  *
@@ -73,9 +75,11 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
             return;
         }
         listener.accepted();
+        long now = context.currentSystemTimeMs();
         s.add(start, ts, e.value());
-        s.lastSeenWallMs = context.currentSystemTimeMs();
-        emit(series, s.closeUntil(s.highWater - graceMs, stepMs));
+        s.heardFrom(record.value().sourcePartition(), ts, now);
+        s.lastSeenWallMs = now;
+        emit(series, s.closeUntil(s.watermark(now, idleClose.toMillis()) - graceMs, stepMs));
         store.put(series, s.encode());
     }
 

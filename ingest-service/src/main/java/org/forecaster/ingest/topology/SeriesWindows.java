@@ -9,20 +9,63 @@ import java.util.List;
  * when (wall clock) it last sent an event, and its open windows in start order. Each series keeps its own event
  * time, so a backfill, a replay or a skewed clock moves only its own windows (issue 16).
  *
- * <p>Stored as {@code u8 version, i64 highWater, i64 closedBefore, i64 lastSeenWallMs, u16 open, open x (i64 start,
- * 48-byte WindowAggregate)}: 27 bytes plus 56 per open window. Mutable, not thread-safe.
+ * <p>The series' <em>watermark</em>, which closes its windows, is the least high-water mark over the raw-topic
+ * partitions its events came from recently ({@link #watermark}): a plain producer without keys writes time-ordered
+ * chunks of a series to several partitions, which different tasks re-key at different speeds, so the series' events
+ * reach its window task out of order across partitions but in order within each. Waiting for the slowest partition
+ * that still carries the series makes none of them late; a partition not heard from for the idle-close time stops
+ * counting.
+ *
+ * <p>Stored as {@code u8 version (2), i64 highWater, i64 closedBefore, i64 lastSeenWallMs, u8 sources, sources x
+ * (i32 partition, i64 highWater, i64 lastSeenWallMs), u16 open, open x (i64 start, 48-byte WindowAggregate)}: 28
+ * bytes plus 20 per source partition and 56 per open window. Version 1 (no sources) is still read. Mutable, not
+ * thread-safe.
  */
 final class SeriesWindows {
-    private static final byte VERSION = 1;
-    private static final int HEADER = 1 + 3 * 8 + 2, PER_WINDOW = 8 + WindowAggregate.BYTES;
+    private static final byte VERSION = 2, VERSION_1 = 1;
+    private static final int HEADER_1 = 1 + 3 * 8 + 2, PER_WINDOW = 8 + WindowAggregate.BYTES, PER_SOURCE = 4 + 8 + 8;
+    /** Most source partitions remembered: a u8 count. */
+    static final int MAX_SOURCES = 255;
 
     /** An open window: its start and its running aggregate. */
     record Open(long start, WindowAggregate aggregate) {}
 
+    /** A raw-topic partition that carried the series: the newest event time from it, and when (wall clock). */
+    record Source(int partition, long highWater, long lastSeenWallMs) {}
+
     long highWater = Long.MIN_VALUE;
     long closedBefore = Long.MIN_VALUE;
     long lastSeenWallMs;
+    final List<Source> sources = new ArrayList<>();
     final List<Open> open = new ArrayList<>();
+
+    /** Notes an event at {@code ts} from raw partition {@code partition}, seen at {@code nowWallMs}. */
+    void heardFrom(int partition, long ts, long nowWallMs) {
+        for (int i = 0; i < sources.size(); i++) {
+            Source s = sources.get(i);
+            if (s.partition() == partition) {
+                sources.set(i, new Source(partition, Math.max(s.highWater(), ts), nowWallMs));
+                return;
+            }
+        }
+        if (sources.size() == MAX_SOURCES) {
+            sources.removeFirst(); // the longest unheard, near enough: the list is in order of first appearance
+        }
+        sources.add(new Source(partition, ts, nowWallMs));
+    }
+
+    /**
+     * The least high-water mark over the source partitions heard from within {@code activeMs} of {@code nowWallMs}
+     * (the others are forgotten), or the series' own high-water mark when none is (a version-1 state).
+     */
+    long watermark(long nowWallMs, long activeMs) {
+        sources.removeIf(s -> nowWallMs - s.lastSeenWallMs() > activeMs);
+        long w = Long.MAX_VALUE;
+        for (Source s : sources) {
+            w = Math.min(w, s.highWater());
+        }
+        return sources.isEmpty() ? highWater : w;
+    }
 
     /** Adds an event to its window, opening it in start order if new. */
     void add(long windowStart, long ts, double value) {
@@ -53,8 +96,12 @@ final class SeriesWindows {
     }
 
     byte[] encode() {
-        ByteBuffer b = ByteBuffer.allocate(HEADER + PER_WINDOW * open.size());
-        b.put(VERSION).putLong(highWater).putLong(closedBefore).putLong(lastSeenWallMs).putShort((short) open.size());
+        ByteBuffer b = ByteBuffer.allocate(HEADER_1 + 1 + PER_SOURCE * sources.size() + PER_WINDOW * open.size());
+        b.put(VERSION).putLong(highWater).putLong(closedBefore).putLong(lastSeenWallMs).put((byte) sources.size());
+        for (Source s : sources) {
+            b.putInt(s.partition()).putLong(s.highWater()).putLong(s.lastSeenWallMs());
+        }
+        b.putShort((short) open.size());
         for (Open w : open) {
             b.putLong(w.start());
             w.aggregate().writeTo(b);
@@ -64,16 +111,25 @@ final class SeriesWindows {
 
     static SeriesWindows decode(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
-        if (bytes.length < HEADER || b.get() != VERSION) {
+        byte version = bytes.length < HEADER_1 ? 0 : b.get();
+        if (version != VERSION && version != VERSION_1 || version == VERSION && bytes.length < HEADER_1 + 1) {
             throw new IllegalArgumentException("series windows state of " + bytes.length + " bytes has no version-"
-                    + VERSION + " header");
+                    + VERSION_1 + " or " + VERSION + " header");
         }
         SeriesWindows s = new SeriesWindows();
         s.highWater = b.getLong();
         s.closedBefore = b.getLong();
         s.lastSeenWallMs = b.getLong();
+        int sources = version == VERSION ? Byte.toUnsignedInt(b.get()) : 0;
+        if (b.remaining() < PER_SOURCE * sources + 2) {
+            throw new IllegalArgumentException("series windows state of " + bytes.length + " bytes does not hold its "
+                    + sources + " source partitions");
+        }
+        for (int i = 0; i < sources; i++) {
+            s.sources.add(new Source(b.getInt(), b.getLong(), b.getLong()));
+        }
         int n = Short.toUnsignedInt(b.getShort());
-        if (bytes.length != HEADER + PER_WINDOW * n) {
+        if (b.remaining() != PER_WINDOW * n) {
             throw new IllegalArgumentException("series windows state of " + bytes.length + " bytes does not hold its " + n
                     + " open windows");
         }
