@@ -28,8 +28,8 @@ import org.forecaster.core.baseline.SeasonalProfile;
  *
  * <p>At hidden size 64 with one LSTM layer and a full 48-step ring that is 795 bytes without a scorer or kinds
  * (791 in version 3, 789 in version 2), 952 with a novelty state whose 24-point ring of values is full and which has
- * no seasonal reference (a day of 5-minute steps does not fit 48), 1,028 with the alert kinds' 76 bytes too, and
- * 1,439 with the 96-bin daily profile of the default model (411 bytes): the model service's default, 1,447 in its
+ * no seasonal reference (a day of 5-minute steps does not fit 48), 1,052 with the alert kinds' 100 bytes too, and
+ * 1,463 with the 96-bin daily profile of the default model (411 bytes): the model service's default, 1,471 in its
  * store with the 8-byte stamp, within issue 15's 1.5 KB. With a seasonal reference (a season that fits the ring)
  * the novelty state is 120 bytes larger.
  */

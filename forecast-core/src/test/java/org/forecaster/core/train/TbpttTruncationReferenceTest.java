@@ -133,35 +133,13 @@ class TbpttTruncationReferenceTest {
      * step's input value), over the targets in the training range, divided by their count.
      */
     private static double objective(double[] frozen, double[] theta, PreparedSeries series, int window) {
-        int in = Features.COUNT, cellParams = (in + HIDDEN) * 4 * HIDDEN + 4 * HIDDEN;
-        int headW = cellParams, headB = headW + HIDDEN * 2 * HORIZON;
         int t = LENGTH - 1, first = Math.max(0, t - window + 1);
-        double[] state = new double[2 * HIDDEN];
         double sum = 0;
         int n = 0;
-        float[] targets = new float[HORIZON];
-        for (int s = 0; s <= t; s++) {
-            double[] p = s < first ? frozen : theta;
-            double[] x = new double[in];
-            for (int i = 0; i < in; i++) {
-                x[i] = series.features[s * in + i];
-            }
-            state = ReferenceCells.lstmStep(p, 0, in, HIDDEN, false, x, state, java.util.Arrays.copyOfRange(state, HIDDEN, 2 * HIDDEN));
-            if (s <= t - K1 || s < K1) {
-                continue; // not in this update's k1 steps, or warm-up
-            }
-            series.targets(s, HORIZON, 0, LENGTH, targets, 0);
-            for (int k = 0; k < HORIZON; k++) {
-                if (Float.isNaN(targets[k])) {
-                    continue;
-                }
-                double mu = theta[headB + k] + x[0];
-                for (int j = 0; j < HIDDEN; j++) {
-                    mu += theta[headW + j * 2 * HORIZON + k] * state[j];
-                }
-                sum += (mu - targets[k]) * (mu - targets[k]);
-                n++;
-            }
+        for (int s = Math.max(K1, t - K1 + 1); s <= t; s++) { // this update's k1 steps, after the warm-up
+            double[] r = lossAt(frozen, theta, series, s, first);
+            sum += r[0];
+            n += (int) r[1];
         }
         return sum / n;
     }
