@@ -26,11 +26,12 @@ public final class Stepper {
      */
     static final double CALIBRATION_RATE = 0.01;
     /**
-     * A new key's first steps move the scale five times faster: a step down is only {@code RATE * 0.05}, so a key
+     * A new key's first points move the scale five times faster: a step down is only {@code RATE * 0.05}, so a key
      * whose model intervals start twice too wide would otherwise take about five days of 5-minute steps to narrow
-     * them. Picked with the rate above (warm-up of 0 / 288 / 576 steps at 0.05 / 0.1).
+     * them. Picked with the rate above (warm-up of 0 / 288 / 576 at 0.05 / 0.1). Counted by the normaliser's points,
+     * which a weight swap's re-warm carries over, so a new model does not restart the fast phase.
      */
-    static final long CALIBRATION_WARM_STEPS = 288;
+    static final long CALIBRATION_WARM_POINTS = 288;
     static final double CALIBRATION_WARM_RATE = 0.05;
     /** Bound of the log-scale: intervals from a sixth to six times the model's own width (ln 6 = 1.79). */
     static final double MAX_LOG_SCALE = 1.79;
@@ -443,7 +444,7 @@ public final class Stepper {
     private void calibrate(KeyState state, double value) {
         double half = intervalZ * state.sigma * Math.exp(state.intervalLogScale);
         double miss = Math.abs(value - state.expected) > half ? 1 : 0;
-        double rate = state.steps < CALIBRATION_WARM_STEPS ? CALIBRATION_WARM_RATE : CALIBRATION_RATE;
+        double rate = state.normCount < CALIBRATION_WARM_POINTS ? CALIBRATION_WARM_RATE : CALIBRATION_RATE;
         double next = state.intervalLogScale + rate * (miss - missRate);
         state.intervalLogScale = (float) Math.max(-MAX_LOG_SCALE, Math.min(MAX_LOG_SCALE, next));
     }
