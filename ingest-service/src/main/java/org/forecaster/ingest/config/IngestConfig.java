@@ -85,7 +85,7 @@ public interface IngestConfig {
         /** The API key clients must send (set it from a Secret: FORECAST_INGEST_HTTP_API_KEY); no default. */
         String apiKey();
 
-        /** Header that carries the API key. */
+        /** Header that carries the API key; {@code Authorization: Bearer <key>} is accepted too (Prometheus remote_write). */
         @WithDefault("X-Api-Key")
         String apiKeyHeader();
 
