@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.forecaster.core.wire.Topics;
 
@@ -17,6 +18,8 @@ public interface IngestConfig {
     Validation validation();
 
     Http http();
+
+    RemoteWrite remoteWrite();
 
     interface TopicNames {
         /** Raw events in (and where the HTTP endpoint writes). */
@@ -82,7 +85,7 @@ public interface IngestConfig {
         /** The API key clients must send (set it from a Secret: FORECAST_INGEST_HTTP_API_KEY); no default. */
         String apiKey();
 
-        /** Header that carries the API key. */
+        /** Header that carries the API key; {@code Authorization: Bearer <key>} is accepted too (Prometheus remote_write). */
         @WithDefault("X-Api-Key")
         String apiKeyHeader();
 
@@ -97,5 +100,19 @@ public interface IngestConfig {
         /** How long a request waits for Kafka to acknowledge its events before answering 503. */
         @WithDefault("PT10S")
         Duration sendTimeout();
+    }
+
+    /** {@code POST /api/v1/write} (Prometheus remote-write); auth, body and event limits are {@link Http}'s. */
+    interface RemoteWrite {
+        /**
+         * Labels besides the metric name that make up a sample's series id, in any order: the id is
+         * {@code name.label=value...} with these labels sorted by name, absent or empty ones left out.
+         */
+        @WithDefault("instance,job")
+        List<String> seriesLabels();
+
+        /** Largest accepted request body after snappy decompression, in bytes (413 above it). */
+        @WithDefault("33554432")
+        int maxDecodedBytes();
     }
 }

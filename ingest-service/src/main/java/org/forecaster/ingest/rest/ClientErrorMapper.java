@@ -20,7 +20,8 @@ public class ClientErrorMapper {
         }
         String error = e instanceof NotSupportedException ? "bad-content-type" : "client-error";
         String message = e instanceof NotSupportedException
-                ? "the Content-Type header cannot be read; send application/json or application/x-ndjson"
+                ? "the Content-Type header cannot be read; send application/json or application/x-ndjson to /api/v1/events, "
+                        + "application/x-protobuf to /api/v1/write"
                 : (e.getMessage() == null ? original.getStatusInfo().getReasonPhrase() : e.getMessage());
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new EventsResource.ErrorBody(error, message)).build();
     }

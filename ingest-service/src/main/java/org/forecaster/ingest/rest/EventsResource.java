@@ -1,29 +1,16 @@
 package org.forecaster.ingest.rest;
 
-import io.quarkus.logging.Log;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
-import org.forecaster.core.wire.RawEvent;
 import org.forecaster.core.wire.RawEventParser;
 import org.forecaster.ingest.config.IngestConfig;
 import org.forecaster.ingest.config.IngestMetrics;
@@ -36,9 +23,6 @@ import org.jboss.resteasy.reactive.RestResponse;
  */
 @Path("/api/v1/events")
 public class EventsResource {
-    /** The emitter's channel, mapped to the raw topic in application.properties. */
-    public static final String CHANNEL = "raw-out";
-
     /** A client error: a stable code and a message for people. */
     public record ErrorBody(String error, String message) {}
 
@@ -51,16 +35,15 @@ public class EventsResource {
     private final IngestConfig.Http config;
     private final RawEventParser parser;
     private final IngestMetrics metrics;
-    private final Emitter<byte[]> emitter;
-    private final byte[] apiKey;
+    private final RawEventSender sender;
+    private final ApiKeyCheck apiKey;
 
-    public EventsResource(IngestConfig config, RawEventParser parser, IngestMetrics metrics,
-                          @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16384) Emitter<byte[]> emitter) {
+    public EventsResource(IngestConfig config, RawEventParser parser, IngestMetrics metrics, RawEventSender sender, ApiKeyCheck apiKey) {
         this.config = config.http();
         this.parser = parser;
         this.metrics = metrics;
-        this.emitter = emitter;
-        this.apiKey = config.http().apiKey().getBytes(StandardCharsets.UTF_8);
+        this.sender = sender;
+        this.apiKey = apiKey;
     }
 
     @POST
@@ -74,11 +57,8 @@ public class EventsResource {
     @APIResponse(responseCode = "413", description = "request body or event count over the limit")
     @APIResponse(responseCode = "503", description = "Kafka did not acknowledge in time")
     public RestResponse<Object> post(HttpHeaders headers, byte[] body) {
-        String key = headers.getHeaderString(config.apiKeyHeader());
-        // Constant-time comparison: the time taken must not reveal how much of a guessed key was right.
-        if (key == null || !MessageDigest.isEqual(apiKey, key.getBytes(StandardCharsets.UTF_8))) {
-            return RestResponse.status(RestResponse.Status.UNAUTHORIZED,
-                    new ErrorBody("unauthorized", "missing or wrong " + config.apiKeyHeader() + " header"));
+        if (!apiKey.allows(headers)) {
+            return apiKey.unauthorized();
         }
         int length = body == null ? 0 : body.length;
         if (length > config.maxRequestBytes()) {
@@ -103,42 +83,23 @@ public class EventsResource {
         List<CompletableFuture<Void>> acks = new ArrayList<>(items.size());
         for (BatchReader.Item item : items) {
             if (item.result().valid()) {
-                acks.add(send(item.result().event(), item.bytes()));
+                acks.add(sender.send(item.result().event(), item.bytes()));
             } else {
                 RawEventParser.Rejection r = item.result().rejection();
                 metrics.httpRejected(r.reason());
                 errors.add(new ItemError(item.item(), r.reason(), r.message()));
             }
         }
-        try {
-            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(config.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return unavailable(acks.size(), e);
-        } catch (ExecutionException | TimeoutException e) {
-            return unavailable(acks.size(), e);
+        if (!sender.awaitAll(acks)) {
+            return unavailable();
         }
         metrics.acceptedHttp(acks.size());
         IngestResult result = new IngestResult(acks.size(), errors.size(), errors);
         return RestResponse.status(errors.isEmpty() ? RestResponse.Status.ACCEPTED : RestResponse.Status.BAD_REQUEST, result);
     }
 
-    private CompletableFuture<Void> send(RawEvent event, byte[] bytes) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(event.series()).withTimestamp(event.ts()).build();
-        emitter.send(Message.of(bytes, Metadata.of(meta), () -> {
-            done.complete(null);
-            return CompletableFuture.completedFuture(null);
-        }, failure -> {
-            done.completeExceptionally(failure);
-            return CompletableFuture.completedFuture(null);
-        }));
-        return done;
-    }
-
-    private static RestResponse<Object> unavailable(int events, Exception e) {
-        Log.warnf(e, "Kafka did not acknowledge %d events in time", events);
+    /** Kafka failed or did not answer in time: 503, so the client retries (RawEventSender logged the cause). */
+    static RestResponse<Object> unavailable() {
         return RestResponse.status(RestResponse.Status.SERVICE_UNAVAILABLE,
                 new ErrorBody("unavailable", "Kafka did not acknowledge the events in time; retry (some may have been sent)"));
     }
