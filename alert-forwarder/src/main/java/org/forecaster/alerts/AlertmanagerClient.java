@@ -44,7 +44,7 @@ final class AlertmanagerClient implements AlertSink {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json(alerts))).build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            String body = response.body();
+            String body = response.body().strip();
             return PostResult.ofStatus(response.statusCode(), body.length() > MAX_DETAIL ? body.substring(0, MAX_DETAIL) + "..." : body);
         } catch (IOException e) {
             return PostResult.noAnswer(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
