@@ -154,9 +154,14 @@ final class AlertForwarder implements Runnable {
                 if (!pause(wait)) {
                     return false;
                 }
-                wait = wait.multipliedBy(2).compareTo(config.retryMax()) > 0 ? config.retryMax() : wait.multipliedBy(2);
+                wait = doubled(wait);
             }
         }
+    }
+
+    private Duration doubled(Duration wait) {
+        Duration twice = wait.multipliedBy(2);
+        return twice.compareTo(config.retryMax()) > 0 ? config.retryMax() : twice;
     }
 
     /** The transition in a record, or null (counted and logged) when the record is not one. */
@@ -187,31 +192,49 @@ final class AlertForwarder implements Runnable {
     }
 
     /**
-     * Assigns every partition of the topic (waiting for the topic to exist), rebuilds the open alerts of new
-     * partitions up to their committed offsets and positions the consumer there. False when stopped first.
+     * Assigns every partition of the topic, rebuilds the open alerts up to the committed offsets and positions the
+     * consumer there; waits (with back-off) for the topic to exist and for Kafka to answer. False when stopped first.
      */
     private boolean assignPartitions() throws InterruptedException {
-        Set<TopicPartition> partitions = new HashSet<>();
         Duration wait = config.retryInitial();
-        while (partitions.isEmpty()) {
-            List<PartitionInfo> infos = consumer.partitionsFor(config.topic());
-            if (infos != null) {
-                infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
-            }
-            if (partitions.isEmpty()) {
-                LOG.warn("topic {} does not exist yet; looking again in {}", config.topic(), wait);
-                if (!pause(wait)) {
-                    return false;
+        while (true) {
+            try {
+                if (assignNewPartitions()) {
+                    return true;
                 }
-                wait = wait.multipliedBy(2).compareTo(config.retryMax()) > 0 ? config.retryMax() : wait.multipliedBy(2);
+                LOG.warn("topic {} does not exist yet; looking again in {}", config.topic(), wait);
+            } catch (RetriableException e) {
+                LOG.warn("Kafka at {} does not answer ({}); trying again in {}", config.bootstrapServers(), e.toString(), wait);
             }
+            if (!pause(wait)) {
+                return false;
+            }
+            wait = doubled(wait);
+        }
+    }
+
+    /**
+     * Assigns partitions not assigned yet (all at start; those added to the topic later), rebuilding their open alerts
+     * and seeking to their committed offsets. False when the topic does not exist.
+     *
+     * @throws RetriableException when Kafka does not answer in time; the open alerts are then partly rebuilt, and
+     *                            rebuilding again from the beginning gives the same (the latest transition per series wins)
+     */
+    private boolean assignNewPartitions() {
+        Set<TopicPartition> partitions = new HashSet<>();
+        List<PartitionInfo> infos = consumer.partitionsFor(config.topic(), config.requestTimeout());
+        if (infos != null) {
+            infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
+        }
+        if (partitions.isEmpty()) {
+            return false;
         }
         Set<TopicPartition> added = new HashSet<>(partitions);
         added.removeAll(assigned);
         if (added.isEmpty()) {
             return true;
         }
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(added);
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(added, config.requestTimeout());
         Map<TopicPartition, Long> delivered = new HashMap<>();
         committed.forEach((tp, om) -> {
             if (om != null && om.offset() > 0) {
@@ -266,17 +289,22 @@ final class AlertForwarder implements Runnable {
         LOG.info("rebuilt the open alerts from {} delivered transitions: {} open", read, open.size());
     }
 
-    /** Posts every open alert again (Alertmanager expects firing alerts to be re-sent) and picks up new partitions. */
-    private void resendOpenAlerts() throws InterruptedException {
+    /**
+     * Posts every open alert again (Alertmanager expects firing alerts to be re-sent), then looks once for partitions
+     * added to the topic. A Kafka outage must not stop the re-posts, or Alertmanager would resolve the open alerts.
+     */
+    private void resendOpenAlerts() {
         Instant now = clock.instant();
         nextResend = now.plus(config.resendInterval());
-        if (!assignPartitions()) {
-            return;
-        }
         List<AlertmanagerAlert> alerts = open.refreshed(now);
         if (!alerts.isEmpty()) {
             delivery.postOnce(alerts);
             metrics.countResend();
+        }
+        try {
+            assignNewPartitions();
+        } catch (RetriableException e) {
+            LOG.debug("could not look for new partitions of {}: {}", config.topic(), e.toString());
         }
     }
 

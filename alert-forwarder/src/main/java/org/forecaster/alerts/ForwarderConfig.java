@@ -47,7 +47,7 @@ public record ForwarderConfig(String bootstrapServers, String topic, String grou
                 "endsAt of a firing alert is this far past each post: an alert the forwarder stops re-sending resolves then."),
         RETRY_INITIAL("forecast.alerts.retry-initial", "1s", "First wait before re-posting when Alertmanager is down or answers 5xx."),
         RETRY_MAX("forecast.alerts.retry-max", "1m", "Longest wait between re-posts (the wait doubles up to this)."),
-        REQUEST_TIMEOUT("forecast.alerts.request-timeout", "10s", "Timeout of one POST to Alertmanager."),
+        REQUEST_TIMEOUT("forecast.alerts.request-timeout", "10s", "Timeout of one POST to Alertmanager and of one metadata request to Kafka."),
         HTTP_PORT("forecast.alerts.http-port", "8080", "Port of /q/health/live, /q/health/ready and /q/metrics (0: a free port).");
 
         public final String property;
