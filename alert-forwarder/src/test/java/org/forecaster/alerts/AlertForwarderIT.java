@@ -195,9 +195,14 @@ class AlertForwarderIT {
         }
 
         @Override
-        public void close() throws Exception {
-            assertTrue(forwarder.stop(Duration.ofSeconds(30)), "the forwarder stops");
-            thread.join();
+        public void close() {
+            try {
+                assertTrue(forwarder.stop(Duration.ofSeconds(30)), "the forwarder stops");
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while stopping the forwarder", e);
+            }
             if (failure != null) {
                 throw new AssertionError("the forwarder failed", failure);
             }
