@@ -95,8 +95,11 @@ class KubernetesManifestsTest {
         Map<String, ConfigMap> configMaps = new HashMap<>();
         docs.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast).forEach(c -> configMaps.put(c.getMetadata().getName(), c));
         List<Deployment> deployments = docs.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).toList();
-        assertEquals(Set.of("ingest-service", "model-service", "trainer-service"),
+        assertEquals(Set.of("ingest-service", "model-service", "trainer-service", "alert-forwarder"),
                 Set.copyOf(deployments.stream().map(d -> d.getMetadata().getName()).toList()));
+        // The forwarder runs no model code (no Vector API) and serves no API (no key).
+        Set<String> runModelCode = Set.of("ingest-service", "model-service", "trainer-service");
+        Set<String> takeApiKey = Set.of("ingest-service", "trainer-service");
         for (Deployment d : deployments) {
             String name = d.getMetadata().getName();
             var pod = d.getSpec().getTemplate().getSpec();
@@ -112,9 +115,11 @@ class KubernetesManifestsTest {
                 assertEquals(Boolean.FALSE, c.getSecurityContext().getAllowPrivilegeEscalation(), name);
                 String cm = c.getEnvFrom().get(0).getConfigMapRef().getName();
                 assertTrue(configMaps.containsKey(cm), name + " refers to missing ConfigMap " + cm);
-                assertTrue(configMaps.get(cm).getData().get("JDK_JAVA_OPTIONS").contains("--add-modules=jdk.incubator.vector"),
-                        name + " must load the vector module");
-                if (!name.equals("model-service")) { // its API is read-only and cluster-internal
+                if (runModelCode.contains(name)) {
+                    assertTrue(configMaps.get(cm).getData().get("JDK_JAVA_OPTIONS").contains("--add-modules=jdk.incubator.vector"),
+                            name + " must load the vector module");
+                }
+                if (takeApiKey.contains(name)) { // the model service's API is read-only and cluster-internal
                     assertTrue(c.getEnv().stream().anyMatch(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null),
                             name + " takes its API key from a Secret");
                 }
@@ -122,6 +127,8 @@ class KubernetesManifestsTest {
         }
         assertEquals("Recreate", deployments.stream().filter(d -> d.getMetadata().getName().equals("trainer-service"))
                 .findFirst().orElseThrow().getSpec().getStrategy().getType(), "one trainer at a time");
+        assertEquals("Recreate", deployments.stream().filter(d -> d.getMetadata().getName().equals("alert-forwarder"))
+                .findFirst().orElseThrow().getSpec().getStrategy().getType(), "one alert forwarder at a time");
     }
 
     /**
@@ -238,6 +245,10 @@ class KubernetesManifestsTest {
             }
         }
         assertTrue(checked >= 5, "only " + checked + " topic settings found in the services' configuration");
+        ConfigMap forwarder = docs.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast)
+                .filter(c -> c.getMetadata().getName().equals("alert-forwarder-config")).findFirst().orElseThrow();
+        assertTrue(topics.contains(forwarder.getData().get("FORECAST_ALERTS_TOPIC")), "the alert forwarder reads a topic that "
+                + overlay + " does not create: " + forwarder.getData().get("FORECAST_ALERTS_TOPIC"));
     }
 
     /** Every metric the Grafana dashboard queries is one the services register (Micrometer names, Prometheus form). */
