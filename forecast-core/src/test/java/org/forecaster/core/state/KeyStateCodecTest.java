@@ -204,30 +204,30 @@ class KeyStateCodecTest {
     }
 
     /**
-     * Issue 15: the profile is one appended, flag-marked section of 27 + 4 * bins bytes; the model service's default
-     * shape (hidden 64, full ring, novelty without a seasonal part, alert kinds) with a 96-bin daily profile stays
+     * Issue 15: the profile is one appended, flag-marked section of 29 + 2 * bins bytes; the model service's default
+     * shape (hidden 64, full ring, novelty without a seasonal part, alert kinds) with a 144-bin daily profile stays
      * within the issue's 1.5 KB per key.
      */
     @Test
     void roundTripsTheProfileSectionAndStaysUnder1500BytesWithNovelty() {
         KeyState service = withKinds(500);
-        service.profile = profile(96);
+        service.profile = profile(144);
         byte[] serviceBytes = KeyStateCodec.encode(service);
-        assertEquals(795 + 157 + 100 + 27 + 4 * 96, serviceBytes.length);
+        assertEquals(795 + 157 + 100 + 29 + 2 * 144, serviceBytes.length);
         assertTrue(8 + serviceBytes.length <= 1536, "with the store's last-seen stamp: " + (8 + serviceBytes.length));
         assertEquals(service, KeyStateCodec.decode(serviceBytes, 0, NOVELTY, KINDS));
 
         KeyState s = withNovelty(500, 100);
         s.profile = profile(48);
         byte[] bytes = KeyStateCodec.encode(s);
-        assertEquals(795 + 277 + 27 + 4 * 48, bytes.length);
+        assertEquals(795 + 277 + 29 + 2 * 48, bytes.length);
         KeyState back = KeyStateCodec.decode(bytes, NOVELTY);
         assertEquals(s, back);
         assertEquals(s.profile.forecast(42), back.profile.forecast(42), 0);
 
         KeyState plain = sample();
         plain.profile = profile(48);
-        assertEquals(795 + 27 + 4 * 48, KeyStateCodec.encode(plain).length);
+        assertEquals(795 + 29 + 2 * 48, KeyStateCodec.encode(plain).length);
         assertEquals(plain, KeyStateCodec.decode(KeyStateCodec.encode(plain)));
 
         KeyState skipped = KeyStateCodec.decode(bytes); // the novelty state is read past, the profile kept

@@ -543,12 +543,12 @@ class ForecastProcessorTest {
     }
 
     /**
-     * Issue 15's budget: at most 1.5 KB per key at hidden size 64 for the default model family (a 96-bin daily
+     * Issue 15's budget: at most 1.5 KB per key at hidden size 64 for the default model family (a 144-bin daily
      * profile), measured on the store's bytes after a full ring.
      */
     @Test
     void shouldStoreAtMost1500BytesPerKeyAtHidden64WithAFullRing() {
-        ModelSpec h64 = new ModelSpec(CellType.LSTM, 1, Features.count(0, 96), 64, 3, 0, 96, Duration.ofDays(1).toMillis());
+        ModelSpec h64 = new ModelSpec(CellType.LSTM, 1, Features.count(0, 144), 64, 3, 0, 144, Duration.ofDays(1).toMillis());
         ModelHeader header = new ModelHeader("forecaster", 1, null, h64, NormalizerSpec.DEFAULT, STEP, null, null, 4, 1,
                 Map.of(), Map.of(), Instant.parse("2024-06-01T00:00:00Z"));
         holder = new ModelHolder(KernelsProvider.get(), metrics);
@@ -561,11 +561,11 @@ class ForecastProcessorTest {
         }
         // 8 (last seen) + 795 (recurrent state 128 floats, ring 48 floats, last value, interval scale, alert reason,
         // kinds and scorer bytes) + 100 (the alert kinds' detectors) + 157 (novelty: its 24-value ring and 6 ranges'
-        // ends; a day of 1-minute steps does not fit the ring, so no seasonal part) + 411 (the profile: level, count
-        // and 96 seasonal indices). 954 before the alert kinds, 1,032 before the profile, the calibration and the
-        // shift CUSUM.
-        assertEquals(1471, novelty.store().get("k").length);
-        assertEquals(1314, tail.store().get("k").length, "the tail scorer keeps no scorer state");
+        // ends; a day of 1-minute steps does not fit the ring, so no seasonal part) + 317 (the profile: level, count,
+        // unit and 144 half-float seasonal indices). 954 before the alert kinds, 1,032 before the profile, the
+        // calibration and the shift CUSUM, 1,471 with 96 bins of f32.
+        assertEquals(1377, novelty.store().get("k").length);
+        assertEquals(1220, tail.store().get("k").length, "the tail scorer keeps no scorer state");
         assertTrue(novelty.store().get("k").length <= 1536, "under 1.5 KB");
     }
 

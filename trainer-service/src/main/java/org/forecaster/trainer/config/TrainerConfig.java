@@ -93,10 +93,10 @@ public interface TrainerConfig {
         /**
          * Seasonal profile (issue 15): per key a smoothed level and this many seasonal indices over {@code profile-season},
          * by time of day, whose forecast the means are residual over and whose next-step forecast is an extra input;
-         * 27 + 4 * bins bytes of key state (96 bins: 411, which keeps a key at hidden 64 under 1.5 KB). 0: no profile
+         * 29 + 2 * bins bytes of key state (144 bins: 317, a key at hidden 64 stores 1,377). 0: no profile
          * (the means are residual over the last value).
          */
-        @WithDefault("96")
+        @WithDefault("144")
         int profileBins();
 
         /** Season of the profile (used when {@code profile-bins} is positive). */
@@ -145,11 +145,11 @@ public interface TrainerConfig {
         double clipNorm();
 
         /** Maximum epochs. */
-        @WithDefault("30")
+        @WithDefault("40")
         int epochs();
 
-        /** Early stopping: epochs without a better validation loss. */
-        @WithDefault("4")
+        /** Early stopping: epochs without a better validation loss (15: slow starters take off after 10-15 epochs). */
+        @WithDefault("15")
         int patience();
 
         /** Series per mini-batch. */
