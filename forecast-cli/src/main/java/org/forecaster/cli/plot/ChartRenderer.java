@@ -158,6 +158,8 @@ final class ChartRenderer {
             end = middle + minSpan / 2;
         }
         IntervalMarker m = new IntervalMarker(start, end);
+        m.setAlpha(1f); // opaque: the marker's default 0.8 would blend its colour with what lies below
+        m.setOutlinePaint(null);
         m.setLabel(s.text());
         m.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
         m.setLabelBackgroundColor(new Color(255, 255, 255, 190));
