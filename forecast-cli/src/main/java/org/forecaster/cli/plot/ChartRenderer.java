@@ -135,7 +135,7 @@ final class ChartRenderer {
         LegendItemCollection legend = new LegendItemCollection();
         legend.addAll(plot.getLegendItems());
         if (!data.alerts().isEmpty()) {
-            legend.add(new LegendItem("alert, OPEN to RESOLVED", ALERT));
+            legend.add(new LegendItem("alert (its reason on top)", ALERT));
         }
         if (!data.labels().isEmpty()) {
             legend.add(new LegendItem("labelled window", LABEL));
