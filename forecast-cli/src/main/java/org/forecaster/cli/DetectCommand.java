@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.function.Supplier;
+import org.apache.commons.csv.CSVFormat;
 import org.forecaster.core.anomaly.AnomalyScorer;
 import org.forecaster.core.anomaly.NoveltyScore;
 import org.forecaster.core.anomaly.TailScore;
@@ -274,17 +275,14 @@ final class DetectCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%s: %d rows, %d models, %.1f s", rel, rows.size(), r.models(), (System.nanoTime() - t0) / 1e9);
     }
 
-    /** The timestamp and value cells of the data rows as written in the input, so results line up with the labels. */
+    /**
+     * The timestamp and value cells of the data rows as written in the input, so results line up with the labels;
+     * quoted again where a cell needs it.
+     */
     private static List<String> rawRows(Path file, int expected) throws IOException {
         List<String> out = new ArrayList<>(expected);
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || (i == 0 && !Character.isDigit(line.charAt(0)))) {
-                continue; // the same rows SeriesFiles.readTimedCsv skips
-            }
-            int second = line.indexOf(',', line.indexOf(',') + 1);
-            out.add(second < 0 ? line : line.substring(0, second));
+        for (SeriesFiles.TimedCells row : SeriesFiles.readTimedCells(file)) {
+            out.add(CSVFormat.DEFAULT.format(row.timestamp(), row.value()));
         }
         if (out.size() != expected) {
             throw new IllegalStateException(file + ": read " + expected + " rows but found " + out.size() + " timestamps");
