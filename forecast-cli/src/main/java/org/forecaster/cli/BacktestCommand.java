@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -85,9 +86,10 @@ final class BacktestCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed for initialisation and batch order (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--step", paramLabel = "MS", defaultValue = "3600000",
-            description = "Step of the series in milliseconds; M4 files carry no timestamps (default ${DEFAULT-VALUE}, hourly).")
-    long stepMillis;
+    @Option(names = "--step", paramLabel = "D", defaultValue = "1h", converter = DurationConverter.MillisIfPlain.class,
+            description = "Step of the series, as M4 files carry no timestamps: a duration like 1h or 5m; a plain number is"
+                    + " milliseconds (default ${DEFAULT-VALUE}).")
+    Duration step;
 
     @Option(names = "--validation", paramLabel = "FRACTION", defaultValue = "0.1",
             description = "Tail fraction of every series held back for early stopping (default ${DEFAULT-VALUE}).")
@@ -147,7 +149,7 @@ final class BacktestCommand implements Callable<Integer> {
         TrainConfig cfg = config();
         PrintWriter log = spec.commandLine().getErr();
         long t0 = System.nanoTime();
-        List<Series> data = csv ? readCsvSeries(train) : SeriesFiles.readM4(train, stepMillis);
+        List<Series> data = csv ? readCsvSeries(train) : SeriesFiles.readM4(train, step.toMillis());
         if (data.isEmpty()) {
             throw new IllegalArgumentException(train + " holds no series");
         }
@@ -217,8 +219,8 @@ final class BacktestCommand implements Callable<Integer> {
             if (!(level > 0 && level < 100)) {
                 throw new IllegalArgumentException("--level must be in (0, 100), got " + level);
             }
-            if (stepMillis <= 0) {
-                throw new IllegalArgumentException("--step must be positive, got " + stepMillis);
+            if (step.toMillis() <= 0) {
+                throw new IllegalArgumentException("--step must be at least 1ms, got " + DurationConverter.format(step));
             }
             if (ensemble < 1 || ensemble > 100) {
                 throw new IllegalArgumentException("--ensemble must be in 1..100, got " + ensemble);
@@ -231,7 +233,7 @@ final class BacktestCommand implements Callable<Integer> {
             }
             int bins = profileBins == -1 ? (season >= 2 ? Math.min(season, AUTO_PROFILE_BINS_MAX) : 0) : profileBins;
             ModelSpec ms = training.spec(CellType.LSTM, LAYERS, HIDDEN, horizon,
-                    seasonInput && bins == 0 ? season : 0, bins, season * stepMillis);
+                    seasonInput && bins == 0 ? season : 0, bins, season * step.toMillis());
             TrainConfig base = TrainConfig.defaults(ms).withSeed(seed).withEpochs(EPOCHS, PATIENCE).withBatchSize(BATCH)
                     .withOptimizer("adam", new org.forecaster.core.optim.LrSchedule.Constant(LEARNING_RATE))
                     .withSplit(new TimeSplit(1 - validation, validation));

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.function.Supplier;
+import org.apache.commons.csv.CSVFormat;
 import org.forecaster.core.anomaly.AnomalyScorer;
 import org.forecaster.core.anomaly.NoveltyScore;
 import org.forecaster.core.anomaly.TailScore;
@@ -91,10 +93,12 @@ final class DetectCommand implements Callable<Integer> {
             description = "Surprise -ln(tail probability) that scores 0.5 in the tail score (default 9.21, a 1e-4 tail).")
     Double halfSurprise;
 
-    @Option(names = "--season-minutes", defaultValue = "1440", paramLabel = "MINUTES",
-            description = "The season (1440: a day), used for files whose step divides it and whose season in steps fits"
-                    + " --ring; 0: none (default ${DEFAULT-VALUE}).")
-    long seasonMinutes;
+    @Option(names = {"--season", "--season-minutes"}, defaultValue = "1d", paramLabel = "D",
+            converter = DurationConverter.MinutesIfPlain.class,
+            description = "The season, used for files whose step divides it and whose season in steps fits --ring; 0: none."
+                    + " A duration like 1d or 12h; a plain number is minutes, as under the older name --season-minutes"
+                    + " (default ${DEFAULT-VALUE}).")
+    Duration season;
 
     @Option(names = "--season-input", negatable = true, defaultValue = "false", fallbackValue = "true",
             description = "Feed the model the value one season earlier as an extra input (default ${DEFAULT-VALUE}).")
@@ -102,8 +106,8 @@ final class DetectCommand implements Callable<Integer> {
 
     @Option(names = "--profile-bins", defaultValue = "96", paramLabel = "N",
             description = "Profile model (issue 15; the model service's family): a per-series smoothed level and N seasonal"
-                    + " indices over --season-minutes, by time phase, whose forecast the model's mean is residual over and"
-                    + " whose next-step forecast is its extra input (instead of --season-input); 0, or --season-minutes 0:"
+                    + " indices over --season, by time phase, whose forecast the model's mean is residual over and"
+                    + " whose next-step forecast is its extra input (instead of --season-input); 0, or --season 0:"
                     + " off, the means residual over the last value (default ${DEFAULT-VALUE}).")
     int profileBins;
 
@@ -220,6 +224,9 @@ final class DetectCommand implements Callable<Integer> {
             if (!DETECTOR.matcher(detector).matches()) {
                 throw new IllegalArgumentException("--detector must be letters, digits, '.', '_' or '-', got '" + detector + "'");
             }
+            if (season.isNegative()) {
+                throw new IllegalArgumentException("--season must be 0 or more, got " + season);
+            }
             if (threads < 1 || retrainEpochs < 1) {
                 throw new IllegalArgumentException("--threads and --retrain-epochs must be >= 1");
             }
@@ -239,7 +246,7 @@ final class DetectCommand implements Callable<Integer> {
                 scorers = () -> new TailScore(ts);
             }
             return new OnlineDetector.Settings(initial, retrain, probation, probationCap, retrainEvery, trainWindow, ring, maxGap,
-                    scorers, seasonMinutes * 60_000L, seasonInput, seasonMinutes == 0 || seasonInput ? 0 : profileBins);
+                    scorers, season.toMillis(), seasonInput, season.isZero() || seasonInput ? 0 : profileBins);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -268,17 +275,14 @@ final class DetectCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%s: %d rows, %d models, %.1f s", rel, rows.size(), r.models(), (System.nanoTime() - t0) / 1e9);
     }
 
-    /** The timestamp and value cells of the data rows as written in the input, so results line up with the labels. */
+    /**
+     * The timestamp and value cells of the data rows as written in the input, so results line up with the labels;
+     * quoted again where a cell needs it.
+     */
     private static List<String> rawRows(Path file, int expected) throws IOException {
         List<String> out = new ArrayList<>(expected);
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || (i == 0 && !Character.isDigit(line.charAt(0)))) {
-                continue; // the same rows SeriesFiles.readTimedCsv skips
-            }
-            int second = line.indexOf(',', line.indexOf(',') + 1);
-            out.add(second < 0 ? line : line.substring(0, second));
+        for (SeriesFiles.TimedCells row : SeriesFiles.readTimedCells(file)) {
+            out.add(CSVFormat.DEFAULT.format(row.timestamp(), row.value()));
         }
         if (out.size() != expected) {
             throw new IllegalStateException(file + ": read " + expected + " rows but found " + out.size() + " timestamps");

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import org.forecaster.cli.plot.PlotCommand;
 import org.forecaster.cli.scenario.ScenarioCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,10 +26,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "forecast", mixinStandardHelpOptions = true, versionProvider = ForecastCli.Version.class,
         description = "Offline backtests, anomaly detection runs, replays and load runs against Kafka, model-file inspection and"
-                + " labelled scenarios to score the running system on,"
+                + " labelled scenarios to score the running system on, pictures of a series with its forecasts and alerts,"
                 + " through the same code paths as the live services.",
         subcommands = {BacktestCommand.class, DetectCommand.class, ReplayCommand.class, LoadCommand.class, InspectCommand.class,
-                PublishCommand.class, ScenarioCommand.class, RedriveCommand.class,
+                PublishCommand.class, ScenarioCommand.class, RedriveCommand.class, PlotCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ForecastCli implements Runnable {
     /** Options that read a properties file of further options (see {@link #expandConfig}). */
@@ -39,7 +40,7 @@ public final class ForecastCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: backtest, detect, replay, load, inspect, publish or scenario");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: backtest, detect, replay, load, inspect, publish, scenario, redrive or plot");
     }
 
     public static void main(String[] args) {
@@ -133,7 +134,7 @@ public final class ForecastCli implements Runnable {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
-        Set<String> subcommands = Set.of("backtest", "detect", "replay", "load", "inspect", "publish", "scenario");
+        Set<String> subcommands = Set.of("backtest", "detect", "replay", "load", "inspect", "publish", "scenario", "redrive", "plot");
         List<String> out = new ArrayList<>();
         boolean inserted = false;
         for (int i = 0; i < args.length; i++) {

@@ -140,9 +140,10 @@ final class LoadCommand implements Callable<Integer> {
             description = "Print a progress line to stderr this often, 0s for none (default ${DEFAULT-VALUE}).")
     Duration progressEvery;
 
-    @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS",
-            description = "Give up when the broker does not answer or acknowledge for this long (default ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    @Option(names = "--timeout", defaultValue = "30s", paramLabel = "D", converter = DurationConverter.SecondsIfPlain.class,
+            description = "Give up when the broker does not answer or acknowledge for this long; a plain number is seconds"
+                    + " (default ${DEFAULT-VALUE}).")
+    Duration timeout;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the figures as JSON to this file.")
     Path out;
@@ -187,8 +188,8 @@ final class LoadCommand implements Callable<Integer> {
             msg = "--step must be at least 2ms, got " + step;
         } else if (drain.isNegative() || progressEvery.isNegative()) {
             msg = "--drain and --progress must be >= 0";
-        } else if (timeoutSeconds < 1) {
-            msg = "--timeout must be >= 1 second, got " + timeoutSeconds;
+        } else if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            msg = "--timeout must be at least 1s, got " + DurationConverter.format(timeout);
         } else if (bootstrap.isBlank() || !bootstrap.contains(":")) {
             msg = "--bootstrap must be HOST:PORT, got '" + bootstrap + "'";
         } else if (!SERIES_CHARS.matcher(seriesPrefix).matches() || seriesPrefix.length() > 200) {
@@ -266,7 +267,7 @@ final class LoadCommand implements Callable<Integer> {
                     progress.shutdownNow();
                 }
                 watcher.stop();
-                watcherThread.join(TimeUnit.SECONDS.toMillis(timeoutSeconds));
+                watcherThread.join(timeout.toMillis());
             }
             if (watcher.failure() != null) {
                 throw new IllegalStateException("reading " + forecastsTopic + ": " + watcher.failure().getMessage(), watcher.failure());
@@ -375,7 +376,7 @@ final class LoadCommand implements Callable<Integer> {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "2");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(64 * 1024));
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L * 1024 * 1024));
-        long timeoutMs = TimeUnit.SECONDS.toMillis(timeoutSeconds);
+        long timeoutMs = timeout.toMillis();
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeoutMs));
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(timeoutMs));
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(30_000, timeoutMs / 2))); // delivery must exceed request + linger
@@ -390,8 +391,8 @@ final class LoadCommand implements Callable<Integer> {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(TimeUnit.SECONDS.toMillis(timeoutSeconds)));
-        p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(30_000, TimeUnit.SECONDS.toMillis(timeoutSeconds))));
+        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
+        p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(30_000, timeout.toMillis())));
         return p;
     }
 
@@ -446,10 +447,10 @@ final class LoadCommand implements Callable<Integer> {
             for (TopicPartition tp : pending) {
                 c.seek(tp, Math.max(begin.get(tp), end.get(tp) - 64)); // our own events are in order per partition; 64 covers other producers
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            long deadline = System.nanoTime() + timeout.toNanos();
             while (pending.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read the tail of " + topic + " within " + timeoutSeconds + " s");
+                    throw new IllegalStateException("could not read the tail of " + topic + " within " + DurationConverter.format(timeout));
                 }
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
                     latest = Math.max(latest, eventMillis(parser, r));

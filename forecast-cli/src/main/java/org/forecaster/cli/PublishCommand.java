@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -45,8 +46,9 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--topic", defaultValue = Topics.WEIGHTS, paramLabel = "TOPIC", description = "Topic (default ${DEFAULT-VALUE}).")
     String topic;
 
-    @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS", description = "Give up after this long (default ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    @Option(names = "--timeout", defaultValue = "30s", paramLabel = "D", converter = DurationConverter.SecondsIfPlain.class,
+            description = "Give up after this long; a plain number is seconds (default ${DEFAULT-VALUE}).")
+    Duration timeout;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -62,19 +64,19 @@ final class PublishCommand implements Callable<Integer> {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Math.max(1 << 20, bytes.length + 4096)));
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(TimeUnit.SECONDS.toMillis(timeoutSeconds)));
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(TimeUnit.SECONDS.toMillis(timeoutSeconds)));
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(30_000, TimeUnit.SECONDS.toMillis(timeoutSeconds) / 2))); // delivery must exceed request + linger
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeout.toMillis()));
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(30_000, timeout.toMillis() / 2))); // delivery must exceed request + linger
         String key = model.header().name();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
-            var md = producer.send(new ProducerRecord<>(topic, key, bytes)).get(timeoutSeconds, TimeUnit.SECONDS);
+            var md = producer.send(new ProducerRecord<>(topic, key, bytes)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             PrintWriter out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "published %s version %d (%d bytes) to %s partition %d offset %d%n",
                     key, model.header().version(), bytes.length, topic, md.partition(), md.offset());
         } catch (ExecutionException e) {
             throw new IllegalStateException("publish to " + topic + " at " + bootstrap + " failed: " + e.getCause().getMessage(), e);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("no acknowledgement from " + bootstrap + " within " + timeoutSeconds + " s", e);
+            throw new IllegalStateException("no acknowledgement from " + bootstrap + " within " + DurationConverter.format(timeout), e);
         } catch (org.apache.kafka.common.KafkaException e) {
             throw new IllegalStateException("Kafka at " + bootstrap + ": " + e.getMessage(), e);
         }

@@ -76,9 +76,9 @@ final class RedriveCommand implements Callable<Integer> {
     @Option(names = "--topic", defaultValue = Topics.RAW, paramLabel = "TOPIC", description = "Topic to send to (default ${DEFAULT-VALUE}).")
     String topic;
 
-    @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS",
-            description = "Give up when the broker does not answer for this long (default ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    @Option(names = "--timeout", defaultValue = "60s", paramLabel = "D", converter = DurationConverter.SecondsIfPlain.class,
+            description = "Give up when the broker does not answer for this long; a plain number is seconds (default ${DEFAULT-VALUE}).")
+    Duration timeout;
 
     @Override
     public Integer call() {
@@ -87,7 +87,6 @@ final class RedriveCommand implements Callable<Integer> {
         PrintWriter log = spec.commandLine().getErr();
         long fromMillis = from == null ? Long.MIN_VALUE : from.toEpochMilli(), toMillis = to == null ? Long.MAX_VALUE : to.toEpochMilli();
         int read = 0, sent = 0;
-        Duration timeout = Duration.ofSeconds(timeoutSeconds);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(group));
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(group, timeout))) {
             List<PartitionInfo> infos = consumer.partitionsFor(dlqTopic, timeout);
@@ -184,7 +183,7 @@ final class RedriveCommand implements Callable<Integer> {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(timeoutSeconds * 1000));
+        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
         return p;
     }
 
@@ -200,8 +199,8 @@ final class RedriveCommand implements Callable<Integer> {
             msg = "--reason must not be blank";
         } else if (from != null && to != null && !from.isBefore(to)) {
             msg = "--from (" + from + ") must be before --to (" + to + ")";
-        } else if (timeoutSeconds < 1) {
-            msg = "--timeout must be >= 1 second, got " + timeoutSeconds;
+        } else if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            msg = "--timeout must be at least 1s, got " + DurationConverter.format(timeout);
         } else if (dlqTopic.equals(topic)) {
             msg = "--dlq-topic and --topic must differ, both are " + topic;
         }

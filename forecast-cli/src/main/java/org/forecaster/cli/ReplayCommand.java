@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -69,9 +70,10 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Use each file's name without .csv as its series id (required for a folder).")
     boolean seriesFromFileName;
 
-    @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS",
-            description = "Give up when the broker has not acknowledged a send for this long (default ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    @Option(names = "--timeout", defaultValue = "60s", paramLabel = "D", converter = DurationConverter.SecondsIfPlain.class,
+            description = "Give up when the broker has not acknowledged a send for this long; a plain number is seconds"
+                    + " (default ${DEFAULT-VALUE}).")
+    Duration timeout;
 
     /** One event to send. */
     record Event(String series, long ts, double value, int fileOrder, int row) {}
@@ -81,7 +83,7 @@ final class ReplayCommand implements Callable<Integer> {
         validate();
         List<Event> events = load();
         PrintWriter log = spec.commandLine().getErr();
-        Properties p = RawEventProducers.properties(bootstrap, java.time.Duration.ofSeconds(timeoutSeconds));
+        Properties p = RawEventProducers.properties(bootstrap, timeout);
         Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
         long start = System.nanoTime();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
@@ -106,11 +108,11 @@ final class ReplayCommand implements Callable<Integer> {
             producer.flush();
             for (Future<?> f : pending) {
                 try {
-                    f.get(timeoutSeconds, TimeUnit.SECONDS);
+                    f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (ExecutionException ex) {
                     throw new IllegalStateException("send to " + topic + " at " + bootstrap + " failed: " + ex.getCause().getMessage(), ex);
                 } catch (TimeoutException ex) {
-                    throw new IllegalStateException("no acknowledgement from " + bootstrap + " within " + timeoutSeconds + " s", ex);
+                    throw new IllegalStateException("no acknowledgement from " + bootstrap + " within " + DurationConverter.format(timeout), ex);
                 }
             }
         } catch (org.apache.kafka.common.KafkaException e) {
@@ -135,8 +137,8 @@ final class ReplayCommand implements Callable<Integer> {
         String msg = null;
         if (speed != null && !(speed > 0 && Double.isFinite(speed))) {
             msg = "--speed must be a positive number, got " + speed;
-        } else if (timeoutSeconds < 1) {
-            msg = "--timeout must be >= 1 second, got " + timeoutSeconds;
+        } else if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            msg = "--timeout must be at least 1s, got " + DurationConverter.format(timeout);
         } else if (Files.isDirectory(file) && !seriesFromFileName) {
             msg = "--file " + file + " is a folder: add --series-from-file-name so each file is its own series";
         } else if (!seriesFromFileName && !SERIES.matcher(series).matches()) {

@@ -8,8 +8,8 @@ import java.time.Instant;
  * scenarios use {@link AnomalyKind#label()}. One element of {@code labels.json}:
  * {@code {"series":"scn-003","kind":"spike","start":"2024-01-05T13:20:00Z","end":"2024-01-05T13:22:00Z"}}.
  */
-record Label(String series, String kind, Instant start, Instant end) {
-    Label {
+public record Label(String series, String kind, Instant start, Instant end) {
+    public Label {
         if (series == null || series.isBlank()) {
             throw new IllegalArgumentException("label has no series");
         }

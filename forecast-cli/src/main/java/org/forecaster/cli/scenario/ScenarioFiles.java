@@ -14,7 +14,7 @@ import java.util.List;
 import org.forecaster.core.wire.WireJson;
 
 /** The files of a scenario folder, and the labels format shared with labels written by people. */
-final class ScenarioFiles {
+public final class ScenarioFiles {
     /** Raw events, one JSON line each, in time order, malformed lines included: what {@code scenario send} sends. */
     static final String EVENTS = "events.jsonl";
     /** {@code series,windowStart,value}: the noiseless window means. */
@@ -49,7 +49,7 @@ final class ScenarioFiles {
      * Reads a labels file: a JSON array of objects with {@code series}, {@code kind}, {@code start} and {@code end}
      * (ISO-8601 instants or epoch milliseconds; other fields are ignored). Errors name the file and the entry.
      */
-    static List<Label> readLabels(Path file) throws IOException {
+    public static List<Label> readLabels(Path file) throws IOException {
         JsonNode root;
         try {
             root = WireJson.mapper().readTree(Files.readAllBytes(file));

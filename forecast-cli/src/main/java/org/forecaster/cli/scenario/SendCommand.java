@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.forecaster.cli.DurationConverter;
 import org.forecaster.cli.RawEventProducers;
 import org.forecaster.core.wire.Topics;
 import picocli.CommandLine;
@@ -55,9 +56,10 @@ final class SendCommand implements Callable<Integer> {
             description = "Send X times faster than the events' own times (3600: an hour of data per second); without it, as fast as possible.")
     Double speed;
 
-    @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS",
-            description = "Give up when the broker has not acknowledged a send for this long (default ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    @Option(names = "--timeout", defaultValue = "60s", paramLabel = "D", converter = DurationConverter.SecondsIfPlain.class,
+            description = "Give up when the broker has not acknowledged a send for this long; a plain number is seconds"
+                    + " (default ${DEFAULT-VALUE}).")
+    Duration timeout;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -119,8 +121,8 @@ final class SendCommand implements Callable<Integer> {
         String msg = null;
         if (speed != null && !(speed > 0 && Double.isFinite(speed))) {
             msg = "--speed must be a positive number, got " + speed;
-        } else if (timeoutSeconds < 1) {
-            msg = "--timeout must be >= 1 second, got " + timeoutSeconds;
+        } else if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            msg = "--timeout must be at least 1s, got " + DurationConverter.format(timeout);
         } else if (bootstrap.isBlank() || !bootstrap.contains(":")) {
             msg = "--bootstrap must be HOST:PORT, got '" + bootstrap + "'";
         }
@@ -130,7 +132,7 @@ final class SendCommand implements Callable<Integer> {
     }
 
     private Properties producerProperties() {
-        return RawEventProducers.properties(bootstrap, Duration.ofSeconds(timeoutSeconds));
+        return RawEventProducers.properties(bootstrap, timeout);
     }
 
     /** The line's {@code ts} in epoch ms, or Long.MIN_VALUE when it has none readable (malformed lines are not paced). */

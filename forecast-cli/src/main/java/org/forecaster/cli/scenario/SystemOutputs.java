@@ -33,10 +33,10 @@ import org.forecaster.core.wire.WireJson;
  * @param anomalies  null when not given
  * @param unreadable records that were not valid JSON of their type (skipped)
  */
-record SystemOutputs(List<ForecastRecord> forecasts, List<AnomalyRecord> anomalies, long unreadable) {
+public record SystemOutputs(List<ForecastRecord> forecasts, List<AnomalyRecord> anomalies, long unreadable) {
 
     /** Either file may be null (not scored). */
-    static SystemOutputs fromFiles(Path forecastsFile, Path anomaliesFile) throws IOException {
+    public static SystemOutputs fromFiles(Path forecastsFile, Path anomaliesFile) throws IOException {
         long[] unreadable = {0};
         List<ForecastRecord> forecasts = forecastsFile == null ? null : readLines(forecastsFile, ForecastRecord.class, unreadable);
         List<AnomalyRecord> anomalies = anomaliesFile == null ? null : readLines(anomaliesFile, AnomalyRecord.class, unreadable);
@@ -75,7 +75,7 @@ record SystemOutputs(List<ForecastRecord> forecasts, List<AnomalyRecord> anomali
      *
      * @throws IllegalStateException when the broker does not answer within {@code timeout} or a topic does not exist
      */
-    static SystemOutputs fromKafka(String bootstrap, String forecastsTopic, String anomaliesTopic, Duration idle, Duration timeout,
+    public static SystemOutputs fromKafka(String bootstrap, String forecastsTopic, String anomaliesTopic, Duration idle, Duration timeout,
                                    PrintWriter log) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -1,7 +1,8 @@
 package org.forecaster.core.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,13 +13,17 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import org.forecaster.core.train.Series;
 
 /**
  * Reads the two file layouts we evaluate on: {@code timestamp,value} CSV (NAB's layout, also what
  * {@code replay} sends) and the M4 competition's wide CSV ({@code "V1"} = id, then values; rows of
- * different lengths). Errors name the file and line.
+ * different lengths), with Commons CSV (quoted cells, extra columns). Errors name the file and line.
  */
 public final class SeriesFiles {
     private static final DateTimeFormatter SPACE_SEPARATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -33,33 +38,73 @@ public final class SeriesFiles {
     }
 
     /**
-     * Reads a {@code timestamp,value} CSV with a header line. Timestamps may be {@code yyyy-MM-dd HH:mm:ss}
-     * (UTC), ISO-8601 (instant or local date-time, UTC) or epoch milliseconds.
+     * Reads a {@code timestamp,value} CSV with an optional header line (a first row whose first cell does not start
+     * with a digit). Timestamps may be {@code yyyy-MM-dd HH:mm:ss} (UTC), ISO-8601 (instant or local date-time, UTC)
+     * or epoch milliseconds. Cells may be quoted; columns after the value (e.g. {@code detect}'s scores) are ignored.
      */
     public static TimedValues readTimedCsv(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        long[] ts = new long[lines.size()];
-        double[] vs = new double[lines.size()];
-        int n = 0;
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || (i == 0 && !Character.isDigit(line.charAt(0)))) {
-                continue; // header or blank line
-            }
-            int comma = line.indexOf(',');
-            if (comma < 0) {
-                throw new IllegalArgumentException(file + ":" + (i + 1) + ": expected 'timestamp,value', got '" + line + "'");
-            }
-            ts[n] = parseTimestamp(line.substring(0, comma).strip(), file, i + 1);
-            String v = line.substring(comma + 1).strip();
+        List<TimedCells> rows = readTimedCells(file);
+        long[] ts = new long[rows.size()];
+        double[] vs = new double[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            TimedCells row = rows.get(i);
+            ts[i] = parseTimestamp(row.timestamp(), file, row.line());
             try {
-                vs[n] = Double.parseDouble(v);
+                vs[i] = Double.parseDouble(row.value());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(file + ":" + (i + 1) + ": value '" + v + "' is not a number");
+                throw new IllegalArgumentException(file + ":" + row.line() + ": value '" + row.value() + "' is not a number");
             }
-            n++;
         }
-        return new TimedValues(Arrays.copyOf(ts, n), Arrays.copyOf(vs, n));
+        return new TimedValues(ts, vs);
+    }
+
+    /** The timestamp and value cells of one data row as written (unquoted), and the line it ends on. */
+    public record TimedCells(String timestamp, String value, int line) {}
+
+    /** The data rows of a {@code timestamp,value} CSV, the rows {@link #readTimedCsv} reads, in file order. */
+    public static List<TimedCells> readTimedCells(Path file) throws IOException {
+        List<TimedCells> out = new ArrayList<>();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); CSVParser csv = CSVParser.parse(in, CELLS)) {
+            boolean first = true;
+            for (CSVRecord r : csvRecords(csv, file)) {
+                int line = (int) csv.getCurrentLineNumber();
+                boolean header = first && (r.get(0).isEmpty() || !Character.isDigit(r.get(0).charAt(0)));
+                first = false;
+                if (header) {
+                    continue;
+                }
+                if (r.size() < 2) {
+                    throw new IllegalArgumentException(file + ":" + line + ": expected 'timestamp,value', got '" + String.join(",", r.toList()) + "'");
+                }
+                out.add(new TimedCells(r.get(0), r.get(1), line));
+            }
+        }
+        return out;
+    }
+
+    /** Cells as Excel and NAB write them: comma-separated, optionally quoted, blank lines and surrounding spaces ignored. */
+    private static final CSVFormat CELLS = CSVFormat.DEFAULT.builder().setTrim(true).setIgnoreSurroundingSpaces(true)
+            .setIgnoreEmptyLines(true).get();
+
+    /** The parser's records, with a malformed file (an unclosed quote) reported by file and line. */
+    private static Iterable<CSVRecord> csvRecords(CSVParser csv, Path file) {
+        Iterator<CSVRecord> records = csv.iterator();
+        return () -> new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                try {
+                    return records.hasNext();
+                } catch (UncheckedIOException e) {
+                    throw new IllegalArgumentException(file + ":" + csv.getCurrentLineNumber() + ": not valid CSV: "
+                            + e.getCause().getMessage(), e);
+                }
+            }
+
+            @Override
+            public CSVRecord next() {
+                return records.next();
+            }
+        };
     }
 
     /** Parses one timestamp in any of the accepted forms; the message names file and line. */
@@ -207,37 +252,30 @@ public final class SeriesFiles {
      */
     public static List<Series> readM4(Path file, long stepMillis) throws IOException {
         List<Series> out = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line = r.readLine();
-            int lineNo = 1;
-            while ((line = r.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); CSVParser csv = CSVParser.parse(in, CELLS)) {
+            boolean header = true;
+            for (CSVRecord r : csvRecords(csv, file)) {
+                if (header) {
+                    header = false;
                     continue;
                 }
-                String[] cells = line.split(",", -1);
-                String id = unquote(cells[0]);
-                float[] v = new float[cells.length - 1];
+                long line = csv.getCurrentLineNumber();
+                float[] v = new float[r.size() - 1];
                 int n = 0;
-                for (int i = 1; i < cells.length; i++) {
-                    String c = unquote(cells[i]);
+                for (int i = 1; i < r.size(); i++) {
+                    String c = r.get(i);
                     if (c.isEmpty()) {
                         continue;
                     }
                     try {
                         v[n++] = Float.parseFloat(c);
                     } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException(file + ":" + lineNo + ": cell " + (i + 1) + " '" + c + "' is not a number");
+                        throw new IllegalArgumentException(file + ":" + line + ": cell " + (i + 1) + " '" + c + "' is not a number");
                     }
                 }
-                out.add(new Series(id, 0, stepMillis, Arrays.copyOf(v, n)));
+                out.add(new Series(r.get(0), 0, stepMillis, Arrays.copyOf(v, n)));
             }
         }
         return out;
-    }
-
-    private static String unquote(String s) {
-        String t = s.strip();
-        return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
     }
 }

@@ -1,11 +1,19 @@
 package org.forecaster.core.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
+import org.forecaster.core.train.Series;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SeriesFilesTest {
     private static final long T0 = 1_420_070_400_000L;
@@ -99,5 +107,47 @@ class SeriesFilesTest {
     void noSpacingNoStep() {
         assertThrows(IllegalArgumentException.class, () -> SeriesFiles.inferStep(new long[] {T0, T0, T0}));
         assertThrows(IllegalArgumentException.class, () -> SeriesFiles.inferStep(new long[] {T0}));
+    }
+
+    @Test
+    void shouldReadQuotedCellsAndIgnoreExtraColumns(@TempDir Path dir) throws IOException {
+        Path f = Files.writeString(dir.resolve("q.csv"), """
+                "timestamp","value","note"
+                "2015-01-01 00:00:00","1.5","a, b"
+
+                2015-01-01 00:05:00 , 2 ,x,y
+                "1420071000000",-3
+                """);
+        SeriesFiles.TimedValues rows = SeriesFiles.readTimedCsv(f);
+        assertArrayEquals(new long[] {T0, T0 + 5 * MIN, T0 + 10 * MIN}, rows.timestamps());
+        assertArrayEquals(new double[] {1.5, 2, -3}, rows.values());
+        assertEquals(List.of(4, 5), SeriesFiles.readTimedCells(f).stream().skip(1).map(SeriesFiles.TimedCells::line).toList(),
+                "line numbers count the blank line");
+    }
+
+    @Test
+    void shouldNameFileAndLineOfABadRow(@TempDir Path dir) throws IOException {
+        Path f = Files.writeString(dir.resolve("bad.csv"), "timestamp,value\n2015-01-01 00:00:00,1\n2015-01-01 00:05:00,\"1,5\"\n");
+        var e = assertThrows(IllegalArgumentException.class, () -> SeriesFiles.readTimedCsv(f));
+        assertEquals(f + ":3: value '1,5' is not a number", e.getMessage());
+        Path oneCell = Files.writeString(dir.resolve("one.csv"), "timestamp,value\n2015-01-01 00:00:00\n");
+        e = assertThrows(IllegalArgumentException.class, () -> SeriesFiles.readTimedCsv(oneCell));
+        assertEquals(oneCell + ":2: expected 'timestamp,value', got '2015-01-01 00:00:00'", e.getMessage());
+        Path unclosed = Files.writeString(dir.resolve("unclosed.csv"), "timestamp,value\n\"2015-01-01 00:00:00,1\n");
+        e = assertThrows(IllegalArgumentException.class, () -> SeriesFiles.readTimedCsv(unclosed));
+        assertTrue(e.getMessage().startsWith(unclosed + ":"), e.getMessage());
+        assertTrue(e.getMessage().contains("not valid CSV"), e.getMessage());
+    }
+
+    @Test
+    void shouldReadM4RowsWithQuotedIdsTrailingEmptyCellsAndReportBadCells(@TempDir Path dir) throws IOException {
+        Path f = Files.writeString(dir.resolve("m4.csv"), "\"V1\",\"V2\",\"V3\",\"V4\"\n\"H1\",\"1\",\"2\",\"3\"\n\"H,2\",\"4\",\"\",\"\"\n");
+        List<Series> series = SeriesFiles.readM4(f, 3_600_000);
+        assertEquals(List.of("H1", "H,2"), series.stream().map(Series::id).toList());
+        assertArrayEquals(new float[] {1, 2, 3}, series.get(0).values());
+        assertArrayEquals(new float[] {4}, series.get(1).values());
+        Path bad = Files.writeString(dir.resolve("bad.csv"), "\"V1\",\"V2\"\n\"H1\",\"x\"\n");
+        var e = assertThrows(IllegalArgumentException.class, () -> SeriesFiles.readM4(bad, 3_600_000));
+        assertEquals(bad + ":2: cell 2 'x' is not a number", e.getMessage());
     }
 }
