@@ -43,8 +43,10 @@ class StandbyFailoverIT {
                 for (ServiceProcess s : List.of(a, b, reference)) {
                     s.awaitReady(Duration.ofSeconds(120));
                 }
-                try (Feeder feeder = new Feeder(broker.bootstrap(), points, 15, Duration.ofMillis(100))) {
-                    Services.awaitCommitted(broker, Topics.FORECASTS, points.size() / 4, Duration.ofSeconds(60), a, b);
+                // 6 points per 100 ms: the feed lasts about 25 s, so the kill lands mid-stream even when a loaded
+                // machine (a CI run once) lets the instances fall 10 s behind; at 15 per 100 ms it had all been sent.
+                try (Feeder feeder = new Feeder(broker.bootstrap(), points, 6, Duration.ofMillis(100))) {
+                    Services.awaitCommitted(broker, Topics.FORECASTS, points.size() / 8, Duration.ofSeconds(60), a, b);
                     long ownedByA = owned(a), ownedByB = owned(b);
                     assertEquals(Samples.SERIES.size(), ownedByA + ownedByB, "each series is active on one instance");
                     ServiceProcess victim = ownedByA >= ownedByB ? a : b, survivor = victim == a ? b : a;
