@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -52,8 +53,10 @@ public class TrainerBeans {
         return TrainerSettings.from(config);
     }
 
+    /** Built at start-up (not at the first run) so a missing or mismatched signing key stops the service at once. */
     @Produces
     @Singleton
+    @Startup
     RetrainJob retrainJob(TrainerConfig config, TrainerSettings settings, EmitterModelPublisher publisher, Kernels kernels,
                           RunStats stats, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
         TopicReader reader = new TopicReader(Map.of("bootstrap.servers", bootstrap));
