@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
                 + " labelled scenarios to score the running system on, pictures of a series with its forecasts and alerts,"
                 + " through the same code paths as the live services.",
         subcommands = {BacktestCommand.class, DetectCommand.class, ReplayCommand.class, LoadCommand.class, InspectCommand.class,
-                PublishCommand.class, ScenarioCommand.class, RedriveCommand.class, PlotCommand.class,
+                PublishCommand.class, KeygenCommand.class, ScenarioCommand.class, RedriveCommand.class, PlotCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ForecastCli implements Runnable {
     /** Options that read a properties file of further options (see {@link #expandConfig}). */
@@ -40,7 +40,7 @@ public final class ForecastCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: backtest, detect, replay, load, inspect, publish, scenario, redrive or plot");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: backtest, detect, replay, load, inspect, publish, keygen, scenario, redrive or plot");
     }
 
     public static void main(String[] args) {
@@ -134,7 +134,7 @@ public final class ForecastCli implements Runnable {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
-        Set<String> subcommands = Set.of("backtest", "detect", "replay", "load", "inspect", "publish", "scenario", "redrive", "plot");
+        Set<String> subcommands = Set.of("backtest", "detect", "replay", "load", "inspect", "publish", "keygen", "scenario", "redrive", "plot");
         List<String> out = new ArrayList<>();
         boolean inserted = false;
         for (int i = 0; i < args.length; i++) {

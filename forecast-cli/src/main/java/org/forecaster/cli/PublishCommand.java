@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -14,10 +15,16 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.forecaster.core.modelio.ModelAcceptance;
 import org.forecaster.core.modelio.ModelFile;
 import org.forecaster.core.modelio.ModelReader;
+import org.forecaster.core.modelio.ModelSignature;
+import org.forecaster.core.modelio.ModelSigner;
+import org.forecaster.core.modelio.SigningKeys;
 import org.forecaster.core.wire.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,12 +34,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * Publishes a weights file on the weights topic, keyed by its model name, after reading it back with the
- * same validation the model service applies, so a bad file never reaches the topic. Used by the local
- * launcher for the bootstrap model, and by operators to roll a model by hand.
+ * same validation the model service applies (format and {@link ModelAcceptance}'s default cap and version ceiling),
+ * so a bad file never reaches the topic; with {@code --signing-key} the record carries the file's Ed25519 signature,
+ * which a model service that requires signatures needs. Used by the local launcher for the bootstrap model, and by
+ * operators to roll a model by hand.
  */
 @Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Validate a weights file and publish it on the weights topic, keyed by its model name.",
-                "Example: forecast publish deploy/local/bootstrap-model.fcst --bootstrap localhost:19092"})
+                "Example: forecast publish deploy/local/bootstrap-model.fcst --bootstrap localhost:19092 --signing-key keys/model-signing.key"})
 final class PublishCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -46,6 +55,11 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--topic", defaultValue = Topics.WEIGHTS, paramLabel = "TOPIC", description = "Topic (default ${DEFAULT-VALUE}).")
     String topic;
 
+    @Option(names = "--signing-key", paramLabel = "FILE",
+            description = {"Sign with this Ed25519 private key (PKCS#8 PEM or DER, from `forecast keygen`); its public key must lie next to it (x.key -> x.pub).",
+                    "Without it the model is published unsigned, which a model service requiring signatures rejects."})
+    Path signingKey;
+
     @Option(names = "--timeout", defaultValue = "30s", paramLabel = "D", converter = DurationConverter.SecondsIfPlain.class,
             description = "Give up after this long; a plain number is seconds (default ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -57,6 +71,16 @@ final class PublishCommand implements Callable<Integer> {
         }
         byte[] bytes = Files.readAllBytes(file);
         ModelFile model = ModelReader.read(bytes); // throws a ModelFormatException naming the defect
+        ModelAcceptance.Rejection refused = ModelAcceptance.DEFAULT.check(null, model.header(), null);
+        if (refused != null) {
+            throw new IllegalArgumentException("the model service would refuse " + file + " (" + refused.reason() + "): " + refused.message());
+        }
+        List<Header> headers = List.of();
+        if (signingKey != null) {
+            ModelSignature signature = ModelSigner.fromFiles(signingKey, SigningKeys.publicKeyFileOf(signingKey)).sign(bytes);
+            headers = List.of(new RecordHeader(ModelSignature.KEY_ID_HEADER, signature.keyIdBytes()),
+                    new RecordHeader(ModelSignature.SIGNATURE_HEADER, signature.signature()));
+        }
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -69,10 +93,12 @@ final class PublishCommand implements Callable<Integer> {
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(30_000, timeout.toMillis() / 2))); // delivery must exceed request + linger
         String key = model.header().name();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
-            var md = producer.send(new ProducerRecord<>(topic, key, bytes)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            var md = producer.send(new ProducerRecord<>(topic, null, key, bytes, headers)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, "published %s version %d (%d bytes) to %s partition %d offset %d%n",
-                    key, model.header().version(), bytes.length, topic, md.partition(), md.offset());
+            out.printf(Locale.ROOT, "published %s version %d (%d bytes, %s) to %s partition %d offset %d%n",
+                    key, model.header().version(), bytes.length,
+                    headers.isEmpty() ? "unsigned" : "signed by key " + new String(headers.getFirst().value(), java.nio.charset.StandardCharsets.US_ASCII),
+                    topic, md.partition(), md.offset());
         } catch (ExecutionException e) {
             throw new IllegalStateException("publish to " + topic + " at " + bootstrap + " failed: " + e.getCause().getMessage(), e);
         } catch (TimeoutException e) {

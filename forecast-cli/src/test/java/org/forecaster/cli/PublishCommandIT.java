@@ -2,12 +2,17 @@ package org.forecaster.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.forecaster.core.modelio.ModelReader;
+import org.forecaster.core.modelio.ModelSignature;
+import org.forecaster.core.modelio.ModelSigner;
+import org.forecaster.core.modelio.ModelVerifier;
 import org.forecaster.testkit.EmbeddedKafka;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,5 +62,29 @@ class PublishCommandIT {
         Cli refused = Cli.run("publish", corrupt.toString(), "--bootstrap", kafka.bootstrapServers(), "--topic", "weights.t");
         assertEquals(1, refused.code());
         assertTrue(refused.err().contains("checksum"), refused.err());
+
+        // Issue 17: --signing-key adds the signature over the exact file bytes as record headers.
+        assertEquals(0, Cli.run("keygen", "--out", dir.resolve("keys").toString()).code());
+        Path key = dir.resolve("keys/model-signing.key");
+        kafka.createTopics("weights.signed");
+        Cli signed = Cli.run("publish", model.toString(), "--bootstrap", kafka.bootstrapServers(), "--topic", "weights.signed",
+                "--signing-key", key.toString());
+        assertEquals(0, signed.code(), signed.err());
+        var record = kafka.consume("weights.signed", 1, Duration.ofSeconds(30)).get(0);
+        ModelSignature signature = signatureOf(record);
+        assertEquals(ModelSigner.fromFile(key).keyId(), signature.keyId());
+        assertNull(ModelVerifier.trustingFiles(List.of(dir.resolve("keys"))).check(record.value(), signature));
+        assertTrue(signed.out().contains("signed by key " + signature.keyId()), signed.out());
+
+        Cli missingKey = Cli.run("publish", model.toString(), "--bootstrap", kafka.bootstrapServers(), "--topic", "weights.signed",
+                "--signing-key", dir.resolve("nope.key").toString());
+        assertEquals(1, missingKey.code());
+        assertTrue(missingKey.err().contains("no signing key file"), missingKey.err());
+    }
+
+    /** Reads the signature headers back as the model service does. */
+    private static ModelSignature signatureOf(org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> r) {
+        return ModelSignature.fromHeaders(r.headers().lastHeader(ModelSignature.KEY_ID_HEADER).value(),
+                r.headers().lastHeader(ModelSignature.SIGNATURE_HEADER).value());
     }
 }

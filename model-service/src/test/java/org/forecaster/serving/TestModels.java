@@ -72,6 +72,13 @@ public final class TestModels {
         return ModelWriter.write(model(version, seed, stepMillis));
     }
 
+    /** A model file of {@code spec} with initialised (untrained) parameters, for tests of what is accepted. */
+    public static byte[] modelBytes(String name, long version, ModelSpec spec) {
+        ModelHeader h = new ModelHeader(name, version, null, spec, org.forecaster.core.model.NormalizerSpec.DEFAULT, STEP,
+                null, null, 0, 1, Map.of(), Map.of(), Instant.parse("2024-06-01T00:00:00Z"));
+        return ModelWriter.write(new ModelFile(h, org.forecaster.core.model.Forecaster.initialize(spec, 1, KernelsProvider.get()).parameters()));
+    }
+
     /** A point of series {@code id} at step {@code i}. */
     public static Point point(String id, int i, double value) {
         Instant start = T0.plusMillis(i * STEP);

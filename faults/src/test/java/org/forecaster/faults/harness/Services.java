@@ -33,6 +33,8 @@ public final class Services {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("kafka-streams.consumer.session.timeout.ms", "6000");
         c.put("kafka-streams.consumer.heartbeat.interval.ms", "1000");
+        // These tests kill processes, not forge models: they publish unsigned (signatures: SignedWeightsIT).
+        c.put("forecast.serving.model.require-signature", "false");
         return c;
     }
 
@@ -58,6 +60,7 @@ public final class Services {
     public static Map<String, String> trainerService() {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("forecast.trainer.api-key", API_KEY);
+        c.put("forecast.trainer.signing.required", "false");
         c.put("forecast.trainer.interval", "off");
         c.put("forecast.trainer.step", "PT5M");
         c.put("forecast.trainer.model.hidden", "32");

@@ -24,7 +24,9 @@ public class BootstrapModel {
             if (v.accepted()) {
                 Log.infof("serving %s from bootstrap file %s", v.message(), path);
             } else {
-                Log.warnf("bootstrap model file %s rejected: %s: %s", path, v.reason(), v.message());
+                // A file has no record headers to carry a signature: with signatures required it must be published.
+                Log.warnf("bootstrap model file %s rejected: %s: %s%s", path, v.reason(), v.message(), v.reason().equals("unsigned")
+                        ? " (publish it signed with `bin/forecast publish --signing-key` instead)" : "");
             }
         } catch (IOException e) {
             Log.warnf(e, "cannot read bootstrap model file %s; waiting for weights on the weights channel", path);

@@ -2,7 +2,9 @@ package org.forecaster.serving.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.forecaster.core.anomaly.AlertKinds;
 import org.forecaster.core.anomaly.AlertRule;
@@ -12,6 +14,44 @@ import org.forecaster.serving.topology.ServingSpec;
 /** The model service's own settings ({@code forecast.serving.*}); Kafka and Kafka Streams settings live in their own prefixes. */
 @ConfigMapping(prefix = "forecast.serving")
 public interface ServingConfig {
+    /** Which published models this service accepts ({@code forecast.serving.model.*}, issue 17). */
+    ModelTrust model();
+
+    interface ModelTrust {
+        /**
+         * Serve only models signed by one of {@link #trustedKeys}. On by default; off only for development and tests
+         * that publish unsigned models.
+         */
+        @WithDefault("true")
+        boolean requireSignature();
+
+        /**
+         * Ed25519 public keys trusted to sign models: key files (X.509 PEM or DER) or directories whose {@code *.pub}
+         * files are read, comma-separated. List the old and the new key together while rotating.
+         */
+        Optional<List<Path>> trustedKeys();
+
+        /** Most stacked layers a served model may have. */
+        @WithDefault("4")
+        int maxLayers();
+
+        /** Largest hidden size a served model may have. */
+        @WithDefault("1024")
+        int maxHidden();
+
+        /** Most forecast steps a served model may have. */
+        @WithDefault("256")
+        int maxHorizon();
+
+        /** Most parameters a served model may have (4Mi float32: the trainer's 16 MiB file limit). */
+        @WithDefault("4194304")
+        long maxParameters();
+
+        /** Largest amount by which a new version may exceed the serving one. */
+        @WithDefault("1000000")
+        long maxVersionJump();
+    }
+
     /** Input topic of windowed points, keyed by series id. */
     @WithDefault("telemetry.points")
     String pointsTopic();

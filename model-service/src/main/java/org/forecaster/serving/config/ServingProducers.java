@@ -5,9 +5,13 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.forecaster.core.kernel.KernelsProvider;
+import org.forecaster.core.modelio.ModelAcceptance;
+import org.forecaster.core.modelio.ModelVerifier;
 import org.forecaster.serving.rest.LiveFeed;
 import org.forecaster.serving.metrics.ServingMetrics;
 import org.forecaster.serving.topology.ServingSpec;
@@ -39,8 +43,30 @@ public class ServingProducers {
 
     @Produces
     @Singleton
-    ModelHolder modelHolder(ServingMetrics metrics) {
-        return new ModelHolder(KernelsProvider.get(), metrics);
+    ModelHolder modelHolder(ServingConfig config, ServingMetrics metrics) {
+        ServingConfig.ModelTrust trust = config.model();
+        ModelAcceptance acceptance = new ModelAcceptance(trust.maxLayers(), trust.maxHidden(), trust.maxHorizon(),
+                trust.maxParameters(), trust.maxVersionJump());
+        return new ModelHolder(KernelsProvider.get(), metrics, verifier(trust), acceptance);
+    }
+
+    /** Fails start-up when signatures are required but no key can be read: a service that trusts nothing never gets a model. */
+    static ModelVerifier verifier(ServingConfig.ModelTrust trust) {
+        if (!trust.requireSignature()) {
+            Log.warn("forecast.serving.model.require-signature=false: serving unsigned models (development only)");
+            return ModelVerifier.DISABLED;
+        }
+        if (trust.trustedKeys().isEmpty() || trust.trustedKeys().get().isEmpty()) {
+            throw new IllegalStateException("forecast.serving.model.require-signature is on but forecast.serving.model.trusted-keys"
+                    + " names no public key file or directory (create a pair with `bin/forecast keygen`)");
+        }
+        try {
+            ModelVerifier v = ModelVerifier.trustingFiles(trust.trustedKeys().get());
+            Log.infof("serving only models signed by trusted keys %s", v.keyIds());
+            return v;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read trusted model keys " + trust.trustedKeys().get(), e);
+        }
     }
 
     @Produces

@@ -15,7 +15,7 @@ class WeightsListenerTest {
     private final WeightsListener listener = new WeightsListener(holder);
 
     private static ConsumerRecord<String, byte[]> at(long offset, byte[] value) {
-        return new ConsumerRecord<>("model.weights", 0, offset, "m", value);
+        return new ConsumerRecord<>("model.weights", 0, offset, "forecaster", value);
     }
 
     private double rejected() {

@@ -2,6 +2,7 @@ package org.forecaster.trainer.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -72,6 +73,55 @@ public interface TrainerConfig {
 
     /** Key of {@code POST /api/v1/train} (header {@code X-API-Key}); when unset, the endpoint refuses every call. */
     Optional<String> apiKey();
+
+    /** Signing of published models ({@code forecast.trainer.signing.*}, issue 17). */
+    Signing signing();
+
+    interface Signing {
+        /**
+         * The Ed25519 private key (PKCS#8 PEM or DER) that signs every published model; on Kubernetes a mounted
+         * Secret. Its public key must lie next to it ({@code x.key -> x.pub}) unless {@link #publicKeyFile} is set.
+         */
+        Optional<Path> privateKeyFile();
+
+        /** The private key's public key, whose fingerprint is the key id sent with each signature. */
+        Optional<Path> publicKeyFile();
+
+        /**
+         * Public keys (files, or directories of {@code *.pub}) whose signatures make a record on the weights topic
+         * count as production; unset, the signing key's own public key. List old and new while rotating.
+         */
+        Optional<List<Path>> trustedKeys();
+
+        /** Refuse to start without a signing key. On by default; off only for development and tests. */
+        @WithDefault("true")
+        boolean required();
+    }
+
+    /** The acceptance rules the trainer applies before publishing: the model service's, with the same defaults. */
+    Acceptance acceptance();
+
+    interface Acceptance {
+        /** Most stacked layers a published model may have. */
+        @WithDefault("4")
+        int maxLayers();
+
+        /** Largest hidden size a published model may have. */
+        @WithDefault("1024")
+        int maxHidden();
+
+        /** Most forecast steps a published model may have. */
+        @WithDefault("256")
+        int maxHorizon();
+
+        /** Most parameters a published model may have. */
+        @WithDefault("4194304")
+        long maxParameters();
+
+        /** Largest amount by which a new version may exceed the highest one on the topic. */
+        @WithDefault("1000000")
+        long maxVersionJump();
+    }
 
     interface ModelConfig {
         /** Recurrent cell: LSTM, GRU or PEEPHOLE_LSTM. */

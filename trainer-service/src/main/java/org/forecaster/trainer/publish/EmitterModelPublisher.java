@@ -11,6 +11,8 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.forecaster.core.modelio.ModelSignature;
 import org.forecaster.trainer.config.TrainerConfig;
 
 /**
@@ -36,19 +38,24 @@ public class EmitterModelPublisher implements ModelPublisher {
     }
 
     @Override
-    public void publishWeights(String modelName, byte[] bytes) {
-        send(weights, WEIGHTS_CHANNEL, modelName, bytes);
+    public void publishWeights(String modelName, byte[] bytes, ModelSignature signature) {
+        RecordHeaders headers = new RecordHeaders();
+        if (signature != null) {
+            headers.add(ModelSignature.KEY_ID_HEADER, signature.keyIdBytes());
+            headers.add(ModelSignature.SIGNATURE_HEADER, signature.signature());
+        }
+        send(weights, WEIGHTS_CHANNEL, modelName, bytes, headers);
     }
 
     @Override
     public void publishEvaluation(String modelName, byte[] json) {
-        send(evaluations, EVALUATIONS_CHANNEL, modelName, json);
+        send(evaluations, EVALUATIONS_CHANNEL, modelName, json, new RecordHeaders());
     }
 
-    private void send(Emitter<byte[]> emitter, String channel, String key, byte[] payload) {
+    private void send(Emitter<byte[]> emitter, String channel, String key, byte[] payload, RecordHeaders headers) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
         Message<byte[]> message = Message.of(payload)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build())
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).withHeaders(headers).build())
                 .withAck(() -> {
                     acked.complete(null);
                     return CompletableFuture.completedFuture(null);

@@ -7,9 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.forecaster.core.kernel.Kernels;
+import org.forecaster.core.modelio.ModelAcceptance;
 import org.forecaster.core.modelio.ModelFile;
 import org.forecaster.core.modelio.ModelHeader;
 import org.forecaster.core.modelio.ModelReader;
+import org.forecaster.core.modelio.ModelSignature;
+import org.forecaster.core.modelio.ModelSigner;
 import org.forecaster.core.modelio.ModelWriter;
 import org.forecaster.core.train.NonFiniteLossException;
 import org.forecaster.core.train.TrainConfig;
@@ -34,7 +37,9 @@ import org.forecaster.trainer.schedule.RunReport.Outcome;
  * (if better) and the decision. Every run ends in a {@link RunReport} recorded in {@link RunStats}; a failure
  * (no data, non-finite loss, unreadable topic, refused publication) is logged once with its cause and
  * never leaves a partial model behind: the weights are encoded in full and read back with
- * {@link ModelReader} before the one send.
+ * {@link ModelReader} before the one send. A candidate that breaks the model service's {@link ModelAcceptance}
+ * rules (too large, a version that would pass {@link ModelAcceptance#MAX_VERSION}) is withheld and counted by
+ * reason, and every published model is signed with the configured key.
  *
  * <p>Not thread-safe: {@link TrainingRunner} runs at most one at a time on its own thread.
  */
@@ -46,10 +51,18 @@ public final class RetrainJob {
     private final Training training;
     private final Kernels kernels;
     private final RunStats stats;
+    private final ModelSigner signer;
+    private final ModelAcceptance acceptance;
     private final AtomicLong sequence = new AtomicLong();
 
+    /**
+     * @param signer     signs each published model; null publishes unsigned (development only)
+     * @param acceptance the rules a candidate must pass to be published, the model service's
+     */
     public RetrainJob(TrainerSettings settings, HistorySource history, ModelRegistry registry, ModelPublisher publisher,
-                      Training training, Kernels kernels, RunStats stats) {
+                      Training training, Kernels kernels, RunStats stats, ModelSigner signer, ModelAcceptance acceptance) {
+        this.signer = signer;
+        this.acceptance = acceptance;
         this.settings = settings;
         this.history = history;
         this.registry = registry;
@@ -123,8 +136,11 @@ public final class RetrainJob {
         Map<String, String> lineageConfig = lineage(s, fineTuned, production);
         Map<String, Double> trainingFigures = trainingFigures(result);
         Long published = null;
-        if (decision.publish()) {
-            long version = production.highestVersion() + 1;
+        boolean publish = decision.publish();
+        String reason = decision.reason();
+        ModelAcceptance.Rejection refused = publish ? nextVersionRefusal(s.modelName(), production) : null;
+        if (refused == null && publish) {
+            long version = production.highestVersion() + 1; // cannot overflow: nextVersionRefusal checked the ceiling
             Map<String, Double> metrics = new LinkedHashMap<>(candidate.asMetrics());
             trainingFigures.forEach((k, v) -> {
                 if (Double.isFinite(v)) {
@@ -134,22 +150,43 @@ public final class RetrainJob {
             ModelHeader header = new ModelHeader(s.modelName(), version, production.version(), config.spec(),
                     config.normalizer(), s.stepMillis(), data.from(), data.to(), data.series().size(), config.seed(),
                     metrics, lineageConfig, a.now);
-            byte[] bytes = encodeAndVerify(new ModelFile(header, result.parameters()), s.maxModelBytes());
-            publisher.publishWeights(s.modelName(), bytes);
-            published = version;
-            Log.infof("run %s: published %s v%d (%d bytes, parent v%s): %s", a.runId, s.modelName(), version, bytes.length,
-                    production.version(), decision.reason());
-        } else {
-            Log.infof("run %s: withheld the candidate: %s", a.runId, decision.reason());
+            refused = acceptance.check(s.modelName(), header,
+                    production.highestVersion() == 0 ? null : production.highestVersion());
+            if (refused == null) {
+                byte[] bytes = encodeAndVerify(new ModelFile(header, result.parameters()), s.maxModelBytes());
+                ModelSignature signature = signer == null ? null : signer.sign(bytes);
+                publisher.publishWeights(s.modelName(), bytes, signature);
+                published = version;
+                Log.infof("run %s: published %s v%d (%d bytes, parent v%s, %s): %s", a.runId, s.modelName(), version,
+                        bytes.length, production.version(), signature == null ? "unsigned" : "signed by key " + signature.keyId(),
+                        decision.reason());
+            }
+        }
+        if (refused != null) {
+            publish = false;
+            reason = "refused by the acceptance rules (" + refused.reason() + "): " + refused.message();
+            stats.refused(refused.reason());
+            Log.warnf("run %s: not publishing the better candidate: %s", a.runId, reason);
+        } else if (!publish) {
+            Log.infof("run %s: withheld the candidate: %s", a.runId, reason);
         }
         EvaluationRecord record = new EvaluationRecord(a.runId, s.modelName(),
-                decision.publish() ? Outcome.PUBLISHED.name() : Outcome.WITHHELD.name(), decision.reason(), published,
+                publish ? Outcome.PUBLISHED.name() : Outcome.WITHHELD.name(), reason, published,
                 production.version(), s.margin(), candidate, current, data.series().size(), data.from(), data.to(),
                 trainingFigures, lineageConfig, a.now);
         publisher.publishEvaluation(s.modelName(), WireJson.write(record));
         return new RunReport(a.runId, a.trigger, a.now, elapsedMillis(started),
-                decision.publish() ? Outcome.PUBLISHED : Outcome.WITHHELD, decision.reason(), published,
+                publish ? Outcome.PUBLISHED : Outcome.WITHHELD, reason, published,
                 production.version(), a.seriesCount, a.pointsRead, a.epochs, a.bestValidation, candidate, current);
+    }
+
+    /** A refusal when the next version would pass the ceiling (so highest + 1 never overflows), else null. */
+    private static ModelAcceptance.Rejection nextVersionRefusal(String modelName, ProductionModel production) {
+        if (production.highestVersion() >= ModelAcceptance.MAX_VERSION) {
+            return new ModelAcceptance.Rejection("version-too-high", "model " + modelName + ": the highest version on the topic, v"
+                    + production.highestVersion() + ", leaves no next version at or below " + ModelAcceptance.MAX_VERSION);
+        }
+        return null;
     }
 
     /**

@@ -2,6 +2,7 @@ package org.forecaster.trainer.schedule;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.forecaster.trainer.schedule.RunReport.Outcome;
 
@@ -11,6 +12,7 @@ import org.forecaster.trainer.schedule.RunReport.Outcome;
  */
 public final class RunStats {
     private final Map<Outcome, AtomicLong> outcomes = new EnumMap<>(Outcome.class);
+    private final Map<String, AtomicLong> refused = new ConcurrentHashMap<>();
     private volatile RunReport last;
     private volatile long publishedVersion;
 
@@ -26,6 +28,17 @@ public final class RunStats {
             publishedVersion = report.publishedVersion();
         }
         last = report;
+    }
+
+    /** A better candidate not published because it broke an acceptance rule ({@code ModelAcceptance} reason). */
+    void refused(String reason) {
+        refused.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Candidates refused for {@code reason}. */
+    public long refusedCount(String reason) {
+        AtomicLong n = refused.get(reason);
+        return n == null ? 0 : n.get();
     }
 
     /** Runs that ended with {@code outcome}. */

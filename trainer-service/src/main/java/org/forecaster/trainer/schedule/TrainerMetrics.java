@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.forecaster.core.modelio.ModelAcceptance;
 import org.forecaster.trainer.schedule.RunReport.Outcome;
 
 /** Prometheus view of {@link RunStats} (names in the README). */
@@ -19,6 +20,12 @@ public class TrainerMetrics {
             FunctionCounter.builder("forecast.trainer.runs", stats, s -> s.count(o))
                     .tag("outcome", o.name().toLowerCase(java.util.Locale.ROOT))
                     .description("Finished runs by outcome (published, withheld, failed)").register(registry);
+        }
+        for (String reason : ModelAcceptance.REASONS) {
+            FunctionCounter.builder("forecast.trainer.candidates.refused", stats, s -> s.refusedCount(reason))
+                    .tag("reason", reason)
+                    .description("Better candidates not published because they broke the model service's acceptance rules")
+                    .register(registry);
         }
         Gauge.builder("forecast.trainer.last.run.duration", stats, s -> s.last() == null ? Double.NaN : s.last().durationMillis() / 1000.0)
                 .baseUnit("seconds").description("Wall time of the last finished run").register(registry);

@@ -29,6 +29,8 @@ import org.forecaster.core.modelio.ModelWriter;
 import org.forecaster.core.wire.Point;
 import org.forecaster.core.wire.WireJson;
 import org.forecaster.testkit.EmbeddedKafka;
+import org.forecaster.core.modelio.ModelAcceptance;
+import org.forecaster.core.modelio.ModelVerifier;
 import org.forecaster.trainer.publish.KafkaModelRegistry;
 import org.forecaster.trainer.publish.ProductionModel;
 import org.junit.jupiter.api.AfterAll;
@@ -106,14 +108,14 @@ class KafkaReadersIT {
         kafka.send(List.of(new ProducerRecord<>("weights", "global", v1), new ProducerRecord<>("weights", "global", v2),
                 new ProducerRecord<>("weights", "other", weights(spec, 5)), new ProducerRecord<>("weights", "global", corrupt)));
 
-        KafkaModelRegistry registry = new KafkaModelRegistry(reader, "weights", TIMEOUT);
+        KafkaModelRegistry registry = new KafkaModelRegistry(reader, "weights", TIMEOUT, ModelVerifier.DISABLED, ModelAcceptance.DEFAULT);
         ProductionModel prod = registry.production("global");
 
         assertEquals(2L, prod.version());
         assertEquals(2, prod.highestVersion());
         assertEquals(1, prod.invalidRecords());
         assertFalse(registry.production("absent").exists());
-        assertFalse(new KafkaModelRegistry(reader, "no.such.topic", TIMEOUT).production("global").exists());
+        assertFalse(new KafkaModelRegistry(reader, "no.such.topic", TIMEOUT, ModelVerifier.DISABLED, ModelAcceptance.DEFAULT).production("global").exists());
     }
 
     @Test

@@ -19,7 +19,12 @@ import org.forecaster.core.model.CellType;
 import org.forecaster.core.model.Features;
 import org.forecaster.core.model.Forecaster;
 import org.forecaster.core.model.ModelSpec;
+import java.security.KeyPair;
+import org.forecaster.core.modelio.ModelAcceptance;
 import org.forecaster.core.modelio.ModelFile;
+import org.forecaster.core.modelio.ModelSigner;
+import org.forecaster.core.modelio.ModelVerifier;
+import org.forecaster.core.modelio.SigningKeys;
 import org.forecaster.core.modelio.ModelHeader;
 import org.forecaster.core.modelio.ModelReader;
 import org.forecaster.core.modelio.ModelWriter;
@@ -43,6 +48,9 @@ class RetrainJobTest {
     private static final int LENGTH = 400;
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-03-01T12:00:00Z"), ZoneOffset.UTC);
     private static final ModelSpec SPEC = new ModelSpec(CellType.LSTM, 1, Features.COUNT, 8, 1);
+
+    private static final KeyPair KEYS = SigningKeys.generate();
+    private static final ModelSigner SIGNER = new ModelSigner(KEYS);
 
     private final Kernels kernels = KernelsProvider.get();
     private InMemoryTopics topics;
@@ -77,7 +85,7 @@ class RetrainJobTest {
     }
 
     private RetrainJob job(TrainerSettings s, Training training) {
-        return new RetrainJob(s, topics, topics, topics, training, kernels, stats);
+        return new RetrainJob(s, topics, topics, topics, training, kernels, stats, SIGNER, ModelAcceptance.DEFAULT);
     }
 
     private RetrainJob job(TrainerSettings s) {
@@ -149,6 +157,43 @@ class RetrainJobTest {
         assertEquals(7, e.get("productionVersion").asLong());
         assertEquals(8, e.get("candidateVersion").asLong());
         assertTrue(e.get("production").get("relativeMae").isNumber());
+    }
+
+    @Test
+    void shouldSignEveryPublishedModelOverItsExactBytes() {
+        assertEquals(Outcome.PUBLISHED, job(settings(goodConfig(), true)).run(CLOCK.instant()).outcome());
+
+        assertEquals(SIGNER.keyId(), topics.signatures.getFirst().keyId());
+        assertNull(ModelVerifier.trusting(List.of(KEYS.getPublic())).check(topics.weights.getFirst(), topics.signatures.getFirst()));
+    }
+
+    @Test
+    void shouldNotOverflowTheVersionWhenProductionIsAtLongMax() throws IOException {
+        // Issue 17: a record at Long.MAX_VALUE used to make the next version overflow.
+        float[] untrained = Forecaster.initialize(SPEC, 3, kernels).parameters();
+        ModelHeader pinned = new ModelHeader("global", Long.MAX_VALUE, null, SPEC, goodConfig().normalizer(), STEP.toMillis(),
+                null, null, 0, 3, Map.of(), Map.of(), Instant.parse("2025-01-01T00:00:00Z"));
+        topics.weights.add(ModelWriter.write(new ModelFile(pinned, untrained)));
+
+        RunReport r = job(settings(goodConfig(), false)).run(CLOCK.instant());
+
+        assertEquals(Outcome.WITHHELD, r.outcome(), r.reason());
+        assertTrue(r.reason().contains("version-too-high"), r.reason());
+        assertEquals(1, topics.weights.size(), "nothing published");
+        assertEquals(1, stats.refusedCount("version-too-high"));
+        assertEquals("WITHHELD", json(topics.evaluations.getLast()).get("decision").asText());
+    }
+
+    @Test
+    void shouldNotPublishACandidateThatBreaksTheArchitectureCap() {
+        ModelAcceptance hiddenAtMost4 = new ModelAcceptance(4, 4, 256, 4L << 20, 1_000_000);
+        RunReport r = new RetrainJob(settings(goodConfig(), true), topics, topics, topics, Training.tbptt(kernels), kernels,
+                stats, SIGNER, hiddenAtMost4).run(CLOCK.instant());
+
+        assertEquals(Outcome.WITHHELD, r.outcome(), r.reason());
+        assertTrue(r.reason().contains("too-large"), r.reason());
+        assertTrue(topics.weights.isEmpty());
+        assertEquals(1, stats.refusedCount("too-large"));
     }
 
     @Test

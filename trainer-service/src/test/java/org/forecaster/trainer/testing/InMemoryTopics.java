@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.forecaster.core.modelio.ModelFile;
 import org.forecaster.core.modelio.ModelReader;
+import org.forecaster.core.modelio.ModelSignature;
 import org.forecaster.trainer.data.History;
 import org.forecaster.trainer.data.HistorySource;
 import org.forecaster.trainer.data.SeriesAssembler;
@@ -22,6 +23,8 @@ import org.forecaster.trainer.publish.ProductionModel;
 public final class InMemoryTopics implements HistorySource, ModelRegistry, ModelPublisher {
     public final List<Point> points = new ArrayList<>();
     public final List<byte[]> weights = new ArrayList<>();
+    /** The signature sent with each entry of {@link #weights} (null when unsigned). */
+    public final List<ModelSignature> signatures = new ArrayList<>();
     public final List<byte[]> evaluations = new ArrayList<>();
     public volatile boolean brokerDown;
 
@@ -53,9 +56,10 @@ public final class InMemoryTopics implements HistorySource, ModelRegistry, Model
     }
 
     @Override
-    public void publishWeights(String modelName, byte[] bytes) {
+    public void publishWeights(String modelName, byte[] bytes, ModelSignature signature) {
         failIfDown();
         weights.add(bytes);
+        signatures.add(signature);
     }
 
     @Override

@@ -27,6 +27,8 @@ import org.forecaster.trainer.config.TrainerSettings;
 import org.forecaster.trainer.data.KafkaHistorySource;
 import org.forecaster.trainer.data.TopicReader;
 import org.forecaster.trainer.evaluate.Gate;
+import org.forecaster.core.modelio.ModelAcceptance;
+import org.forecaster.core.modelio.ModelVerifier;
 import org.forecaster.trainer.publish.KafkaModelRegistry;
 import org.forecaster.trainer.schedule.RetrainJob;
 import org.forecaster.trainer.schedule.RunReport;
@@ -76,8 +78,9 @@ class SampleRunTimingTest {
             TopicReader reader = new TopicReader(Map.of("bootstrap.servers", kafka.bootstrapServers()));
             InMemoryTopics sink = new InMemoryTopics();
             RetrainJob job = new RetrainJob(settings, new KafkaHistorySource(reader, "telemetry.points", Duration.ofMinutes(2)),
-                    new KafkaModelRegistry(reader, "model.weights", Duration.ofMinutes(2)), sink, Training.tbptt(kernels),
-                    kernels, new RunStats());
+                    new KafkaModelRegistry(reader, "model.weights", Duration.ofMinutes(2), ModelVerifier.DISABLED,
+                            ModelAcceptance.DEFAULT), sink, Training.tbptt(kernels), kernels, new RunStats(), null,
+                    ModelAcceptance.DEFAULT);
             RunReport r = job.run(Clock.systemUTC().instant());
             System.out.printf("TIMING kernels=%s series=%d points=%d epochs=%d duration=%.1fs outcome=%s candidate relMAE=%.3f coverage=%.3f%n",
                     kernels.getClass().getSimpleName(), r.seriesCount(), r.pointsRead(), r.epochs(), r.durationMillis() / 1000.0,
