@@ -82,7 +82,7 @@ class KubernetesManifestsTest {
         for (HasMetadata d : docs) {
             if (d instanceof GenericKubernetesResource g) {
                 // Custom resources (Strimzi, KEDA, Prometheus operator) have no typed model here: check their kinds.
-                assertTrue(Set.of("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "ScaledObject", "ServiceMonitor").contains(g.getKind()),
+                assertTrue(Set.of("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "ScaledObject", "ServiceMonitor", "TriggerAuthentication").contains(g.getKind()),
                         "unexpected untyped kind " + g.getKind() + " (a typo in apiVersion or kind?)");
                 continue;
             }
@@ -200,6 +200,13 @@ class KubernetesManifestsTest {
             Map<String, Object> spec = s.get("spec");
             String target = (String) ((Map<?, ?>) spec.get("scaleTargetRef")).get("name");
             assertTrue(deployments.contains(target), "ScaledObject " + s.getMetadata().getName() + " targets missing " + target);
+            // The Kafka listener authenticates everyone, KEDA's lag reader included.
+            Set<String> triggerAuths = Set.copyOf(kinds(docs, "TriggerAuthentication").stream().map(a -> a.getMetadata().getName()).toList());
+            for (Object t : (List<?>) spec.get("triggers")) {
+                Map<?, ?> auth = (Map<?, ?>) ((Map<?, ?>) t).get("authenticationRef");
+                assertNotNull(auth, s.getMetadata().getName() + "'s Kafka trigger has no authenticationRef");
+                assertTrue(triggerAuths.contains((String) auth.get("name")), "missing TriggerAuthentication " + auth.get("name"));
+            }
             int max = ((Number) spec.get("maxReplicaCount")).intValue();
             for (Object t : (List<?>) spec.get("triggers")) {
                 String topic = (String) ((Map<?, ?>) ((Map<?, ?>) t).get("metadata")).get("topic");

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -104,6 +105,17 @@ class KafkaSecurityTest {
         assertInstanceOf(TopicAuthorizationException.class, read, "alert-forwarder reading telemetry.raw: " + read);
         Throwable txn = failureOf(() -> sendTransactionally(kafka.clientConfig("ingest-service"), "model-service-stolen", "telemetry.points"));
         assertInstanceOf(TransactionalIdAuthorizationException.class, txn, "ingest-service using model-service's transactional ids: " + txn);
+    }
+
+    @Test
+    void kedaReadsLagButNoRecords() {
+        assertNull(failureOf(() -> {
+            try (Admin admin = Admin.create(withShortTimeouts(kafka.clientConfig("keda-lag-reader")))) {
+                return admin.listConsumerGroupOffsets("model-service").partitionsToOffsetAndMetadata().get();
+            }
+        }), "KEDA reads the model service's committed offsets");
+        Throwable consume = failureOf(() -> consume(kafka.clientConfig("keda-lag-reader"), "model-service", "telemetry.points", 1));
+        assertInstanceOf(GroupAuthorizationException.class, consume, "KEDA's user joining model-service's group: " + consume);
     }
 
     private static RecordMetadata send(Map<String, Object> config, String topic) throws Exception {
