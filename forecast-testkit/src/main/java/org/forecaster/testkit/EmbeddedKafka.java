@@ -73,8 +73,8 @@ public final class EmbeddedKafka implements AutoCloseable {
      *
      * <p>SCRAM credentials live in the cluster metadata, so the broker's own principal cannot be a SCRAM user
      * without writing it at format time, which {@link KafkaClusterTestKit#format()} does not offer. The super user
-     * {@value #ADMIN} therefore uses SASL/PLAIN with a static password (inter-broker traffic, the controller
-     * listener, and the test's own setup); every service principal uses SCRAM, as it does under Strimzi.
+     * {@value #ADMIN} therefore uses SASL/PLAIN, its password in the listeners' JAAS settings (inter-broker traffic,
+     * the controller listener, and the test's own setup); every service principal uses SCRAM, as under Strimzi.
      */
     public static EmbeddedKafka startSecure(Map<String, String> brokerProps) {
         String adminPassword = randomPassword();
@@ -166,7 +166,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the broker did not apply the users and ACLs within 30 s");
                 }
-                Thread.sleep(50);
+                Thread.sleep(50); // poll interval; the deadline bounds the wait
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
