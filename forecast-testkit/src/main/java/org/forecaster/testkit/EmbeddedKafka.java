@@ -1,5 +1,7 @@
 package org.forecaster.testkit;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +42,8 @@ import org.apache.kafka.common.test.TestKitNodes;
  * ports, with every replication factor at 1 so transactions ({@code exactly_once_v2}) work. Ready in about
  * four seconds. Helpers produce, and consume to a deadline by polling (no sleeps).
  *
- * <p>{@link #startSecure()} starts it authenticated and authorized instead: SASL on every listener, the
+ * <p>{@link #startSecure()} starts it encrypted, authenticated and authorized instead: SASL_SSL for clients with a
+ * throwaway CA made for the run, SASL on the controller listener, the
  * StandardAuthorizer with no access unless an ACL allows it, one SCRAM-SHA-512 user per service with a throwaway
  * password and the ACLs of {@link KafkaAcls}. The helpers then act as the super user {@value #ADMIN};
  * {@link #clientConfig(String)} gives a service's client settings.
@@ -54,17 +57,20 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
     /** Security settings of the helpers' clients: empty on a plaintext broker, the super user's on a secure one. */
     private final Map<String, Object> helperSecurity;
+    /** The throwaway CA clients of a secure broker trust (PEM); null on a plaintext broker. */
+    private final String caPem;
     /** SCRAM password per service user; empty on a plaintext broker. */
     private final Map<String, String> passwords = new HashMap<>();
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster, Map<String, Object> helperSecurity) {
+    private EmbeddedKafka(KafkaClusterTestKit cluster, Map<String, Object> helperSecurity, String caPem) {
         this.cluster = cluster;
         this.helperSecurity = Map.copyOf(helperSecurity);
+        this.caPem = caPem;
     }
 
     /** Starts a broker with the defaults plus {@code brokerProps}. */
     public static EmbeddedKafka start(Map<String, String> brokerProps) {
-        return new EmbeddedKafka(startCluster(brokerProps), Map.of());
+        return new EmbeddedKafka(startCluster(brokerProps), Map.of(), null);
     }
 
     /**
@@ -78,11 +84,23 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka startSecure(Map<String, String> brokerProps) {
         String adminPassword = randomPassword();
+        TestCertificates tls;
+        try {
+            tls = TestCertificates.create(Files.createTempDirectory("kafka-test-ca"), randomPassword());
+        } catch (IOException e) {
+            throw new IllegalStateException("could not create a directory for the test certificates", e);
+        }
         String plainServer = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + ADMIN
                 + "\" password=\"" + adminPassword + "\" user_" + ADMIN + "=\"" + adminPassword + "\";";
         Map<String, String> props = new HashMap<>();
         // Set the protocols ourselves: the test kit's own SASL mode writes a JVM-wide JAAS file for PLAIN users.
-        props.put("listener.security.protocol.map", BROKER_LISTENER + ":SASL_PLAINTEXT," + CONTROLLER_LISTENER + ":SASL_PLAINTEXT");
+        // Clients get TLS, as from Strimzi; the controller listener carries only the node's own traffic.
+        props.put("listener.security.protocol.map", BROKER_LISTENER + ":SASL_SSL," + CONTROLLER_LISTENER + ":SASL_PLAINTEXT");
+        props.put("listener.name.external.ssl.keystore.type", "PKCS12");
+        props.put("listener.name.external.ssl.keystore.location", tls.brokerKeystore().toString());
+        props.put("listener.name.external.ssl.keystore.password", tls.password());
+        props.put("listener.name.external.ssl.truststore.type", "PEM"); // the broker's own inter-broker client
+        props.put("listener.name.external.ssl.truststore.location", tls.caFile().toString());
         props.put("listener.name.external.sasl.enabled.mechanisms", "SCRAM-SHA-512,PLAIN");
         props.put("listener.name.external.scram-sha-512.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         props.put("listener.name.external.plain.sasl.jaas.config", plainServer);
@@ -95,11 +113,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("allow.everyone.if.no.acl.found", "false");
         props.putAll(brokerProps);
         Map<String, Object> admin = Map.of(
-                "security.protocol", "SASL_PLAINTEXT",
+                "security.protocol", "SASL_SSL",
+                "ssl.truststore.type", "PEM",
+                "ssl.truststore.certificates", tls.caPem(),
                 "sasl.mechanism", "PLAIN",
                 "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + ADMIN
                         + "\" password=\"" + adminPassword + "\";");
-        EmbeddedKafka kafka = new EmbeddedKafka(startCluster(props), admin);
+        EmbeddedKafka kafka = new EmbeddedKafka(startCluster(props), admin, tls.caPem());
         try {
             kafka.createUsersAndAcls();
         } catch (RuntimeException e) {
@@ -194,9 +214,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         return config;
     }
 
+    /** The CA certificate (PEM) that a secure broker's certificate is signed with, made for this broker alone. */
+    public String caCertificatePem() {
+        return caPem;
+    }
+
     /**
-     * Client settings of a service user of a secure broker (a user of {@link KafkaAcls}): bootstrap servers,
-     * SASL_PLAINTEXT, SCRAM-SHA-512 and its JAAS line.
+     * Client settings of a service user of a secure broker (a user of {@link KafkaAcls}), the same keys a service
+     * gets on Kubernetes: bootstrap servers, SASL_SSL trusting the test CA (PEM), SCRAM-SHA-512 and its JAAS line.
      */
     public Map<String, Object> clientConfig(String user) {
         String password = passwords.get(user);
@@ -205,7 +230,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                     : "this broker is not secure: start it with startSecure()");
         }
         return Map.of("bootstrap.servers", bootstrapServers(),
-                "security.protocol", "SASL_PLAINTEXT",
+                "security.protocol", "SASL_SSL",
+                "ssl.truststore.type", "PEM",
+                "ssl.truststore.certificates", caPem,
                 "sasl.mechanism", "SCRAM-SHA-512",
                 "sasl.jaas.config", scramJaasConfig(user, password));
     }

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
@@ -33,8 +34,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Kafka part of the security suite, on a real broker with the production ACL table ({@link KafkaAcls}): who
- * cannot get in, who cannot write what, and that the services' own traffic still flows.
+ * The Kafka part of the security suite, on a real broker (SASL_SSL with a throwaway CA, SCRAM-SHA-512) with the
+ * production ACL table ({@link KafkaAcls}): who cannot get in, who cannot write what, and that the services' own
+ * traffic still flows.
  */
 class KafkaSecurityTest {
     private static final byte[] VALUE = "v".getBytes(StandardCharsets.UTF_8);
@@ -61,6 +63,15 @@ class KafkaSecurityTest {
         assertInstanceOf(TimeoutException.class, produce, "produce without credentials: " + produce);
         Throwable consume = failureOf(() -> partitionsOf(anonymous, "telemetry.points"));
         assertInstanceOf(TimeoutException.class, consume, "consume without credentials: " + consume);
+    }
+
+    @Test
+    void aClientThatDoesNotTrustTheClusterCaIsRejected() {
+        Map<String, Object> untrusting = new HashMap<>(kafka.clientConfig("trainer-service"));
+        untrusting.remove("ssl.truststore.type");
+        untrusting.remove("ssl.truststore.certificates"); // the JDK's default CAs did not sign the broker's certificate
+        Throwable produce = failureOf(() -> send(untrusting, "model.weights"));
+        assertInstanceOf(SslAuthenticationException.class, produce, "produce without the cluster CA: " + produce);
     }
 
     @Test
