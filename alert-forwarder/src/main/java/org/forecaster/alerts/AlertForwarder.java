@@ -316,6 +316,7 @@ final class AlertForwarder implements Runnable {
     private Properties consumerProperties(String group) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.putAll(config.kafkaSecurity());
         if (group != null) {
             p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         }

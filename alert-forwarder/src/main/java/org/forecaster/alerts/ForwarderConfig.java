@@ -22,11 +22,13 @@ import java.util.regex.Pattern;
  * @param generatorUrl       template of each alert's {@code generatorURL} ({@code {series}} is replaced by the
  *                           URL-encoded series), or null for none
  * @param httpPort           port of the health and metrics endpoint; 0 picks a free one
+ * @param kafkaSecurity      Kafka client security settings that were set (Kafka's names, e.g. {@code sasl.mechanism});
+ *                           empty: plaintext
  */
 public record ForwarderConfig(String bootstrapServers, String topic, String groupId, URI alertmanagerAlerts, String alertname,
                               String defaultSeverity, Map<String, String> severityByReason, String generatorUrl,
                               Duration resendInterval, Duration alertLifetime, Duration retryInitial, Duration retryMax,
-                              Duration requestTimeout, int httpPort) {
+                              Duration requestTimeout, int httpPort, Map<String, String> kafkaSecurity) {
 
     /** Every setting: its property name, default (null: required) and one line for {@code --help} and the README. */
     public enum Key {
@@ -48,7 +50,18 @@ public record ForwarderConfig(String bootstrapServers, String topic, String grou
         RETRY_INITIAL("forecast.alerts.retry-initial", "1s", "First wait before re-posting when Alertmanager is down or answers 5xx."),
         RETRY_MAX("forecast.alerts.retry-max", "1m", "Longest wait between re-posts (the wait doubles up to this)."),
         REQUEST_TIMEOUT("forecast.alerts.request-timeout", "10s", "Timeout of one POST to Alertmanager and of one metadata request to Kafka."),
-        HTTP_PORT("forecast.alerts.http-port", "8080", "Port of /q/health/live, /q/health/ready and /q/metrics (0: a free port).");
+        HTTP_PORT("forecast.alerts.http-port", "8080", "Port of /q/health/live, /q/health/ready and /q/metrics (0: a free port)."),
+        SECURITY_PROTOCOL("kafka.security.protocol", "PLAINTEXT", "Kafka security protocol: PLAINTEXT, SASL_PLAINTEXT, SASL_SSL or SSL."),
+        SASL_MECHANISM("kafka.sasl.mechanism", "", "SASL mechanism, e.g. SCRAM-SHA-512 (empty: Kafka's default)."),
+        SASL_JAAS_CONFIG("kafka.sasl.jaas.config", "",
+                "JAAS line of the Kafka user, e.g. org.apache.kafka.common.security.scram.ScramLoginModule required username=... password=...;"),
+        SSL_TRUSTSTORE_TYPE("kafka.ssl.truststore.type", "", "Type of the CA truststore for TLS: PEM, PKCS12 or JKS."),
+        SSL_TRUSTSTORE_CERTIFICATES("kafka.ssl.truststore.certificates", "", "The CA certificates themselves, PEM (with type PEM)."),
+        SSL_TRUSTSTORE_LOCATION("kafka.ssl.truststore.location", "", "Path of the CA truststore file (instead of the certificates).");
+
+        /** The keys passed to the Kafka client as they are, when set. */
+        static final java.util.List<Key> KAFKA_SECURITY = java.util.List.of(SECURITY_PROTOCOL, SASL_MECHANISM, SASL_JAAS_CONFIG,
+                SSL_TRUSTSTORE_TYPE, SSL_TRUSTSTORE_CERTIFICATES, SSL_TRUSTSTORE_LOCATION);
 
         public final String property;
         public final String defaultValue;
@@ -70,6 +83,14 @@ public record ForwarderConfig(String bootstrapServers, String topic, String grou
 
     public ForwarderConfig {
         severityByReason = Map.copyOf(severityByReason);
+        kafkaSecurity = Map.copyOf(kafkaSecurity);
+    }
+
+    /** Without the JAAS line: it holds the Kafka password. */
+    @Override
+    public String toString() {
+        return "ForwarderConfig[bootstrapServers=" + bootstrapServers + ", topic=" + topic + ", groupId=" + groupId + ", alertmanagerAlerts="
+                + alertmanagerAlerts + ", kafka security " + kafkaSecurity.getOrDefault("security.protocol", "PLAINTEXT") + "]";
     }
 
     /** Reads every key from {@code systemProperty} (by property name), else {@code env} (by variable), else its default. */
@@ -110,7 +131,19 @@ public record ForwarderConfig(String bootstrapServers, String topic, String grou
         }
         return new ForwarderConfig(nonBlank(raw, Key.BOOTSTRAP_SERVERS), nonBlank(raw, Key.TOPIC), nonBlank(raw, Key.GROUP_ID),
                 alertsEndpoint(url), nonBlank(raw, Key.ALERTNAME), nonBlank(raw, Key.DEFAULT_SEVERITY), severities(raw),
-                generatorUrl(raw), resend, lifetime, retryInitial, retryMax, duration(raw, Key.REQUEST_TIMEOUT), port(raw));
+                generatorUrl(raw), resend, lifetime, retryInitial, retryMax, duration(raw, Key.REQUEST_TIMEOUT), port(raw),
+                kafkaSecurity(raw));
+    }
+
+    private static Map<String, String> kafkaSecurity(Map<Key, String> raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Key k : Key.KAFKA_SECURITY) {
+            String v = raw.get(k);
+            if (!v.isBlank()) {
+                out.put(k.property.substring("kafka.".length()), v);
+            }
+        }
+        return out;
     }
 
     private static URI alertsEndpoint(String url) {

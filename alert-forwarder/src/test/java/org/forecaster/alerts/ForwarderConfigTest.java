@@ -1,6 +1,7 @@
 package org.forecaster.alerts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -38,6 +39,18 @@ class ForwarderConfigTest {
         assertEquals(Duration.ofSeconds(1), c.retryInitial());
         assertEquals(Duration.ofMinutes(1), c.retryMax());
         assertEquals(8080, c.httpPort());
+    }
+
+    @Test
+    void shouldPassKafkaSecuritySettingsThatAreSetAndKeepThePasswordOutOfToString() {
+        String jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"alert-forwarder\" password=\"s3cret\";";
+        ForwarderConfig c = load(Map.of(), Map.of("FORECAST_ALERTS_ALERTMANAGER_URL", "http://am:9093", "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512", "KAFKA_SASL_JAAS_CONFIG", jaas, "KAFKA_SSL_TRUSTSTORE_TYPE", "PEM"));
+        assertEquals(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512", "sasl.jaas.config", jaas,
+                "ssl.truststore.type", "PEM"), c.kafkaSecurity());
+        assertFalse(c.toString().contains("s3cret"), c.toString());
+        assertEquals(Map.of("security.protocol", "PLAINTEXT"),
+                load(Map.of(), Map.of("FORECAST_ALERTS_ALERTMANAGER_URL", "http://am:9093")).kafkaSecurity(), "plaintext by default");
     }
 
     @Test

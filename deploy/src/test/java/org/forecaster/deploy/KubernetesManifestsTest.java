@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -34,7 +35,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * into a typed fabric8 object with no unknown fields (a misspelt key would otherwise be dropped silently by
  * the API server), every Deployment has probes, resources and a locked-down security context, the
  * KafkaTopics match {@code deploy/topics.properties} (the file the local launcher creates topics from), and
- * every KEDA ScaledObject targets an existing Deployment with no more replicas than its topic has partitions.
+ * every KEDA ScaledObject targets an existing Deployment with no more replicas than its topic has partitions, and
+ * Kafka and the namespace are locked down: authenticated listeners only, a KafkaUser per service whose ACLs are
+ * exactly {@code deploy/kafka-acls.txt} (the table the test kit's secure broker enforces), a default-deny
+ * NetworkPolicy, and no service-account token in any pod.
  */
 class KubernetesManifestsTest {
     private static final Path DEPLOY = Path.of(System.getProperty("user.dir"));
@@ -78,7 +82,7 @@ class KubernetesManifestsTest {
         for (HasMetadata d : docs) {
             if (d instanceof GenericKubernetesResource g) {
                 // Custom resources (Strimzi, KEDA, Prometheus operator) have no typed model here: check their kinds.
-                assertTrue(Set.of("Kafka", "KafkaNodePool", "KafkaTopic", "ScaledObject", "ServiceMonitor").contains(g.getKind()),
+                assertTrue(Set.of("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "ScaledObject", "ServiceMonitor", "TriggerAuthentication").contains(g.getKind()),
                         "unexpected untyped kind " + g.getKind() + " (a typo in apiVersion or kind?)");
                 continue;
             }
@@ -196,6 +200,13 @@ class KubernetesManifestsTest {
             Map<String, Object> spec = s.get("spec");
             String target = (String) ((Map<?, ?>) spec.get("scaleTargetRef")).get("name");
             assertTrue(deployments.contains(target), "ScaledObject " + s.getMetadata().getName() + " targets missing " + target);
+            // The Kafka listener authenticates everyone, KEDA's lag reader included.
+            Set<String> triggerAuths = Set.copyOf(kinds(docs, "TriggerAuthentication").stream().map(a -> a.getMetadata().getName()).toList());
+            for (Object t : (List<?>) spec.get("triggers")) {
+                Map<?, ?> auth = (Map<?, ?>) ((Map<?, ?>) t).get("authenticationRef");
+                assertNotNull(auth, s.getMetadata().getName() + "'s Kafka trigger has no authenticationRef");
+                assertTrue(triggerAuths.contains((String) auth.get("name")), "missing TriggerAuthentication " + auth.get("name"));
+            }
             int max = ((Number) spec.get("maxReplicaCount")).intValue();
             for (Object t : (List<?>) spec.get("triggers")) {
                 String topic = (String) ((Map<?, ?>) ((Map<?, ?>) t).get("metadata")).get("topic");
@@ -249,6 +260,133 @@ class KubernetesManifestsTest {
                 .filter(c -> c.getMetadata().getName().equals("alert-forwarder-config")).findFirst().orElseThrow();
         assertTrue(topics.contains(forwarder.getData().get("FORECAST_ALERTS_TOPIC")), "the alert forwarder reads a topic that "
                 + overlay + " does not create: " + forwarder.getData().get("FORECAST_ALERTS_TOPIC"));
+    }
+
+    private static final List<String> SERVICES = List.of("ingest-service", "model-service", "trainer-service", "alert-forwarder");
+
+    /** {@code user|type|pattern|name|Operation} for every line of deploy/kafka-acls.txt. */
+    private static Set<String> aclTable() throws IOException {
+        Set<String> out = new java.util.TreeSet<>();
+        for (String line : Files.readAllLines(DEPLOY.resolve("kafka-acls.txt"))) {
+            String content = line.strip();
+            if (content.isEmpty() || content.startsWith("#")) {
+                continue;
+            }
+            String[] f = content.split("\\s+");
+            assertEquals(5, f.length, "kafka-acls.txt: " + line);
+            for (String op : f[4].split(",")) {
+                out.add(String.join("|", f[0], f[1], f[2], f[3], op));
+            }
+        }
+        return out;
+    }
+
+    /** The same form from the rendered KafkaUsers. */
+    private static Set<String> kafkaUserAcls(List<HasMetadata> docs) {
+        Set<String> out = new java.util.TreeSet<>();
+        for (GenericKubernetesResource u : kinds(docs, "KafkaUser")) {
+            Map<?, ?> authorization = (Map<?, ?>) ((Map<?, ?>) u.get("spec")).get("authorization");
+            assertEquals("simple", authorization.get("type"), u.getMetadata().getName());
+            for (Object a : (List<?>) authorization.get("acls")) {
+                Map<?, ?> acl = (Map<?, ?>) a;
+                Map<?, ?> resource = (Map<?, ?>) acl.get("resource");
+                assertEquals("*", acl.get("host"), "ACLs are not tied to pod addresses, which change");
+                for (Object op : (List<?>) acl.get("operations")) {
+                    out.add(String.join("|", u.getMetadata().getName(), (String) resource.get("type"),
+                            (String) resource.get("patternType"), (String) resource.get("name"), (String) op));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<GenericKubernetesResource> kinds(List<HasMetadata> docs, String kind) {
+        return docs.stream().filter(GenericKubernetesResource.class::isInstance).map(GenericKubernetesResource.class::cast)
+                .filter(g -> g.getKind().equals(kind)).toList();
+    }
+
+    /** Users that may write {@code topic}: Write or All on it, literally or by a prefix of its name. */
+    private static Set<String> writersOf(Set<String> acls, String topic) {
+        Set<String> writers = new java.util.TreeSet<>();
+        for (String acl : acls) {
+            String[] f = acl.split("\\|");
+            boolean covers = f[1].equals("topic") && (f[2].equals("literal") ? f[3].equals(topic) || f[3].equals("*") : topic.startsWith(f[3]));
+            if (covers && (f[4].equals("Write") || f[4].equals("All"))) {
+                writers.add(f[0]);
+            }
+        }
+        return writers;
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void kafkaAuthenticatesEveryClientAndEachServiceHasItsLeastPrivilegeUser(String overlay) throws Exception {
+        List<HasMetadata> docs = render(overlay);
+        GenericKubernetesResource kafka = kinds(docs, "Kafka").get(0);
+        Map<?, ?> kafkaSpec = (Map<?, ?>) ((Map<?, ?>) kafka.get("spec")).get("kafka");
+        assertEquals("simple", ((Map<?, ?>) kafkaSpec.get("authorization")).get("type"), "ACLs are enforced");
+        for (Object l : (List<?>) kafkaSpec.get("listeners")) {
+            Map<?, ?> listener = (Map<?, ?>) l;
+            assertEquals(Boolean.TRUE, listener.get("tls"), "listener " + listener.get("name") + " encrypts");
+            assertNotNull(listener.get("authentication"), "listener " + listener.get("name") + " authenticates");
+            assertTrue(Set.of("scram-sha-512", "tls").contains(((Map<?, ?>) listener.get("authentication")).get("type")));
+        }
+        Set<String> users = Set.copyOf(kinds(docs, "KafkaUser").stream().map(u -> u.getMetadata().getName()).toList());
+        assertTrue(users.containsAll(SERVICES), "every service has a KafkaUser: " + users);
+        Set<String> acls = kafkaUserAcls(docs);
+        Set<String> table = aclTable();
+        Set<String> missing = new java.util.TreeSet<>(table);
+        missing.removeAll(acls);
+        Set<String> extra = new java.util.TreeSet<>(acls);
+        extra.removeAll(table);
+        assertEquals(table, acls, "the KafkaUsers' ACLs must be deploy/kafka-acls.txt, which the secure test broker enforces; "
+                + "missing from users.yaml " + missing + ", not in kafka-acls.txt " + extra);
+        assertEquals(Set.of("trainer-service"), writersOf(acls, "model.weights"), "only the trainer publishes models");
+        assertEquals(Set.of("ingest-service"), writersOf(acls, "telemetry.points"), "only ingest writes points");
+
+        Map<String, ConfigMap> configMaps = new HashMap<>();
+        docs.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast).forEach(c -> configMaps.put(c.getMetadata().getName(), c));
+        for (Deployment d : docs.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).toList()) {
+            String name = d.getMetadata().getName();
+            Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+            var jaas = c.getEnv().stream().filter(e -> e.getName().equals("KAFKA_SASL_JAAS_CONFIG")).findFirst()
+                    .orElseThrow(() -> new AssertionError(name + " sets no KAFKA_SASL_JAAS_CONFIG"));
+            assertEquals(name, jaas.getValueFrom().getSecretKeyRef().getName(), name + " authenticates as its own KafkaUser");
+            assertEquals("sasl.jaas.config", jaas.getValueFrom().getSecretKeyRef().getKey(), name);
+            Map<String, String> config = configMaps.get(c.getEnvFrom().get(0).getConfigMapRef().getName()).getData();
+            assertEquals("SASL_SSL", config.get("KAFKA_SECURITY_PROTOCOL"), name);
+            assertEquals("SCRAM-SHA-512", config.get("KAFKA_SASL_MECHANISM"), name);
+            assertTrue(config.get("KAFKA_BOOTSTRAP_SERVERS").endsWith(":9093"), name + " uses the TLS listener");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theNamespaceDeniesByDefaultAndNoPodHoldsAServiceAccountToken(String overlay) throws Exception {
+        List<HasMetadata> docs = render(overlay);
+        List<NetworkPolicy> policies = docs.stream().filter(NetworkPolicy.class::isInstance).map(NetworkPolicy.class::cast).toList();
+        assertTrue(policies.stream().anyMatch(p -> p.getSpec().getPodSelector().getMatchLabels().isEmpty()
+                        && p.getSpec().getPodSelector().getMatchExpressions().isEmpty()
+                        && Set.copyOf(p.getSpec().getPolicyTypes()).equals(Set.of("Ingress", "Egress"))
+                        && p.getSpec().getIngress().isEmpty() && p.getSpec().getEgress().isEmpty()),
+                "a default-deny NetworkPolicy (every pod, ingress and egress, no rule)");
+        // Every service may reach Kafka's TLS listener, and nothing in the namespace may reach every pod.
+        NetworkPolicy toKafka = policies.stream().filter(p -> p.getMetadata().getName().equals("services-to-kafka")).findFirst().orElseThrow();
+        assertEquals(Set.copyOf(SERVICES), Set.copyOf(toKafka.getSpec().getPodSelector().getMatchExpressions().get(0).getValues()));
+        assertEquals(9093, toKafka.getSpec().getEgress().get(0).getPorts().get(0).getPort().getIntVal());
+        for (NetworkPolicy p : policies) {
+            for (var rule : p.getSpec().getIngress()) {
+                for (var peer : rule.getFrom()) {
+                    boolean everyPod = peer.getNamespaceSelector() == null && peer.getIpBlock() == null && peer.getPodSelector() != null
+                            && peer.getPodSelector().getMatchLabels().isEmpty() && peer.getPodSelector().getMatchExpressions().isEmpty();
+                    assertFalse(everyPod, p.getMetadata().getName() + " admits every pod of the namespace");
+                }
+            }
+        }
+        for (Deployment d : docs.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).toList()) {
+            assertEquals(Boolean.FALSE, d.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken(),
+                    d.getMetadata().getName() + " must not mount a service-account token");
+        }
     }
 
     /** Every metric the Grafana dashboard queries is one the services register (Micrometer names, Prometheus form). */

@@ -1,5 +1,6 @@
 package org.forecaster.trainer.config;
 
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -8,9 +9,10 @@ import io.quarkus.runtime.Startup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.forecaster.core.kernel.Kernels;
 import org.forecaster.core.kernel.KernelsProvider;
 import org.forecaster.core.modelio.ModelAcceptance;
@@ -58,8 +60,12 @@ public class TrainerBeans {
     @Singleton
     @Startup
     RetrainJob retrainJob(TrainerConfig config, TrainerSettings settings, EmitterModelPublisher publisher, Kernels kernels,
-                          RunStats stats, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
-        TopicReader reader = new TopicReader(Map.of("bootstrap.servers", bootstrap));
+                          RunStats stats, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        // Every kafka.* setting (bootstrap servers and security), as the SmallRye publishers get them; only the
+        // consumer's own keys, so the readers do not warn about the rest.
+        Map<String, Object> consumerConfig = new HashMap<>(kafka);
+        consumerConfig.keySet().retainAll(ConsumerConfig.configNames());
+        TopicReader reader = new TopicReader(consumerConfig);
         TrainerConfig.Acceptance a = config.acceptance();
         ModelAcceptance acceptance = new ModelAcceptance(a.maxLayers(), a.maxHidden(), a.maxHorizon(), a.maxParameters(),
                 a.maxVersionJump());
