@@ -26,7 +26,8 @@ import org.forecaster.core.wire.WireJson;
  * raw ─ parse ─┬─ invalid ───────────────────────────────────────────── dead-letter ─ dlq
  *              ├─ keyed (key = series) ──────────────┐
  *              └─ unkeyed ─ key by series ─ rekeyed ─┴─ series window ─┬─ late ─ dead-letter ─ dlq
- *                   + progress to every partition ─┘                   └─ closed window ─ points
+ *                           + progress                                 └─ closed window ─ points
+ *                             of its raw partition, to every rekeyed partition
  * </pre>
  * Windows, lateness and closing follow each series' own event time ({@link SeriesWindowProcessor}), held back for
  * re-keyed series by every raw partition's progress, which each re-key task multicasts to every window task
