@@ -26,10 +26,12 @@ import org.forecaster.core.wire.WireJson;
  * raw ─ parse ─┬─ invalid ───────────────────────────────────────────── dead-letter ─ dlq
  *              ├─ keyed (key = series) ──────────────┐
  *              └─ unkeyed ─ key by series ─ rekeyed ─┴─ series window ─┬─ late ─ dead-letter ─ dlq
- *                                                                      └─ closed window ─ points
+ *                           + progress                                 └─ closed window ─ points
+ *                             of its raw partition, to every rekeyed partition
  * </pre>
- * Windows, lateness and closing follow each series' own event time ({@link SeriesWindowProcessor}); a series that
- * goes quiet has its open windows closed by wall-clock punctuation after {@link IngestSpec#idleClose}.
+ * Windows, lateness and closing follow each series' own event time ({@link SeriesWindowProcessor}), held back for
+ * re-keyed series by every raw partition's progress, which each re-key task multicasts to every window task
+ * ({@link RekeyProcessor}, {@link RawPartitionWatermark}); a series that goes quiet has its open windows closed by wall-clock punctuation after {@link IngestSpec#idleClose}.
  * Keyed records are already partitioned by series (the parser rejects a key that differs from the
  * series), so only unkeyed ones pay for the {@value #REKEY_TOPIC} repartition.
  */
@@ -37,6 +39,8 @@ public final class IngestTopology {
     /** Names of the state stores and internal topics: part of the deployed state, do not rename casually. */
     public static final String SERIES_WINDOW_STORE = "ingest-series-windows";
     public static final String REKEY_TOPIC = "ingest-rekeyed";
+    /** Per window task: each raw partition's progress (high-water event time, when heard), see {@link RawPartitionWatermark}. */
+    public static final String RAW_PROGRESS_STORE = "ingest-raw-progress";
 
     private IngestTopology() {}
 
@@ -61,17 +65,23 @@ public final class IngestTopology {
 
         deadLetter(branches.get("ingest-invalid"), spec, listener, "invalid");
 
+        // The re-key also multicasts each raw partition's progress to every window task (RekeyProcessor).
+        RekeyPartitioner rekeyPartitioner = new RekeyPartitioner();
         KStream<String, Routed> rekeyed = branches.get("ingest-unkeyed")
-                .selectKey((k, r) -> r.event().series(), Named.as("ingest-key-by-series"))
-                .repartition(Repartitioned.<String, Routed>as(REKEY_TOPIC).withKeySerde(Serdes.String()).withValueSerde(new RoutedSerde()));
+                .process(() -> new RekeyProcessor(spec.idleClose(), rekeyPartitioner), Named.as("ingest-key-by-series"))
+                .repartition(Repartitioned.<String, Routed>as(REKEY_TOPIC).withKeySerde(Serdes.String()).withValueSerde(new RoutedSerde())
+                        .withStreamPartitioner(rekeyPartitioner));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(spec.inMemoryStores()
                         ? Stores.inMemoryKeyValueStore(SERIES_WINDOW_STORE) : Stores.persistentKeyValueStore(SERIES_WINDOW_STORE),
                 Serdes.String(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(spec.inMemoryStores()
+                        ? Stores.inMemoryKeyValueStore(RAW_PROGRESS_STORE) : Stores.persistentKeyValueStore(RAW_PROGRESS_STORE),
+                Serdes.Integer(), Serdes.ByteArray()));
         Map<String, KStream<String, SeriesWindowProcessor.Output>> windowed = branches.get("ingest-keyed")
                 .merge(rekeyed, Named.as("ingest-merge"))
-                .process(() -> new SeriesWindowProcessor(SERIES_WINDOW_STORE, spec.step(), spec.grace(), spec.idleClose(), listener),
-                        Named.as("ingest-series-window"), SERIES_WINDOW_STORE)
+                .process(() -> new SeriesWindowProcessor(SERIES_WINDOW_STORE, RAW_PROGRESS_STORE, spec.step(), spec.grace(),
+                                spec.idleClose(), listener), Named.as("ingest-series-window"), SERIES_WINDOW_STORE, RAW_PROGRESS_STORE)
                 .split(Named.as("ingest-windowed-"))
                 .branch((k, o) -> o.late() != null, Branched.as("late"))
                 .defaultBranch(Branched.as("points"));

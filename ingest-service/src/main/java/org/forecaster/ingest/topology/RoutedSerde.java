@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,16 +17,23 @@ import org.forecaster.core.wire.RawEvent;
 
 /**
  * Binary encoding of a valid {@link Routed} for the internal re-keying topic (unkeyed raw records only):
- * the event, the original bytes (a late event is dead-lettered with them) and the source coordinates.
- * Version byte first so a changed layout fails loudly instead of misreading.
+ * the event, the original bytes (a late event is dead-lettered with them) and the source coordinates; or a raw
+ * partition's {@link RawProgress}. A type byte first ({@value #VERSION} for an event, {@value #PROGRESS} for
+ * progress), so a changed layout fails loudly instead of misreading and events written before progress records
+ * existed still read.
  */
 final class RoutedSerde implements Serde<Routed>, Serializer<Routed>, Deserializer<Routed> {
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 1, PROGRESS = 2;
 
     @Override
     public byte[] serialize(String topic, Routed r) {
         if (r == null) {
             return null;
+        }
+        if (r.progress() != null) {
+            RawProgress p = r.progress();
+            return ByteBuffer.allocate(1 + 4 + 4 + 8 + 1).put(PROGRESS).putInt(p.partition()).putInt(p.partitions())
+                    .putLong(p.highWater()).put((byte) (p.idle() ? 1 : 0)).array();
         }
         if (!r.valid()) {
             throw new IllegalArgumentException("only valid events are re-keyed, got rejection " + r.rejection().reason());
@@ -60,8 +68,12 @@ final class RoutedSerde implements Serde<Routed>, Serializer<Routed>, Deserializ
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             byte version = in.readByte();
+            if (version == PROGRESS) {
+                return Routed.progress(new RawProgress(in.readInt(), in.readInt(), in.readLong(), in.readBoolean()));
+            }
             if (version != VERSION) {
-                throw new IllegalArgumentException("re-keyed event has encoding version " + version + ", expected " + VERSION);
+                throw new IllegalArgumentException("re-keyed record has type " + version + ", expected " + VERSION
+                        + " (event) or " + PROGRESS + " (progress)");
             }
             String series = in.readUTF();
             Instant ts = Instant.ofEpochMilli(in.readLong());

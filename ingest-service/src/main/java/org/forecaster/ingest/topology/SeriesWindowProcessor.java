@@ -17,32 +17,43 @@ import org.forecaster.core.wire.RawEvent;
 /**
  * Tumbling windows per series on the series' own event time (issue 16). An event joins its window unless that
  * window is already closed, in which case it is late; then every window whose end plus grace is at or before the
- * series' watermark closes and becomes a point: the least high-water mark over the raw partitions that carried the
- * series within the idle-close time ({@link SeriesWindows#watermark}), so an unkeyed backfill whose chunks of one
- * series land on several partitions, re-keyed by tasks at different speeds, loses nothing. A series that sends nothing for {@code idleClose} of
+ * series' watermark closes and becomes a point. The watermark is the least high-water mark over the raw partitions
+ * that carried the series within the idle-close time ({@link SeriesWindows#watermark}); for a series that came
+ * through the re-key within that time, also over every raw partition's progress ({@link RawPartitionWatermark}, from
+ * the {@link RawProgress} records each re-key task multicasts). So an unkeyed backfill whose chunks of one series
+ * land on several partitions, re-keyed by tasks at different speeds, loses nothing, even when one partition's task
+ * runs far ahead before another has delivered any of the series. A series that sends nothing for {@code idleClose} of
  * wall-clock time has its open windows closed by a punctuator, so its last points do not wait for its next event
  * (the model service then sees any missing steps as gaps).
  *
- * <p>Only the series' own events move its windows: a backfill or replay of one series, another series' skewed
- * clock, or the interleaving of unkeyed producers across partitions cannot make its events late. State per series
- * lives in a changelogged key-value store ({@link SeriesWindows}), so it survives restarts with exactly-once.
+ * <p>Only the series' own events move its windows; the raw partitions' progress can only hold them back. A backfill
+ * or replay of one series, another series' skewed clock (which raises just its raw partition's progress), or the
+ * interleaving of unkeyed producers across partitions cannot make its events late. A keyed series is not held back by
+ * the raw partitions' progress: an unkeyed backfill of old data must not delay live keyed series. State per series
+ * lives in a changelogged key-value store ({@link SeriesWindows}), the raw partitions' progress in another, so both
+ * survive restarts with exactly-once.
  */
 final class SeriesWindowProcessor implements Processor<String, Routed, String, SeriesWindowProcessor.Output> {
     /** A late event to dead-letter, or a closed window's point. */
     record Output(Routed late, Point point) {}
 
     private final String storeName;
+    private final String progressStoreName;
     private final long stepMs;
     private final long graceMs;
     private final Duration idleClose;
     private final IngestListener listener;
     private ProcessorContext<String, Output> context;
     private KeyValueStore<String, byte[]> store;
+    private KeyValueStore<Integer, byte[]> progressStore;
+    private RawPartitionWatermark rawWatermark;
     /** Wall clock at this task's start: a series counts as idle only for time this task has been there to see it. */
     private long startedAtMs;
 
-    SeriesWindowProcessor(String storeName, Duration step, Duration grace, Duration idleClose, IngestListener listener) {
+    SeriesWindowProcessor(String storeName, String progressStoreName, Duration step, Duration grace, Duration idleClose,
+                          IngestListener listener) {
         this.storeName = storeName;
+        this.progressStoreName = progressStoreName;
         this.stepMs = step.toMillis();
         this.graceMs = grace.toMillis();
         this.idleClose = idleClose;
@@ -54,6 +65,11 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
         this.context = context;
         this.store = context.getStateStore(storeName);
         this.startedAtMs = context.currentSystemTimeMs();
+        this.progressStore = context.getStateStore(progressStoreName);
+        this.rawWatermark = new RawPartitionWatermark(idleClose.toMillis(), startedAtMs);
+        try (KeyValueIterator<Integer, byte[]> it = progressStore.all()) {
+            it.forEachRemaining(kv -> rawWatermark.restore(kv.key, RawPartitionWatermark.Partition.decode(kv.value)));
+        }
         // Scan a few times per idle period, at most every 30 s, so a quiet series closes within about 1.25x idle-close.
         Duration scan = Duration.ofMillis(Math.clamp(idleClose.toMillis() / 4, 1, 30_000));
         context.schedule(scan, PunctuationType.WALL_CLOCK_TIME, this::closeIdle);
@@ -61,8 +77,20 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
 
     @Override
     public void process(Record<String, Routed> record) {
+        long now = context.currentSystemTimeMs();
+        RawProgress progress = record.value().progress();
+        if (progress != null) {
+            // Stored once a second per raw partition; the events in between only raise the in-memory view.
+            progressStore.put(progress.partition(), rawWatermark.heard(progress, now).encode());
+            return;
+        }
         RawEvent e = record.value().event();
         String series = record.key();
+        boolean rekeyed = context.recordMetadata().map(m -> m.topic().endsWith(IngestTopology.REKEY_TOPIC + "-repartition"))
+                .orElse(false);
+        if (rekeyed) {
+            rawWatermark.carried(record.value().sourcePartition(), e.ts().toEpochMilli(), now);
+        }
         byte[] stored = store.get(series);
         SeriesWindows s = stored == null ? new SeriesWindows() : SeriesWindows.decode(stored);
         long ts = e.ts().toEpochMilli();
@@ -75,11 +103,19 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
             return;
         }
         listener.accepted();
-        long now = context.currentSystemTimeMs();
         s.add(start, ts, e.value());
         s.heardFrom(record.value().sourcePartition(), ts, now);
         s.lastSeenWallMs = now;
-        emit(series, s.closeUntil(s.watermark(now, idleClose.toMillis()) - graceMs, stepMs));
+        if (rekeyed) {
+            s.rekeyedWallMs = now;
+        }
+        long watermark = s.watermark(now, idleClose.toMillis());
+        if (s.rekeyedWithin(now, idleClose.toMillis())) {
+            watermark = Math.min(watermark, rawWatermark.watermark(now));
+        }
+        // Saturating: a watermark of Long.MIN_VALUE (hold everything) minus grace must not wrap around.
+        long closeBefore = watermark < Long.MIN_VALUE + graceMs ? Long.MIN_VALUE : watermark - graceMs;
+        emit(series, s.closeUntil(closeBefore, stepMs));
         store.put(series, s.encode());
     }
 

@@ -16,13 +16,17 @@ import java.util.List;
  * that still carries the series makes none of them late; a partition not heard from for the idle-close time stops
  * counting.
  *
- * <p>Stored as {@code u8 version (2), i64 highWater, i64 closedBefore, i64 lastSeenWallMs, u8 sources, sources x
- * (i32 partition, i64 highWater, i64 lastSeenWallMs), u16 open, open x (i64 start, 48-byte WindowAggregate)}: 28
- * bytes plus 20 per source partition and 56 per open window. Version 1 (no sources) is still read. Mutable, not
- * thread-safe.
+ * <p>A series that came through the re-key within the idle-close time is also held back by every raw partition's
+ * progress ({@link RawPartitionWatermark}), which covers the partitions that have not carried it yet; {@link
+ * #rekeyedWallMs} says when it last did.
+ *
+ * <p>Stored as {@code u8 version (3), i64 highWater, i64 closedBefore, i64 lastSeenWallMs, i64 rekeyedWallMs, u8
+ * sources, sources x (i32 partition, i64 highWater, i64 lastSeenWallMs), u16 open, open x (i64 start, 48-byte
+ * WindowAggregate)}: 36 bytes plus 20 per source partition and 56 per open window. Versions 1 (no sources, no
+ * rekeyedWallMs) and 2 (no rekeyedWallMs) are still read. Mutable, not thread-safe.
  */
 final class SeriesWindows {
-    private static final byte VERSION = 2, VERSION_1 = 1;
+    private static final byte VERSION = 3, VERSION_2 = 2, VERSION_1 = 1;
     private static final int HEADER_1 = 1 + 3 * 8 + 2, PER_WINDOW = 8 + WindowAggregate.BYTES, PER_SOURCE = 4 + 8 + 8;
     /** Most source partitions remembered: a u8 count. */
     static final int MAX_SOURCES = 255;
@@ -36,6 +40,8 @@ final class SeriesWindows {
     long highWater = Long.MIN_VALUE;
     long closedBefore = Long.MIN_VALUE;
     long lastSeenWallMs;
+    /** When (wall clock) an event of the series last came through the re-key topic; {@link Long#MIN_VALUE}: never. */
+    long rekeyedWallMs = Long.MIN_VALUE;
     final List<Source> sources = new ArrayList<>();
     final List<Open> open = new ArrayList<>();
 
@@ -67,6 +73,11 @@ final class SeriesWindows {
         return sources.isEmpty() ? highWater : w;
     }
 
+    /** Whether an event of the series came through the re-key within {@code activeMs} of {@code nowWallMs}. */
+    boolean rekeyedWithin(long nowWallMs, long activeMs) {
+        return rekeyedWallMs != Long.MIN_VALUE && nowWallMs - rekeyedWallMs <= activeMs;
+    }
+
     /** Adds an event to its window, opening it in start order if new. */
     void add(long windowStart, long ts, double value) {
         int i = 0;
@@ -96,8 +107,9 @@ final class SeriesWindows {
     }
 
     byte[] encode() {
-        ByteBuffer b = ByteBuffer.allocate(HEADER_1 + 1 + PER_SOURCE * sources.size() + PER_WINDOW * open.size());
-        b.put(VERSION).putLong(highWater).putLong(closedBefore).putLong(lastSeenWallMs).put((byte) sources.size());
+        ByteBuffer b = ByteBuffer.allocate(HEADER_1 + 8 + 1 + PER_SOURCE * sources.size() + PER_WINDOW * open.size());
+        b.put(VERSION).putLong(highWater).putLong(closedBefore).putLong(lastSeenWallMs).putLong(rekeyedWallMs)
+                .put((byte) sources.size());
         for (Source s : sources) {
             b.putInt(s.partition()).putLong(s.highWater()).putLong(s.lastSeenWallMs());
         }
@@ -112,15 +124,24 @@ final class SeriesWindows {
     static SeriesWindows decode(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         byte version = bytes.length < HEADER_1 ? 0 : b.get();
-        if (version != VERSION && version != VERSION_1 || version == VERSION && bytes.length < HEADER_1 + 1) {
+        int header = switch (version) {
+            case VERSION_1 -> HEADER_1;
+            case VERSION_2 -> HEADER_1 + 1;
+            case VERSION -> HEADER_1 + 8 + 1;
+            default -> Integer.MAX_VALUE;
+        };
+        if (bytes.length < header) {
             throw new IllegalArgumentException("series windows state of " + bytes.length + " bytes has no version-"
-                    + VERSION_1 + " or " + VERSION + " header");
+                    + VERSION_1 + ", " + VERSION_2 + " or " + VERSION + " header");
         }
         SeriesWindows s = new SeriesWindows();
         s.highWater = b.getLong();
         s.closedBefore = b.getLong();
         s.lastSeenWallMs = b.getLong();
-        int sources = version == VERSION ? Byte.toUnsignedInt(b.get()) : 0;
+        if (version == VERSION) {
+            s.rekeyedWallMs = b.getLong();
+        }
+        int sources = version == VERSION_1 ? 0 : Byte.toUnsignedInt(b.get());
         if (b.remaining() < PER_SOURCE * sources + 2) {
             throw new IllegalArgumentException("series windows state of " + bytes.length + " bytes does not hold its "
                     + sources + " source partitions");

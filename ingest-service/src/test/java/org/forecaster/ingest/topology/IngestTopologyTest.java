@@ -144,15 +144,35 @@ class IngestTopologyTest {
         assertEquals(2L, out.get(1).count(), "[10, 20) has the on-time 2.0 and the redriven 5.0: " + out.get(1));
     }
 
+    /**
+     * A series that came through the re-key is also held back by the raw partitions' progress of unkeyed events: its
+     * keyed event at 12 s does not close [0, 10) while the raw partition's unkeyed events are only at 3 s (more of the
+     * series may still come unkeyed from there); an unkeyed one at 12 s does. Progress records are neither points,
+     * dead letters nor accepted events.
+     */
     @Test
     void shouldReKeyUnkeyedEventsIntoTheSameWindowsAsKeyedOnes() {
         f.send("a", at(1), 1.0);
         f.raw.pipeInput(new TestRecord<>(null, TopologyFixture.event("a", at(2), 3.0), Instant.EPOCH));
         f.raw.pipeInput(new TestRecord<>("", TopologyFixture.event("a", at(3), 5.0), Instant.EPOCH));
         f.send("a", at(12), 0.0);
+        assertTrue(f.points().isEmpty(), "the raw partition's unkeyed events are at 3 s");
+        f.raw.pipeInput(new TestRecord<>(null, TopologyFixture.event("a", at(12.5), 0.0), Instant.EPOCH));
         List<Point> out = f.points();
         assertEquals(1, out.size());
         assertPoint(out.get(0), "a", T0, 3, 3.0, 1.0, 5.0, 5.0);
+        assertTrue(f.dlq.isEmpty());
+        assertEquals(5, f.counts.accepted.get(), "progress records are not events");
+    }
+
+    @Test
+    void shouldNotHoldAKeyedSeriesBackForTheRawPartitionsUnkeyedProgress() {
+        f.raw.pipeInput(new TestRecord<>(null, TopologyFixture.event("old", at(1), 1.0), Instant.EPOCH));
+        f.send("live", at(3601), 1.0);
+        f.send("live", at(3612), 2.0);
+        List<Point> out = f.points();
+        assertEquals(1, out.size(), "the keyed series closes on its own time although unkeyed events are at 1 s");
+        assertPoint(out.get(0), "live", at(3600), 1, 1.0, 1.0, 1.0, 1.0);
     }
 
     @Test
