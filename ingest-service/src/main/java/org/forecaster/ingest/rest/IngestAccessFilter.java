@@ -1,0 +1,92 @@
+package org.forecaster.ingest.rest;
+
+import io.quarkus.logging.Log;
+import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Map;
+import org.forecaster.core.access.ApiKeys;
+import org.forecaster.ingest.config.AccessConfig;
+import org.forecaster.ingest.config.IngestConfig;
+import org.forecaster.ingest.config.IngestMetrics;
+
+/**
+ * Checks the {@code ingest} scope's key on the request headers alone, before anything reads the body (issue 17): an
+ * unauthenticated client cannot make the service buffer an upload. The key comes in the configured header
+ * ({@code X-Api-Key}) or as {@code Authorization: Bearer <key>}, which is what Prometheus' remote_write
+ * {@code authorization} block sends (its {@code headers} block cannot be relied on: Debian's Prometheus 2.42 drops
+ * custom headers, prometheus/prometheus#13030). A declared body over the request limit is refused here too. Both
+ * refusals close the connection, so the unread body is never received.
+ */
+@ApplicationScoped
+public class IngestAccessFilter {
+    private static final String BEARER = "Bearer ";
+
+    private final ApiKeys keys;
+    private final String header;
+    private final long maxRequestBytes;
+    private final IngestMetrics metrics;
+
+    public IngestAccessFilter(IngestConfig config, AccessConfig access, IngestMetrics metrics) {
+        this.keys = new ApiKeys(access.ingestKeysFile(), config.http().apiKey().stream().toList(), access.keysReload(),
+                System::nanoTime, e -> Log.warnf(e, "cannot re-read the ingest key file; the keys read before stay valid"));
+        this.header = config.http().apiKeyHeader();
+        this.maxRequestBytes = config.http().maxRequestBytes();
+        this.metrics = metrics;
+        if (keys.size() == 0) {
+            Log.warn("no ingest key configured (forecast.security.ingest-keys-file): every /api request is refused");
+        }
+    }
+
+    void install(@Observes Router router) {
+        // Before Quarkus' own body-size limit (ROUTE_ORDER_UPLOAD_LIMIT) and every handler that reads the body.
+        router.route("/api/*").order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(this::check);
+    }
+
+    private void check(RoutingContext ctx) {
+        if (!keys.accepts(presentedKey(ctx))) {
+            metrics.httpRejected("unauthorized");
+            refuse(ctx, 401, "unauthorized", "missing or wrong " + header + " header (or Authorization: Bearer)");
+            return;
+        }
+        long declared = contentLength(ctx);
+        if (declared > maxRequestBytes) {
+            metrics.httpRejected("too-large");
+            refuse(ctx, 413, "too-large", "request body of " + declared + " bytes exceeds the limit of " + maxRequestBytes);
+            return;
+        }
+        ctx.next();
+    }
+
+    private String presentedKey(RoutingContext ctx) {
+        String key = ctx.request().getHeader(header);
+        if (key == null) {
+            String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+            if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+                key = authorization.substring(BEARER.length()).strip();
+            }
+        }
+        return key;
+    }
+
+    private static long contentLength(RoutingContext ctx) {
+        String value = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        try {
+            return value == null ? -1 : Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return -1; // Vert.x has already refused a malformed Content-Length; chunked bodies have none
+        }
+    }
+
+    private static void refuse(RoutingContext ctx, int status, String error, String message) {
+        ctx.response().setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                // The body is left unread: closing is cheaper than draining it, and the client stops sending.
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(new JsonObject(Map.of("error", error, "message", message)).encode());
+    }
+}
