@@ -28,24 +28,29 @@ import org.forecaster.core.wire.RawEvent;
  * lives in a changelogged key-value store ({@link SeriesWindows}), so it survives restarts with exactly-once.
  */
 final class SeriesWindowProcessor implements Processor<String, Routed, String, SeriesWindowProcessor.Output> {
-    /** A late event to dead-letter, or a closed window's point. */
-    record Output(Routed late, Point point) {}
+    /** An event to dead-letter (late, or over the series quota), or a closed window's point. */
+    record Output(Routed rejected, Point point) {}
 
     private final String storeName;
     private final long stepMs;
     private final long graceMs;
     private final Duration idleClose;
+    private final SeriesQuota quota;
     private final IngestListener listener;
+    /** Series of this task with open windows: counted in the instance's quota, given back when the task closes. */
+    private int liveInTask;
     private ProcessorContext<String, Output> context;
     private KeyValueStore<String, byte[]> store;
     /** Wall clock at this task's start: a series counts as idle only for time this task has been there to see it. */
     private long startedAtMs;
 
-    SeriesWindowProcessor(String storeName, Duration step, Duration grace, Duration idleClose, IngestListener listener) {
+    SeriesWindowProcessor(String storeName, Duration step, Duration grace, Duration idleClose, SeriesQuota quota,
+                          IngestListener listener) {
         this.storeName = storeName;
         this.stepMs = step.toMillis();
         this.graceMs = grace.toMillis();
         this.idleClose = idleClose;
+        this.quota = quota;
         this.listener = listener;
     }
 
@@ -54,6 +59,7 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
         this.context = context;
         this.store = context.getStateStore(storeName);
         this.startedAtMs = context.currentSystemTimeMs();
+        adoptLiveSeries();
         // Scan a few times per idle period, at most every 30 s, so a quiet series closes within about 1.25x idle-close.
         Duration scan = Duration.ofMillis(Math.clamp(idleClose.toMillis() / 4, 1, 30_000));
         context.schedule(scan, PunctuationType.WALL_CLOCK_TIME, this::closeIdle);
@@ -74,13 +80,50 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
                     null)));
             return;
         }
-        listener.accepted();
         long now = context.currentSystemTimeMs();
+        if (s.open.isEmpty() && !(stored == null ? quota.admitNew(now) : quota.admitLive())) {
+            context.forward(record.withValue(new Output(record.value().rejected("series-quota", (stored == null
+                    ? "new series refused: over this instance's limit of live series or of new series per minute"
+                    : "series refused: this instance has its limit of live series") + " (forecast.ingest.quota.*)"),
+                    null)));
+            return;
+        }
+        if (s.open.isEmpty()) {
+            liveInTask++;
+        }
+        listener.accepted();
         s.add(start, ts, e.value());
         s.heardFrom(record.value().sourcePartition(), ts, now);
         s.lastSeenWallMs = now;
         emit(series, s.closeUntil(s.watermark(now, idleClose.toMillis()) - graceMs, stepMs));
+        releaseIfClosed(s);
         store.put(series, s.encode());
+    }
+
+    /** Counts the series of restored state that have open windows: they stay live whatever the quota says. */
+    private void adoptLiveSeries() {
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                if (!SeriesWindows.decode(it.next().value).open.isEmpty()) {
+                    liveInTask++;
+                }
+            }
+        }
+        quota.adopt(liveInTask);
+    }
+
+    /** A series whose last open window just closed gives its quota slot back. */
+    private void releaseIfClosed(SeriesWindows s) {
+        if (s.open.isEmpty()) {
+            liveInTask--;
+            quota.release(1);
+        }
+    }
+
+    @Override
+    public void close() {
+        quota.release(liveInTask);
+        liveInTask = 0;
     }
 
     /**
@@ -104,6 +147,7 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
         for (KeyValue<String, SeriesWindows> kv : idle) {
             SeriesWindows s = kv.value;
             emit(kv.key, s.closeUntil(Long.MAX_VALUE, stepMs));
+            releaseIfClosed(s);
             store.put(kv.key, s.encode());
         }
     }
