@@ -33,6 +33,8 @@ public final class Services {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("kafka-streams.consumer.session.timeout.ms", "6000");
         c.put("kafka-streams.consumer.heartbeat.interval.ms", "1000");
+        // The fault tests read /api/v1/model without keys; read access is tested in the services' own suites.
+        c.put("forecast.security.anonymous-read", "true");
         return c;
     }
 
