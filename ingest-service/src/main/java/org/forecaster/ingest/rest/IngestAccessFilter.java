@@ -3,6 +3,8 @@ package org.forecaster.ingest.rest;
 import io.quarkus.logging.Log;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -19,12 +21,21 @@ import org.forecaster.ingest.config.IngestMetrics;
  * unauthenticated client cannot make the service buffer an upload. The key comes in the configured header
  * ({@code X-Api-Key}) or as {@code Authorization: Bearer <key>}, which is what Prometheus' remote_write
  * {@code authorization} block sends (its {@code headers} block cannot be relied on: Debian's Prometheus 2.42 drops
- * custom headers, prometheus/prometheus#13030). A declared body over the request limit is refused here too. Both
- * refusals close the connection, so the unread body is never received.
+ * custom headers, prometheus/prometheus#13030). A declared body over the request limit is refused here too.
+ *
+ * <p>A refused body is never buffered. One declared within the request limit (an authenticated client's: 16 MiB) is
+ * read and dropped before the answer,
+ * so the connection stays usable (closing a socket with unread data makes the client's TCP see a reset, and it may
+ * lose the answer); a larger or chunked one is not read at all: the answer closes the connection.
  */
 @ApplicationScoped
 public class IngestAccessFilter {
     private static final String BEARER = "Bearer ";
+    /**
+     * An authenticated client over the request limit still gets the JSON 413 for bodies up to this (the old Vert.x
+     * limit): dropping its bytes costs no memory.
+     */
+    private static final long AUTHENTICATED_DRAIN_BYTES = 16L << 20;
 
     private final ApiKeys keys;
     private final String header;
@@ -50,13 +61,14 @@ public class IngestAccessFilter {
     private void check(RoutingContext ctx) {
         if (!keys.accepts(presentedKey(ctx))) {
             metrics.httpRejected("unauthorized");
-            refuse(ctx, 401, "unauthorized", "missing or wrong " + header + " header (or Authorization: Bearer)");
+            refuse(ctx, 401, "unauthorized", "missing or wrong " + header + " header (or Authorization: Bearer)", maxRequestBytes);
             return;
         }
         long declared = contentLength(ctx);
         if (declared > maxRequestBytes) {
             metrics.httpRejected("too-large");
-            refuse(ctx, 413, "too-large", "request body of " + declared + " bytes exceeds the limit of " + maxRequestBytes);
+            refuse(ctx, 413, "too-large", "request body of " + declared + " bytes exceeds the limit of " + maxRequestBytes,
+                    AUTHENTICATED_DRAIN_BYTES);
             return;
         }
         ctx.next();
@@ -82,11 +94,25 @@ public class IngestAccessFilter {
         }
     }
 
-    private static void refuse(RoutingContext ctx, int status, String error, String message) {
-        ctx.response().setStatusCode(status)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                // The body is left unread: closing is cheaper than draining it, and the client stops sending.
-                .putHeader(HttpHeaders.CONNECTION, "close")
-                .end(new JsonObject(Map.of("error", error, "message", message)).encode());
+    /**
+     * Answers a refused request: a body declared at most {@code drainUpTo} bytes is dropped unbuffered first, a larger
+     * or chunked one is not read and the connection closes (see the class comment).
+     */
+    private static void refuse(RoutingContext ctx, int status, String error, String message, long drainUpTo) {
+        HttpServerResponse response = ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        String body = new JsonObject(Map.of("error", error, "message", message)).encode();
+        long declared = contentLength(ctx);
+        HttpServerRequest request = ctx.request();
+        if (declared < 0 || declared > drainUpTo || request.isEnded()) {
+            if (!request.isEnded()) {
+                response.putHeader(HttpHeaders.CONNECTION, "close");
+            }
+            response.end(body);
+            return;
+        }
+        request.handler(dropped -> {})
+                .exceptionHandler(e -> response.reset())
+                .endHandler(done -> response.end(body));
+        request.resume();
     }
 }
