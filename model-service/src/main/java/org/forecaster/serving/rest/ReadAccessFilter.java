@@ -12,7 +12,6 @@ import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.Map;
 import org.forecaster.core.access.ApiKeys;
-import org.forecaster.serving.config.AccessConfig;
 
 /**
  * Everything under {@code /api/} (series, forecasts, state, history, the model, SSE) needs a key of the {@code read}

@@ -1,4 +1,4 @@
-package org.forecaster.serving.config;
+package org.forecaster.serving.rest;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** API keys by scope, under {@code forecast.security.*}; the model service checks the {@code read} scope only. */
+/**
+ * API keys by scope, under {@code forecast.security.*}; the model service checks the {@code read} scope only. In
+ * {@code rest}, the layer it configures, since nothing may import {@code config}.
+ */
 @ConfigMapping(prefix = "forecast.security")
 public interface AccessConfig {
     /**
