@@ -103,11 +103,14 @@ public class IngestAccessFilter {
         String body = new JsonObject(Map.of("error", error, "message", message)).encode();
         long declared = contentLength(ctx);
         HttpServerRequest request = ctx.request();
-        if (declared < 0 || declared > drainUpTo || request.isEnded()) {
-            if (!request.isEnded()) {
-                response.putHeader(HttpHeaders.CONNECTION, "close");
-            }
+        if (request.isEnded()) {
             response.end(body);
+            return;
+        }
+        if (declared < 0 || declared > drainUpTo) {
+            // Vert.x would read the rest of the request before honouring Connection: close; closing it ourselves
+            // stops the upload where it is.
+            response.putHeader(HttpHeaders.CONNECTION, "close").end(body).onComplete(sent -> request.connection().close());
             return;
         }
         request.handler(dropped -> {})

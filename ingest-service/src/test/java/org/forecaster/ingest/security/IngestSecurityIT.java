@@ -123,7 +123,7 @@ class IngestSecurityIT {
     @Test
     void shouldRefuseAKeyOfAnotherScopeAndAMissingOne() {
         send(READ_KEY, event("read-scope", T0, 1)).then().statusCode(401);
-        given().contentType("application/x-ndjson").body(event("no-key", T0, 1)).post(eventsUri)
+        given().contentType("application/x-ndjson").body(event("no-key", T0, 1).getBytes(StandardCharsets.UTF_8)).post(eventsUri)
                 .then().statusCode(401);
         given().header("Authorization", "Bearer " + READ_KEY).contentType("application/x-protobuf").body(new byte[10])
                 .post(eventsUri.resolve("/api/v1/write")).then().statusCode(401);
@@ -189,7 +189,8 @@ class IngestSecurityIT {
     }
 
     private io.restassured.response.Response send(String key, String ndjson) {
-        return given().header("X-Api-Key", key).contentType("application/x-ndjson").body(ndjson).post(eventsUri);
+        return given().header("X-Api-Key", key).contentType("application/x-ndjson").body(ndjson.getBytes(StandardCharsets.UTF_8))
+                .post(eventsUri);
     }
 
     private static String event(String series, Instant ts, double value) {

@@ -42,7 +42,8 @@ public class OperateAccessFilter {
         }
         ctx.response().setStatusCode(401)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.CONNECTION, "close") // the body stays unread
+                // Vert.x drops the rest of the body unbuffered, then closes: nothing reaches the endpoint.
+                .putHeader(HttpHeaders.CONNECTION, "close")
                 .end(new JsonObject(Map.of("error", "missing or wrong " + TrainResource.API_KEY_HEADER
                         + " (a key of the operate scope)")).encode());
     }
