@@ -76,11 +76,15 @@ class IngestSecurityIT {
     @TestHTTPResource("/api/v1/events")
     URI eventsUri;
 
+    /**
+     * A fixed path: the profile and the test instance live in different class loaders, so each runs this initializer,
+     * and a temp file would be two files (the rotation would edit one the service does not read).
+     */
     private static Path keysFile() {
         try {
-            Path file = Files.createTempFile("ingest", ".keys");
+            Path file = Path.of("target", "security-it", "ingest.keys").toAbsolutePath();
+            Files.createDirectories(file.getParent());
             Files.writeString(file, OLD_KEY + "\n" + NEW_KEY + "\n");
-            file.toFile().deleteOnExit();
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
