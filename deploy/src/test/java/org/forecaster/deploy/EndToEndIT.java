@@ -72,7 +72,7 @@ class EndToEndIT {
         log = dataDir.resolve("run-local.out");
         system = new ProcessBuilder(ROOT.resolve("bin/run-local").toString(), "--clean", "--data-dir", dataDir.resolve("run").toString(),
                 "--kafka-port", "" + kafka, "--controller-port", "" + controller, "--ingest-port", "" + ingest,
-                "--model-port", "" + model, "--trainer-port", "" + trainer, "--speed", "0", "--api-key", KEY, "--train-every", "off")
+                "--model-port", "" + model, "--trainer-port", "" + trainer, "--speed", "0", "--api-key", KEY, "--open-read", "--train-every", "off")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         await("the system to come up (" + log + ")", Duration.ofMinutes(4),
                 () -> system.isAlive() && contains(log, "Dashboard"));

@@ -35,6 +35,8 @@ public final class Services {
         c.put("kafka-streams.consumer.heartbeat.interval.ms", "1000");
         // These tests kill processes, not forge models: they publish unsigned (signatures: SignedWeightsIT).
         c.put("forecast.serving.model.require-signature", "false");
+        // The fault tests read /api/v1/model without keys; read access is tested in the services' own suites.
+        c.put("forecast.security.anonymous-read", "true");
         return c;
     }
 

@@ -8,6 +8,7 @@ import org.apache.kafka.streams.Topology;
 import org.forecaster.core.wire.RawEventParser;
 import org.forecaster.ingest.topology.IngestSpec;
 import org.forecaster.ingest.topology.IngestTopology;
+import org.forecaster.ingest.topology.SeriesQuota;
 
 /** Adapts configuration to the plain topology and parser; no logic of its own. Singletons: records and final classes cannot be proxied. */
 @ApplicationScoped
@@ -36,7 +37,8 @@ public class IngestBeans {
     IngestSpec spec(IngestConfig config, RawEventParser.Limits limits) {
         IngestConfig.Window w = config.window();
         return new IngestSpec(config.topics().raw(), config.topics().points(), config.topics().dlq(), w.step(), w.grace(),
-                w.idleClose().orElse(IngestSpec.defaultIdleClose(w.step(), w.grace())), w.inMemoryStores(), limits);
+                w.idleClose().orElse(IngestSpec.defaultIdleClose(w.step(), w.grace())), w.inMemoryStores(), limits,
+                new SeriesQuota.Limits(config.quota().maxLiveSeries(), config.quota().maxNewSeriesPerMinute()));
     }
 
     @Produces

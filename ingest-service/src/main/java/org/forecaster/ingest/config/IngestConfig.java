@@ -21,6 +21,8 @@ public interface IngestConfig {
 
     RemoteWrite remoteWrite();
 
+    Quota quota();
+
     interface TopicNames {
         /** Raw events in (and where the HTTP endpoint writes). */
         @WithDefault(Topics.RAW)
@@ -82,14 +84,20 @@ public interface IngestConfig {
     }
 
     interface Http {
-        /** The API key clients must send (set it from a Secret: FORECAST_INGEST_HTTP_API_KEY); no default. */
-        String apiKey();
+        /**
+         * One more key of the {@code ingest} scope besides {@code forecast.security.ingest-keys-file}'s (from a Secret:
+         * FORECAST_INGEST_HTTP_API_KEY); kept for deployments that set it before key files existed.
+         */
+        Optional<String> apiKey();
 
         /** Header that carries the API key; {@code Authorization: Bearer <key>} is accepted too (Prometheus remote_write). */
         @WithDefault("X-Api-Key")
         String apiKeyHeader();
 
-        /** Largest accepted request body in bytes (413 above it). */
+        /**
+         * Largest accepted request body in bytes (413 above it). A declared Content-Length over it is refused before
+         * the body is read; {@code quarkus.http.limits.max-body-size} follows it for chunked bodies.
+         */
         @WithDefault("1048576")
         int maxRequestBytes();
 
@@ -114,5 +122,22 @@ public interface IngestConfig {
         /** Largest accepted request body after snappy decompression, in bytes (413 above it). */
         @WithDefault("33554432")
         int maxDecodedBytes();
+    }
+
+    /** Abuse limits of the windowing stage, per instance (issue 17). */
+    interface Quota {
+        /**
+         * Most series with open windows on this instance; an event of another series beyond it is dead-lettered as
+         * {@code series-quota}. Series already windowed keep working.
+         */
+        @WithDefault("100000")
+        int maxLiveSeries();
+
+        /**
+         * Most new series (no window state yet) taken on per minute of wall clock on this instance; beyond it a new
+         * series' events are dead-lettered as {@code series-quota} until the next minute.
+         */
+        @WithDefault("10000")
+        int maxNewSeriesPerMinute();
     }
 }

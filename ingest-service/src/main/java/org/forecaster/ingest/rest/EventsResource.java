@@ -4,7 +4,6 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,30 +35,25 @@ public class EventsResource {
     private final RawEventParser parser;
     private final IngestMetrics metrics;
     private final RawEventSender sender;
-    private final ApiKeyCheck apiKey;
 
-    public EventsResource(IngestConfig config, RawEventParser parser, IngestMetrics metrics, RawEventSender sender, ApiKeyCheck apiKey) {
+    public EventsResource(IngestConfig config, RawEventParser parser, IngestMetrics metrics, RawEventSender sender) {
         this.config = config.http();
         this.parser = parser;
         this.metrics = metrics;
         this.sender = sender;
-        this.apiKey = apiKey;
     }
 
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Ingest raw events", description = "One JSON event, a JSON array of events, or NDJSON (one event per line). "
-            + "Requires the API key header. Good events are sent even when others are rejected.")
+            + "Requires a key of the ingest scope (checked by IngestAccessFilter before the body is read). Good events are sent even when others are rejected.")
     @APIResponse(responseCode = "202", description = "all events sent")
     @APIResponse(responseCode = "400", description = "some or all events invalid; errors per line, good ones sent")
-    @APIResponse(responseCode = "401", description = "missing or wrong API key")
+    @APIResponse(responseCode = "401", description = "missing or wrong key of the ingest scope")
     @APIResponse(responseCode = "413", description = "request body or event count over the limit")
     @APIResponse(responseCode = "503", description = "Kafka did not acknowledge in time")
-    public RestResponse<Object> post(HttpHeaders headers, byte[] body) {
-        if (!apiKey.allows(headers)) {
-            return apiKey.unauthorized();
-        }
+    public RestResponse<Object> post(byte[] body) {
         int length = body == null ? 0 : body.length;
         if (length > config.maxRequestBytes()) {
             return RestResponse.status(RestResponse.Status.PAYLOAD_TOO_LARGE,

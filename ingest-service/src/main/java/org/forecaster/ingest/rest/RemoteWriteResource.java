@@ -32,15 +32,13 @@ public class RemoteWriteResource {
     private final RemoteWriteSamples samples;
     private final IngestMetrics metrics;
     private final RawEventSender sender;
-    private final ApiKeyCheck apiKey;
 
-    public RemoteWriteResource(IngestConfig config, RawEventParser parser, IngestMetrics metrics, RawEventSender sender, ApiKeyCheck apiKey) {
+    public RemoteWriteResource(IngestConfig config, RawEventParser parser, IngestMetrics metrics, RawEventSender sender) {
         this.limits = config.http();
         this.maxDecodedBytes = config.remoteWrite().maxDecodedBytes();
         this.samples = new RemoteWriteSamples(config.remoteWrite().seriesLabels(), parser);
         this.metrics = metrics;
         this.sender = sender;
-        this.apiKey = apiKey;
     }
 
     @POST
@@ -51,14 +49,11 @@ public class RemoteWriteResource {
             + "dead-lettered with their reason, staleness markers skipped.")
     @APIResponse(responseCode = "204", description = "every sample sent to the raw or the dead-letter topic")
     @APIResponse(responseCode = "400", description = "body is not snappy-compressed protobuf WriteRequest")
-    @APIResponse(responseCode = "401", description = "missing or wrong API key")
+    @APIResponse(responseCode = "401", description = "missing or wrong key of the ingest scope")
     @APIResponse(responseCode = "413", description = "body (compressed or not) or sample count over the limit")
     @APIResponse(responseCode = "415", description = "remote-write 2.0 body; only 1.0 is read")
     @APIResponse(responseCode = "503", description = "Kafka did not acknowledge in time; Prometheus retries")
     public RestResponse<Object> write(HttpHeaders headers, byte[] body) {
-        if (!apiKey.allows(headers)) {
-            return apiKey.unauthorized();
-        }
         byte[] bytes = body == null ? new byte[0] : body;
         if (bytes.length > limits.maxRequestBytes()) {
             return error(RestResponse.Status.PAYLOAD_TOO_LARGE, "too-large",

@@ -17,11 +17,13 @@ import org.forecaster.core.wire.RawEventParser;
  * @param idleClose      a series that sends nothing for this long (wall clock) has its open windows closed
  * @param inMemoryStores changelogged in-memory stores instead of RocksDB (on a 2-core machine their p99 was 149 ms against RocksDB's 3.3 s)
  * @param limits         validation bounds shared with the HTTP endpoint
+ * @param quota          per-instance cap on live series and rate of new series (issue 17)
  */
 public record IngestSpec(String rawTopic, String pointsTopic, String dlqTopic, Duration step, Duration grace,
-                         Duration idleClose, boolean inMemoryStores, RawEventParser.Limits limits) {
+                         Duration idleClose, boolean inMemoryStores, RawEventParser.Limits limits, SeriesQuota.Limits quota) {
     public IngestSpec {
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(quota, "quota");
         if (blank(rawTopic) || blank(pointsTopic) || blank(dlqTopic)) {
             throw new IllegalArgumentException("topics must be named: raw '" + rawTopic + "', points '" + pointsTopic + "', dlq '" + dlqTopic + "'");
         }

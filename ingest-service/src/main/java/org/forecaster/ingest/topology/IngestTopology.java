@@ -19,8 +19,8 @@ import org.forecaster.core.wire.WireJson;
 
 /**
  * The ingest topology as a pure function of its spec: raw events → validated, per-series tumbling
- * windows → one {@link Point} per key per closed window; everything rejected or late → the dead-letter
- * topic with its reason.
+ * windows → one {@link Point} per key per closed window; everything rejected, late or over the series quota
+ * ({@link SeriesQuota}) → the dead-letter topic with its reason.
  *
  * <pre>
  * raw ─ parse ─┬─ invalid ───────────────────────────────────────────── dead-letter ─ dlq
@@ -72,6 +72,7 @@ public final class IngestTopology {
                 .repartition(Repartitioned.<String, Routed>as(REKEY_TOPIC).withKeySerde(Serdes.String()).withValueSerde(new RoutedSerde())
                         .withStreamPartitioner(rekeyPartitioner));
 
+        SeriesQuota quota = new SeriesQuota(spec.quota()); // one per instance, shared by its windowing tasks
         builder.addStateStore(Stores.keyValueStoreBuilder(spec.inMemoryStores()
                         ? Stores.inMemoryKeyValueStore(SERIES_WINDOW_STORE) : Stores.persistentKeyValueStore(SERIES_WINDOW_STORE),
                 Serdes.String(), Serdes.ByteArray()));
@@ -81,12 +82,13 @@ public final class IngestTopology {
         Map<String, KStream<String, SeriesWindowProcessor.Output>> windowed = branches.get("ingest-keyed")
                 .merge(rekeyed, Named.as("ingest-merge"))
                 .process(() -> new SeriesWindowProcessor(SERIES_WINDOW_STORE, RAW_PROGRESS_STORE, spec.step(), spec.grace(),
-                                spec.idleClose(), listener), Named.as("ingest-series-window"), SERIES_WINDOW_STORE, RAW_PROGRESS_STORE)
+                                spec.idleClose(), quota, listener), Named.as("ingest-series-window"), SERIES_WINDOW_STORE, RAW_PROGRESS_STORE)
                 .split(Named.as("ingest-windowed-"))
-                .branch((k, o) -> o.late() != null, Branched.as("late"))
+                .branch((k, o) -> o.rejected() != null, Branched.as("late"))
                 .defaultBranch(Branched.as("points"));
 
-        deadLetter(windowed.get("ingest-windowed-late").mapValues(SeriesWindowProcessor.Output::late, Named.as("ingest-late")),
+        // Late events and events over the series quota; the node names predate the quota.
+        deadLetter(windowed.get("ingest-windowed-late").mapValues(SeriesWindowProcessor.Output::rejected, Named.as("ingest-late")),
                 spec, listener, "late");
 
         Serde<Point> pointSerde = Serdes.serdeFrom((t, p) -> WireJson.write(p), (t, b) -> WireJson.read(b, Point.class));

@@ -34,15 +34,18 @@ import org.forecaster.core.wire.RawEvent;
  * survive restarts with exactly-once.
  */
 final class SeriesWindowProcessor implements Processor<String, Routed, String, SeriesWindowProcessor.Output> {
-    /** A late event to dead-letter, or a closed window's point. */
-    record Output(Routed late, Point point) {}
+    /** An event to dead-letter (late, or over the series quota), or a closed window's point. */
+    record Output(Routed rejected, Point point) {}
 
     private final String storeName;
     private final String progressStoreName;
     private final long stepMs;
     private final long graceMs;
     private final Duration idleClose;
+    private final SeriesQuota quota;
     private final IngestListener listener;
+    /** Series of this task with open windows: counted in the instance's quota, given back when the task closes. */
+    private int liveInTask;
     private ProcessorContext<String, Output> context;
     private KeyValueStore<String, byte[]> store;
     private KeyValueStore<Integer, byte[]> progressStore;
@@ -51,12 +54,13 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
     private long startedAtMs;
 
     SeriesWindowProcessor(String storeName, String progressStoreName, Duration step, Duration grace, Duration idleClose,
-                          IngestListener listener) {
+                          SeriesQuota quota, IngestListener listener) {
         this.storeName = storeName;
         this.progressStoreName = progressStoreName;
         this.stepMs = step.toMillis();
         this.graceMs = grace.toMillis();
         this.idleClose = idleClose;
+        this.quota = quota;
         this.listener = listener;
     }
 
@@ -70,6 +74,7 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
         try (KeyValueIterator<Integer, byte[]> it = progressStore.all()) {
             it.forEachRemaining(kv -> rawWatermark.restore(kv.key, RawPartitionWatermark.Partition.decode(kv.value)));
         }
+        adoptLiveSeries();
         // Scan a few times per idle period, at most every 30 s, so a quiet series closes within about 1.25x idle-close.
         Duration scan = Duration.ofMillis(Math.clamp(idleClose.toMillis() / 4, 1, 30_000));
         context.schedule(scan, PunctuationType.WALL_CLOCK_TIME, this::closeIdle);
@@ -102,6 +107,16 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
                     null)));
             return;
         }
+        if (s.open.isEmpty() && !(stored == null ? quota.admitNew(now) : quota.admitLive())) {
+            context.forward(record.withValue(new Output(record.value().rejected("series-quota", (stored == null
+                    ? "new series refused: over this instance's limit of live series or of new series per minute"
+                    : "series refused: this instance has its limit of live series") + " (forecast.ingest.quota.*)"),
+                    null)));
+            return;
+        }
+        if (s.open.isEmpty()) {
+            liveInTask++;
+        }
         listener.accepted();
         s.add(start, ts, e.value());
         s.heardFrom(record.value().sourcePartition(), ts, now);
@@ -116,7 +131,34 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
         // Saturating: a watermark of Long.MIN_VALUE (hold everything) minus grace must not wrap around.
         long closeBefore = watermark < Long.MIN_VALUE + graceMs ? Long.MIN_VALUE : watermark - graceMs;
         emit(series, s.closeUntil(closeBefore, stepMs));
+        releaseIfClosed(s);
         store.put(series, s.encode());
+    }
+
+    /** Counts the series of restored state that have open windows: they stay live whatever the quota says. */
+    private void adoptLiveSeries() {
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                if (!SeriesWindows.decode(it.next().value).open.isEmpty()) {
+                    liveInTask++;
+                }
+            }
+        }
+        quota.adopt(liveInTask);
+    }
+
+    /** A series whose last open window just closed gives its quota slot back. */
+    private void releaseIfClosed(SeriesWindows s) {
+        if (s.open.isEmpty()) {
+            liveInTask--;
+            quota.release(1);
+        }
+    }
+
+    @Override
+    public void close() {
+        quota.release(liveInTask);
+        liveInTask = 0;
     }
 
     /**
@@ -140,6 +182,7 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
         for (KeyValue<String, SeriesWindows> kv : idle) {
             SeriesWindows s = kv.value;
             emit(kv.key, s.closeUntil(Long.MAX_VALUE, stepMs));
+            releaseIfClosed(s);
             store.put(kv.key, s.encode());
         }
     }

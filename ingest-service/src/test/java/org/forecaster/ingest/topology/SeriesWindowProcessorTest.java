@@ -43,7 +43,7 @@ class SeriesWindowProcessorTest {
             context.addStateStore(s);
         }
         processor = new SeriesWindowProcessor(IngestTopology.SERIES_WINDOW_STORE, IngestTopology.RAW_PROGRESS_STORE,
-                Duration.ofMillis(STEP), Duration.ofMillis(GRACE), Duration.ofMillis(IDLE), counts);
+                Duration.ofMillis(STEP), Duration.ofMillis(GRACE), Duration.ofMillis(IDLE), new SeriesQuota(SeriesQuota.Limits.NONE), counts);
         processor.init(context);
     }
 
@@ -99,7 +99,7 @@ class SeriesWindowProcessorTest {
             rekeyed(1, "s", t);
         }
         List<SeriesWindowProcessor.Output> out = outputs();
-        assertTrue(out.stream().allMatch(o -> o.late() == null), "nothing late: " + out);
+        assertTrue(out.stream().allMatch(o -> o.rejected() == null), "nothing late: " + out);
         assertEquals(List.of(TopologyFixture.T0.plusSeconds(20), TopologyFixture.T0.plusSeconds(30), TopologyFixture.T0.plusSeconds(40)),
                 starts(out.stream().filter(o -> o.point().series().equals("s")).toList()),
                 "windows up to partition 1's 59 s - grace close, oldest first");

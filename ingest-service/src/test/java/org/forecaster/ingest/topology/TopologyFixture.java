@@ -45,8 +45,12 @@ final class TopologyFixture implements AutoCloseable {
     final CountingListener counts = new CountingListener();
 
     TopologyFixture(Path stateDir) {
+        this(stateDir, SeriesQuota.Limits.NONE);
+    }
+
+    TopologyFixture(Path stateDir, SeriesQuota.Limits quota) {
         IngestSpec spec = new IngestSpec(Topics.RAW, Topics.POINTS, Topics.DLQ, STEP, GRACE, IDLE_CLOSE, true,
-                RawEventParser.Limits.DEFAULT);
+                RawEventParser.Limits.DEFAULT, quota);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "ingest-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -252,6 +252,10 @@ public interface ServingConfig {
     @WithDefault("10000")
     int liveSeries();
 
+    /** Most concurrent SSE clients of {@code /api/v1/stream} on this instance; one more gets 503 (issue 17). */
+    @WithDefault("100")
+    int maxSseSubscribers();
+
     /**
      * Host other instances and redirected clients reach this one at, for interactive queries: with
      * {@code quarkus.http.port} it makes {@code quarkus.kafka-streams.application-server}. The pod IP on Kubernetes.

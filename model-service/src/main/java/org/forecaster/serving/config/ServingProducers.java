@@ -38,7 +38,7 @@ public class ServingProducers {
     @Produces
     @Singleton
     LiveFeed liveFeed(ServingConfig config) {
-        return new LiveFeed(config.liveSeries());
+        return new LiveFeed(config.liveSeries(), config.maxSseSubscribers());
     }
 
     @Produces

@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,10 +27,15 @@ public class LiveFeed implements ServingEvents {
     private final BroadcastProcessor<Event> broadcast = BroadcastProcessor.create();
     private final AtomicInteger subscribers = new AtomicInteger();
     private final int maxSeries;
+    private final int maxSubscribers;
 
-    /** @param maxSeries most series ids kept for the dashboard's list ({@code forecast.serving.live-series}) */
-    public LiveFeed(int maxSeries) {
+    /**
+     * @param maxSeries      most series ids kept for the dashboard's list ({@code forecast.serving.live-series})
+     * @param maxSubscribers most concurrent event subscribers ({@code forecast.serving.max-sse-subscribers})
+     */
+    public LiveFeed(int maxSeries, int maxSubscribers) {
         this.maxSeries = maxSeries;
+        this.maxSubscribers = maxSubscribers;
     }
 
     @Override
@@ -67,12 +73,23 @@ public class LiveFeed implements ServingEvents {
         return openAlerts.values().stream().sorted((a, b) -> a.series().compareTo(b.series())).toList();
     }
 
-    /** Events from now on, of one series or all (null); dropped for this subscriber when it falls behind. */
-    public Multi<Event> events(String series) {
-        return broadcast
-                .onSubscription().invoke(subscribers::incrementAndGet)
+    /**
+     * Events from now on, of one series or all (null), dropped for this subscriber when it falls behind; empty when the
+     * feed has its most subscribers. The slot is taken now and given back when the stream ends or is cancelled, so
+     * subscribe to the result at once.
+     */
+    public Optional<Multi<Event>> events(String series) {
+        if (subscribers.getAndUpdate(n -> n < maxSubscribers ? n + 1 : n) >= maxSubscribers) {
+            return Optional.empty();
+        }
+        return Optional.of(broadcast
                 .onTermination().invoke(subscribers::decrementAndGet)
                 .onOverflow().drop()
-                .select().where(e -> series == null || series.isBlank() || series.equals(e.series()));
+                .select().where(e -> series == null || series.isBlank() || series.equals(e.series())));
+    }
+
+    /** Current event subscribers. */
+    public int subscribers() {
+        return subscribers.get();
     }
 }

@@ -8,6 +8,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -233,8 +234,11 @@ public class ServingResource {
     @Path("/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(summary = "Server-sent events of forecasts and alerts from now on, optionally of one series; slow clients lose events")
+    @APIResponse(responseCode = "503", description = "this instance has forecast.serving.max-sse-subscribers clients already")
     public Multi<OutboundSseEvent> stream(@QueryParam("series") String series, @Context Sse sse) {
-        return feed.events(series).map(e -> sse.newEventBuilder()
+        Multi<LiveFeed.Event> events = feed.events(series).orElseThrow(() -> new WebApplicationException(
+                error(Response.Status.SERVICE_UNAVAILABLE, "too many live subscribers on this instance; retry later or use another")));
+        return events.map(e -> sse.newEventBuilder()
                 .name(e.type())
                 .data(String.class, new String(WireJson.write(e.record()), StandardCharsets.UTF_8))
                 .build());

@@ -1,6 +1,7 @@
 package org.forecaster.serving.topology;
 
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,8 @@ import org.forecaster.serving.metrics.ServingMetrics;
  * REST views too) and stores and forwards what it returns.
  *
  * <p>Per point (value = the window's mean, time = its start): a duplicate of the key's last window is counted
- * and ignored; an older window, a malformed record or a non-finite value goes to the DLQ with a reason; every
+ * and ignored; an older window, a malformed record, a non-finite value, a window start out of range, a stored state
+ * that cannot be decoded or a step that throws goes to the DLQ with a reason (a poison point never fails the task); every
  * other point yields one forecast on {@code forecasts} and, when it opens or resolves an alert, an alert on
  * {@code anomalies}. The state, the outputs and the input offset commit together under {@code exactly_once_v2}.
  *
@@ -44,6 +46,10 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     public static final String FORECASTS_SINK = "forecasts-sink";
     public static final String ANOMALIES_SINK = "anomalies-sink";
     public static final String DLQ_SINK = "dlq-sink";
+
+    /** Window starts outside these are dead-lettered as {@code bad-window-start}: no telemetry is older or that far ahead. */
+    static final Instant EARLIEST_WINDOW = Instant.parse("1970-01-01T00:00:00Z");
+    static final Instant LATEST_WINDOW = Instant.parse("2999-12-31T23:59:59Z");
 
     private final ServingSpec spec;
     private final ModelHolder holder;
@@ -83,8 +89,8 @@ public final class ForecastProcessor implements Processor<String, byte[], String
             metrics.invalid();
             return;
         }
-        String key = record.key() != null ? record.key() : point.series();
-        if (key == null || point.windowStart() == null) {
+        String key = record.key() != null && !record.key().isEmpty() ? record.key() : point.series();
+        if (key == null || key.isEmpty() || point.windowStart() == null) {
             deadLetter(record, "malformed-point", "point has no series key or window start");
             metrics.invalid();
             return;
@@ -94,10 +100,27 @@ public final class ForecastProcessor implements Processor<String, byte[], String
             metrics.invalid();
             return;
         }
+        Instant windowStart = point.windowStart();
+        if (windowStart.isBefore(EARLIEST_WINDOW) || windowStart.isAfter(LATEST_WINDOW)) {
+            // Such a time overflows epoch milliseconds or the calendar features; thrown, it would fail the task
+            // and be retried forever (issue 17).
+            deadLetter(record, "bad-window-start", "window start " + windowStart + " is outside " + EARLIEST_WINDOW
+                    + " .. " + LATEST_WINDOW);
+            metrics.invalid();
+            return;
+        }
         ensureStep();
-        long ts = point.windowStart().toEpochMilli();
+        long ts = windowStart.toEpochMilli();
         byte[] stored = store.get(key);
-        KeyState state = stored == null ? step.newState() : StoredState.decode(stored, spec.keyNovelty(), spec.alertKinds());
+        KeyState state;
+        try {
+            state = stored == null ? step.newState() : StoredState.decode(stored, spec.keyNovelty(), spec.alertKinds());
+        } catch (RuntimeException e) {
+            // The stored state stays as it is, for inspection; the key's points go to the DLQ until it expires.
+            deadLetter(record, "bad-state", "stored state of " + key + " cannot be decoded: " + e.getMessage());
+            metrics.invalid();
+            return;
+        }
         if (state.lastTimestamp != KeyState.NO_TIMESTAMP) {
             if (ts == state.lastTimestamp) {
                 metrics.duplicate();
@@ -111,7 +134,15 @@ public final class ForecastProcessor implements Processor<String, byte[], String
             }
         }
         long start = System.nanoTime();
-        PointStep.Outcome out = step.observe(key, state, point.windowStart(), point.mean());
+        PointStep.Outcome out;
+        try {
+            out = step.observe(key, state, windowStart, point.mean());
+        } catch (IllegalArgumentException | IllegalStateException | ArithmeticException | DateTimeException e) {
+            // Nothing was stored: the key's state is as before this point.
+            deadLetter(record, "unprocessable-point", e.toString());
+            metrics.invalid();
+            return;
+        }
         metrics.stepNanos(System.nanoTime() - start);
         newestPoint = Math.max(newestPoint, ts);
         store.put(key, StoredState.encode(out.state(), context.currentSystemTimeMs()));

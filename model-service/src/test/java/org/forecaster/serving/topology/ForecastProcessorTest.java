@@ -227,6 +227,34 @@ class ForecastProcessorTest {
     }
 
     @Test
+    void shouldDeadLetterPoisonPointsWithTheirReasonAndKeepForecasting() {
+        Harness h = new Harness(spec());
+        h.send("p", 0, 10);
+        h.send("p", 1, 11);
+        // A window start the calendar of the step cannot take: dead-lettered, the task keeps running (issue 17).
+        Point far = TestModels.point("p", 2, 12);
+        h.points.pipeInput("p", WireJson.write(new Point("p", Instant.parse("9999-01-01T00:00:00Z"),
+                Instant.parse("9999-01-01T00:05:00Z"), far.count(), far.mean(), far.min(), far.max(), far.last())), T0);
+        // A stored state that cannot be decoded: its key's point is dead-lettered, the state is left for inspection.
+        h.store().put("q", new byte[] {1, 2, 3});
+        h.send("q", 0, 5);
+        h.points.pipeInput("", pointJsonWithoutSeries(), T0);
+
+        List<String> reasons = h.dlq.readRecordsToList().stream().map(r -> header(r, Topics.DLQ_REASON)).toList();
+        assertEquals(List.of("bad-window-start", "bad-state", "malformed-point"), reasons);
+        assertEquals(3, count("forecast.points.invalid"));
+        // Nothing else lost: the good points before and after are forecast, and p's state was not touched.
+        h.send("p", 2, 12);
+        assertEquals(3, h.forecasts().size());
+        assertArrayEquals(new byte[] {1, 2, 3}, h.store().get("q"));
+    }
+
+    private static byte[] pointJsonWithoutSeries() {
+        return "{\"windowStart\":\"2025-01-01T00:00:00Z\",\"windowEnd\":\"2025-01-01T00:05:00Z\",\"count\":1,\"mean\":1,\"min\":1,\"max\":1,\"last\":1}"
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void shouldDeadLetterMalformedPoints() {
         Harness h = new Harness(spec());
         h.points.pipeInput("m", "{not json".getBytes(StandardCharsets.UTF_8), T0);

@@ -71,7 +71,7 @@ public interface TrainerConfig {
     /** Champion/challenger. */
     EvaluationConfig evaluation();
 
-    /** Key of {@code POST /api/v1/train} (header {@code X-API-Key}); when unset, the endpoint refuses every call. */
+    /** One more key of the {@code operate} scope besides {@code forecast.security.operate-keys-file}'s (FORECAST_TRAINER_API_KEY). */
     Optional<String> apiKey();
 
     /** Signing of published models ({@code forecast.trainer.signing.*}, issue 17). */

@@ -3,21 +3,17 @@ package org.forecaster.trainer.rest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.forecaster.core.optim.LrSchedule;
 import org.forecaster.core.train.TrainConfig;
-import org.forecaster.trainer.config.TrainerConfig;
 import org.forecaster.trainer.config.TrainerSettings;
 import org.forecaster.trainer.schedule.RunReport;
 import org.forecaster.trainer.schedule.RunStats;
@@ -32,14 +28,12 @@ public class TrainResource {
     private final TrainingRunner runner;
     private final RunStats stats;
     private final TrainerSettings settings;
-    private final Optional<String> apiKey;
 
     @Inject
-    public TrainResource(TrainingRunner runner, RunStats stats, TrainerSettings settings, TrainerConfig config) {
+    public TrainResource(TrainingRunner runner, RunStats stats, TrainerSettings settings) {
         this.runner = runner;
         this.stats = stats;
         this.settings = settings;
-        this.apiKey = config.apiKey().filter(k -> !k.isBlank());
     }
 
     /**
@@ -56,15 +50,13 @@ public class TrainResource {
     @POST
     @Path("/train")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Start a retraining run now", description = "Needs the X-API-Key header. The body is optional.")
+    @Operation(summary = "Start a retraining run now", description = "Needs a key of the operate scope in the X-API-Key header "
+            + "(checked by OperateAccessFilter before the body is read). The body is optional.")
     @APIResponse(responseCode = "202", description = "Run started; body has its runId")
-    @APIResponse(responseCode = "401", description = "Missing or wrong API key (or no key configured)")
+    @APIResponse(responseCode = "401", description = "Missing or wrong operate key (or none configured)")
     @APIResponse(responseCode = "409", description = "A run is in progress; body has its runId")
     @APIResponse(responseCode = "400", description = "Invalid overrides")
-    public Response train(@HeaderParam(API_KEY_HEADER) String key, Overrides overrides) {
-        if (!authorised(key)) {
-            return Response.status(Response.Status.UNAUTHORIZED).entity(Map.of("error", "missing or wrong " + API_KEY_HEADER)).build();
-        }
+    public Response train(Overrides overrides) {
         TrainerSettings s;
         try {
             s = apply(overrides);
@@ -88,14 +80,6 @@ public class TrainResource {
         RunReport last = stats.last();
         return last == null ? Response.status(Response.Status.NOT_FOUND).entity(Map.of("error", "no run has finished yet")).build()
                 : Response.ok(last).build();
-    }
-
-    private boolean authorised(String key) {
-        if (apiKey.isEmpty() || key == null) {
-            return false;
-        }
-        // MessageDigest.isEqual does not return early on the first differing byte.
-        return MessageDigest.isEqual(apiKey.get().getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8));
     }
 
     private TrainerSettings apply(Overrides o) {
