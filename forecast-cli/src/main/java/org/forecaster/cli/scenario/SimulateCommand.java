@@ -72,6 +72,10 @@ final class SimulateCommand implements Callable<Integer> {
             description = "Points a key observes before it may alert (default ${DEFAULT-VALUE}).")
     int probation;
 
+    @Option(names = "--alert-open-min-sigmas", defaultValue = "2", paramLabel = "Z",
+            description = "A score opens an alert only this many one-step sigmas or more off the prediction (default ${DEFAULT-VALUE}; 0: off).")
+    double openMinSigmas;
+
     @Option(names = "--alert-kinds", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Alerts say which kind of change fired them, silent keys included, as the service's default"
                     + " (default ${DEFAULT-VALUE}; --no-alert-kinds: every alert from the score).")
@@ -86,7 +90,7 @@ final class SimulateCommand implements Callable<Integer> {
         PointStep.Rules rules;
         try {
             rules = new PointStep.Rules(0.95, maxGap, ring, coldSteps, season.toMillis(), NoveltyScore.Spec.DEFAULT,
-                    new AlertRule(d.threshold(), d.openAfter(), d.resolveAfter(), probation), kinds ? AlertKinds.Spec.DEFAULT : null);
+                    new AlertRule(d.threshold(), d.openAfter(), d.resolveAfter(), probation, openMinSigmas), kinds ? AlertKinds.Spec.DEFAULT : null);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -200,7 +200,7 @@ public final class PointStep {
      * Folds the point into the key's alert: without kinds, the {@link AlertRule} on the score (reason
      * {@code score}). With kinds, their detectors see every point (cold ones too, to learn); on an alertable point
      * with no alert open and past the rule's probation, a kind the point confirms opens an alert with that reason;
-     * else, unless a kind is still undecided (a jump not yet confirmed, a burst forming: the score waits for it and,
+     * else (a score opens only {@link AlertRule#openMinSigmas} off the prediction), unless a kind is still undecided (a jump not yet confirmed, a burst forming: the score waits for it and,
      * if no kind follows, opens at the first decided point) or the key is settling after a level shift or drift ({@link AlertKinds#settling}), the score's run opens one with
      * reason {@code drift} when the day-long level has moved ({@link AlertKinds#explainScore}), else {@code score}. An open alert resolves after the rule's resolve-after
      * points that are quiet: score below the threshold, no kind confirmed, none ongoing (a burst, a flatline) or
@@ -212,6 +212,8 @@ public final class PointStep {
             state.alertReason = AlertReason.SCORE; // opened before alerts had reasons: by the score
         }
         boolean high = r.score >= rule.threshold();
+        double z = r.scored && r.sigma > 0 ? (value - r.expected) / r.sigma : Double.NaN;
+        boolean opens = rule.opens(r.score, z);
         AlertKinds kinds = state.kinds;
         AlertReason kind = kinds == null ? null
                 : kinds.update(value, previous, r.scored ? r.expected : Double.NaN, r.sigma, alertable && high);
@@ -224,7 +226,7 @@ public final class PointStep {
             return AlertRule.Transition.NONE;
         }
         if (kinds == null) {
-            AlertRule.Transition t = rule.update(state, r.score);
+            AlertRule.Transition t = rule.update(state, r.score, z);
             if (t == AlertRule.Transition.OPEN || state.alertReason == null) {
                 state.alertReason = AlertReason.SCORE;
             }
@@ -236,7 +238,7 @@ public final class PointStep {
                 return AlertRule.Transition.NONE;
             }
             if (kind == null && kinds.undecided()) {
-                if (high) {
+                if (opens) {
                     kinds.holdScore();
                 }
                 return AlertRule.Transition.NONE;
@@ -245,7 +247,7 @@ public final class PointStep {
             if (kind == null && kinds.settling()) {
                 return AlertRule.Transition.NONE;
             }
-            state.anomalyRun = kind != null || high || held ? state.anomalyRun + 1 : 0;
+            state.anomalyRun = kind != null || opens || held ? state.anomalyRun + 1 : 0;
             if (kind != null || held || state.anomalyRun >= rule.openAfter()) {
                 state.alertOpen = true;
                 AlertReason explained = kind != null ? kind : kinds.explainScore();

@@ -44,7 +44,23 @@ class AlertRuleTest {
     }
 
     @Test
+    void aScoreOpensOnlyOnAPointTheGateCallsUnexpected() {
+        AlertRule rule = new AlertRule(0.97, 1, 2, 0, 2);
+        KeyState s = new KeyState(2, 1);
+        assertEquals(NONE, rule.update(s, 1.0, 1.5), "a novelty 1.5 sigmas off its prediction opens nothing");
+        assertEquals(NONE, rule.update(s, 1.0, -1.99), "nor one just inside the gate on the low side");
+        assertEquals(OPEN, rule.update(s, 1.0, -2.0), "2 sigmas below the prediction opens");
+        assertEquals(NONE, rule.update(s, 1.0, 0.1), "while open, a high score keeps it open whatever its z");
+        assertEquals(NONE, rule.update(s, 0.1, 0.1));
+        assertEquals(RESOLVED, rule.update(s, 0.1, 5.0), "resolving looks at the score only");
+        assertEquals(OPEN, rule.update(s, 1.0, Double.NaN), "a point without a prediction is not held back");
+        assertEquals(List.of(OPEN), run(new AlertRule(0.97, 1, 3, 0, 0), 1.0), "gate 0 is off");
+    }
+
+    @Test
     void rejectsMeaninglessRules() {
+        assertThrows(IllegalArgumentException.class, () -> new AlertRule(0.9, 1, 1, 0, -1));
+        assertThrows(IllegalArgumentException.class, () -> new AlertRule(0.9, 1, 1, 0, Double.NaN));
         assertThrows(IllegalArgumentException.class, () -> new AlertRule(1.0, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new AlertRule(0.9, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> new AlertRule(0.9, 1, 1, -1));

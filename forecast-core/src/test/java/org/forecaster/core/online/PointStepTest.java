@@ -77,6 +77,31 @@ class PointStepTest {
     }
 
     @Test
+    void shouldLetTheScoreOpenOnlyOnAPointAtLeastTheGateOffItsPrediction() {
+        // Every point scores 1 (a novelty each time); the gate decides by how far the point is off its prediction.
+        AlertRule gated = new AlertRule(0.9, 1, 2, 0, 2);
+        PointStep step = new PointStep(model(3), NormalizerSpec.DEFAULT, STEP, 1,
+                new PointStep.Rules(0.95, 10, 16, 3, 0, null, gated));
+        AnomalyScorer scorer = script(1, 1, 1, 1, 1, 1, 1, 1);
+        KeyState state = step.newState();
+        for (int i = 0; i < 3; i++) { // cold points
+            state = step.observe("a", state, T0.plusMillis(i * STEP), 10, scorer).state();
+        }
+        // What the key predicts for its next point does not depend on the value, so one point can be put either side.
+        double expected = step.latestForecast("a", state).steps().get(0).mean();
+        PointStep.Outcome near = step.observe("a", state, T0.plusMillis(3 * STEP), expected, scorer);
+        assertNull(near.alert(), "a point on its prediction opens nothing, novel or not");
+        assertTrue(near.result().scored && near.result().sigma > 0);
+        state = near.state();
+        ForecastRecord.Step next = step.latestForecast("a", state).steps().get(0);
+        double far = next.mean() + 3 * (next.upper() - next.lower()); // about 6 sigmas of the 95 % interval
+        PointStep.Outcome out = step.observe("a", state, T0.plusMillis(4 * STEP), far, scorer);
+        assertTrue(Math.abs(out.result().expected - far) >= 2 * out.result().sigma);
+        assertEquals(AnomalyRecord.State.OPEN, out.alert().state(), "a point far off its prediction opens");
+        assertEquals("score", out.alert().reason());
+    }
+
+    @Test
     void shouldDescribeTheAlertByThePointAndItsOneStepPrediction() {
         PointStep step = new PointStep(model(2), NormalizerSpec.DEFAULT, STEP, 7, new PointStep.Rules(0.9, 10, 16, 0, 0,
                 null, new AlertRule(0.5, 1, 1, 0)));

@@ -125,6 +125,12 @@ public interface ServingConfig {
      */
     Optional<Integer> alertProbationPoints();
 
+    /**
+     * A score opens an alert only on a point this many one-step sigmas or more off its prediction; default 2 with
+     * novelty (a trending or heavy-tailed series sets records the model expected), 0 with tail. 0: off.
+     */
+    Optional<Double> alertOpenMinSigmas();
+
     /** {@code forecast.serving.novelty.*}: detect's {@code --half-surprise}, {@code --seasonal-width}, ... */
     interface Novelty {
         /** Surprise {@code -ln P} that scores 0.5 in the tail part (ln 1e4: a 1e-4 tail). */
@@ -267,7 +273,8 @@ public interface ServingConfig {
         AlertRule defaults = scorer().defaultAlertRule();
         AlertRule alerts = new AlertRule(alertThreshold().orElse(defaults.threshold()),
                 alertOpenAfter().orElse(defaults.openAfter()), alertResolveAfter(),
-                alertProbationPoints().orElse(defaults.probationPoints()));
+                alertProbationPoints().orElse(defaults.probationPoints()),
+                alertOpenMinSigmas().orElse(defaults.openMinSigmas()));
         return new ServingSpec(pointsTopic(), forecastsTopic(), anomaliesTopic(), dlqTopic(), storeName(), storeType(),
                 intervalLevel(), maxGapSteps(), ringCapacity(), coldSteps(), scorer(), novelty().toSpec(), season(), alerts,
                 stateTtl(), ttlScanInterval(), modelWait(), alerts().toSpec());
