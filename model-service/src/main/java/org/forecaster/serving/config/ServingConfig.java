@@ -250,6 +250,14 @@ public interface ServingConfig {
     @WithDefault("1m")
     Duration ttlScanInterval();
 
+    /**
+     * Whether Kafka Streams starts only once a valid model is served (issue 17): until then the instance stays out of
+     * the consumer group instead of taking partitions it cannot forecast. Off only where a test publishes its model
+     * after start-up.
+     */
+    @WithDefault("true")
+    boolean awaitModelBeforeStart();
+
     /** How long a stream thread waits for a first model before it fails and is replaced (points are not lost). */
     @WithDefault("30s")
     Duration modelWait();

@@ -1,0 +1,78 @@
+package org.forecaster.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.KafkaFuture;
+import org.forecaster.core.wire.Topics;
+import org.forecaster.faults.harness.Await;
+import org.forecaster.faults.harness.BrokerProcess;
+import org.forecaster.faults.harness.Dirs;
+import org.forecaster.faults.harness.Samples;
+import org.forecaster.faults.harness.ServiceProcess;
+import org.forecaster.faults.harness.Services;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A model service without a model stays out of the consumer group (issue 17): it answers HTTP with readiness down,
+ * takes no partitions while points queue up, and joins once a valid model arrives; then every queued point is
+ * forecast. Before the gate it joined at once, stalled its partitions and rebalanced the group every model-wait.
+ */
+class ModelGateIT {
+    private static final int STEPS = 60;
+
+    @Test
+    void shouldJoinTheGroupOnlyOnceItServesAValidModel() throws Exception {
+        Path dir = Dirs.fresh(getClass());
+        List<ProducerRecord<String, byte[]>> points = Samples.points(Topics.POINTS, STEPS);
+        try (BrokerProcess broker = BrokerProcess.start(dir.resolve("broker"))) {
+            broker.createProductionTopics();
+            Services.send(broker, points);
+            try (ServiceProcess model = ServiceProcess.start("model", Services.MODEL, dir, broker, Services.modelService());
+                 Admin admin = broker.admin()) {
+                Await.until("the model service's HTTP server", Duration.ofSeconds(90), () -> {
+                    assertTrue(model.isAlive(), "the model service exited");
+                    return model.get("/q/health/live").statusCode() == 200;
+                });
+                Await.until("the model service to log that it waits", Duration.ofSeconds(30),
+                        () -> model.allLogs().contains("waiting for a valid model"));
+                // A few seconds without a model: still out of the group, not ready, nothing forecast.
+                long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+                while (System.nanoTime() < until) {
+                    assertEquals(0, members(admin), "no member in the group before a model is served");
+                    Thread.sleep(500);
+                }
+                assertEquals(503, model.get("/q/health/ready").statusCode());
+                assertTrue(model.get("/q/health/ready").body().contains("no model loaded yet"), model.get("/q/health/ready").body());
+                assertTrue(model.isAlive());
+
+                Services.publishModel(broker, Samples.bootstrapModel());
+                model.awaitReady(Duration.ofSeconds(90));
+                assertTrue(members(admin) >= 1, "in the group once the model is served");
+                assertEquals(points.size(), Services.awaitCommitted(broker, Topics.FORECASTS, points.size(), Duration.ofSeconds(60), model).size(),
+                        "every point that queued meanwhile is forecast");
+                assertTrue(model.allLogs().contains("joining the consumer group after"), "the start is logged");
+            }
+        }
+    }
+
+    private static int members(Admin admin) throws Exception {
+        KafkaFuture<Map<String, ConsumerGroupDescription>> f = admin.describeConsumerGroups(List.of(Services.MODEL)).all();
+        try {
+            return f.get().get(Services.MODEL).members().size();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return 0;
+            }
+            throw e;
+        }
+    }
+}
