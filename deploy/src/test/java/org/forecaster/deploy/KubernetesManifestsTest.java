@@ -10,7 +10,11 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
@@ -33,9 +37,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Renders every overlay with {@code kubectl kustomize} (offline) and checks the result: each document parses
  * into a typed fabric8 object with no unknown fields (a misspelt key would otherwise be dropped silently by
- * the API server), every Deployment has probes, resources and a locked-down security context, the
+ * the API server), every workload (Deployment or StatefulSet) has probes, resources and a locked-down security context, the
  * KafkaTopics match {@code deploy/topics.properties} (the file the local launcher creates topics from), and
- * every KEDA ScaledObject targets an existing Deployment with no more replicas than its topic has partitions, and
+ * every KEDA ScaledObject targets an existing workload with no more replicas than its topic has partitions (and the
+ * workload leaves its replica count to KEDA), PodDisruptionBudgets let one pod go, the model service is a StatefulSet
+ * with its state on volumes, spread over nodes, with static membership and standbys, alerts and the dashboard use only
+ * metrics that exist, and
  * Kafka and the namespace are locked down: authenticated listeners only, a KafkaUser per service whose ACLs are
  * exactly {@code deploy/kafka-acls.txt} (the table the test kit's secure broker enforces), a default-deny
  * NetworkPolicy, and no service-account token in any pod.
@@ -43,6 +50,21 @@ import org.junit.jupiter.params.provider.MethodSource;
 class KubernetesManifestsTest {
     private static final Path DEPLOY = Path.of(System.getProperty("user.dir"));
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+    /** A Deployment or StatefulSet: what the checks of pods need from either. */
+    record Workload(String kind, String name, Integer replicas, PodTemplateSpec template) {}
+
+    static List<Workload> workloads(List<HasMetadata> docs) {
+        List<Workload> out = new ArrayList<>();
+        for (HasMetadata d : docs) {
+            if (d instanceof Deployment dep) {
+                out.add(new Workload("Deployment", dep.getMetadata().getName(), dep.getSpec().getReplicas(), dep.getSpec().getTemplate()));
+            } else if (d instanceof StatefulSet sts) {
+                out.add(new Workload("StatefulSet", sts.getMetadata().getName(), sts.getSpec().getReplicas(), sts.getSpec().getTemplate()));
+            }
+        }
+        return out;
+    }
 
     static Stream<String> overlays() throws IOException {
         try (Stream<Path> s = Files.list(DEPLOY.resolve("k8s/overlays"))) {
@@ -82,7 +104,8 @@ class KubernetesManifestsTest {
         for (HasMetadata d : docs) {
             if (d instanceof GenericKubernetesResource g) {
                 // Custom resources (Strimzi, KEDA, Prometheus operator) have no typed model here: check their kinds.
-                assertTrue(Set.of("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "ScaledObject", "ServiceMonitor", "TriggerAuthentication").contains(g.getKind()),
+                assertTrue(Set.of("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "ScaledObject", "ServiceMonitor", "TriggerAuthentication",
+                                "PodMonitor", "PrometheusRule").contains(g.getKind()),
                         "unexpected untyped kind " + g.getKind() + " (a typo in apiVersion or kind?)");
                 continue;
             }
@@ -98,17 +121,17 @@ class KubernetesManifestsTest {
         List<HasMetadata> docs = render(overlay);
         Map<String, ConfigMap> configMaps = new HashMap<>();
         docs.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast).forEach(c -> configMaps.put(c.getMetadata().getName(), c));
-        List<Deployment> deployments = docs.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).toList();
+        List<Workload> deployments = workloads(docs);
         assertEquals(Set.of("ingest-service", "model-service", "trainer-service", "alert-forwarder"),
-                Set.copyOf(deployments.stream().map(d -> d.getMetadata().getName()).toList()));
+                Set.copyOf(deployments.stream().map(Workload::name).toList()));
         // The forwarder runs no model code (no Vector API) and serves no API (no key).
         Set<String> runModelCode = Set.of("ingest-service", "model-service", "trainer-service");
         Set<String> takeApiKey = Set.of("ingest-service", "trainer-service");
-        for (Deployment d : deployments) {
-            String name = d.getMetadata().getName();
-            var pod = d.getSpec().getTemplate().getSpec();
+        for (Workload d : deployments) {
+            String name = d.name();
+            var pod = d.template().getSpec();
             assertEquals(Boolean.TRUE, pod.getSecurityContext().getRunAsNonRoot(), name + " runs as non-root");
-            assertEquals("forecaster", d.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/part-of"), name);
+            assertEquals("forecaster", d.template().getMetadata().getLabels().get("app.kubernetes.io/part-of"), name);
             for (Container c : pod.getContainers()) {
                 assertNotNull(c.getReadinessProbe(), name + " readiness probe");
                 assertEquals("/q/health/ready", c.getReadinessProbe().getHttpGet().getPath(), name);
@@ -129,10 +152,11 @@ class KubernetesManifestsTest {
                 }
             }
         }
-        assertEquals("Recreate", deployments.stream().filter(d -> d.getMetadata().getName().equals("trainer-service"))
-                .findFirst().orElseThrow().getSpec().getStrategy().getType(), "one trainer at a time");
-        assertEquals("Recreate", deployments.stream().filter(d -> d.getMetadata().getName().equals("alert-forwarder"))
-                .findFirst().orElseThrow().getSpec().getStrategy().getType(), "one alert forwarder at a time");
+        for (String single : List.of("trainer-service", "alert-forwarder")) {
+            Deployment d = docs.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+                    .filter(x -> x.getMetadata().getName().equals(single)).findFirst().orElseThrow();
+            assertEquals("Recreate", d.getSpec().getStrategy().getType(), "one " + single + " at a time");
+        }
     }
 
     /**
@@ -143,9 +167,8 @@ class KubernetesManifestsTest {
     @MethodSource("overlays")
     void modelServiceAdvertisesItsPodAddressForInteractiveQueries(String overlay) throws Exception {
         List<HasMetadata> docs = render(overlay);
-        Deployment d = docs.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
-                .filter(x -> x.getMetadata().getName().equals("model-service")).findFirst().orElseThrow();
-        Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Workload d = workloads(docs).stream().filter(x -> x.name().equals("model-service")).findFirst().orElseThrow();
+        Container c = d.template().getSpec().getContainers().get(0);
         var host = c.getEnv().stream().filter(e -> e.getName().equals("FORECAST_SERVING_ADVERTISED_HOST")).findFirst()
                 .orElseThrow(() -> new AssertionError("model-service sets no FORECAST_SERVING_ADVERTISED_HOST"));
         assertEquals("status.podIP", host.getValueFrom().getFieldRef().getFieldPath());
@@ -178,7 +201,8 @@ class KubernetesManifestsTest {
         }
         Map<String, Integer> topics = new HashMap<>();
         Map<String, Map<String, String>> topicConfigs = new HashMap<>();
-        Set<String> deployments = new java.util.HashSet<>();
+        Map<String, String> deployments = new HashMap<>(); // workload name -> kind
+        workloads(docs).forEach(w -> deployments.put(w.name(), w.kind()));
         List<GenericKubernetesResource> scaled = new ArrayList<>();
         for (HasMetadata d : docs) {
             if (d instanceof GenericKubernetesResource g && g.getKind().equals("KafkaTopic")) {
@@ -189,8 +213,6 @@ class KubernetesManifestsTest {
                 topicConfigs.put((String) spec.get("topicName"), configs);
             } else if (d instanceof GenericKubernetesResource g && g.getKind().equals("ScaledObject")) {
                 scaled.add(g);
-            } else if (d instanceof Deployment dep) {
-                deployments.add(dep.getMetadata().getName());
             }
         }
         assertEquals(expected, topics, "KafkaTopics vs deploy/topics.properties");
@@ -198,8 +220,11 @@ class KubernetesManifestsTest {
         assertEquals(2, scaled.size());
         for (GenericKubernetesResource s : scaled) {
             Map<String, Object> spec = s.get("spec");
-            String target = (String) ((Map<?, ?>) spec.get("scaleTargetRef")).get("name");
-            assertTrue(deployments.contains(target), "ScaledObject " + s.getMetadata().getName() + " targets missing " + target);
+            Map<?, ?> ref = (Map<?, ?>) spec.get("scaleTargetRef");
+            String target = (String) ref.get("name");
+            assertTrue(deployments.containsKey(target), "ScaledObject " + s.getMetadata().getName() + " targets missing " + target);
+            // KEDA's default target kind is a Deployment; any other kind must be named, with its API group.
+            assertEquals(deployments.get(target), ref.get("kind") == null ? "Deployment" : ref.get("kind"), "kind of " + target);
             // The Kafka listener authenticates everyone, KEDA's lag reader included.
             Set<String> triggerAuths = Set.copyOf(kinds(docs, "TriggerAuthentication").stream().map(a -> a.getMetadata().getName()).toList());
             for (Object t : (List<?>) spec.get("triggers")) {
@@ -346,9 +371,9 @@ class KubernetesManifestsTest {
 
         Map<String, ConfigMap> configMaps = new HashMap<>();
         docs.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast).forEach(c -> configMaps.put(c.getMetadata().getName(), c));
-        for (Deployment d : docs.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).toList()) {
-            String name = d.getMetadata().getName();
-            Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+        for (Workload d : workloads(docs)) {
+            String name = d.name();
+            Container c = d.template().getSpec().getContainers().get(0);
             var jaas = c.getEnv().stream().filter(e -> e.getName().equals("KAFKA_SASL_JAAS_CONFIG")).findFirst()
                     .orElseThrow(() -> new AssertionError(name + " sets no KAFKA_SASL_JAAS_CONFIG"));
             assertEquals(name, jaas.getValueFrom().getSecretKeyRef().getName(), name + " authenticates as its own KafkaUser");
@@ -383,35 +408,213 @@ class KubernetesManifestsTest {
                 }
             }
         }
-        for (Deployment d : docs.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).toList()) {
-            assertEquals(Boolean.FALSE, d.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken(),
-                    d.getMetadata().getName() + " must not mount a service-account token");
+        for (Workload d : workloads(docs)) {
+            assertEquals(Boolean.FALSE, d.template().getSpec().getAutomountServiceAccountToken(),
+                    d.name() + " must not mount a service-account token");
         }
     }
 
-    /** Every metric the Grafana dashboard queries is one the services register (Micrometer names, Prometheus form). */
-    @org.junit.jupiter.api.Test
-    void grafanaDashboardQueriesOnlyMetricsTheServicesExport() throws IOException {
-        String dashboard = Files.readString(DEPLOY.resolve("grafana/forecaster-dashboard.json"));
-        Set<String> registered = new java.util.HashSet<>();
+    /** The services' meter names in Prometheus form (dots to underscores, no _total/_seconds suffix), with their builder chain's source. */
+    private static Map<String, String> registeredMetrics() throws IOException {
+        Map<String, String> registered = new HashMap<>();
         java.util.regex.Pattern builder = java.util.regex.Pattern.compile("(?:builder|gauge)\\(\"(forecast\\.[a-z.]+)\"");
         for (String service : List.of("ingest-service", "model-service", "trainer-service")) {
             try (Stream<Path> files = Files.walk(DEPLOY.getParent().resolve(service).resolve("src/main/java"))) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                    var m = builder.matcher(Files.readString(f));
+                    String source = Files.readString(f);
+                    var m = builder.matcher(source);
                     while (m.find()) {
-                        registered.add(m.group(1).replace('.', '_'));
+                        int end = source.indexOf(';', m.end());
+                        registered.put(m.group(1).replace('.', '_'), source.substring(m.start(), end < 0 ? source.length() : end));
                     }
                 }
             }
         }
-        var used = java.util.regex.Pattern.compile("\\b(forecast_[a-z_]+?)(?:_total|_seconds)?\\b").matcher(dashboard);
-        int checked = 0;
+        return registered;
+    }
+
+    /** Checks every forecast_* metric {@code queries} mention against the services' meters; returns the names. */
+    private static List<String> assertOnlyRegisteredMetrics(String queries, String where) throws IOException {
+        Map<String, String> registered = registeredMetrics();
+        var used = java.util.regex.Pattern.compile("\\b(forecast_[a-z_]+?)(?:_seconds)?(?:_total|_bucket|_count|_sum|_max)?\\b").matcher(queries);
+        List<String> names = new ArrayList<>();
         while (used.find()) {
-            assertTrue(registered.contains(used.group(1)), "dashboard queries " + used.group(0) + ", which no service registers");
-            checked++;
+            assertTrue(registered.containsKey(used.group(1)), where + " queries " + used.group(0) + ", which no service registers");
+            if (used.group(0).endsWith("_bucket")) {
+                assertTrue(registered.get(used.group(1)).contains("publishPercentileHistogram"),
+                        where + " reads buckets of " + used.group(1) + ", which is not published as a histogram");
+            }
+            names.add(used.group(0));
         }
-        assertTrue(checked >= 14, "only " + checked + " metric references found");
+        return names;
+    }
+
+    /**
+     * Every metric the Grafana dashboard queries is one the services register (Micrometer names, Prometheus form), and
+     * its percentiles are {@code histogram_quantile} over summed buckets: per-pod client-side quantiles
+     * ({@code quantile="0.99"}) cannot be combined across pods.
+     */
+    @org.junit.jupiter.api.Test
+    void grafanaDashboardQueriesOnlyMetricsTheServicesExport() throws IOException {
+        String dashboard = Files.readString(DEPLOY.resolve(DASHBOARD));
+        assertTrue(assertOnlyRegisteredMetrics(dashboard, "the dashboard").size() >= 14, "too few metric references found");
+        assertFalse(dashboard.contains("quantile=\\\""), "the dashboard reads a per-pod client-side quantile");
+        var quantiles = java.util.regex.Pattern.compile("histogram_quantile\\(([0-9.]+), sum by \\(le\\) \\(rate\\(([a-z_]+)\\[").matcher(dashboard);
+        int n = 0;
+        while (quantiles.find()) {
+            assertTrue(quantiles.group(2).endsWith("_bucket"), "histogram_quantile over " + quantiles.group(2));
+            n++;
+        }
+        assertEquals(n, dashboard.split("histogram_quantile\\(", -1).length - 1, "every histogram_quantile sums rates of buckets by le");
+        assertTrue(n >= 2, "the step latency percentiles come from buckets");
+    }
+
+    private static final String DASHBOARD = "k8s/base/monitoring/forecaster-dashboard.json";
+
+    /** The dashboard ships as a ConfigMap Grafana's sidecar loads, byte for byte the file in the repository. */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void grafanaDashboardIsAConfigMapTheSidecarLoads(String overlay) throws Exception {
+        ConfigMap cm = render(overlay).stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast)
+                .filter(c -> c.getMetadata().getName().equals("forecaster-grafana-dashboard")).findFirst()
+                .orElseThrow(() -> new AssertionError(overlay + " has no ConfigMap forecaster-grafana-dashboard"));
+        assertEquals("1", cm.getMetadata().getLabels().get("grafana_dashboard"));
+        assertEquals(Files.readString(DEPLOY.resolve(DASHBOARD)), cm.getData().get("forecaster-dashboard.json"));
+    }
+
+    /**
+     * KEDA alone sets the replica counts of what it scales (a replicas field on the workload is re-applied by every
+     * {@code kubectl apply} and fights the autoscaler), with a fallback inside its bounds and a scaling behaviour; every
+     * PodDisruptionBudget lets exactly one pod go (minAvailable: 1 at KEDA's minimum of one pod blocks node drains).
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void kedaAloneSetsReplicaCountsAndDisruptionBudgetsLetOnePodGo(String overlay) throws Exception {
+        List<HasMetadata> docs = render(overlay);
+        Map<String, Workload> byName = new HashMap<>();
+        workloads(docs).forEach(w -> byName.put(w.name(), w));
+        List<PodDisruptionBudget> pdbs = docs.stream().filter(PodDisruptionBudget.class::isInstance).map(PodDisruptionBudget.class::cast).toList();
+        for (GenericKubernetesResource s : kinds(docs, "ScaledObject")) {
+            Map<String, Object> spec = s.get("spec");
+            String target = (String) ((Map<?, ?>) spec.get("scaleTargetRef")).get("name");
+            assertEquals(null, byName.get(target).replicas(), overlay + ": " + target + " sets replicas, which KEDA owns; "
+                    + "change the ScaledObject's minReplicaCount instead");
+            int min = ((Number) spec.get("minReplicaCount")).intValue();
+            int max = ((Number) spec.get("maxReplicaCount")).intValue();
+            Map<?, ?> fallback = (Map<?, ?>) spec.get("fallback");
+            assertNotNull(fallback, target + "'s ScaledObject has no fallback for when the lag cannot be read");
+            int fallbackReplicas = ((Number) fallback.get("replicas")).intValue();
+            assertTrue(1 <= min && min <= fallbackReplicas && fallbackReplicas <= max,
+                    overlay + ": " + target + " needs 1 <= min " + min + " <= fallback " + fallbackReplicas + " <= max " + max);
+            assertTrue(((Number) fallback.get("failureThreshold")).intValue() >= 1);
+            Map<?, ?> behavior = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) spec.get("advanced")).get("horizontalPodAutoscalerConfig")).get("behavior");
+            for (String direction : List.of("scaleUp", "scaleDown")) {
+                assertFalse(((List<?>) ((Map<?, ?>) behavior.get(direction)).get("policies")).isEmpty(), target + " " + direction + " policies");
+            }
+            assertTrue(pdbs.stream().anyMatch(p -> byName.get(target).template().getMetadata().getLabels().entrySet()
+                    .containsAll(p.getSpec().getSelector().getMatchLabels().entrySet())), target + " has no PodDisruptionBudget");
+        }
+        assertFalse(pdbs.isEmpty());
+        for (PodDisruptionBudget p : pdbs) {
+            assertEquals(null, p.getSpec().getMinAvailable(), p.getMetadata().getName() + ": minAvailable blocks drains at one pod");
+            assertEquals(1, p.getSpec().getMaxUnavailable().getIntVal(), p.getMetadata().getName() + " maxUnavailable");
+        }
+    }
+
+    /**
+     * The model service is a StatefulSet: its Streams state directory is on a per-pod volume, its stable pod name is its
+     * static group member id, its pods spread over nodes, and (in prod) every task has a standby on another pod.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void modelServiceIsAStatefulSetWithStateOnVolumesStaticMembershipAndStandbys(String overlay) throws Exception {
+        List<HasMetadata> docs = render(overlay);
+        StatefulSet sts = docs.stream().filter(StatefulSet.class::isInstance).map(StatefulSet.class::cast)
+                .filter(x -> x.getMetadata().getName().equals("model-service")).findFirst()
+                .orElseThrow(() -> new AssertionError(overlay + ": model-service is not a StatefulSet"));
+        var pod = sts.getSpec().getTemplate().getSpec();
+        Container c = pod.getContainers().get(0);
+        Map<String, String> config = docs.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast)
+                .filter(x -> x.getMetadata().getName().equals(c.getEnvFrom().get(0).getConfigMapRef().getName())).findFirst().orElseThrow().getData();
+
+        String stateDir = config.get("KAFKA_STREAMS_STATE_DIR");
+        assertNotNull(stateDir, "the state directory is configured");
+        Set<String> claims = Set.copyOf(sts.getSpec().getVolumeClaimTemplates().stream().map(v -> v.getMetadata().getName()).toList());
+        var stateMount = c.getVolumeMounts().stream().filter(m -> stateDir.startsWith(m.getMountPath() + "/") || stateDir.equals(m.getMountPath()))
+                .findFirst().orElseThrow(() -> new AssertionError("nothing mounted at " + stateDir));
+        assertTrue(claims.contains(stateMount.getName()), stateDir + " is on volume " + stateMount.getName() + ", not a volumeClaimTemplate " + claims);
+        assertTrue(pod.getVolumes().stream().noneMatch(v -> v.getName().equals(stateMount.getName())),
+                "a pod volume named " + stateMount.getName() + " would replace the claim");
+
+        Service governing = docs.stream().filter(Service.class::isInstance).map(Service.class::cast)
+                .filter(x -> x.getMetadata().getName().equals(sts.getSpec().getServiceName())).findFirst()
+                .orElseThrow(() -> new AssertionError("no Service " + sts.getSpec().getServiceName()));
+        assertEquals("None", governing.getSpec().getClusterIP(), "a StatefulSet's governing Service is headless");
+
+        assertTrue(pod.getTopologySpreadConstraints().stream().anyMatch(t -> t.getTopologyKey().equals("kubernetes.io/hostname")
+                && t.getWhenUnsatisfiable().equals("DoNotSchedule") && t.getMaxSkew() == 1
+                && "model-service".equals(t.getLabelSelector().getMatchLabels().get("app"))), "model-service pods spread over nodes");
+
+        var instanceId = c.getEnv().stream().filter(e -> e.getName().equals("FORECAST_SERVING_GROUP_INSTANCE_ID")).findFirst()
+                .orElseThrow(() -> new AssertionError("no static membership (FORECAST_SERVING_GROUP_INSTANCE_ID)"));
+        assertEquals("metadata.name", instanceId.getValueFrom().getFieldRef().getFieldPath(), "the stable pod name is the member id");
+
+        // The variable reaches Kafka Streams only because application.properties has the key (environment overrides names it knows).
+        java.util.Properties props = new java.util.Properties();
+        try (var in = Files.newInputStream(DEPLOY.getParent().resolve("model-service/src/main/resources/application.properties"))) {
+            props.load(in);
+        }
+        assertTrue(props.containsKey("kafka-streams.num.standby.replicas"));
+        int standbys = Integer.parseInt(config.get("KAFKA_STREAMS_NUM_STANDBY_REPLICAS"));
+        assertTrue(standbys >= 1, overlay + " runs without standby replicas");
+        if (overlay.equals("prod")) {
+            GenericKubernetesResource scaled = kinds(docs, "ScaledObject").stream().filter(s -> s.getMetadata().getName().equals("model-service")).findFirst().orElseThrow();
+            int min = ((Number) ((Map<?, ?>) scaled.get("spec")).get("minReplicaCount")).intValue();
+            assertTrue(min > standbys, "a standby needs a pod other than its active's: minReplicaCount " + min + ", standbys " + standbys);
+        }
+    }
+
+    /**
+     * Strimzi's Kafka Exporter reports the lag of every group KEDA scales on and is scraped; the alert rules cover lag,
+     * rebalances, rejected models and dead letters, with forecast_* metrics the services really register.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void lagIsExportedAndAlertsCoverLagRebalancesRejectedModelsAndDeadLetters(String overlay) throws Exception {
+        List<HasMetadata> docs = render(overlay);
+        Map<?, ?> exporter = (Map<?, ?>) ((Map<?, ?>) kinds(docs, "Kafka").get(0).get("spec")).get("kafkaExporter");
+        assertNotNull(exporter, "Strimzi's Kafka Exporter is not enabled");
+        for (GenericKubernetesResource s : kinds(docs, "ScaledObject")) {
+            Map<?, ?> trigger = (Map<?, ?>) ((Map<?, ?>) ((List<?>) ((Map<?, ?>) s.get("spec")).get("triggers")).get(0)).get("metadata");
+            assertTrue(((String) trigger.get("consumerGroup")).matches((String) exporter.get("groupRegex")), "exporter skips group " + trigger.get("consumerGroup"));
+            assertTrue(((String) trigger.get("topic")).matches((String) exporter.get("topicRegex")), "exporter skips topic " + trigger.get("topic"));
+        }
+        GenericKubernetesResource podMonitor = kinds(docs, "PodMonitor").stream().filter(p -> p.getMetadata().getName().equals("kafka-exporter")).findFirst().orElseThrow();
+        Map<?, ?> selector = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) podMonitor.get("spec")).get("selector")).get("matchLabels");
+        assertEquals(kinds(docs, "Kafka").get(0).getMetadata().getName() + "-kafka-exporter", selector.get("strimzi.io/name"));
+        assertTrue(docs.stream().filter(NetworkPolicy.class::isInstance).map(NetworkPolicy.class::cast)
+                .anyMatch(p -> selector.equals(p.getSpec().getPodSelector().getMatchLabels())
+                        && p.getSpec().getIngress().get(0).getPorts().get(0).getPort().getIntVal() == 9404), "no policy admits the exporter's scrape");
+
+        List<GenericKubernetesResource> rules = kinds(docs, "PrometheusRule");
+        assertEquals(1, rules.size());
+        StringBuilder exprs = new StringBuilder();
+        for (Object g : (List<?>) ((Map<?, ?>) rules.get(0).get("spec")).get("groups")) {
+            for (Object r : (List<?>) ((Map<?, ?>) g).get("rules")) {
+                Map<?, ?> rule = (Map<?, ?>) r;
+                String alert = (String) rule.get("alert");
+                assertNotNull(alert, "only alerting rules here");
+                assertNotNull(((Map<?, ?>) rule.get("labels")).get("severity"), alert + " severity");
+                assertNotNull(((Map<?, ?>) rule.get("annotations")).get("summary"), alert + " summary");
+                exprs.append(alert).append(": ").append(rule.get("expr")).append('\n');
+            }
+        }
+        String all = exprs.toString();
+        for (String metric : List.of("kafka_consumergroup_lag", "kafka_consumer_coordinator_rebalance_total",
+                "forecast_weights_rejected_total", "forecast_ingest_events_dead_lettered_total", "forecast_points_invalid_total")) {
+            assertTrue(all.contains(metric), "no alert on " + metric + ":\n" + all);
+        }
+        assertTrue(assertOnlyRegisteredMetrics(all, "the alert rules").size() >= 6);
     }
 
     /** Walks a fabric8 model object and records every non-empty additionalProperties map (unknown YAML keys). */

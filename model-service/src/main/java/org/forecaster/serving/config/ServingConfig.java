@@ -277,6 +277,16 @@ public interface ServingConfig {
     @WithDefault("localhost")
     String advertisedHost();
 
+    /**
+     * Static group membership (issue 21): this instance's stable {@code group.instance.id}, the StatefulSet pod name
+     * on Kubernetes ({@code metadata.name}); Kafka Streams appends {@code -<thread>} per stream thread. A restarted
+     * instance with the same id takes its tasks back without a rebalance if it rejoins within the session timeout.
+     * Unset (the default, and wherever names are not stable, e.g. a Deployment's pods): dynamic membership. Never
+     * derive it from {@code HOSTNAME} of a Deployment: a new name per restart leaves a ghost member until its session
+     * expires.
+     */
+    Optional<String> groupInstanceId();
+
     default ServingSpec toSpec() {
         AlertRule defaults = scorer().defaultAlertRule();
         AlertRule alerts = new AlertRule(alertThreshold().orElse(defaults.threshold()),
