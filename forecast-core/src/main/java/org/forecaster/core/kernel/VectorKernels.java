@@ -840,6 +840,134 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One masked pass: each lane runs exactly the operations of {@link #sigmoid}, {@link #tanh},
+     * {@link #hadamard} and {@link #axpy} in the order the unfused LSTM step calls them, written out inline (the
+     * JIT boxes vectors passed to helpers it declines to inline), so the results are bit-identical to that
+     * sequence while the gates stay in registers.
+     */
+    @Override
+    public void lstmPointwise(float[] gates, int gOff, float[] cPrev, int cpOff, float[] c, int cOff,
+                              float[] tanhC, int tOff, float[] h, int hOff, int n) {
+        Shapes.range(gates, gOff, 4L * n, "lstmPointwise gates");
+        Shapes.range(cPrev, cpOff, n, "lstmPointwise cPrev");
+        Shapes.range(c, cOff, n, "lstmPointwise c");
+        Shapes.range(tanhC, tOff, n, "lstmPointwise tanhC");
+        Shapes.range(h, hOff, n, "lstmPointwise h");
+        final FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int j = 0; j < n; j += L) {
+            final VectorMask<Float> mask = S.indexInRange(j, n);
+            final int gi = gOff + j, gf = gi + n, gg = gf + n, go = gg + n;
+            final FloatVector xi = FloatVector.fromArray(S, gates, gi, mask);
+            final FloatVector xf = FloatVector.fromArray(S, gates, gf, mask);
+            final FloatVector xg = FloatVector.fromArray(S, gates, gg, mask);
+            final FloatVector xo = FloatVector.fromArray(S, gates, go, mask);
+            FloatVector iax = xi.abs();
+            FloatVector iy = iax.neg();
+            FloatVector it = iy.fma(LOG2E, ROUND);
+            FloatVector ik = it.sub(ROUND);
+            FloatVector ir = ik.fma(FloatVector.broadcast(S, -LN2_HI), iy);
+            ir = ik.fma(FloatVector.broadcast(S, -LN2_LO), ir);
+            FloatVector ip = ir.fma(P0, P1);
+            ip = ip.fma(ir, FloatVector.broadcast(S, P2));
+            ip = ip.fma(ir, FloatVector.broadcast(S, P3));
+            ip = ip.fma(ir, FloatVector.broadcast(S, P4));
+            ip = ip.fma(ir, FloatVector.broadcast(S, P5));
+            FloatVector ipm1 = ip.fma(ir.mul(ir), ir);
+            FloatVector isc = it.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23)
+                    .reinterpretAsFloats();
+            FloatVector ie = isc.fma(ipm1, isc);
+            ie = ie.blend(0f, iax.compare(VectorOperators.GT, SIGMOID_SATURATE));
+            FloatVector iq = one.div(ie.add(1f));
+            final FloatVector ai = iq.blend(ie.mul(iq), xi.compare(VectorOperators.LT, 0f));
+            FloatVector fax = xf.abs();
+            FloatVector fy = fax.neg();
+            FloatVector ft = fy.fma(LOG2E, ROUND);
+            FloatVector fk = ft.sub(ROUND);
+            FloatVector fr = fk.fma(FloatVector.broadcast(S, -LN2_HI), fy);
+            fr = fk.fma(FloatVector.broadcast(S, -LN2_LO), fr);
+            FloatVector fp = fr.fma(P0, P1);
+            fp = fp.fma(fr, FloatVector.broadcast(S, P2));
+            fp = fp.fma(fr, FloatVector.broadcast(S, P3));
+            fp = fp.fma(fr, FloatVector.broadcast(S, P4));
+            fp = fp.fma(fr, FloatVector.broadcast(S, P5));
+            FloatVector fpm1 = fp.fma(fr.mul(fr), fr);
+            FloatVector fsc = ft.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23)
+                    .reinterpretAsFloats();
+            FloatVector fe = fsc.fma(fpm1, fsc);
+            fe = fe.blend(0f, fax.compare(VectorOperators.GT, SIGMOID_SATURATE));
+            FloatVector fq = one.div(fe.add(1f));
+            final FloatVector af = fq.blend(fe.mul(fq), xf.compare(VectorOperators.LT, 0f));
+            FloatVector gax = xg.abs();
+            FloatVector gy = gax.mul(-2f);
+            FloatVector gt = gy.fma(LOG2E, ROUND);
+            FloatVector gk = gt.sub(ROUND);
+            FloatVector gr = gk.fma(FloatVector.broadcast(S, -LN2_HI), gy);
+            gr = gk.fma(FloatVector.broadcast(S, -LN2_LO), gr);
+            FloatVector gp = gr.fma(P0, P1);
+            gp = gp.fma(gr, FloatVector.broadcast(S, P2));
+            gp = gp.fma(gr, FloatVector.broadcast(S, P3));
+            gp = gp.fma(gr, FloatVector.broadcast(S, P4));
+            gp = gp.fma(gr, FloatVector.broadcast(S, P5));
+            FloatVector gpm1 = gp.fma(gr.mul(gr), gr);
+            FloatVector gsc = gt.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23)
+                    .reinterpretAsFloats();
+            FloatVector gm = gsc.fma(gpm1, gsc.sub(1f));
+            FloatVector gth = gm.div(gm.add(2f)).abs();
+            gth = gth.blend(1f, gax.compare(VectorOperators.GT, TANH_ONE));
+            final FloatVector ag = gth.reinterpretAsInts().or(xg.reinterpretAsInts().and(0x80000000))
+                    .reinterpretAsFloats();
+            ai.intoArray(gates, gi, mask);
+            af.intoArray(gates, gf, mask);
+            ag.intoArray(gates, gg, mask);
+            final FloatVector fc = af.mul(FloatVector.fromArray(S, cPrev, cpOff + j, mask)); // f * c_prev
+            final FloatVector cv = ai.mul(ag).fma(one, fc);                                     // + i * g, as axpy
+            cv.intoArray(c, cOff + j, mask);
+            FloatVector oax = xo.abs();
+            FloatVector oy = oax.neg();
+            FloatVector ot = oy.fma(LOG2E, ROUND);
+            FloatVector ok = ot.sub(ROUND);
+            FloatVector or = ok.fma(FloatVector.broadcast(S, -LN2_HI), oy);
+            or = ok.fma(FloatVector.broadcast(S, -LN2_LO), or);
+            FloatVector op = or.fma(P0, P1);
+            op = op.fma(or, FloatVector.broadcast(S, P2));
+            op = op.fma(or, FloatVector.broadcast(S, P3));
+            op = op.fma(or, FloatVector.broadcast(S, P4));
+            op = op.fma(or, FloatVector.broadcast(S, P5));
+            FloatVector opm1 = op.fma(or.mul(or), or);
+            FloatVector osc = ot.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23)
+                    .reinterpretAsFloats();
+            FloatVector oe = osc.fma(opm1, osc);
+            oe = oe.blend(0f, oax.compare(VectorOperators.GT, SIGMOID_SATURATE));
+            FloatVector oq = one.div(oe.add(1f));
+            final FloatVector ao = oq.blend(oe.mul(oq), xo.compare(VectorOperators.LT, 0f));
+            FloatVector cax = cv.abs();
+            FloatVector cy = cax.mul(-2f);
+            FloatVector ct = cy.fma(LOG2E, ROUND);
+            FloatVector ck = ct.sub(ROUND);
+            FloatVector cr = ck.fma(FloatVector.broadcast(S, -LN2_HI), cy);
+            cr = ck.fma(FloatVector.broadcast(S, -LN2_LO), cr);
+            FloatVector cp = cr.fma(P0, P1);
+            cp = cp.fma(cr, FloatVector.broadcast(S, P2));
+            cp = cp.fma(cr, FloatVector.broadcast(S, P3));
+            cp = cp.fma(cr, FloatVector.broadcast(S, P4));
+            cp = cp.fma(cr, FloatVector.broadcast(S, P5));
+            FloatVector cpm1 = cp.fma(cr.mul(cr), cr);
+            FloatVector csc = ct.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23)
+                    .reinterpretAsFloats();
+            FloatVector cm = csc.fma(cpm1, csc.sub(1f));
+            FloatVector cth = cm.div(cm.add(2f)).abs();
+            cth = cth.blend(1f, cax.compare(VectorOperators.GT, TANH_ONE));
+            final FloatVector tc = cth.reinterpretAsInts().or(cv.reinterpretAsInts().and(0x80000000))
+                    .reinterpretAsFloats();
+            ao.intoArray(gates, go, mask);
+            tc.intoArray(tanhC, tOff + j, mask);
+            ao.mul(tc).intoArray(h, hOff + j, mask);
+        }
+    }
+
     @Override
     public String name() {
         return "vector-" + S.vectorBitSize();
