@@ -85,17 +85,6 @@ public interface Kernels {
     /** Hyperbolic tangent in place on {@code a[off .. off+n)}. */
     void tanh(float[] a, int off, int n);
 
-    /**
-     * The LSTM cell's element-wise part for one key, after its gate product, in one pass. {@code gates[gOff ..
-     * gOff+4n)} holds the pre-activations of the i, f, g, o blocks ({@code n} each) and is overwritten with
-     * {@code sigmoid(i), sigmoid(f), tanh(g), sigmoid(o)}; then for {@code j < n}: {@code c[cOff+j] =
-     * f*cPrev[cpOff+j] + i*g}, {@code tanhC[tOff+j] = tanh(c)}, {@code h[hOff+j] = o*tanhC}. Bit-identical to
-     * the same implementation's {@link #sigmoid}, {@link #tanh}, {@link #hadamard} and {@link #axpy} applied in
-     * that order. Outputs must not overlap {@code gates} or {@code cPrev}.
-     */
-    void lstmPointwise(float[] gates, int gOff, float[] cPrev, int cpOff, float[] c, int cOff,
-                       float[] tanhC, int tOff, float[] h, int hOff, int n);
-
     /** Short name for logs and benchmark tables, e.g. {@code "scalar"} or {@code "vector-512"}. */
     String name();
 }

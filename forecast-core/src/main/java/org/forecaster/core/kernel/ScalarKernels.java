@@ -127,33 +127,6 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
-    /** The composition the fused kernel replaces, element by element, with the same roundings. */
-    @Override
-    public void lstmPointwise(float[] gates, int gOff, float[] cPrev, int cpOff, float[] c, int cOff,
-                              float[] tanhC, int tOff, float[] h, int hOff, int n) {
-        Shapes.range(gates, gOff, 4L * n, "lstmPointwise gates");
-        Shapes.range(cPrev, cpOff, n, "lstmPointwise cPrev");
-        Shapes.range(c, cOff, n, "lstmPointwise c");
-        Shapes.range(tanhC, tOff, n, "lstmPointwise tanhC");
-        Shapes.range(h, hOff, n, "lstmPointwise h");
-        for (int j = 0; j < n; j++) {
-            int gi = gOff + j, gf = gi + n, gg = gf + n, go = gg + n;
-            float i = (float) (1.0 / (1.0 + Math.exp(-gates[gi])));
-            float f = (float) (1.0 / (1.0 + Math.exp(-gates[gf])));
-            float g = (float) Math.tanh(gates[gg]);
-            float o = (float) (1.0 / (1.0 + Math.exp(-gates[go])));
-            gates[gi] = i;
-            gates[gf] = f;
-            gates[gg] = g;
-            gates[go] = o;
-            float cj = Math.fma(1f, i * g, f * cPrev[cpOff + j]);
-            float tc = (float) Math.tanh(cj);
-            c[cOff + j] = cj;
-            tanhC[tOff + j] = tc;
-            h[hOff + j] = o * tc;
-        }
-    }
-
     @Override
     public String name() {
         return "scalar";

@@ -322,49 +322,6 @@ class VectorKernelsTest {
         }
     }
 
-    /**
-     * The fused LSTM element-wise pass against the kernel sequence it replaces, in each implementation, bit for
-     * bit: every length (tails included), random offsets, pre-activations up to +-32 so that the saturated
-     * branches of sigmoid and tanh are reached too.
-     */
-    @Test
-    void lstmPointwiseIsBitIdenticalToTheKernelSequence() {
-        for (Kernels k : new Kernels[] {REF, VEC}) {
-            for (int n = 0; n <= MAX; n++) {
-                long seed = seed(15, n, k == REF ? 0 : 1, 0);
-                SplittableRandom rnd = new SplittableRandom(seed);
-                int gOff = pad(rnd), cpOff = pad(rnd), cOff = pad(rnd), tOff = pad(rnd), hOff = pad(rnd);
-                float[] gates = randomArray(rnd, gOff + 4 * n + pad(rnd));
-                for (int i = 0; i < gates.length; i++) {
-                    gates[i] *= 4;
-                }
-                float[] cPrev = randomArray(rnd, cpOff + n + pad(rnd));
-                float[] c = randomArray(rnd, cOff + n + pad(rnd));
-                float[] tanhC = randomArray(rnd, tOff + n + pad(rnd));
-                float[] h = randomArray(rnd, hOff + n + pad(rnd));
-
-                float[] g1 = gates.clone(), c1 = c.clone(), t1 = tanhC.clone(), h1 = h.clone();
-                k.sigmoid(g1, gOff, 2 * n);
-                k.tanh(g1, gOff + 2 * n, n);
-                k.hadamard(g1, gOff + n, cPrev, cpOff, c1, cOff, n);
-                k.hadamard(g1, gOff, g1, gOff + 2 * n, t1, tOff, n);
-                k.axpy(1f, t1, tOff, c1, cOff, n);
-                k.sigmoid(g1, gOff + 3 * n, n);
-                System.arraycopy(c1, cOff, t1, tOff, n);
-                k.tanh(t1, tOff, n);
-                k.hadamard(g1, gOff + 3 * n, t1, tOff, h1, hOff, n);
-
-                float[] g2 = gates.clone(), c2 = c.clone(), t2 = tanhC.clone(), h2 = h.clone();
-                k.lstmPointwise(g2, gOff, cPrev, cpOff, c2, cOff, t2, tOff, h2, hOff, n);
-                String what = "lstmPointwise " + k.name() + " n=" + n + " seed=" + seed;
-                assertBitIdentical(what + " gates", g1, g2);
-                assertBitIdentical(what + " c", c1, c2);
-                assertBitIdentical(what + " tanhC", t1, t2);
-                assertBitIdentical(what + " h", h1, h2);
-            }
-        }
-    }
-
     @Test
     void packedShapeErrorsNameTheSizes() {
         float[] w = new float[40];
