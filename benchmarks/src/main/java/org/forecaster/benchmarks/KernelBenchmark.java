@@ -2,6 +2,7 @@ package org.forecaster.benchmarks;
 
 import java.util.concurrent.TimeUnit;
 import org.forecaster.core.kernel.Kernels;
+import org.forecaster.core.kernel.PackedMatrix;
 import org.forecaster.core.kernel.KernelsProvider;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -51,6 +52,8 @@ public class KernelBenchmark {
     float[] w;
     float[] x;
     float[] y;
+    /** {@code w} packed once for {@link #gemmPacked} (no bias). */
+    PackedMatrix packed;
 
     /** The batch size, only for {@link #gemm}: JMH varies a parameter only for benchmarks using its state. */
     @State(Scope.Thread)
@@ -80,6 +83,7 @@ public class KernelBenchmark {
         }
         x = LstmReference.randomVector(cols, 11);
         y = new float[rows];
+        packed = kernels.pack(w, 0, rows, rows, cols, null, 0);
     }
 
     /** One key: {@code y += W x}. */
@@ -93,6 +97,13 @@ public class KernelBenchmark {
     @Benchmark
     public float[] gemm(Batch b) {
         kernels.gemm(w, 0, rows, rows, cols, b.x, 0, cols, b.y, 0, rows, b.batch);
+        return b.y;
+    }
+
+    /** {@code batch} keys through the packed weights (overwriting {@code y}): the serving path's gate product. */
+    @Benchmark
+    public float[] gemmPacked(Batch b) {
+        kernels.gemmPacked(packed, b.x, 0, cols, b.y, 0, rows, b.batch);
         return b.y;
     }
 

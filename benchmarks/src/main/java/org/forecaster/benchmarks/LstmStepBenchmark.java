@@ -6,6 +6,7 @@ import org.forecaster.core.cell.LstmCell;
 import org.forecaster.core.cell.RecurrentCell;
 import org.forecaster.core.cell.StepCache;
 import org.forecaster.core.kernel.Kernels;
+import org.forecaster.core.kernel.PackedMatrix;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -41,8 +42,12 @@ public class LstmStepBenchmark {
     static final int INPUT = 8;
     static final double TOLERANCE = 1e-4;
 
-    /** {@code scalar} or {@code vector}; see {@link KernelBenchmark#kernels}. */
-    @Param({"scalar", "vector"})
+    /**
+     * {@code scalar} or {@code vector} ({@link KernelBenchmark#kernels}), stepping with the unpacked gate matrix;
+     * or {@code packed}: the vector kernels with the gate matrix packed once in setup (issue 18), as a served
+     * {@code Forecaster} steps. Unpacked and packed in one run give the before/after of the packing.
+     */
+    @Param({"scalar", "vector", "packed"})
     String impl;
 
     @Param({"32", "64", "128", "256"})
@@ -57,16 +62,18 @@ public class LstmStepBenchmark {
     float[] x;
     float[] state;
     StepCache cache;
+    PackedMatrix packed;
 
     @Setup(Level.Trial)
     public void setUp() {
-        kernels = KernelBenchmark.kernels(impl);
+        kernels = KernelBenchmark.kernels("packed".equals(impl) ? "vector" : impl);
         cell = new LstmCell(INPUT, hidden);
         params = new float[cell.parameterCount()];
         cell.initialize(params, 0, new SplittableRandom(1));
         // Non-zero biases so that the check also covers the bias path (initialize zeroes most of them).
         float[] bias = LstmReference.randomVector(4 * hidden, 5);
         System.arraycopy(bias, 0, params, (INPUT + hidden) * 4 * hidden, 4 * hidden);
+        packed = "packed".equals(impl) ? cell.pack(kernels, params, 0) : null;
         cache = cell.newCache(batch);
         x = LstmReference.randomVector(batch * INPUT, 2);
         float[] h = LstmReference.randomVector(batch * hidden, 3);
@@ -90,7 +97,7 @@ public class LstmStepBenchmark {
         double diff = Math.max(LstmReference.maxAbsDiff(hWant, hGot, hGot.length),
                 LstmReference.maxAbsDiff(cWant, cGot, cGot.length));
         if (!(diff <= TOLERANCE)) { // also catches NaN
-            throw new IllegalStateException("LstmCell with " + kernels.name() + " kernels differs from the reference by "
+            throw new IllegalStateException("LstmCell with " + impl + " " + kernels.name() + " kernels differs from the reference by "
                     + diff + " (tolerance " + TOLERANCE + ") at hidden " + hidden + ", batch " + batch);
         }
     }
@@ -98,7 +105,7 @@ public class LstmStepBenchmark {
     /** One step of {@code batch} keys, state in place. */
     @Benchmark
     public float[] step() {
-        cell.forward(kernels, params, 0, x, 0, INPUT, state, state, batch, cache);
+        cell.forward(kernels, params, 0, packed, x, 0, INPUT, state, state, batch, cache);
         return state;
     }
 }

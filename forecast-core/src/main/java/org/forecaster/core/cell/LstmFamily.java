@@ -2,6 +2,7 @@ package org.forecaster.core.cell;
 
 import java.util.SplittableRandom;
 import org.forecaster.core.kernel.Kernels;
+import org.forecaster.core.kernel.PackedMatrix;
 
 /**
  * The LSTM of seed 002/003, optionally with peepholes. Gate blocks in order i, f, g, o; parameters
@@ -74,44 +75,98 @@ abstract sealed class LstmFamily implements RecurrentCell permits LstmCell, Peep
         return new StepCache(maxBatch, inputs, hidden, 4, true, false);
     }
 
+    /** The gate matrix {@code W [I+H, 4H]} with its bias, packed for {@link Kernels#gemmPacked}. */
+    @Override
+    public PackedMatrix pack(Kernels k, float[] params, int pOff) {
+        int g4 = 4 * hidden;
+        return k.pack(params, pOff, g4, g4, inputs + hidden, params, biasOffset(pOff));
+    }
+
     @Override
     public void forward(Kernels k, float[] params, int pOff, float[] x, int xOff, int ldx,
                         float[] stateIn, float[] stateOut, int batch, StepCache cache) {
         cache.begin(batch);
-        final int h = hidden, cols = inputs + h, g4 = 4 * h, s = 2 * h;
-        final int bOff = biasOffset(pOff), pe = peepOffset(pOff);
-        final float[] xh = cache.xh, gates = cache.gates, cPrev = cache.cPrev, c = cache.c, tanhC = cache.tanhC;
+        final int h = hidden, cols = inputs + h, g4 = 4 * h;
+        final int bOff = biasOffset(pOff);
+        final float[] gates = cache.gates;
+        gatherInputs(x, xOff, ldx, stateIn, batch, cache);
         for (int b = 0; b < batch; b++) {
-            System.arraycopy(x, xOff + b * ldx, xh, b * cols, inputs);
-            System.arraycopy(stateIn, b * s, xh, b * cols + inputs, h);
-            System.arraycopy(stateIn, b * s + h, cPrev, b * h, h);
             System.arraycopy(params, bOff, gates, b * g4, g4);
         }
-        k.gemm(params, pOff, g4, g4, cols, xh, 0, cols, gates, 0, g4, batch);
+        k.gemm(params, pOff, g4, g4, cols, cache.xh, 0, cols, gates, 0, g4, batch);
         for (int b = 0; b < batch; b++) {
-            final int row = b * g4, cr = b * h;
-            if (peephole) {
-                for (int j = 0; j < h; j++) {
-                    gates[row + j] += params[pe + j] * cPrev[cr + j];
-                    gates[row + h + j] += params[pe + h + j] * cPrev[cr + j];
-                }
-            }
-            k.sigmoid(gates, row, 2 * h);
-            k.tanh(gates, row + 2 * h, h);
-            k.hadamard(gates, row + h, cPrev, cr, c, cr, h);                // f * c_prev
-            k.hadamard(gates, row, gates, row + 2 * h, tanhC, cr, h);       // i * g (tanhC as scratch)
-            k.axpy(1f, tanhC, cr, c, cr, h);
-            if (peephole) {
-                for (int j = 0; j < h; j++) {
-                    gates[row + 3 * h + j] += params[pe + 2 * h + j] * c[cr + j];
-                }
-            }
-            k.sigmoid(gates, row + 3 * h, h);
-            System.arraycopy(c, cr, tanhC, cr, h);
-            k.tanh(tanhC, cr, h);
-            k.hadamard(gates, row + 3 * h, tanhC, cr, stateOut, b * s, h);
-            System.arraycopy(c, cr, stateOut, b * s + h, h);
+            activate(k, params, pOff, stateOut, b, cache);
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Keys go in chunks of {@value #PACKED_CHUNK}: the chunk's gate product, then its activations and cell
+     * update while the chunk's gates (at most 48 x 4H floats) are still in cache.
+     */
+    @Override
+    public void forward(Kernels k, float[] params, int pOff, PackedMatrix packed, float[] x, int xOff, int ldx,
+                        float[] stateIn, float[] stateOut, int batch, StepCache cache) {
+        if (packed == null) {
+            forward(k, params, pOff, x, xOff, ldx, stateIn, stateOut, batch, cache);
+            return;
+        }
+        final int h = hidden, cols = inputs + h, g4 = 4 * h;
+        if (packed.rows() != g4 || packed.cols() != cols) {
+            throw new IllegalArgumentException("packed gate matrix is " + packed.rows() + "x" + packed.cols()
+                    + ", this cell needs " + g4 + "x" + cols);
+        }
+        cache.begin(batch);
+        gatherInputs(x, xOff, ldx, stateIn, batch, cache);
+        for (int from = 0; from < batch; from += PACKED_CHUNK) {
+            int n = Math.min(PACKED_CHUNK, batch - from);
+            k.gemmPacked(packed, cache.xh, from * cols, cols, cache.gates, from * g4, g4, n);
+            for (int b = from; b < from + n; b++) {
+                activate(k, params, pOff, stateOut, b, cache);
+            }
+        }
+    }
+
+    /** Keys per chunk of the packed step: a multiple of the 6-key tile. */
+    static final int PACKED_CHUNK = 48;
+
+    /** Per key {@code [x, h_prev]} into {@code xh} and {@code c_prev} into the cache. */
+    private void gatherInputs(float[] x, int xOff, int ldx, float[] stateIn, int batch, StepCache cache) {
+        final int h = hidden, cols = inputs + h, s = 2 * h;
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(x, xOff + b * ldx, cache.xh, b * cols, inputs);
+            System.arraycopy(stateIn, b * s, cache.xh, b * cols + inputs, h);
+            System.arraycopy(stateIn, b * s + h, cache.cPrev, b * h, h);
+        }
+    }
+
+    /** Key {@code b}: gate non-linearities on its pre-activations, the cell update, and its new state. */
+    private void activate(Kernels k, float[] params, int pOff, float[] stateOut, int b, StepCache cache) {
+        final int h = hidden, g4 = 4 * h, s = 2 * h, pe = peepOffset(pOff);
+        final float[] gates = cache.gates, cPrev = cache.cPrev, c = cache.c, tanhC = cache.tanhC;
+        final int row = b * g4, cr = b * h;
+        if (peephole) {
+            for (int j = 0; j < h; j++) {
+                gates[row + j] += params[pe + j] * cPrev[cr + j];
+                gates[row + h + j] += params[pe + h + j] * cPrev[cr + j];
+            }
+        }
+        k.sigmoid(gates, row, 2 * h);
+        k.tanh(gates, row + 2 * h, h);
+        k.hadamard(gates, row + h, cPrev, cr, c, cr, h);                // f * c_prev
+        k.hadamard(gates, row, gates, row + 2 * h, tanhC, cr, h);       // i * g (tanhC as scratch)
+        k.axpy(1f, tanhC, cr, c, cr, h);
+        if (peephole) {
+            for (int j = 0; j < h; j++) {
+                gates[row + 3 * h + j] += params[pe + 2 * h + j] * c[cr + j];
+            }
+        }
+        k.sigmoid(gates, row + 3 * h, h);
+        System.arraycopy(c, cr, tanhC, cr, h);
+        k.tanh(tanhC, cr, h);
+        k.hadamard(gates, row + 3 * h, tanhC, cr, stateOut, b * s, h);
+        System.arraycopy(c, cr, stateOut, b * s + h, h);
     }
 
     @Override

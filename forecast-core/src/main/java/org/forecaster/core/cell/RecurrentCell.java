@@ -2,6 +2,7 @@ package org.forecaster.core.cell;
 
 import java.util.SplittableRandom;
 import org.forecaster.core.kernel.Kernels;
+import org.forecaster.core.kernel.PackedMatrix;
 
 /**
  * One recurrent layer: a pure function of its parameters that advances {@code batch} keys by one step.
@@ -39,6 +40,27 @@ public interface RecurrentCell {
      */
     void forward(Kernels k, float[] params, int pOff, float[] x, int xOff, int ldx,
                  float[] stateIn, float[] stateOut, int batch, StepCache cache);
+
+    /**
+     * This cell's gate weights (and bias) packed once for {@link Kernels#gemmPacked} of {@code k}, to be passed to
+     * {@link #forward(Kernels, float[], int, PackedMatrix, float[], int, int, float[], float[], int, StepCache)};
+     * {@code null} when the cell has no packed path. Allocates a copy: call it at model load, and again after the
+     * parameters change.
+     */
+    default PackedMatrix pack(Kernels k, float[] params, int pOff) {
+        return null;
+    }
+
+    /**
+     * {@link #forward(Kernels, float[], int, float[], int, int, float[], float[], int, StepCache)} with the gate
+     * product read from {@code packed} (from {@link #pack} of the same {@code k} and parameters; {@code null}
+     * steps unpacked). Records the same cache. Results may differ from the unpacked step by rounding only, and
+     * each key's result does not depend on the batch it is stepped in.
+     */
+    default void forward(Kernels k, float[] params, int pOff, PackedMatrix packed, float[] x, int xOff, int ldx,
+                         float[] stateIn, float[] stateOut, int batch, StepCache cache) {
+        forward(k, params, pOff, x, xOff, ldx, stateIn, stateOut, batch, cache);
+    }
 
     /**
      * Backpropagates the step last recorded in {@code cache}. Reads the loss gradient with respect to the

@@ -38,6 +38,33 @@ public interface Kernels {
               float[] x, int xOff, int ldx, float[] y, int yOff, int ldy, int batch);
 
     /**
+     * Rows per panel that {@link #gemmPacked} of this implementation reads: its micro-kernel's width.
+     * {@link #pack} packs with it.
+     */
+    int panelRows();
+
+    /**
+     * Packs a weight matrix in the {@link #gemm} layout, and its bias ({@code null} for none), once, for
+     * {@link #gemmPacked} of this implementation. Allocates; call it at model load, not per step.
+     */
+    default PackedMatrix pack(float[] w, int wOff, int ld, int rows, int cols, float[] bias, int biasOff) {
+        return PackedMatrix.pack(w, wOff, ld, rows, cols, bias, biasOff, panelRows());
+    }
+
+    /**
+     * Batched product with packed weights, overwriting: for {@code b < batch} and {@code r < w.rows()},
+     * {@code y[yOff + b*ldy + r] = bias[r] + sum_c W[c][r] * x[xOff + b*ldx + c]}, summed from the bias in
+     * increasing {@code c} with one fused multiply-add per term. That order is the same for every key whatever
+     * the batch size or the key's place in it, so a key stepped alone and the same key stepped in a batch get
+     * bit-identical results; and it is the order of {@link ScalarKernels#gemmPacked}, so the implementations
+     * agree exactly. Allocation-free.
+     *
+     * @throws IllegalArgumentException if {@code w} was packed for another panel width than {@link #panelRows()}
+     *     of a vector implementation, or on ranges outside the arrays
+     */
+    void gemmPacked(PackedMatrix w, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy, int batch);
+
+    /**
      * Transposed product, accumulating (the backward of {@link #gemv}): {@code x[xOff+c] += sum_r
      * w[wOff + c*ld + r] * dy[dyOff+r]} for {@code c < cols}, {@code r < rows}.
      */

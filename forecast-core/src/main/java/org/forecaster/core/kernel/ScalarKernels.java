@@ -55,6 +55,31 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    /** Any panel width works here; this one is the AVX2 micro-kernel's, so a test can pack once for both. */
+    @Override
+    public int panelRows() {
+        return 32;
+    }
+
+    /** The reference for every panel width: each output from its bias, one FMA per input in order. */
+    @Override
+    public void gemmPacked(PackedMatrix w, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy, int batch) {
+        int rows = w.rows(), cols = w.cols(), panel = w.panelRows();
+        Shapes.batched(x, xOff, ldx, cols, batch, "gemmPacked x");
+        Shapes.batched(y, yOff, ldy, rows, batch, "gemmPacked y");
+        float[] d = w.data;
+        for (int b = 0; b < batch; b++) {
+            for (int r = 0; r < rows; r++) {
+                int base = (r / panel) * (cols + 1) * panel + r % panel;
+                float acc = d[base];
+                for (int c = 0; c < cols; c++) {
+                    acc = Math.fma(d[base + (c + 1) * panel], x[xOff + b * ldx + c], acc);
+                }
+                y[yOff + b * ldy + r] = acc;
+            }
+        }
+    }
+
     @Override
     public void gemvTransposed(float[] w, int wOff, int ld, int rows, int cols,
                                float[] dy, int dyOff, float[] x, int xOff) {

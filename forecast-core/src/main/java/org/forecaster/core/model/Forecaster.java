@@ -6,6 +6,7 @@ import org.forecaster.core.cell.LstmCell;
 import org.forecaster.core.cell.PeepholeLstmCell;
 import org.forecaster.core.cell.RecurrentCell;
 import org.forecaster.core.kernel.Kernels;
+import org.forecaster.core.kernel.PackedMatrix;
 
 /**
  * The network: {@link ModelSpec#layers()} stacked recurrent cells and a dense Gaussian head, over one flat
@@ -26,6 +27,12 @@ public final class Forecaster {
     private final int[] cellOffsets;
     private final int headWeights;
     private final int headBias;
+    /**
+     * Per layer the gate weights packed at construction ({@link RecurrentCell#pack}; an entry is null for a cell
+     * without a packed path), or null once {@link #parameters()} has handed out the live array: from then on
+     * the array may change under the copy, so steps read the array itself.
+     */
+    private volatile PackedMatrix[] packed;
 
     public Forecaster(ModelSpec spec, float[] params, Kernels kernels) {
         if (params.length != spec.parameterCount()) {
@@ -48,6 +55,15 @@ public final class Forecaster {
         if (headBias + 2 * spec.horizon() != params.length) {
             throw new IllegalStateException("cell parameter counts disagree with ModelSpec.tensors() for " + spec);
         }
+        this.packed = packAll();
+    }
+
+    private PackedMatrix[] packAll() {
+        PackedMatrix[] p = new PackedMatrix[cells.length];
+        for (int l = 0; l < cells.length; l++) {
+            p[l] = cells[l].pack(kernels, params, cellOffsets[l]);
+        }
+        return p;
     }
 
     /** A freshly initialised network (Glorot weights, forget bias 1, a near-zero head), deterministic for a seed. */
@@ -63,6 +79,7 @@ public final class Forecaster {
         for (int i = f.headWeights; i < f.headBias; i++) {
             params[i] *= 0.01f;
         }
+        f.packed = f.packAll(); // the constructor packed the zeros
         return f;
     }
 
@@ -82,8 +99,13 @@ public final class Forecaster {
         return kernels;
     }
 
-    /** The live parameter array (not a copy). */
+    /**
+     * The live parameter array (not a copy), for in-place updates. Since the caller may now change it, steps stop
+     * using the weights packed at construction and read this array from here on (slower for large batches); a
+     * model only served, never trained, should not call this.
+     */
     public float[] parameters() {
+        packed = null;
         return params;
     }
 
@@ -136,8 +158,10 @@ public final class Forecaster {
         int h = spec.hidden(), s = spec.stateSizePerLayer();
         float[] in = x;
         int inOff = xOff, inLd = ldx;
+        PackedMatrix[] p = packed;
         for (int l = 0; l < cells.length; l++) {
-            cells[l].forward(kernels, params, cellOffsets[l], in, inOff, inLd, states[l], states[l], batch, cache.layers()[l]);
+            cells[l].forward(kernels, params, cellOffsets[l], p == null ? null : p[l], in, inOff, inLd, states[l],
+                    states[l], batch, cache.layers()[l]);
             in = states[l];
             inOff = 0;
             inLd = s;

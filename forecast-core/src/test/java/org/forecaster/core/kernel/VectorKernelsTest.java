@@ -230,6 +230,115 @@ class VectorKernelsTest {
                 + " ldy=" + ldy + " seed=" + seed, y, expected, actual, tol);
     }
 
+    /**
+     * Packed product against the scalar reference and against the unpacked {@link ScalarKernels#gemm} started from
+     * the bias: all three add the same FMAs in the same order, so they must agree bit for bit, for every row count
+     * (every tail of the last panel), batches that leave 0..5 keys after the 6-key tiles, and batches across the
+     * key blocks.
+     */
+    @Test
+    void gemmPackedIsBitIdenticalToTheScalarReference() {
+        int[] batches = {0, 1, 2, 5, 6, 7, 11, 13, VectorKernels.KEY_BLOCK - 1, VectorKernels.KEY_BLOCK + 7};
+        for (int rows = 0; rows <= MAX + VectorKernels.PANEL; rows++) {
+            for (int batch : batches) {
+                long seed = seed(11, rows, batch, 0);
+                checkGemmPacked(rows, new SplittableRandom(seed).nextInt(0, MAX + 1), batch, seed);
+            }
+        }
+        for (int[] s : new int[][] {{512, 136, 64}, {4 * 37, 8 + 37, 53}, {4 * 256, 8 + 256, 3}}) {
+            checkGemmPacked(s[0], s[1], s[2], seed(12, s[0], s[1], s[2]));
+        }
+    }
+
+    private static void checkGemmPacked(int rows, int cols, int batch, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int ld = stride(rnd, rows), ldx = stride(rnd, cols), ldy = stride(rnd, rows);
+        int wOff = pad(rnd), bOff = pad(rnd), xOff = pad(rnd), yOff = pad(rnd);
+        float[] w = randomArray(rnd, wOff + Math.max(0, (cols - 1) * ld + rows) + pad(rnd));
+        float[] bias = randomArray(rnd, bOff + rows + pad(rnd));
+        float[] x = randomArray(rnd, xOff + Math.max(0, (batch - 1) * ldx + cols) + pad(rnd));
+        float[] y = randomArray(rnd, yOff + Math.max(0, (batch - 1) * ldy + rows) + pad(rnd));
+        PackedMatrix packed = VEC.pack(w, wOff, ld, rows, cols, bias, bOff);
+        String what = "gemmPacked rows=" + rows + " cols=" + cols + " batch=" + batch + " ld=" + ld + " ldx=" + ldx
+                + " ldy=" + ldy + " panel=" + packed.panelRows() + " seed=" + seed;
+
+        float[] unpacked = y.clone();
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(bias, bOff, unpacked, yOff + b * ldy, rows);
+        }
+        REF.gemm(w, wOff, ld, rows, cols, x, xOff, ldx, unpacked, yOff, ldy, batch);
+        float[] reference = y.clone(), actual = y.clone();
+        REF.gemmPacked(packed, x, xOff, ldx, reference, yOff, ldy, batch);
+        VEC.gemmPacked(packed, x, xOff, ldx, actual, yOff, ldy, batch);
+        assertBitIdentical(what + " (scalar packed vs scalar gemm)", unpacked, reference);
+        assertBitIdentical(what + " (vector vs scalar packed)", reference, actual);
+    }
+
+    private static void assertBitIdentical(String what, float[] expected, float[] actual) {
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+                fail(what + ": element " + i + " is " + actual[i] + ", expected " + expected[i]);
+            }
+        }
+    }
+
+    /** A key stepped alone, or anywhere in a batch, gets the same bits: what one-at-a-time vs batched serving needs. */
+    @Test
+    void gemmPackedKeyResultDoesNotDependOnTheBatch() {
+        int rows = 4 * 37, cols = 8 + 37, batch = 61;
+        long seed = seed(13, rows, cols, batch);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] w = randomArray(rnd, cols * rows);
+        float[] bias = randomArray(rnd, rows);
+        float[] x = randomArray(rnd, batch * cols);
+        PackedMatrix packed = VEC.pack(w, 0, rows, rows, cols, bias, 0);
+        float[] together = new float[batch * rows];
+        VEC.gemmPacked(packed, x, 0, cols, together, 0, rows, batch);
+        float[] alone = new float[rows];
+        for (int b = 0; b < batch; b++) {
+            VEC.gemmPacked(packed, x, b * cols, cols, alone, 0, rows, 1);
+            assertBitIdentical("key " + b + " of " + batch + " seed=" + seed,
+                    Arrays.copyOfRange(together, b * rows, (b + 1) * rows), alone);
+        }
+    }
+
+    /** The scalar reference reads any panel width and gives the same bits for each. */
+    @Test
+    void scalarPackedProductIsTheSameForEveryPanelWidth() {
+        int rows = 53, cols = 19, batch = 4;
+        SplittableRandom rnd = new SplittableRandom(seed(14, rows, cols, batch));
+        float[] w = randomArray(rnd, cols * rows);
+        float[] bias = randomArray(rnd, rows);
+        float[] x = randomArray(rnd, batch * cols);
+        float[] first = null;
+        for (int panel : new int[] {1, 7, 16, 32, 64, 128}) {
+            float[] y = new float[batch * rows];
+            REF.gemmPacked(PackedMatrix.pack(w, 0, rows, rows, cols, bias, 0, panel), x, 0, cols, y, 0, rows, batch);
+            if (first == null) {
+                first = y;
+            } else {
+                assertBitIdentical("panel " + panel, first, y);
+            }
+        }
+    }
+
+    @Test
+    void packedShapeErrorsNameTheSizes() {
+        float[] w = new float[40];
+        PackedMatrix foreign = PackedMatrix.pack(w, 0, 8, 8, 5, null, 0, VectorKernels.PANEL + 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> VEC.gemmPacked(foreign, new float[5], 0, 5, new float[8], 0, 8, 1));
+        assertTrue(e.getMessage().contains("panels of " + (VectorKernels.PANEL + 1)), e.getMessage());
+        PackedMatrix packed = VEC.pack(w, 0, 8, 8, 5, null, 0);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> VEC.gemmPacked(packed, new float[10], 0, 5, new float[15], 0, 8, 2));
+        assertTrue(e.getMessage().contains("gemmPacked y"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> PackedMatrix.pack(w, 0, 8, 8, 5, new float[7], 0, 16));
+        assertTrue(e.getMessage().contains("pack bias"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> PackedMatrix.pack(w, 0, 8, 8, 5, null, 0, 0));
+        assertTrue(e.getMessage().contains("at least one row"), e.getMessage());
+    }
+
     @Test
     void gemvTransposedEveryRowsAndCols() {
         for (int rows = 0; rows <= MAX; rows++) {
