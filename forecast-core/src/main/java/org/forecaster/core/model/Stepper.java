@@ -50,6 +50,12 @@ public final class Stepper {
     /** The K seasonal-naive or profile bases of the means; null for a model with neither. */
     private final float[] base;
     private final StepResult result;
+    /** Scratch of the batched observe, from {@link #reserveBatch}; none until then. */
+    private int batchCapacity;
+    private float[][] batchStates;
+    private StepCaches batchCache;
+    private float[] batchX, batchOut, batchBase;
+    private StepResult[] batchResults;
 
     /**
      * @param stepMillis    the series step (the ingest window)
@@ -112,6 +118,145 @@ public final class Stepper {
      * last one (the caller decides what a duplicate or late point means).
      */
     public StepResult observe(KeyState state, long timestamp, double value) {
+        check(state, timestamp, value);
+        beforeStep(state, timestamp, value, result);
+        run(state);
+        afterStep(state, timestamp, value, result);
+        return result;
+    }
+
+    /**
+     * Sets aside scratch for {@link #observe(int, KeyState[], long[], double[])} batches of up to {@code maxBatch}
+     * keys (once per instance; a larger {@code maxBatch} replaces it). Single-key users never pay for it.
+     */
+    public void reserveBatch(int maxBatch) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("batch capacity must be positive, got " + maxBatch);
+        }
+        if (maxBatch <= batchCapacity) {
+            return;
+        }
+        ModelSpec spec = model.spec();
+        batchStates = model.newStates(maxBatch);
+        batchCache = model.newCache(maxBatch);
+        batchX = new float[maxBatch * spec.inputSize()];
+        batchOut = new float[maxBatch * model.outputSize()];
+        batchBase = base == null ? null : new float[maxBatch * spec.horizon()];
+        batchResults = new StepResult[maxBatch];
+        for (int i = 0; i < maxBatch; i++) {
+            batchResults[i] = new StepResult(spec.horizon());
+        }
+        batchCapacity = maxBatch;
+    }
+
+    /**
+     * Advances {@code n} distinct keys by one point each, {@code states[i]} by {@code (timestamps[i], values[i])}:
+     * what {@link #observe(KeyState, long, double)} does to each, with the network step of the points themselves
+     * run for all keys at once through the batched kernels ({@code Kernels.gemm}); gap-filling steps before them run
+     * key by key. A key's results are bit-identical to {@code observe}'s when the kernels' batched product gives a
+     * key the same sums whatever the batch around it ({@link #batchInvariant}); scalar kernels do. Every key is
+     * checked before any is changed (same exceptions as {@code observe}), so a bad point changes no state. Returns
+     * reused results, {@code [i]} for key {@code i}, valid until the next batch. Needs {@link #reserveBatch} first.
+     */
+    public StepResult[] observe(int n, KeyState[] states, long[] timestamps, double[] values) {
+        if (n < 0 || n > batchCapacity) {
+            throw new IllegalArgumentException("batch of " + n + " keys, capacity " + batchCapacity + " (reserveBatch)");
+        }
+        for (int i = 0; i < n; i++) {
+            check(states[i], timestamps[i], values[i]);
+            for (int j = 0; j < i; j++) {
+                if (states[j] == states[i]) {
+                    throw new IllegalArgumentException("key states " + j + " and " + i + " of a batch are the same object; "
+                            + "a key's points must be stepped in order, one per batch");
+                }
+            }
+        }
+        ModelSpec spec = model.spec();
+        int in = spec.inputSize(), per = spec.stateSizePerLayer(), horizon = spec.horizon(), o = model.outputSize();
+        for (int i = 0; i < n; i++) {
+            KeyState state = states[i];
+            beforeStep(state, timestamps[i], values[i], batchResults[i]);
+            System.arraycopy(x, 0, batchX, i * in, in);
+            if (base != null) {
+                System.arraycopy(base, 0, batchBase, i * horizon, horizon);
+            }
+            for (int l = 0; l < batchStates.length; l++) {
+                System.arraycopy(state.recurrent, l * per, batchStates[l], i * per, per);
+            }
+        }
+        if (n > 0) {
+            model.step(n, batchX, 0, in, batchStates, batchOut, 0, batchCache, batchBase, 0);
+        }
+        for (int i = 0; i < n; i++) {
+            KeyState state = states[i];
+            for (int l = 0; l < batchStates.length; l++) {
+                System.arraycopy(batchStates[l], i * per, state.recurrent, l * per, per);
+            }
+            System.arraycopy(batchOut, i * o, out, 0, o);
+            // The normaliser as the key's own step left it: restored exactly from the values it stored.
+            normalizer.set(state.normCount, state.normMean, state.normVariance);
+            afterNetwork(state);
+            afterStep(state, timestamps[i], values[i], batchResults[i]);
+        }
+        return batchResults;
+    }
+
+    /**
+     * Whether the kernels' batched product gives each key of a batch of up to {@code maxBatch} exactly the sums it
+     * gives that key alone, at this model's shapes: then {@link #observe(int, KeyState[], long[], double[])} is
+     * bit-identical to stepping key by key, wherever a key sits in a batch. A probe, not a proof: every batch size
+     * up to {@code min(maxBatch, 24)} and {@code maxBatch} itself, on seeded random inputs and states (a
+     * difference in summation order shows on such data in all but a vanishing share of sums).
+     */
+    public boolean batchInvariant(int maxBatch) {
+        if (maxBatch <= 1) {
+            return true;
+        }
+        ModelSpec spec = model.spec();
+        int in = spec.inputSize(), o = model.outputSize(), horizon = spec.horizon(), per = spec.stateSizePerLayer();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(20261205L);
+        float[] xs = new float[maxBatch * in];
+        float[] bases = new float[maxBatch * horizon];
+        float[][] start = model.newStates(maxBatch);
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = (float) random.nextDouble(-2, 2);
+        }
+        for (int i = 0; i < bases.length; i++) {
+            bases[i] = (float) random.nextDouble(-2, 2);
+        }
+        for (float[] layer : start) {
+            for (int i = 0; i < layer.length; i++) {
+                layer[i] = (float) random.nextDouble(-1, 1);
+            }
+        }
+        float[] baseOrNull = base == null ? null : bases;
+        float[][] alone = model.newStates(1), together = model.newStates(maxBatch);
+        float[] outAlone = new float[o], outTogether = new float[maxBatch * o];
+        StepCaches one = model.newCache(1), many = model.newCache(maxBatch);
+        for (int n = 2; n <= maxBatch; n = n < 24 ? n + 1 : (n == maxBatch ? n + 1 : maxBatch)) {
+            for (int l = 0; l < start.length; l++) {
+                System.arraycopy(start[l], 0, together[l], 0, n * per);
+            }
+            model.step(n, xs, 0, in, together, outTogether, 0, many, baseOrNull, 0);
+            for (int i = 0; i < n; i++) {
+                for (int l = 0; l < start.length; l++) {
+                    System.arraycopy(start[l], i * per, alone[l], 0, per);
+                }
+                model.step(1, xs, i * in, in, alone, outAlone, 0, one, baseOrNull, i * horizon);
+                if (!java.util.Arrays.equals(outAlone, 0, o, outTogether, i * o, (i + 1) * o)) {
+                    return false;
+                }
+                for (int l = 0; l < start.length; l++) {
+                    if (!java.util.Arrays.equals(alone[l], 0, per, together[l], i * per, (i + 1) * per)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    private void check(KeyState state, long timestamp, double value) {
         if (!Double.isFinite(value)) {
             throw new IllegalArgumentException("value must be finite, got " + value);
         }
@@ -119,37 +264,48 @@ public final class Stepper {
             throw new IllegalArgumentException("state has " + state.recurrent.length + " recurrent floats, model expects "
                     + model.spec().stateSize());
         }
+        if (state.lastTimestamp != KeyState.NO_TIMESTAMP && timestamp <= state.lastTimestamp) {
+            throw new IllegalArgumentException("point at " + timestamp + " is not after the key's last point at " + state.lastTimestamp);
+        }
+    }
+
+    /**
+     * Everything of {@link #observe} before the point's own network step: the profile, the gap (filled step by step
+     * or a reset), the score against the prediction made before the point, calibration, and the point's inputs
+     * ({@link #prepare}) in {@code x} and {@code base}.
+     */
+    private void beforeStep(KeyState state, long timestamp, double value, StepResult r) {
         fitProfile(state);
-        result.gapsFilled = 0;
-        result.stateReset = false;
+        r.gapsFilled = 0;
+        r.stateReset = false;
         if (state.lastTimestamp != KeyState.NO_TIMESTAMP) {
-            if (timestamp <= state.lastTimestamp) {
-                throw new IllegalArgumentException("point at " + timestamp + " is not after the key's last point at " + state.lastTimestamp);
-            }
             long gaps = Math.floorDiv(timestamp - state.lastTimestamp + stepMillis / 2, stepMillis) - 1;
             if (gaps > maxGapSteps) {
                 state.resetRecurrent();
                 state.forgetInputs();
-                result.stateReset = true;
+                r.stateReset = true;
             } else {
                 for (long g = 1; g <= gaps; g++) {
                     advance(state, state.lastTimestamp + g * stepMillis, Double.NaN);
-                    result.gapsFilled++;
+                    r.gapsFilled++;
                 }
             }
         }
-        result.scored = !Double.isNaN(state.expected);
-        result.expected = state.expected;
-        result.sigma = state.sigma;
-        result.score = result.scored ? 1 - Gaussian.twoSidedTail((value - state.expected) / state.sigma) : 0;
-        if (result.scored) {
+        r.scored = !Double.isNaN(state.expected);
+        r.expected = state.expected;
+        r.sigma = state.sigma;
+        r.score = r.scored ? 1 - Gaussian.twoSidedTail((value - state.expected) / state.sigma) : 0;
+        if (r.scored) {
             calibrate(state, value);
         }
-        advance(state, timestamp, value);
+        prepare(state, timestamp, value);
+    }
+
+    /** Everything of {@link #observe} after the point's network step: the key's last point and the K-step forecast. */
+    private void afterStep(KeyState state, long timestamp, double value, StepResult r) {
         state.lastTimestamp = timestamp;
         state.lastValue = value;
-        writeForecast(timestamp, state.intervalLogScale);
-        return result;
+        writeForecast(r, timestamp, state.intervalLogScale);
     }
 
     /**
@@ -334,12 +490,18 @@ public final class Stepper {
         result.expected = Double.NaN;
         result.sigma = Double.NaN;
         result.score = 0;
-        writeForecast(state.lastTimestamp, state.intervalLogScale);
+        writeForecast(result, state.lastTimestamp, state.intervalLogScale);
         return result;
     }
 
     /** One step (NaN value: a missing step): normaliser, features, ring, network, prediction. */
     private void advance(KeyState state, long timestamp, double value) {
+        prepare(state, timestamp, value);
+        run(state);
+    }
+
+    /** A step's inputs (NaN value: a missing step): normaliser, features into {@code x} and {@code base}, ring, profile. */
+    private void prepare(KeyState state, long timestamp, double value) {
         boolean missing = Double.isNaN(value);
         normalizer.set(state.normCount, state.normMean, state.normVariance);
         double z;
@@ -361,7 +523,6 @@ public final class Stepper {
             fillLag(state, state.remembered() - 1, z);
             fillBase(state, state.remembered() - 1);
         }
-        run(state);
     }
 
     /**
@@ -427,6 +588,11 @@ public final class Stepper {
         for (int l = 0; l < states.length; l++) {
             System.arraycopy(states[l], 0, state.recurrent, l * per, per);
         }
+        afterNetwork(state);
+    }
+
+    /** The key's step count and one-step prediction from the head's outputs in {@code out}. */
+    private void afterNetwork(KeyState state) {
         state.steps++;
         state.expected = normalizer.denormalize(out[0]);
         state.sigma = sigmaAt(0);
@@ -449,15 +615,15 @@ public final class Stepper {
         state.intervalLogScale = (float) Math.max(-MAX_LOG_SCALE, Math.min(MAX_LOG_SCALE, next));
     }
 
-    private void writeForecast(long timestamp, float intervalLogScale) {
+    private void writeForecast(StepResult r, long timestamp, float intervalLogScale) {
         double widen = Math.exp(intervalLogScale);
-        for (int k = 0; k < result.horizon(); k++) {
+        for (int k = 0; k < r.horizon(); k++) {
             double m = normalizer.denormalize(out[k]);
             double sd = sigmaAt(k) * widen;
-            result.timestamps[k] = timestamp + (k + 1) * stepMillis;
-            result.mean[k] = m;
-            result.lower[k] = m - intervalZ * sd;
-            result.upper[k] = m + intervalZ * sd;
+            r.timestamps[k] = timestamp + (k + 1) * stepMillis;
+            r.mean[k] = m;
+            r.lower[k] = m - intervalZ * sd;
+            r.upper[k] = m + intervalZ * sd;
         }
     }
 }

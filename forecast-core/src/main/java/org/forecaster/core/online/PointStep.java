@@ -88,6 +88,13 @@ public final class PointStep {
     private final int ringCapacity;
     private final int seasonSteps;
     private final double intervalZ;
+    /** Scratch of the batched observe, from {@link #reserveBatch}; none until then. */
+    private int batchCapacity;
+    private int exactWidth = 1;
+    private double[] batchPrevious, batchSeasonal;
+    private long[] batchMillis;
+    private boolean[] batchRewarmed;
+    private Outcome[] batchOutcomes;
 
     /** A step for the model of version {@code modelVersion} on series of step {@code stepMillis}. */
     public PointStep(Forecaster model, NormalizerSpec normalizer, long stepMillis, long modelVersion, Rules rules) {
@@ -182,10 +189,93 @@ public final class PointStep {
         long t = ts.toEpochMilli();
         StepResult r = scorer != null ? ScoredStep.observe(stepper, state, scorer, seasonSteps, t, value)
                 : stepper.observe(state, t, value);
+        return outcome(series, state, ts, value, previous, r, rewarmed, scorer != null);
+    }
+
+    /**
+     * Batches of up to {@code maxPoints} keys for {@link #observe(int, String[], KeyState[], Instant[], double[])}:
+     * sets aside their scratch (once) and returns how many keys one batch may step together without changing a
+     * bit of any result against stepping them one by one: {@code maxPoints} when this machine's kernels give a key
+     * the same sums whatever the batch around it ({@link Stepper#batchInvariant}), else 1 (the batched path then
+     * steps key by key, still exact). Probed once per instance.
+     */
+    public int reserveBatch(int maxPoints) {
+        stepper.reserveBatch(maxPoints);
+        if (maxPoints > batchCapacity) {
+            batchPrevious = new double[maxPoints];
+            batchSeasonal = new double[maxPoints];
+            batchMillis = new long[maxPoints];
+            batchRewarmed = new boolean[maxPoints];
+            batchOutcomes = new Outcome[maxPoints];
+            batchCapacity = maxPoints;
+            exactWidth = stepper.batchInvariant(maxPoints) ? maxPoints : 1;
+        }
+        return Math.min(exactWidth, maxPoints);
+    }
+
+    /**
+     * The points of {@code n} distinct keys stepped together: {@code series[i]}'s state {@code states[i]} observes
+     * {@code (ts[i], values[i])}, scored by the key's own novelty state, as {@link #observe(String, KeyState,
+     * Instant, double)} does one by one (same re-warm, score, cold and alert rules, same records), with the
+     * network step of the points run as one batch ({@link Stepper#observe(int, KeyState[], long[], double[])}).
+     * Bit-identical to one by one when at most {@link #reserveBatch}'s width of keys go in one call. A key whose
+     * state is re-warmed into a re-shaped copy gets the copy in {@code states[i]} (store that one). Every point
+     * is checked before any state changes; on an exception the caller must discard the batch's decoded states
+     * (some may be re-warmed) and may retry the points one by one. Returns reused outcomes, {@code [i]} for
+     * key {@code i}, valid until the next call.
+     */
+    public Outcome[] observe(int n, String[] series, KeyState[] states, Instant[] ts, double[] values) {
+        if (n > batchCapacity) {
+            throw new IllegalArgumentException("batch of " + n + " points, capacity " + batchCapacity + " (reserveBatch)");
+        }
+        for (int i = 0; i < n; i++) {
+            if (!Double.isFinite(values[i])) {
+                throw new IllegalArgumentException("value of " + series[i] + " must be finite, got " + values[i]);
+            }
+            long t = ts[i].toEpochMilli();
+            if (states[i].lastTimestamp != KeyState.NO_TIMESTAMP && t <= states[i].lastTimestamp) {
+                throw new IllegalArgumentException("point of " + series[i] + " at " + t + " is not after its last point at "
+                        + states[i].lastTimestamp);
+            }
+            batchMillis[i] = t;
+        }
+        for (int i = 0; i < n; i++) {
+            KeyState state = states[i];
+            batchRewarmed[i] = stepper.needsRewarm(state, modelVersion);
+            if (batchRewarmed[i]) {
+                state = rewarm(state);
+                states[i] = state;
+            }
+            if (rules.kinds() != null && state.kinds == null) {
+                state.kinds = new AlertKinds(rules.kinds());
+            }
+            batchPrevious[i] = state.lastValue;
+            // Read from the ring before the point enters it, as ScoredStep does.
+            batchSeasonal[i] = state.novelty != null
+                    ? stepper.valueOneSeasonBefore(state, batchMillis[i], seasonSteps) : Double.NaN;
+        }
+        StepResult[] results = stepper.observe(n, states, batchMillis, values);
+        for (int i = 0; i < n; i++) {
+            KeyState state = states[i];
+            StepResult r = results[i];
+            AnomalyScorer scorer = state.novelty;
+            if (scorer != null) {
+                r.score = r.scored ? scorer.update(r.expected, r.sigma, values[i], batchSeasonal[i])
+                        : scorer.update(Double.NaN, Double.NaN, values[i], batchSeasonal[i]);
+            }
+            batchOutcomes[i] = outcome(series[i], state, ts[i], values[i], batchPrevious[i], r, batchRewarmed[i],
+                    scorer != null);
+        }
+        return batchOutcomes;
+    }
+
+    /** The cold flag, the alert transition and the records of a point the stepper (and scorer) has just observed. */
+    private Outcome outcome(String series, KeyState state, Instant ts, double value, double previous, StepResult r,
+                            boolean rewarmed, boolean scoredByScorer) {
         boolean cold = state.steps < rules.coldSteps();
         // The tail probability of a point without a prediction is 0 by definition, not a measurement; a scorer's
         // score is one (detect scores every point).
-        boolean alertable = !cold && (r.scored || scorer != null);
+        boolean alertable = !cold && (r.scored || scoredByScorer);
         AlertRule.Transition transition = transition(state, r, value, previous, alertable);
         ForecastRecord forecast = new ForecastRecord(series, ts, value, modelVersion, cold, rules.intervalLevel(), steps(r));
         AnomalyRecord alert = transition == AlertRule.Transition.NONE ? null

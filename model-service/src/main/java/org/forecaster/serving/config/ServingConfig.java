@@ -2,6 +2,7 @@ package org.forecaster.serving.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -262,6 +263,19 @@ public interface ServingConfig {
     @WithDefault("30s")
     Duration modelWait();
 
+    /**
+     * Most points the processor gathers before it steps their keys together through the batched kernels (issue 18);
+     * a repeated key, the wait below and every commit end a batch sooner. 1 steps each point as it comes.
+     */
+    @WithName("batch.max-points")
+    @WithDefault("64")
+    int batchMaxPoints();
+
+    /** Longest (wall clock) a gathered point waits for its batch to fill. */
+    @WithName("batch.max-wait")
+    @WithDefault("5ms")
+    Duration batchMaxWait();
+
     /** Series names kept in memory for the series list of the REST API and the dashboard (forecasts are read from the store). */
     @WithDefault("10000")
     int liveSeries();
@@ -295,6 +309,6 @@ public interface ServingConfig {
                 alertOpenMinSigmas().orElse(defaults.openMinSigmas()));
         return new ServingSpec(pointsTopic(), forecastsTopic(), anomaliesTopic(), dlqTopic(), storeName(), storeType(),
                 intervalLevel(), maxGapSteps(), ringCapacity(), coldSteps(), scorer(), novelty().toSpec(), season(), alerts,
-                stateTtl(), ttlScanInterval(), modelWait(), alerts().toSpec());
+                stateTtl(), ttlScanInterval(), modelWait(), alerts().toSpec(), batchMaxPoints(), batchMaxWait());
     }
 }

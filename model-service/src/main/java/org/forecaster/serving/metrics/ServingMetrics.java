@@ -1,6 +1,7 @@
 package org.forecaster.serving.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Locale;
@@ -19,6 +20,7 @@ public final class ServingMetrics {
     private final Counter points, duplicates, late, invalid, gapsFilled, forecasts, coldForecasts, alertsOpened,
             alertsResolved, rewarms, stateResets, evictions, weightsAccepted;
     private final Timer step;
+    private final DistributionSummary batchPoints, batchWidth;
     private final ConcurrentMap<String, Counter> rejected = new ConcurrentHashMap<>();
     private final AtomicLong modelVersion = new AtomicLong();
     /** Per stream task: {keys, cold keys} of its store as of its last TTL scan; the gauges sum them. */
@@ -41,6 +43,11 @@ public final class ServingMetrics {
         weightsAccepted = Counter.builder("forecast.weights.accepted").description("Model versions swapped in").register(registry);
         step = Timer.builder("forecast.step").description("Time to advance one key by one point (gap fills and re-warm included)")
                 .publishPercentileHistogram().publishPercentiles(0.5, 0.99).register(registry);
+        batchPoints = DistributionSummary.builder("forecast.batch.points")
+                .description("Points applied together by one flush of the processor's micro-batch").register(registry);
+        batchWidth = DistributionSummary.builder("forecast.batch.stepped")
+                .description("Keys stepped by one call of the batched step (1 where the kernels' sums depend on the batch)")
+                .register(registry);
         registry.gauge("forecast.model.version", modelVersion);
         registry.gauge("forecast.keys", keysByTask, m -> m.values().stream().mapToLong(v -> v[0]).sum());
         registry.gauge("forecast.keys.cold", keysByTask, m -> m.values().stream().mapToLong(v -> v[1]).sum());
@@ -58,6 +65,8 @@ public final class ServingMetrics {
     public void stateReset() { stateResets.increment(); }
     public void evicted(int n) { if (n > 0) evictions.increment(n); }
     public void stepNanos(long nanos) { step.record(nanos, TimeUnit.NANOSECONDS); }
+    public void batch(int points) { batchPoints.record(points); }
+    public void batchStepped(int keys) { batchWidth.record(keys); }
 
     public void weightsAccepted(long version) {
         weightsAccepted.increment();

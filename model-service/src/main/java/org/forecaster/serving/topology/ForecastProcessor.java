@@ -12,6 +12,9 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.ProcessorNode;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.forecaster.core.online.PointStep;
@@ -41,6 +44,12 @@ import org.forecaster.serving.metrics.ServingMetrics;
  * <p>A wall-clock punctuator deletes keys idle for longer than the TTL and opens {@code silent} alerts for keys that
  * stopped reporting (their next point resolves them). One instance per task; the
  * {@link PointStep} (scratch buffers) is rebuilt when the {@link ModelHolder} has a new model, between records.
+ *
+ * <p>Micro-batches (issue 18): points are gathered, up to {@code batch.max-points}, and applied together (their
+ * keys stepped at once through the batched kernels) when the batch is full, before a point of a key it already
+ * holds, after {@code batch.max-wait}, at every commit ({@link CommitHook}) and at close; outputs come in input
+ * order and equal one-at-a-time stepping byte for byte. So a commit never covers a point whose state and outputs
+ * it does not hold.
  */
 public final class ForecastProcessor implements Processor<String, byte[], String, byte[]> {
     public static final String FORECASTS_SINK = "forecasts-sink";
@@ -56,10 +65,42 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     private final ServingMetrics metrics;
     private final ServingEvents events;
     private final ForecastJsonWriter forecastJson = new ForecastJsonWriter();
+    /** What a gathered point is waiting for: a step, or its dead letter or duplicate count. */
+    private static final byte STEP = 0, DUPLICATE = 1, INVALID = 2, LATE = 3;
+
     private ProcessorContext<String, byte[]> context;
+    /**
+     * The context's internal side, to forward a batch from the commit hook (as Kafka Streams' own cache flush
+     * does) under each record's context; null for a context without it, which then steps each point as it comes.
+     */
+    private InternalProcessorContext<String, byte[]> internal;
+    private ProcessorNode<?, ?, ?, ?> node;
     private KeyValueStore<String, byte[]> store;
     private LoadedModel model;
     private PointStep step;
+    /** Keys stepped together at most: the batch, or 1 where the kernels' sums would differ by batch (see PointStep). */
+    private int width = 1;
+
+    /** The gathered points, input order, preallocated at {@code spec.batchMaxPoints()}: nothing allocated per point. */
+    private final int maxPoints;
+    private int pending;
+    private final Record<String, byte[]>[] records;
+    private final ProcessorRecordContext[] recordContexts;
+    private final String[] keys;
+    private final int[] keyHashes;
+    private final Instant[] windowStarts;
+    private final double[] means;
+    private final byte[] status;
+    private final String[] deadReasons, deadMessages;
+    private final byte[][] stored;
+    private final KeyState[] states;
+    private final PointStep.Outcome[] outcomes;
+    /** One call's worth of the batch (the points still to step), up to {@link #width}. */
+    private final int[] chunkSlots;
+    private final String[] chunkKeys;
+    private final KeyState[] chunkStates;
+    private final Instant[] chunkStarts;
+    private final double[] chunkMeans;
     /** Wall clock when this task started, and the newest point time it has stepped (none yet: MIN_VALUE). */
     private long startedAt;
     private long newestPoint = Long.MIN_VALUE;
@@ -69,6 +110,26 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         this.holder = holder;
         this.metrics = metrics;
         this.events = events;
+        this.maxPoints = spec.batchMaxPoints();
+        @SuppressWarnings("unchecked")
+        Record<String, byte[]>[] r = new Record[maxPoints];
+        this.records = r;
+        this.recordContexts = new ProcessorRecordContext[maxPoints];
+        this.keys = new String[maxPoints];
+        this.keyHashes = new int[maxPoints];
+        this.windowStarts = new Instant[maxPoints];
+        this.means = new double[maxPoints];
+        this.status = new byte[maxPoints];
+        this.deadReasons = new String[maxPoints];
+        this.deadMessages = new String[maxPoints];
+        this.stored = new byte[maxPoints][];
+        this.states = new KeyState[maxPoints];
+        this.outcomes = new PointStep.Outcome[maxPoints];
+        this.chunkSlots = new int[maxPoints];
+        this.chunkKeys = new String[maxPoints];
+        this.chunkStates = new KeyState[maxPoints];
+        this.chunkStarts = new Instant[maxPoints];
+        this.chunkMeans = new double[maxPoints];
     }
 
     @Override
@@ -77,6 +138,13 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         this.store = context.getStateStore(spec.storeName());
         this.startedAt = context.currentSystemTimeMs();
         context.schedule(spec.ttlScanInterval(), PunctuationType.WALL_CLOCK_TIME, this::evictIdle);
+        if (maxPoints > 1 && context instanceof InternalProcessorContext<String, byte[]> ipc) {
+            internal = ipc;
+            node = ipc.currentNode();
+            CommitHook hook = context.getStateStore(CommitHook.NAME);
+            hook.onCommit(this::flush);
+            context.schedule(spec.batchMaxWait(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
+        }
     }
 
     @Override
@@ -85,84 +153,256 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         try {
             point = PointJsonReader.read(record.value());
         } catch (IllegalArgumentException | NullPointerException e) {
-            deadLetter(record, "malformed-point", e.getMessage());
-            metrics.invalid();
+            gatherDead(record, null, INVALID, "malformed-point", e.getMessage());
             return;
         }
         String key = record.key() != null && !record.key().isEmpty() ? record.key() : point.series();
         if (key == null || key.isEmpty() || point.windowStart() == null) {
-            deadLetter(record, "malformed-point", "point has no series key or window start");
-            metrics.invalid();
+            gatherDead(record, null, INVALID, "malformed-point", "point has no series key or window start");
             return;
         }
         if (!Double.isFinite(point.mean())) {
-            deadLetter(record, "non-finite-value", "point mean is " + point.mean());
-            metrics.invalid();
+            gatherDead(record, key, INVALID, "non-finite-value", "point mean is " + point.mean());
             return;
         }
         Instant windowStart = point.windowStart();
         if (windowStart.isBefore(EARLIEST_WINDOW) || windowStart.isAfter(LATEST_WINDOW)) {
             // Such a time overflows epoch milliseconds or the calendar features; thrown, it would fail the task
             // and be retried forever (issue 17).
-            deadLetter(record, "bad-window-start", "window start " + windowStart + " is outside " + EARLIEST_WINDOW
-                    + " .. " + LATEST_WINDOW);
-            metrics.invalid();
+            gatherDead(record, key, INVALID, "bad-window-start", "window start " + windowStart + " is outside "
+                    + EARLIEST_WINDOW + " .. " + LATEST_WINDOW);
             return;
         }
         ensureStep();
-        long ts = windowStart.toEpochMilli();
-        byte[] stored = store.get(key);
-        KeyState state;
-        try {
-            state = stored == null ? step.newState() : StoredState.decode(stored, spec.keyNovelty(), spec.alertKinds());
-        } catch (RuntimeException e) {
-            // The stored state stays as it is, for inspection; the key's points go to the DLQ until it expires.
-            deadLetter(record, "bad-state", "stored state of " + key + " cannot be decoded: " + e.getMessage());
-            metrics.invalid();
+        int i = gather(record, key);
+        windowStarts[i] = windowStart;
+        means[i] = point.mean();
+        status[i] = STEP;
+        afterGather();
+    }
+
+    /**
+     * Adds {@code record} to the batch (after applying the batch first if it holds {@code key} already: a key's
+     * points are stepped in order, one per batch) and returns its slot.
+     */
+    private int gather(Record<String, byte[]> record, String key) {
+        if (key != null && holds(key)) {
+            flush();
+        }
+        int i = pending++;
+        records[i] = record;
+        keys[i] = key;
+        keyHashes[i] = key == null ? 0 : key.hashCode();
+        recordContexts[i] = internal == null ? null : internal.recordContext();
+        return i;
+    }
+
+    /** A point that is dead-lettered without being stepped, in its place among the batch's outputs. */
+    private void gatherDead(Record<String, byte[]> record, String key, byte kind, String reason, String message) {
+        int i = gather(record, key);
+        status[i] = kind;
+        deadReasons[i] = reason;
+        deadMessages[i] = message;
+        afterGather();
+    }
+
+    private void afterGather() {
+        if (pending >= maxPoints || internal == null) {
+            flush();
+        }
+    }
+
+    /** Whether the batch holds a point of {@code key}: a scan of cached hashes, no allocation. */
+    private boolean holds(String key) {
+        int h = key.hashCode();
+        for (int j = 0; j < pending; j++) {
+            if (keyHashes[j] == h && key.equals(keys[j])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Applies the gathered points in their input order: decodes the keys' states, sorts out duplicates, late
+     * points and undecodable states, steps the rest together ({@link PointStep#observe(int, String[], KeyState[],
+     * Instant[], double[])}, as many at once as the kernels allow without changing a bit), then stores each state
+     * and forwards each output (forecast, alert, dead letter) in input order, each under its own record's
+     * context. Runs when the batch is full, at a repeated key, by the wait punctuator, at every commit
+     * ({@link CommitHook}) and at close.
+     */
+    private void flush() {
+        int n = pending;
+        if (n == 0) {
             return;
         }
-        if (state.lastTimestamp != KeyState.NO_TIMESTAMP) {
-            if (ts == state.lastTimestamp) {
-                metrics.duplicate();
-                return;
+        ProcessorRecordContext callerContext = internal == null ? null : internal.recordContext();
+        ProcessorNode<?, ?, ?, ?> callerNode = internal == null ? null : internal.currentNode();
+        try {
+            if (internal != null) {
+                internal.setCurrentNode(node);
             }
-            if (ts < state.lastTimestamp) {
-                deadLetter(record, "late", "window " + point.windowStart() + " is older than the key's last window "
-                        + Instant.ofEpochMilli(state.lastTimestamp));
-                metrics.late();
-                return;
+            metrics.batch(n);
+            decodeAll(n);
+            stepAll(n);
+            for (int i = 0; i < n; i++) {
+                if (internal != null) {
+                    internal.setRecordContext(recordContexts[i]);
+                }
+                emit(i);
+            }
+        } finally {
+            for (int i = 0; i < n; i++) {
+                records[i] = null;
+                keys[i] = null;
+                recordContexts[i] = null;
+                windowStarts[i] = null;
+                stored[i] = null;
+                states[i] = null;
+                outcomes[i] = null;
+                deadReasons[i] = null;
+                deadMessages[i] = null;
+            }
+            pending = 0;
+            if (internal != null) {
+                internal.setRecordContext(callerContext);
+                internal.setCurrentNode(callerNode);
             }
         }
+    }
+
+    /** The stored states of the points to step; duplicates, late points and undecodable states are set aside. */
+    private void decodeAll(int n) {
+        for (int i = 0; i < n; i++) {
+            if (status[i] != STEP) {
+                continue;
+            }
+            byte[] bytes = store.get(keys[i]);
+            stored[i] = bytes;
+            KeyState state;
+            try {
+                state = bytes == null ? step.newState() : StoredState.decode(bytes, spec.keyNovelty(), spec.alertKinds());
+            } catch (RuntimeException e) {
+                // The stored state stays as it is, for inspection; the key's points go to the DLQ until it expires.
+                dead(i, INVALID, "bad-state", "stored state of " + keys[i] + " cannot be decoded: " + e.getMessage());
+                continue;
+            }
+            states[i] = state;
+            if (state.lastTimestamp != KeyState.NO_TIMESTAMP) {
+                long ts = windowStarts[i].toEpochMilli();
+                if (ts == state.lastTimestamp) {
+                    status[i] = DUPLICATE;
+                } else if (ts < state.lastTimestamp) {
+                    dead(i, LATE, "late", "window " + windowStarts[i] + " is older than the key's last window "
+                            + Instant.ofEpochMilli(state.lastTimestamp));
+                }
+            }
+        }
+    }
+
+    /** Steps the points still to step, up to {@link #width} at a time, in input order. */
+    private void stepAll(int n) {
+        int i = 0;
+        while (i < n) {
+            int m = 0;
+            for (; i < n && m < width; i++) {
+                if (status[i] == STEP) {
+                    chunkSlots[m] = i;
+                    chunkKeys[m] = keys[i];
+                    chunkStates[m] = states[i];
+                    chunkStarts[m] = windowStarts[i];
+                    chunkMeans[m] = means[i];
+                    m++;
+                }
+            }
+            if (m > 0) {
+                stepChunk(m);
+            }
+        }
+        for (int j = 0; j < width; j++) {
+            chunkKeys[j] = null;
+            chunkStates[j] = null;
+            chunkStarts[j] = null;
+        }
+    }
+
+    private void stepChunk(int m) {
         long start = System.nanoTime();
-        PointStep.Outcome out;
+        PointStep.Outcome[] out;
         try {
-            out = step.observe(key, state, windowStart, point.mean());
+            out = step.observe(m, chunkKeys, chunkStates, chunkStarts, chunkMeans);
+        } catch (IllegalArgumentException | IllegalStateException | ArithmeticException | DateTimeException e) {
+            // Some states of the chunk may be half re-warmed: each point again alone, from its stored bytes.
+            for (int j = 0; j < m; j++) {
+                stepAlone(chunkSlots[j]);
+            }
+            return;
+        }
+        long perPoint = (System.nanoTime() - start) / m;
+        metrics.batchStepped(m);
+        for (int j = 0; j < m; j++) {
+            outcomes[chunkSlots[j]] = out[j];
+            metrics.stepNanos(perPoint);
+        }
+    }
+
+    private void stepAlone(int i) {
+        long start = System.nanoTime();
+        try {
+            KeyState state = stored[i] == null ? step.newState()
+                    : StoredState.decode(stored[i], spec.keyNovelty(), spec.alertKinds());
+            outcomes[i] = step.observe(keys[i], state, windowStarts[i], means[i]);
         } catch (IllegalArgumentException | IllegalStateException | ArithmeticException | DateTimeException e) {
             // Nothing was stored: the key's state is as before this point.
-            deadLetter(record, "unprocessable-point", e.toString());
-            metrics.invalid();
+            dead(i, INVALID, "unprocessable-point", e.toString());
             return;
         }
         metrics.stepNanos(System.nanoTime() - start);
-        newestPoint = Math.max(newestPoint, ts);
-        store.put(key, StoredState.encode(out.state(), context.currentSystemTimeMs()));
+    }
 
-        metrics.point();
-        if (out.rewarmed()) {
-            metrics.rewarm();
-        }
-        metrics.gapsFilled(out.result().gapsFilled);
-        if (out.result().stateReset) {
-            metrics.stateReset();
-        }
-        context.forward(record.withKey(key).withValue(forecastJson.write(out.forecast())).withHeaders(new RecordHeaders()),
-                FORECASTS_SINK);
-        metrics.forecast(out.cold());
-        events.forecast(out.forecast());
-        AnomalyRecord alert = out.alert();
-        if (alert != null) {
-            context.forward(record.withKey(key).withValue(WireJson.write(alert)).withHeaders(new RecordHeaders()), ANOMALIES_SINK);
-            counted(alert);
+    private void dead(int i, byte kind, String reason, String message) {
+        status[i] = kind;
+        deadReasons[i] = reason;
+        deadMessages[i] = message;
+    }
+
+    /** Stores and forwards what point {@code i} of the batch produced, or dead-letters or counts it. */
+    private void emit(int i) {
+        Record<String, byte[]> record = records[i];
+        switch (status[i]) {
+            case DUPLICATE -> metrics.duplicate();
+            case INVALID, LATE -> {
+                deadLetter(record, deadReasons[i], deadMessages[i]);
+                if (status[i] == LATE) {
+                    metrics.late();
+                } else {
+                    metrics.invalid();
+                }
+            }
+            default -> {
+                PointStep.Outcome out = outcomes[i];
+                String key = keys[i];
+                newestPoint = Math.max(newestPoint, windowStarts[i].toEpochMilli());
+                store.put(key, StoredState.encode(out.state(), context.currentSystemTimeMs()));
+                metrics.point();
+                if (out.rewarmed()) {
+                    metrics.rewarm();
+                }
+                metrics.gapsFilled(out.result().gapsFilled);
+                if (out.result().stateReset) {
+                    metrics.stateReset();
+                }
+                context.forward(record.withKey(key).withValue(forecastJson.write(out.forecast()))
+                        .withHeaders(new RecordHeaders()), FORECASTS_SINK);
+                metrics.forecast(out.cold());
+                events.forecast(out.forecast());
+                AnomalyRecord alert = out.alert();
+                if (alert != null) {
+                    context.forward(record.withKey(key).withValue(WireJson.write(alert)).withHeaders(new RecordHeaders()),
+                            ANOMALIES_SINK);
+                    counted(alert);
+                }
+            }
         }
     }
 
@@ -192,13 +432,19 @@ public final class ForecastProcessor implements Processor<String, byte[], String
             }
         }
         if (now != model) {
+            // The batch was gathered for the old step's scratch; a swap between records applies it first.
+            flush();
             model = now;
             step = spec.pointStep(now);
+            width = step.reserveBatch(maxPoints);
         }
     }
 
     @Override
     public void close() {
+        // Kafka Streams closes the processor before it commits a suspended task (rebalance, shutdown): its last
+        // gathered points go into that commit.
+        flush();
         if (context != null) {
             metrics.taskClosed(context.taskId().toString());
         }
@@ -244,6 +490,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
      * often as this scan ({@code ttl-scan-interval}).
      */
     private void evictIdle(long now) {
+        flush(); // the gathered points first: their keys are not idle, and their states are the newest
         long cutoff = now - spec.stateTtl().toMillis();
         List<String> idle = new ArrayList<>();
         List<String> silent = new ArrayList<>();

@@ -33,11 +33,29 @@ import org.forecaster.serving.weights.LoadedModel;
  * @param modelWait       how long a stream thread waits for a first model before failing (and being replaced)
  * @param alertKinds      the alert kinds' settings ({@link AlertKinds}: spike, level shift, variance burst, drift,
  *                        flatline, silent), each key's detectors kept in its state; null: alerts from the score alone
+ * @param batchMaxPoints  most points the processor gathers before stepping their keys together (issue 18); 1 steps
+ *                        each point as it comes
+ * @param batchMaxWait    longest (wall clock) a gathered point waits for its batch to fill; every commit flushes too
  */
 public record ServingSpec(String pointsTopic, String forecastsTopic, String anomaliesTopic, String dlqTopic,
                           String storeName, StoreType storeType, double intervalLevel, int maxGapSteps, int ringCapacity,
                           int coldSteps, Scorer scorer, NoveltyScore.Spec novelty, Duration season, AlertRule alertRule,
-                          Duration stateTtl, Duration ttlScanInterval, Duration modelWait, AlertKinds.Spec alertKinds) {
+                          Duration stateTtl, Duration ttlScanInterval, Duration modelWait, AlertKinds.Spec alertKinds,
+                          int batchMaxPoints, Duration batchMaxWait) {
+    /** Default of {@link #batchMaxPoints}: a poll's worth at the service's rates, within L2 for H = 64 batch buffers. */
+    public static final int DEFAULT_BATCH_MAX_POINTS = 64;
+    /** Default of {@link #batchMaxWait}: well inside the 50 ms commit interval that bounds a point's latency anyway. */
+    public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ofMillis(5);
+
+    /** A spec with the default batching. */
+    public ServingSpec(String pointsTopic, String forecastsTopic, String anomaliesTopic, String dlqTopic,
+                       String storeName, StoreType storeType, double intervalLevel, int maxGapSteps, int ringCapacity,
+                       int coldSteps, Scorer scorer, NoveltyScore.Spec novelty, Duration season, AlertRule alertRule,
+                       Duration stateTtl, Duration ttlScanInterval, Duration modelWait, AlertKinds.Spec alertKinds) {
+        this(pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName, storeType, intervalLevel, maxGapSteps,
+                ringCapacity, coldSteps, scorer, novelty, season, alertRule, stateTtl, ttlScanInterval, modelWait, alertKinds,
+                DEFAULT_BATCH_MAX_POINTS, DEFAULT_BATCH_MAX_WAIT);
+    }
 
     /**
      * Where key states live: both are changelogged; in-memory had the better tail latency on a 2-core machine
@@ -93,6 +111,12 @@ public record ServingSpec(String pointsTopic, String forecastsTopic, String anom
         if (modelWait == null || modelWait.isNegative()) {
             throw new IllegalArgumentException("model wait must not be negative, got " + modelWait);
         }
+        if (batchMaxPoints < 1 || batchMaxPoints > 4096) {
+            throw new IllegalArgumentException("batch max points must be in 1..4096, got " + batchMaxPoints);
+        }
+        if (batchMaxWait == null || batchMaxWait.toMillis() < 1) {
+            throw new IllegalArgumentException("batch max wait must be at least 1 ms, got " + batchMaxWait);
+        }
     }
 
     /** The defaults documented on {@code ServingConfig}, with the default topic names. */
@@ -122,40 +146,47 @@ public record ServingSpec(String pointsTopic, String forecastsTopic, String anom
 
     public ServingSpec withColdSteps(int steps) {
         return new ServingSpec(pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName, storeType, intervalLevel,
-                maxGapSteps, ringCapacity, steps, scorer, novelty, season, alertRule, stateTtl, ttlScanInterval, modelWait, alertKinds);
+                maxGapSteps, ringCapacity, steps, scorer, novelty, season, alertRule, stateTtl, ttlScanInterval, modelWait, alertKinds, batchMaxPoints, batchMaxWait);
     }
 
     public ServingSpec withRingCapacity(int capacity) {
         return new ServingSpec(pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName, storeType, intervalLevel,
-                maxGapSteps, capacity, coldSteps, scorer, novelty, season, alertRule, stateTtl, ttlScanInterval, modelWait, alertKinds);
+                maxGapSteps, capacity, coldSteps, scorer, novelty, season, alertRule, stateTtl, ttlScanInterval, modelWait, alertKinds, batchMaxPoints, batchMaxWait);
     }
 
     /** This spec scoring by {@code s}, with that score's {@linkplain Scorer#defaultAlertRule default alert rule}. */
     public ServingSpec withScorer(Scorer s) {
         return new ServingSpec(pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName, storeType, intervalLevel,
                 maxGapSteps, ringCapacity, coldSteps, s, novelty, season, s.defaultAlertRule(), stateTtl, ttlScanInterval,
-                modelWait, alertKinds);
+                modelWait, alertKinds, batchMaxPoints, batchMaxWait);
     }
 
     public ServingSpec withAlertRule(AlertRule rule) {
         return new ServingSpec(pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName, storeType, intervalLevel,
-                maxGapSteps, ringCapacity, coldSteps, scorer, novelty, season, rule, stateTtl, ttlScanInterval, modelWait, alertKinds);
+                maxGapSteps, ringCapacity, coldSteps, scorer, novelty, season, rule, stateTtl, ttlScanInterval, modelWait, alertKinds, batchMaxPoints, batchMaxWait);
     }
 
     public ServingSpec withTtl(Duration ttl, Duration scan) {
         return new ServingSpec(pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName, storeType, intervalLevel,
-                maxGapSteps, ringCapacity, coldSteps, scorer, novelty, season, alertRule, ttl, scan, modelWait, alertKinds);
+                maxGapSteps, ringCapacity, coldSteps, scorer, novelty, season, alertRule, ttl, scan, modelWait, alertKinds, batchMaxPoints, batchMaxWait);
     }
 
     public ServingSpec withStoreType(StoreType type) {
         return new ServingSpec(pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName, type, intervalLevel,
-                maxGapSteps, ringCapacity, coldSteps, scorer, novelty, season, alertRule, stateTtl, ttlScanInterval, modelWait, alertKinds);
+                maxGapSteps, ringCapacity, coldSteps, scorer, novelty, season, alertRule, stateTtl, ttlScanInterval, modelWait, alertKinds, batchMaxPoints, batchMaxWait);
     }
 
     public ServingSpec withAlertKinds(AlertKinds.Spec kinds) {
         return new ServingSpec(pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName, storeType, intervalLevel,
                 maxGapSteps, ringCapacity, coldSteps, scorer, novelty, season, alertRule, stateTtl, ttlScanInterval, modelWait,
-                kinds);
+                kinds, batchMaxPoints, batchMaxWait);
+    }
+
+    /** This spec gathering up to {@code maxPoints} points, each waiting at most {@code maxWait}, per batch. */
+    public ServingSpec withBatch(int maxPoints, Duration maxWait) {
+        return new ServingSpec(pointsTopic, forecastsTopic, anomaliesTopic, dlqTopic, storeName, storeType, intervalLevel,
+                maxGapSteps, ringCapacity, coldSteps, scorer, novelty, season, alertRule, stateTtl, ttlScanInterval, modelWait,
+                alertKinds, maxPoints, maxWait);
     }
 
     /** The novelty settings of the key states: {@link #novelty} when scoring by novelty, else null (none kept). */

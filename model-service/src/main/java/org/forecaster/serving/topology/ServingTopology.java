@@ -30,6 +30,7 @@ public final class ServingTopology {
         t.addSource(SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), spec.pointsTopic());
         t.addProcessor(PROCESSOR, () -> new ForecastProcessor(spec, holder, metrics, events), SOURCE);
         t.addStateStore(storeBuilder(spec), PROCESSOR);
+        t.addStateStore(CommitHook.builder(), PROCESSOR);
         t.addSink(ForecastProcessor.FORECASTS_SINK, spec.forecastsTopic(), new StringSerializer(), new ByteArraySerializer(), PROCESSOR);
         t.addSink(ForecastProcessor.ANOMALIES_SINK, spec.anomaliesTopic(), new StringSerializer(), new ByteArraySerializer(), PROCESSOR);
         t.addSink(ForecastProcessor.DLQ_SINK, spec.dlqTopic(), new StringSerializer(), new ByteArraySerializer(), PROCESSOR);

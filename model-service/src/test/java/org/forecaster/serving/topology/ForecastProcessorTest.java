@@ -144,6 +144,28 @@ class ForecastProcessorTest {
         return d.withColdSteps(10).withAlertRule(new AlertRule(r.threshold(), r.openAfter(), r.resolveAfter(), 10));
     }
 
+    /**
+     * The driver commits after every record: the commit hook must apply the gathered point then (else the commit
+     * would cover a point without its outputs), so each forecast is there right after its point, as when stepping
+     * each point as it comes (batch of 1), byte for byte.
+     */
+    @Test
+    void shouldApplyEveryGatheredPointAtTheCommitThatCoversIt() {
+        Harness batched = new Harness(spec());
+        Harness single = new Harness(spec().withBatch(1, Duration.ofMillis(5)));
+        for (int i = 0; i < 12; i++) {
+            for (String key : List.of("a", "b", "c")) {
+                batched.send(key, i, value(key.charAt(0) - 'a', i));
+                assertEquals(1, batched.forecasts.getQueueSize(), "forecast of " + key + " #" + i + " at its commit");
+                single.send(key, i, value(key.charAt(0) - 'a', i));
+                assertArrayEquals(single.forecasts.readValue(), batched.forecasts.readValue(), key + " #" + i);
+            }
+        }
+        var gathered = registry.get("forecast.batch.points").summary();
+        assertTrue(gathered.count() >= 36 && gathered.max() == 1, "one flush per commit, here of one point each: "
+                + gathered.count() + " flushes, max " + gathered.max());
+    }
+
     @Test
     void shouldEmitOneForecastPerPointWithTheModelVersionAndHorizon() {
         Harness h = new Harness(spec());

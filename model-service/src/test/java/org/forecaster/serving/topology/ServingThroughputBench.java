@@ -133,6 +133,9 @@ class ServingThroughputBench {
                     props.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
                 }
             }
+            String appId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            Map<Long, Long> cpuAtStart = serviceThreadCpu(threads, appId);
             try (KafkaStreams streams = new KafkaStreams(ServingTopology.build(ServingSpec.defaults(), holder, metrics,
                     ServingEvents.NONE), props)) {
                 streams.start();
@@ -160,6 +163,14 @@ class ServingThroughputBench {
                 }
                 assertEquals(total, read);
                 double seconds = (last - first) / 1e9;
+                // CPU of the service's own threads (stream thread, its producer and consumer I/O threads; not the
+                // broker's, not GC or JIT), summed over threads that ran since the start.
+                long cpuNanos = 0;
+                for (Map.Entry<Long, Long> e : serviceThreadCpu(threads, appId).entrySet()) {
+                    cpuNanos += e.getValue() - cpuAtStart.getOrDefault(e.getKey(), 0L);
+                }
+                System.out.printf("bench: service threads CPU %.2f s = %.0f points per service CPU-second%n", cpuNanos / 1e9,
+                        total / (cpuNanos / 1e9));
                 Timer step = registry.get("forecast.step").timer();
                 double p50 = 0, p99 = 0;
                 for (ValueAtPercentile v : step.takeSnapshot().percentileValues()) {
@@ -174,5 +185,19 @@ class ServingThroughputBench {
                         StoredState.encode(s, 0).length);
             }
         }
+    }
+
+    /** CPU time (ns) by thread id of the live threads whose name carries the application id. */
+    private static Map<Long, Long> serviceThreadCpu(java.lang.management.ThreadMXBean threads, String appId) {
+        Map<Long, Long> out = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (t != null && t.getThreadName().contains(appId)) {
+                long cpu = threads.getThreadCpuTime(t.getThreadId());
+                if (cpu >= 0) {
+                    out.put(t.getThreadId(), cpu);
+                }
+            }
+        }
+        return out;
     }
 }
