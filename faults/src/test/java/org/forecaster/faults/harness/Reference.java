@@ -17,7 +17,7 @@ public final class Reference {
      * byte for byte, by key and point time: none missing, none duplicated, none different. The reference must have
      * opened and resolved alerts, so the alert comparison is not vacuous.
      */
-    public static void assertSameOutputs(BrokerProcess broker, int expected, ServiceProcess reference, ServiceProcess... disturbed) {
+    public static void assertSameOutputs(Brokers broker, int expected, ServiceProcess reference, ServiceProcess... disturbed) {
         Map<String, byte[]> undisturbed = Outputs.byKeyAndTime(Services.awaitCommitted(broker, Services.REF + Topics.FORECASTS,
                 expected, Duration.ofSeconds(120), reference), "observedTs");
         Services.awaitCommitted(broker, Topics.FORECASTS, expected, Duration.ofSeconds(120), disturbed);

@@ -43,7 +43,7 @@ public final class ServiceProcess implements AutoCloseable {
      * Starts {@code module}'s packaged jar against {@code broker}, named {@code name} (its log and state directory
      * under {@code dir}), with {@code config} on top of: a free HTTP port, the broker, the state directory.
      */
-    public static ServiceProcess start(String name, String module, Path dir, BrokerProcess broker, Map<String, String> config)
+    public static ServiceProcess start(String name, String module, Path dir, Brokers broker, Map<String, String> config)
             throws IOException {
         Path jar = jar(module);
         if (!Files.isRegularFile(jar)) {

@@ -86,8 +86,19 @@ public final class Services {
         return c;
     }
 
+    /**
+     * {@code config} with Kafka Streams' internal topics (changelogs, repartition topics) at the replication factor
+     * of {@code brokers}, as the production overlay sets {@code KAFKA_STREAMS_REPLICATION_FACTOR}: on a cluster a
+     * changelog on one broker would be lost with it. Their {@code min.insync.replicas} is the brokers' default.
+     */
+    public static Map<String, String> replicatedOn(Brokers brokers, Map<String, String> config) {
+        Map<String, String> c = new LinkedHashMap<>(config);
+        c.put("kafka-streams.replication.factor", Integer.toString(brokers.replicationFactor()));
+        return c;
+    }
+
     /** The production topics and the reference run's output topics (with the production settings). */
-    public static void createTopics(BrokerProcess broker) {
+    public static void createTopics(Brokers broker) {
         broker.createProductionTopics();
         broker.createLike(REF + Topics.FORECASTS, Topics.FORECASTS);
         broker.createLike(REF + Topics.ANOMALIES, Topics.ANOMALIES);
@@ -95,12 +106,12 @@ public final class Services {
     }
 
     /** Publishes a model file on the weights topic under its model name, as the trainer and the CLI do. */
-    public static void publishModel(BrokerProcess broker, byte[] model) {
+    public static void publishModel(Brokers broker, byte[] model) {
         send(broker, List.of(new ProducerRecord<>(Topics.WEIGHTS, ModelReader.read(model).header().name(), model)));
     }
 
     /** Sends records and waits for every acknowledgement. */
-    public static void send(BrokerProcess broker, List<ProducerRecord<String, byte[]>> records) {
+    public static void send(Brokers broker, List<ProducerRecord<String, byte[]>> records) {
         try (KafkaProducer<String, byte[]> p = KafkaIO.producer(broker.bootstrap())) {
             List<java.util.concurrent.Future<?>> acks = new java.util.ArrayList<>();
             for (ProducerRecord<String, byte[]> r : records) {
@@ -115,7 +126,7 @@ public final class Services {
     }
 
     /** Waits until {@code topic} holds at least {@code count} committed records; returns them. */
-    public static List<ConsumerRecord<String, byte[]>> awaitCommitted(BrokerProcess broker, String topic, int count,
+    public static List<ConsumerRecord<String, byte[]>> awaitCommitted(Brokers broker, String topic, int count,
             Duration timeout, ServiceProcess... watched) {
         List<List<ConsumerRecord<String, byte[]>>> last = new java.util.ArrayList<>(List.of(List.of()));
         Await.until(count + " committed records on " + topic, timeout, () -> {
@@ -134,7 +145,7 @@ public final class Services {
      * Waits until consumer group {@code group} has committed offsets at the end of every partition of {@code topic}:
      * under exactly-once its outputs for all of the input are then committed too.
      */
-    public static void awaitCaughtUp(BrokerProcess broker, String group, String topic, Duration timeout) {
+    public static void awaitCaughtUp(Brokers broker, String group, String topic, Duration timeout) {
         try (Admin admin = broker.admin()) {
             Map<TopicPartition, Long> lag = new java.util.HashMap<>();
             Await.until("group " + group + " to commit the end of " + topic, timeout, () -> {
