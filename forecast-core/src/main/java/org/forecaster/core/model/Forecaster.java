@@ -29,8 +29,10 @@ public final class Forecaster {
     private final int headBias;
     /**
      * Per layer the gate weights packed at construction ({@link RecurrentCell#pack}; an entry is null for a cell
-     * without a packed path), or null once {@link #parameters()} has handed out the live array: from then on
-     * the array may change under the copy, so steps read the array itself.
+     * without a packed path), then the head's weights and bias; or null once {@link #parameters()} has handed out
+     * the live array: from then on the array may change under the copy, so steps read the array itself. Packed
+     * products sum each output in one order whatever the batch, so a key's forecast does not depend on the keys
+     * stepped with it (the model service's micro-batches rely on that: {@code Stepper#batchInvariant}).
      */
     private volatile PackedMatrix[] packed;
 
@@ -59,10 +61,11 @@ public final class Forecaster {
     }
 
     private PackedMatrix[] packAll() {
-        PackedMatrix[] p = new PackedMatrix[cells.length];
+        PackedMatrix[] p = new PackedMatrix[cells.length + 1];
         for (int l = 0; l < cells.length; l++) {
             p[l] = cells[l].pack(kernels, params, cellOffsets[l]);
         }
+        p[cells.length] = kernels.pack(params, headWeights, outputSize(), outputSize(), spec.hidden(), params, headBias);
         return p;
     }
 
@@ -171,7 +174,7 @@ public final class Forecaster {
         for (int b = 0; b < batch; b++) {
             System.arraycopy(top, b * s, hTop, b * h, h);
         }
-        applyHead(batch, hTop, 0, x, xOff, ldx, out, outOff, base, baseOff);
+        applyHead(p == null ? null : p[cells.length], batch, hTop, 0, x, xOff, ldx, out, outOff, base, baseOff);
     }
 
     /**
@@ -182,17 +185,22 @@ public final class Forecaster {
      * bases otherwise. Writes {@link #outputSize()} floats at {@code out[outOff]}; reads nothing else.
      */
     public void head(float[] h, int hOff, float[] x, int xOff, float[] out, int outOff, float[] base, int baseOff) {
-        applyHead(1, h, hOff, x, xOff, 0, out, outOff, base, baseOff);
+        PackedMatrix[] p = packed;
+        applyHead(p == null ? null : p[cells.length], 1, h, hOff, x, xOff, 0, out, outOff, base, baseOff);
     }
 
     /** Bias, dense layer over the hidden states ({@code batch} rows of {@code hidden} from {@code hOff}), then the means' base. */
-    private void applyHead(int batch, float[] hTop, int hOff, float[] x, int xOff, int ldx, float[] out, int outOff,
-                           float[] base, int baseOff) {
+    private void applyHead(PackedMatrix packedHead, int batch, float[] hTop, int hOff, float[] x, int xOff, int ldx,
+                           float[] out, int outOff, float[] base, int baseOff) {
         int h = spec.hidden(), o = outputSize();
-        for (int b = 0; b < batch; b++) {
-            System.arraycopy(params, headBias, out, outOff + b * o, o);
+        if (packedHead != null) {
+            kernels.gemmPacked(packedHead, hTop, hOff, h, out, outOff, o, batch);
+        } else {
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(params, headBias, out, outOff + b * o, o);
+            }
+            kernels.gemm(params, headWeights, o, o, h, hTop, hOff, h, out, outOff, o, batch);
         }
-        kernels.gemm(params, headWeights, o, o, h, hTop, hOff, h, out, outOff, o, batch);
         int horizon = spec.horizon();
         for (int b = 0; b < batch; b++) {
             if (base == null) {
