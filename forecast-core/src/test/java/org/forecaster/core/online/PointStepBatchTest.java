@@ -19,6 +19,7 @@ import org.forecaster.core.anomaly.AlertRule;
 import org.forecaster.core.anomaly.NoveltyScore;
 import org.forecaster.core.kernel.Kernels;
 import org.forecaster.core.kernel.KernelsProvider;
+import org.forecaster.core.kernel.PackedMatrix;
 import org.forecaster.core.kernel.ScalarKernels;
 import org.forecaster.core.model.CellType;
 import org.forecaster.core.model.Features;
@@ -230,6 +231,24 @@ class PointStepBatchTest {
                         sum = Math.fma(w[wOff + c * ld + r], x[xOff + b * ldx + c], sum);
                     }
                     y[yOff + b * ldy + r] += sum;
+                }
+            }
+        }
+
+        @Override
+        public int panelRows() {
+            return k.panelRows();
+        }
+
+        /** Packed products too: a batch of several keys rounds each sum one ulp up, other roundings than a lone key's. */
+        @Override
+        public void gemmPacked(PackedMatrix w, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy, int batch) {
+            k.gemmPacked(w, x, xOff, ldx, y, yOff, ldy, batch);
+            if (batch > 1) {
+                for (int b = 0; b < batch; b++) {
+                    for (int r = 0; r < w.rows(); r++) {
+                        y[yOff + b * ldy + r] = Math.nextUp(y[yOff + b * ldy + r]);
+                    }
                 }
             }
         }
