@@ -30,7 +30,7 @@ class ServingConfigTest {
         assertEquals(ServingSpec.Scorer.NOVELTY, spec.scorer());
         assertEquals(NoveltyScore.Spec.DEFAULT, spec.novelty());
         assertEquals(Duration.ofDays(1), spec.season());
-        assertEquals(new AlertRule(0.97, 1, 3, 288), spec.alertRule());
+        assertEquals(new AlertRule(0.97, 1, 3, 288, 2), spec.alertRule(), "a score opens 2 sigmas or more off its prediction");
     }
 
     @Test
@@ -44,9 +44,9 @@ class ServingConfigTest {
     @Test
     void shouldKeepTheTailScorersAlertRuleAndLetExplicitValuesWin() {
         assertEquals(AlertRule.DEFAULT, spec(Map.of("forecast.serving.scorer", "tail")).alertRule());
-        assertEquals(new AlertRule(0.99, 2, 5, 12), spec(Map.of("forecast.serving.alert-threshold", "0.99",
+        assertEquals(new AlertRule(0.99, 2, 5, 12, 1.5), spec(Map.of("forecast.serving.alert-threshold", "0.99",
                 "forecast.serving.alert-open-after", "2", "forecast.serving.alert-resolve-after", "5",
-                "forecast.serving.alert-probation-points", "12")).alertRule());
+                "forecast.serving.alert-probation-points", "12", "forecast.serving.alert-open-min-sigmas", "1.5")).alertRule());
         ServingSpec tuned = spec(Map.of("forecast.serving.novelty.mean-rows", "12", "forecast.serving.novelty.echo-rows", "0",
                 "forecast.serving.novelty.recent-decay", "0", "forecast.serving.novelty.recent-tolerance", "0.5",
                 "forecast.serving.novelty.min-flag-surprise", "0", "forecast.serving.season", "PT1H"));
