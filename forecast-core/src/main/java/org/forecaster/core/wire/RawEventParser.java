@@ -159,7 +159,7 @@ public final class RawEventParser {
             ts = Instant.ofEpochMilli(tsNode.longValue());
         } else if (tsNode.isTextual()) {
             try {
-                ts = Instant.parse(tsNode.textValue());
+                ts = IsoInstants.parse(tsNode.textValue());
             } catch (DateTimeParseException e) {
                 return Result.bad("bad-ts", "field 'ts' must be ISO-8601 (e.g. 2024-05-01T12:00:00Z) or epoch milliseconds");
             }

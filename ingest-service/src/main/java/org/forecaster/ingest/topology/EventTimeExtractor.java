@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
+import org.forecaster.core.wire.IsoInstants;
 import org.forecaster.core.wire.RawEventParser;
 
 /**
@@ -57,7 +57,7 @@ public final class EventTimeExtractor implements TimestampExtractor {
                     if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
                         return p.getLongValue();
                     }
-                    return t == JsonToken.VALUE_STRING ? Instant.parse(p.getText()).toEpochMilli() : -1;
+                    return t == JsonToken.VALUE_STRING ? IsoInstants.parse(p.getText()).toEpochMilli() : -1;
                 }
                 p.skipChildren();
             }
