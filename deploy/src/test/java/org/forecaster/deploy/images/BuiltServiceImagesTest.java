@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Checks the images that {@code deploy/images/build-images} wrote to {@code deploy/images/target/}. Skipped when
  * they are absent (building takes minutes, so it is not in the default test run); {@code -Dimages.required=true}
- * turns absence into a failure. As root it also unpacks the image and runs its Java runtime in a chroot as the
+ * turns absence into a failure. As root it also unpacks the image and runs its Java runtime in a chroot (own mount, pid and /proc) as the
  * image's user, which proves the jlinked runtime, the libc and the Vector API module are all in the layers.
  */
 class BuiltServiceImagesTest {
@@ -49,7 +49,8 @@ class BuiltServiceImagesTest {
             // The dependencies ship in their own layer, so a code change re-ships well under a megabyte or two.
             assertTrue(tarball.layerSize(last) < 4 << 20, "application layer is " + tarball.layerSize(last) + " bytes");
         }
-        if (!"root".equals(System.getProperty("user.name")) || !Files.isExecutable(Path.of("/usr/sbin/chroot"))) {
+        if (!"root".equals(System.getProperty("user.name")) || !Files.isExecutable(Path.of("/usr/sbin/chroot"))
+                || !Files.isExecutable(Path.of("/usr/bin/unshare"))) {
             return;
         }
         Path root = dir.resolve("rootfs");
@@ -64,7 +65,11 @@ class BuiltServiceImagesTest {
 
     /** Runs a command as uid 185 inside the unpacked image; returns its output, failing on a non-zero exit. */
     private static String runInImage(Path root, List<String> command) throws IOException, InterruptedException {
-        List<String> full = new ArrayList<>(List.of("/usr/sbin/chroot", "--userspec=185:185", root.toString(),
+        // A private mount and pid namespace with its own /proc, as a container runtime gives: the java launcher
+        // finds libjli.so through RPATH $ORIGIN, which the loader resolves via /proc/self/exe.
+        List<String> full = new ArrayList<>(List.of("/usr/bin/unshare", "--mount", "--pid", "--fork",
+                "--mount-proc=" + root.resolve("proc").toAbsolutePath(),
+                "/usr/sbin/chroot", "--userspec=185:185", root.toAbsolutePath().toString(),
                 "/usr/bin/env", "PATH=/opt/java/bin:/usr/bin:/bin", "HOME=/tmp"));
         full.addAll(command);
         Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
