@@ -27,26 +27,6 @@ sys.path.insert(0, HERE)
 import twin  # noqa: E402
 
 
-def alerts(scores, z, windows, probation, gate, threshold=0.97, resolve_after=3):
-    """AlertRule.update with a gate: alerts opened outside the windows, and the windows in which one opened."""
-    in_window = np.full(len(scores), -1)
-    for k, (a, b) in enumerate(windows):
-        in_window[a:b + 1] = k
-    outside, found, is_open, below = 0, set(), False, 0
-    for i, s in enumerate(scores.tolist()):
-        high = s >= threshold
-        below = 0 if high else below + 1
-        if not is_open and high and i + 1 >= probation and not abs(z[i]) < gate:
-            is_open = True
-            if in_window[i] >= 0:
-                found.add(in_window[i])
-            else:
-                outside += 1
-        elif is_open and below >= resolve_after:
-            is_open = False
-    return outside, found
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('runs', nargs='+', help='results folders of detect --debug-columns runs (one per seed)')
@@ -70,7 +50,7 @@ def main():
             days = (f['ts'][-1] - f['ts'][0]).total_seconds() / 86400
             category = rel.split('/')[0]
             for g in gates:
-                outside, found = alerts(scores, z, f['windows'], a.probation, g)
+                outside, found = twin.alerts(scores, f['windows'], a.probation, z=z, gate=g)
                 t = tally.setdefault((category, g), [0, 0, 0, 0.0])
                 t[0] += outside
                 t[1] += len(found)

@@ -174,14 +174,19 @@ def nab(ns, files, scores):
     return out
 
 
-def alerts(scores, windows, probation, threshold=0.97, open_after=1, resolve_after=3):
-    """AlertRule over one file: alerts opened outside the windows, and the windows in which one opened."""
+def alerts(scores, windows, probation, threshold=0.97, open_after=1, resolve_after=3, z=None, gate=0.0):
+    """AlertRule over one file: alerts opened outside the windows, and the windows in which one opened. With a gate
+    (AlertRule.openMinSigmas), a score counts toward opening only on a point at least `gate` sigmas off its
+    prediction (`z`: the points' errors in one-step sigmas, NaN without a prediction)."""
     in_window = np.full(len(scores), -1)
     for k, (a, b) in enumerate(windows):
         in_window[a:b + 1] = k
     outside, found, is_open, above, below = 0, set(), False, 0, 0
     for i, s in enumerate(scores.tolist()):
-        above, below = (above + 1, 0) if s >= threshold else (0, below + 1)
+        high = s >= threshold
+        opens = high and not (gate > 0 and abs(z[i]) < gate)
+        above = above + 1 if opens else 0
+        below = 0 if high else below + 1
         if not is_open and above >= open_after and i + 1 >= probation:
             is_open = True
             if in_window[i] >= 0:
