@@ -142,18 +142,7 @@ public final class BrokerNode implements AutoCloseable {
 
     @Override
     public void close() {
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        process.destroy(); // a controlled shutdown when it can; SIGKILL if it takes too long
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Jvm.stop(process);
     }
 
     @Override

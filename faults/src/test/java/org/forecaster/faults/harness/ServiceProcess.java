@@ -170,18 +170,7 @@ public final class ServiceProcess implements AutoCloseable {
     /** SIGTERM (Quarkus shuts down cleanly), then SIGKILL if it takes more than 20 s. */
     @Override
     public void close() {
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Jvm.stop(process);
     }
 
     @Override

@@ -57,11 +57,6 @@ public record AlertRule(double threshold, int openAfter, int resolveAfter, int p
         }
     }
 
-    /** This rule with another probation. */
-    public AlertRule withProbationPoints(int points) {
-        return new AlertRule(threshold, openAfter, resolveAfter, points, openMinSigmas);
-    }
-
     /**
      * Whether a point with this score counts toward opening an alert: at or above the threshold, and at least
      * {@code openMinSigmas} off its prediction ({@code z}: its error in one-step sigmas; NaN without a prediction).
