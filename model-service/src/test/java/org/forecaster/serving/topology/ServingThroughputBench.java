@@ -136,8 +136,10 @@ class ServingThroughputBench {
             String appId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
             java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
             Map<Long, Long> cpuAtStart = serviceThreadCpu(threads, appId);
-            try (KafkaStreams streams = new KafkaStreams(ServingTopology.build(ServingSpec.defaults(), holder, metrics,
-                    ServingEvents.NONE), props)) {
+            // -Dbench.batch=1 steps each point as it comes (the hop before micro-batching), in the same build and sitting.
+            int batch = Integer.getInteger("bench.batch", ServingSpec.DEFAULT_BATCH_MAX_POINTS);
+            ServingSpec serving = ServingSpec.defaults().withBatch(batch, ServingSpec.DEFAULT_BATCH_MAX_WAIT);
+            try (KafkaStreams streams = new KafkaStreams(ServingTopology.build(serving, holder, metrics, ServingEvents.NONE), props)) {
                 streams.start();
                 Properties c = new Properties();
                 c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -179,9 +181,9 @@ class ServingThroughputBench {
                 }
                 KeyState s = new KeyState(spec.stateSize(), 48);
                 for (int i = 0; i < 48; i++) s.remember(i);
-                System.out.printf("bench: %d keys x %d points, %d partitions, EOS v2: %d forecasts in %.2f s = %.0f points/s;"
+                System.out.printf("bench: batch %d, %d keys x %d points, %d partitions, EOS v2: %d forecasts in %.2f s = %.0f points/s;"
                         + " processor step p50 %.1f us, p99 %.1f us (mean %.1f us); stored state %d bytes/key (H=64, ring 48)%n",
-                        keys, perKey, partitions, read, seconds, read / seconds, p50, p99, step.mean(java.util.concurrent.TimeUnit.MICROSECONDS),
+                        batch, keys, perKey, partitions, read, seconds, read / seconds, p50, p99, step.mean(java.util.concurrent.TimeUnit.MICROSECONDS),
                         StoredState.encode(s, 0).length);
             }
         }
