@@ -23,7 +23,8 @@ final class RekeyProcessor implements Processor<String, Routed, String, Routed> 
     private ProcessorContext<String, Routed> context;
     private int partition;
     private long highWater = Long.MIN_VALUE;
-    private long startedAtMs;
+    /** The task's first wall-clock reading ({@link #now}); {@link Long#MIN_VALUE} before it. */
+    private long startedAtMs = Long.MIN_VALUE;
     private long lastForwardedMs = Long.MIN_VALUE;
     private int sinceProgress;
 
@@ -36,13 +37,26 @@ final class RekeyProcessor implements Processor<String, Routed, String, Routed> 
     public void init(ProcessorContext<String, Routed> context) {
         this.context = context;
         this.partition = context.taskId().partition(); // the re-key runs in the raw topic's sub-topology
-        this.startedAtMs = context.currentSystemTimeMs();
-        context.schedule(PROGRESS_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::announce);
+        context.schedule(PROGRESS_INTERVAL, PunctuationType.WALL_CLOCK_TIME, wallClock -> announce(now()));
+    }
+
+    /**
+     * The task's wall clock; the first reading is the task's start. Not read in {@link #init}: Kafka Streams sets a
+     * task's wall clock only when it first processes or punctuates, so there it is 0, and every raw partition whose
+     * task had forwarded nothing yet was announced idle at once (issue 16: a window task then closed the windows of
+     * series whose older chunks that partition had yet to re-key).
+     */
+    private long now() {
+        long now = context.currentSystemTimeMs();
+        if (startedAtMs == Long.MIN_VALUE) {
+            startedAtMs = now;
+        }
+        return now;
     }
 
     @Override
     public void process(Record<String, Routed> record) {
-        long now = context.currentSystemTimeMs();
+        long now = now();
         boolean first = lastForwardedMs == Long.MIN_VALUE || idle(now);
         highWater = Math.max(highWater, record.value().event().ts().toEpochMilli());
         lastForwardedMs = now;

@@ -49,9 +49,13 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
     private ProcessorContext<String, Output> context;
     private KeyValueStore<String, byte[]> store;
     private KeyValueStore<Integer, byte[]> progressStore;
+    /** Made at the task's start ({@link #now}), from what the progress store remembers. */
     private RawPartitionWatermark rawWatermark;
-    /** Wall clock at this task's start: a series counts as idle only for time this task has been there to see it. */
-    private long startedAtMs;
+    /**
+     * Wall clock at this task's start, its first reading ({@link #now}); {@link Long#MIN_VALUE} before it. A series
+     * counts as idle only for time this task has been there to see it.
+     */
+    private long startedAtMs = Long.MIN_VALUE;
 
     SeriesWindowProcessor(String storeName, String progressStoreName, Duration step, Duration grace, Duration idleClose,
                           SeriesQuota quota, IngestListener listener) {
@@ -68,21 +72,35 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
     public void init(ProcessorContext<String, Output> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
-        this.startedAtMs = context.currentSystemTimeMs();
         this.progressStore = context.getStateStore(progressStoreName);
-        this.rawWatermark = new RawPartitionWatermark(idleClose.toMillis(), startedAtMs);
-        try (KeyValueIterator<Integer, byte[]> it = progressStore.all()) {
-            it.forEachRemaining(kv -> rawWatermark.restore(kv.key, RawPartitionWatermark.Partition.decode(kv.value)));
-        }
         adoptLiveSeries();
         // Scan a few times per idle period, at most every 30 s, so a quiet series closes within about 1.25x idle-close.
         Duration scan = Duration.ofMillis(Math.clamp(idleClose.toMillis() / 4, 1, 30_000));
-        context.schedule(scan, PunctuationType.WALL_CLOCK_TIME, this::closeIdle);
+        context.schedule(scan, PunctuationType.WALL_CLOCK_TIME, wallClock -> closeIdle(now()));
+    }
+
+    /**
+     * The task's wall clock; the first reading is the task's start, from which the raw partitions' watermark waits to
+     * hear from every raw partition. Not read in {@link #init}: Kafka Streams sets a task's wall clock only when it
+     * first processes or punctuates, so there it is 0, which made every task look started long ago (issue 16: a window
+     * task then closed re-keyed series' windows on the first raw partitions heard from, before the others had re-keyed
+     * their older chunks).
+     */
+    private long now() {
+        long now = context.currentSystemTimeMs();
+        if (startedAtMs == Long.MIN_VALUE) {
+            startedAtMs = now;
+            rawWatermark = new RawPartitionWatermark(idleClose.toMillis(), startedAtMs);
+            try (KeyValueIterator<Integer, byte[]> it = progressStore.all()) {
+                it.forEachRemaining(kv -> rawWatermark.restore(kv.key, RawPartitionWatermark.Partition.decode(kv.value)));
+            }
+        }
+        return now;
     }
 
     @Override
     public void process(Record<String, Routed> record) {
-        long now = context.currentSystemTimeMs();
+        long now = now();
         RawProgress progress = record.value().progress();
         if (progress != null) {
             // Stored once a second per raw partition; the events in between only raise the in-memory view.

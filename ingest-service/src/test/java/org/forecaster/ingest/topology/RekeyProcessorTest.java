@@ -61,6 +61,34 @@ class RekeyProcessorTest {
                 "active again: announced at once");
     }
 
+    /**
+     * Issue 16: Kafka Streams sets a task's wall clock only when it first processes or punctuates, so it reads 0 in
+     * init(). A task that has forwarded nothing yet must not announce itself idle before the idle time has passed
+     * since it really started, or window tasks stop waiting for the chunks it has yet to re-key.
+     */
+    @Test
+    void shouldCountItsIdleTimeFromItsFirstWallClockReadingNotFromTheZeroInInit() {
+        RekeyPartitioner partitioner = new RekeyPartitioner();
+        partitioner.partitions("t", "x", event("x", 0), 4);
+        Properties config = new Properties();
+        config.put("application.id", "ingest-test");
+        config.put("bootstrap.servers", "unused:9092");
+        MockProcessorContext<String, Routed> context = new MockProcessorContext<>(config, new TaskId(0, 3), null);
+        RekeyProcessor p = new RekeyProcessor(Duration.ofMillis(IDLE), partitioner);
+        context.setCurrentSystemTimeMs(0); // what a task's wall clock reads in init() in Kafka Streams
+        p.init(context);
+
+        context.setCurrentSystemTimeMs(WALL);
+        context.scheduledPunctuators().getFirst().getPunctuator().punctuate(WALL);
+        assertEquals(new RawProgress(3, 4, Long.MIN_VALUE, false), context.forwarded().getFirst().record().value().progress(),
+                "just started: it holds every window task back until it forwards");
+        context.resetForwards();
+        context.setCurrentSystemTimeMs(WALL + IDLE + 1);
+        context.scheduledPunctuators().getFirst().getPunctuator().punctuate(WALL + IDLE + 1);
+        assertEquals(new RawProgress(3, 4, Long.MIN_VALUE, true), context.forwarded().getFirst().record().value().progress(),
+                "nothing forwarded for the idle time since its start");
+    }
+
     @Test
     void shouldSendEventsWhereTheirSeriesKeyGoesAndProgressEverywhere() {
         RekeyPartitioner partitioner = new RekeyPartitioner();

@@ -34,7 +34,6 @@ class SeriesWindowProcessorTest {
     @BeforeEach
     void start() {
         context = new MockProcessorContext<>();
-        context.setCurrentSystemTimeMs(WALL);
         for (var store : List.of(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(IngestTopology.SERIES_WINDOW_STORE), Serdes.String(), Serdes.ByteArray()),
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(IngestTopology.RAW_PROGRESS_STORE), Serdes.Integer(), Serdes.ByteArray()))) {
@@ -44,7 +43,10 @@ class SeriesWindowProcessorTest {
         }
         processor = new SeriesWindowProcessor(IngestTopology.SERIES_WINDOW_STORE, IngestTopology.RAW_PROGRESS_STORE,
                 Duration.ofMillis(STEP), Duration.ofMillis(GRACE), Duration.ofMillis(IDLE), new SeriesQuota(SeriesQuota.Limits.NONE), counts);
+        // As in Kafka Streams: a task's wall clock reads 0 in init() and is set when it first processes or punctuates.
+        context.setCurrentSystemTimeMs(0);
         processor.init(context);
+        context.setCurrentSystemTimeMs(WALL);
     }
 
     /** A re-keyed event of {@code series} at T0 + {@code seconds}, read from raw partition {@code rawPartition}. */
@@ -121,6 +123,53 @@ class SeriesWindowProcessorTest {
         rekeyed(0, "s", 22);
         assertEquals(List.of(TopologyFixture.T0.plusSeconds(10)), starts(outputs()),
                 "partition 1 has not been heard from for the idle time: it no longer holds s back");
+    }
+
+    /**
+     * Issue 16, the faults suite's unkeyed backfill: raw partition 0's task, started first, re-keys a chunk of s up to
+     * 100 s while partition 1's task (started later, nothing forwarded yet) has announced only that it has nothing.
+     * The window task, whose wall clock read 0 in init(), must still count its start from its first record and wait
+     * to hear from partition 1; then partition 1's older chunk of s is not late.
+     */
+    @Test
+    void shouldWaitForEveryRawPartitionAfterTheTaskStartsAlthoughItsWallClockReadZeroInInit() {
+        progress(0, 0);
+        for (int t = 0; t <= 100; t++) {
+            rekeyed(0, "s", t);
+        }
+        assertTrue(outputs().isEmpty(), "raw partition 1 has not been heard from since this task started: s is held");
+        context.setCurrentSystemTimeMs(WALL + 1_000);
+        processor.process(new Record<>(RawProgress.KEY, Routed.progress(new RawProgress(1, 2, Long.MIN_VALUE, false)), 0));
+        rekeyed(0, "s", 101);
+        assertTrue(outputs().isEmpty(), "raw partition 1 has forwarded nothing yet: s is still held");
+        for (int t = 0; t < 40; t++) {
+            rekeyed(1, "s", t);
+        }
+        List<SeriesWindowProcessor.Output> out = outputs();
+        assertTrue(out.stream().allMatch(o -> o.rejected() == null), "nothing late: " + out);
+        assertEquals(List.of(TopologyFixture.T0, TopologyFixture.T0.plusSeconds(10), TopologyFixture.T0.plusSeconds(20)),
+                starts(out), "partition 1 at 39 s - grace closes the windows up to [20, 30)");
+    }
+
+    /** A series restored with open windows gets a whole idle period from the task's start before it is closed. */
+    @Test
+    void shouldGiveARestoredSeriesAWholeIdlePeriodFromTheTasksStart() {
+        rekeyed(0, "s", 1);
+        processor.close();
+        MockProcessorContext<String, SeriesWindowProcessor.Output> restarted = new MockProcessorContext<>();
+        restarted.addStateStore(context.getStateStore(IngestTopology.SERIES_WINDOW_STORE));
+        restarted.addStateStore(context.getStateStore(IngestTopology.RAW_PROGRESS_STORE));
+        SeriesWindowProcessor again = new SeriesWindowProcessor(IngestTopology.SERIES_WINDOW_STORE, IngestTopology.RAW_PROGRESS_STORE,
+                Duration.ofMillis(STEP), Duration.ofMillis(GRACE), Duration.ofMillis(IDLE), new SeriesQuota(SeriesQuota.Limits.NONE), counts);
+        restarted.setCurrentSystemTimeMs(0); // as in Kafka Streams' init()
+        again.init(restarted);
+        long later = WALL + 10 * IDLE; // the task restarts long after s was last seen
+        restarted.setCurrentSystemTimeMs(later);
+        restarted.scheduledPunctuators().getFirst().getPunctuator().punctuate(later);
+        assertTrue(restarted.forwarded().isEmpty(), "the backlog gets an idle period to arrive: " + restarted.forwarded());
+        restarted.setCurrentSystemTimeMs(later + IDLE);
+        restarted.scheduledPunctuators().getFirst().getPunctuator().punctuate(later + IDLE);
+        assertEquals(1, restarted.forwarded().size(), "closed one idle period after the start");
     }
 
     /**
