@@ -101,8 +101,11 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     private final KeyState[] chunkStates;
     private final Instant[] chunkStarts;
     private final double[] chunkMeans;
-    /** Wall clock when this task started, and the newest point time it has stepped (none yet: MIN_VALUE). */
-    private long startedAt;
+    /**
+     * The task's first wall-clock reading ({@link #noteStart}; none yet: MIN_VALUE), and the newest point time it has stepped
+     * (none yet: MIN_VALUE).
+     */
+    private long startedAt = Long.MIN_VALUE;
     private long newestPoint = Long.MIN_VALUE;
 
     public ForecastProcessor(ServingSpec spec, ModelHolder holder, ServingMetrics metrics, ServingEvents events) {
@@ -136,8 +139,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.store = context.getStateStore(spec.storeName());
-        this.startedAt = context.currentSystemTimeMs();
-        context.schedule(spec.ttlScanInterval(), PunctuationType.WALL_CLOCK_TIME, this::evictIdle);
+        context.schedule(spec.ttlScanInterval(), PunctuationType.WALL_CLOCK_TIME, wallClock -> evictIdle(noteStart(wallClock)));
         if (maxPoints > 1 && context instanceof InternalProcessorContext<String, byte[]> ipc) {
             internal = ipc;
             node = ipc.currentNode();
@@ -147,8 +149,22 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         }
     }
 
+    /**
+     * Notes the task's start at its first wall-clock reading, and returns that reading. Not read in {@link #init}:
+     * Kafka Streams sets a task's wall clock only when it first processes or punctuates, so there it reads 0, and
+     * after a restart every key not seen for the silent time before it was called silent at the first scan while the
+     * backlog was still being worked off.
+     */
+    private long noteStart(long now) {
+        if (startedAt == Long.MIN_VALUE) {
+            startedAt = now;
+        }
+        return now;
+    }
+
     @Override
     public void process(Record<String, byte[]> record) {
+        noteStart(context.currentSystemTimeMs());
         Point point;
         try {
             point = PointJsonReader.read(record.value());

@@ -33,6 +33,10 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
@@ -573,6 +577,62 @@ class ForecastProcessorTest {
         assertEquals("silent", alerts.get(0).reason());
         assertEquals(T0.plusMillis(60 * STEP), alerts.get(0).ts(), "resolved by the point that came back");
         assertFalse(StoredState.alertOpen(h.store().get("a")));
+    }
+
+    /**
+     * After a restart the backlog is not silence: a key whose last point is old by the wall clock is not silent until
+     * this task has itself waited the silent time, counted from its first wall-clock reading. Kafka Streams sets a
+     * task's wall clock only when it first processes or punctuates, so it reads 0 in {@code init()}; counted from
+     * there, "a" (last seen 2 hours before the restart) would be called silent at the first scan while the other
+     * keys' backlog is worked off.
+     */
+    @Test
+    void shouldCountTheSilentTimeAfterARestartFromTheTasksFirstWallClockReading() {
+        ServingSpec spec = spec().withBatch(1, ServingSpec.DEFAULT_BATCH_MAX_WAIT);
+        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(spec.storeName()),
+                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+        MockProcessorContext<String, byte[]> before = new MockProcessorContext<>();
+        store.init(before.getStateStoreContext(), store);
+        before.addStateStore(store);
+        ForecastProcessor first = new ForecastProcessor(spec, holder, metrics, ServingEvents.NONE);
+        before.setCurrentSystemTimeMs(0);
+        first.init(before);
+        before.setCurrentSystemTimeMs(WALL.toEpochMilli());
+        for (int i = 0; i < 30; i++) {
+            first.process(new Record<>("a", pointJson("a", i, value(0, i)), T0.plusMillis(i * STEP).toEpochMilli()));
+            first.process(new Record<>("b", pointJson("b", i, value(1, i)), T0.plusMillis(i * STEP).toEpochMilli()));
+        }
+        first.close();
+
+        MockProcessorContext<String, byte[]> after = new MockProcessorContext<>();
+        after.addStateStore(store);
+        ForecastProcessor restarted = new ForecastProcessor(spec, holder, metrics, ServingEvents.NONE);
+        after.setCurrentSystemTimeMs(0); // as Kafka Streams' init() reads it
+        restarted.init(after);
+        long restartedAt = WALL.plus(Duration.ofHours(2)).toEpochMilli();
+        after.setCurrentSystemTimeMs(restartedAt);
+        for (int i = 30; i < 50; i++) { // b's backlog first; a's may be next on the topic
+            restarted.process(new Record<>("b", pointJson("b", i, value(1, i)), T0.plusMillis(i * STEP).toEpochMilli()));
+        }
+        after.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(restartedAt + Duration.ofMinutes(1).toMillis()));
+        assertEquals(List.of(), silentOpened(after), "one minute after the restart nothing is silent yet");
+        after.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(restartedAt + 13 * STEP));
+        assertEquals(List.of("a"), silentOpened(after), "the silent time counted from the restart has passed");
+    }
+
+    private static List<String> silentOpened(MockProcessorContext<String, byte[]> context) {
+        List<String> out = new ArrayList<>();
+        for (MockProcessorContext.CapturedForward<? extends String, ? extends byte[]> f : context.forwarded()) {
+            if (!f.childName().equals(java.util.Optional.of(ForecastProcessor.ANOMALIES_SINK))) {
+                continue;
+            }
+            AnomalyRecord a = WireJson.read(f.record().value(), AnomalyRecord.class);
+            if ("silent".equals(a.reason()) && a.state() == AnomalyRecord.State.OPEN) {
+                out.add(a.series());
+            }
+        }
+        context.resetForwards();
+        return out;
     }
 
     @Test
