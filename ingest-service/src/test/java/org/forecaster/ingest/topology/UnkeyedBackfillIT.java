@@ -1,6 +1,7 @@
 package org.forecaster.ingest.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,10 +75,19 @@ class UnkeyedBackfillIT {
                     send(producer, events.subList(i, Math.min(events.size(), i + 200)));
                     Thread.sleep(100); // the feed's pace, not a wait for a condition
                 }
-                // The windows that the raw partitions' last chunks leave open close when those partitions go idle.
+                long lastSent = System.nanoTime();
+                // Each series' last window has no later event of its own to close it: only idle close emits it.
                 int windows = SERIES * MINUTES / PER_WINDOW;
                 List<ConsumerRecord<String, byte[]>> points = broker.consumeUntil(Topics.POINTS, l -> l.size() >= windows,
                         DEADLINE, true);
+                Duration idleClosed = Duration.ofNanos(System.nanoTime() - lastSent);
+                System.out.printf("unkeyed backfill: the last windows came %.1f s after the last event (idle-close %d s)%n",
+                        idleClosed.toMillis() / 1e3, IDLE_CLOSE.toSeconds());
+                // Not before idle-close (a series' own clock closes nothing early), and within the scan's period
+                // (idle-close / 4) plus a commit and generous slack for a loaded machine.
+                assertTrue(points.size() < windows || idleClosed.compareTo(IDLE_CLOSE.minusSeconds(1)) >= 0, "closed early: " + idleClosed);
+                assertTrue(idleClosed.compareTo(IDLE_CLOSE.multipliedBy(5).dividedBy(4).plusSeconds(15)) <= 0,
+                        "the last windows waited " + idleClosed + " for an idle close of " + IDLE_CLOSE);
                 List<ConsumerRecord<String, byte[]>> dead = broker.consumeUntil(Topics.DLQ, l -> false, Duration.ofSeconds(2), true);
                 assertEquals(0, dead.size(), () -> dead.size() + " events dead-lettered, e.g. "
                         + new String(dead.getFirst().value(), StandardCharsets.UTF_8));
