@@ -10,7 +10,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The forwarder's small HTTP face, on the paths the Quarkus services use so probes and the ServiceMonitor treat it
+ * The forwarder's small HTTP face, on the paths the Quarkus services use so probes and the PodMonitor treat it
  * alike: {@code /q/health/live} (the process answers), {@code /q/health/ready} (open alerts rebuilt, forwarding) and
  * {@code /q/metrics} (Prometheus text). The JDK's own server: one thread, no framework.
  */

@@ -58,7 +58,7 @@ class EndToEndIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static Process system;
     private static Path log;
-    private static int kafka, ingest, model, trainer;
+    private static int kafka, ingest, model, trainer, modelManagement;
 
     @BeforeAll
     static void start() throws Exception {
@@ -67,12 +67,14 @@ class EndToEndIT {
         ingest = freePort();
         model = freePort();
         trainer = freePort();
+        modelManagement = freePort();
         Path dataDir = ROOT.resolve("deploy/target/e2e");
         Files.createDirectories(dataDir);
         log = dataDir.resolve("run-local.out");
         system = new ProcessBuilder(ROOT.resolve("bin/run-local").toString(), "--clean", "--data-dir", dataDir.resolve("run").toString(),
                 "--kafka-port", "" + kafka, "--controller-port", "" + controller, "--ingest-port", "" + ingest,
-                "--model-port", "" + model, "--trainer-port", "" + trainer, "--speed", "0", "--api-key", KEY, "--open-read", "--train-every", "off")
+                "--model-port", "" + model, "--trainer-port", "" + trainer, "--ingest-management-port", "" + freePort(),
+                "--model-management-port", "" + modelManagement, "--trainer-management-port", "" + freePort(), "--speed", "0", "--api-key", KEY, "--open-read", "--train-every", "off")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         await("the system to come up (" + log + ")", Duration.ofMinutes(4),
                 () -> system.isAlive() && contains(log, "Dashboard"));
@@ -184,8 +186,11 @@ class EndToEndIT {
         assertEquals(202, sent.statusCode(), sent.body());
         await("a forecast by version 2", Duration.ofMinutes(1),
                 () -> readAll(bootstrap, "forecasts").stream().anyMatch(r -> text(r).contains("\"modelVersion\":2")));
-        String metrics = get("http://127.0.0.1:" + model + "/q/metrics");
+        String metrics = get("http://127.0.0.1:" + modelManagement + "/q/metrics");
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("forecast_rewarms_total") && !l.endsWith(" 0.0")), "a key was re-warmed");
+        // The launcher gave the service its own management port; the public one serves no /q/*.
+        assertEquals(404, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + model + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode(), "metrics on the public port");
     }
 
     /** Headless Chromium (Debian package {@code chromium}): /usr/bin/chromium, else the first on the PATH. */

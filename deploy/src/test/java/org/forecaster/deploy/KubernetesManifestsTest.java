@@ -136,6 +136,10 @@ class KubernetesManifestsTest {
                 assertNotNull(c.getReadinessProbe(), name + " readiness probe");
                 assertEquals("/q/health/ready", c.getReadinessProbe().getHttpGet().getPath(), name);
                 assertNotNull(c.getLivenessProbe(), name + " liveness probe");
+                // Health lives on the management port only: a probe on http would get 404 and restart the pod forever.
+                for (var probe : Stream.of(c.getStartupProbe(), c.getReadinessProbe(), c.getLivenessProbe()).filter(java.util.Objects::nonNull).toList()) {
+                    assertEquals(MANAGEMENT, probe.getHttpGet().getPort().getStrVal(), name + " probes " + probe.getHttpGet().getPath());
+                }
                 assertFalse(c.getResources().getRequests().isEmpty(), name + " requests");
                 assertTrue(c.getResources().getLimits().containsKey("memory"), name + " memory limit");
                 assertEquals(Boolean.TRUE, c.getSecurityContext().getReadOnlyRootFilesystem(), name + " read-only root");
@@ -177,6 +181,83 @@ class KubernetesManifestsTest {
         int httpPort = c.getPorts().stream().filter(p -> "http".equals(p.getName())).findFirst().orElseThrow().getContainerPort();
         assertEquals(String.valueOf(httpPort), cm.getData().get("QUARKUS_HTTP_PORT"),
                 "application.server takes quarkus.http.port, which must be the container's http port");
+    }
+
+    private static final String MANAGEMENT = "management";
+
+    /**
+     * Issue 17: {@code /q/*} (health, metrics, the API document) is served on the management port, apart from the API.
+     * Every workload names that port; the Quarkus services are told to listen on it; probes (above) and the
+     * PodMonitor use it; no Service carries it, and the only NetworkPolicy that admits it is Prometheus', which admits
+     * nothing else, while the API policies admit only the http port.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void managementPortIsForProbesAndPrometheusOnly(String overlay) throws Exception {
+        List<HasMetadata> docs = render(overlay);
+        Map<String, ConfigMap> configMaps = new HashMap<>();
+        docs.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast).forEach(c -> configMaps.put(c.getMetadata().getName(), c));
+        Set<Integer> managementPorts = new java.util.HashSet<>();
+        for (Workload w : workloads(docs)) {
+            Container c = w.template().getSpec().getContainers().get(0);
+            var management = c.getPorts().stream().filter(p -> MANAGEMENT.equals(p.getName())).findFirst()
+                    .orElseThrow(() -> new AssertionError(w.name() + " names no " + MANAGEMENT + " container port"));
+            managementPorts.add(management.getContainerPort());
+            c.getPorts().stream().filter(p -> "http".equals(p.getName())).findFirst().ifPresent(http ->
+                    assertFalse(http.getContainerPort().equals(management.getContainerPort()), w.name() + ": API and management share a port"));
+            if (!w.name().equals("alert-forwarder")) { // plain Java, its FORECAST_ALERTS_HTTP_PORT serves health and metrics only
+                Map<String, String> config = configMaps.get(c.getEnvFrom().get(0).getConfigMapRef().getName()).getData();
+                assertEquals(String.valueOf(management.getContainerPort()), config.get("QUARKUS_MANAGEMENT_PORT"),
+                        w.name() + ": Quarkus must listen for /q/* on the container's management port");
+            }
+        }
+
+        GenericKubernetesResource scrape = kinds(docs, "PodMonitor").stream().filter(p -> p.getMetadata().getName().equals("forecaster"))
+                .findFirst().orElseThrow(() -> new AssertionError(overlay + " has no PodMonitor forecaster"));
+        Map<?, ?> spec = (Map<?, ?>) scrape.get("spec");
+        Map<?, ?> expression = (Map<?, ?>) ((List<?>) ((Map<?, ?>) spec.get("selector")).get("matchExpressions")).get(0);
+        assertEquals(Set.copyOf(SERVICES), Set.copyOf((List<?>) expression.get("values")), "every service is scraped");
+        List<?> endpoints = (List<?>) spec.get("podMetricsEndpoints");
+        assertEquals(1, endpoints.size());
+        assertEquals(MANAGEMENT, ((Map<?, ?>) endpoints.get(0)).get("port"));
+        assertEquals("/q/metrics", ((Map<?, ?>) endpoints.get(0)).get("path"));
+        assertTrue(kinds(docs, "ServiceMonitor").isEmpty(), "a ServiceMonitor would need the management port on a Service");
+
+        for (Service svc : docs.stream().filter(Service.class::isInstance).map(Service.class::cast).toList()) {
+            for (var p : svc.getSpec().getPorts()) {
+                // By name: a number could not tell the forwarder's management 8080 from the others' http 8080.
+                assertEquals("http", p.getTargetPort().getStrVal(), svc.getMetadata().getName() + " port " + p.getName() + " targets the API only");
+            }
+        }
+        assertTrue(docs.stream().filter(io.fabric8.kubernetes.api.model.networking.v1.Ingress.class::isInstance)
+                .map(io.fabric8.kubernetes.api.model.networking.v1.Ingress.class::cast)
+                .flatMap(i -> i.getSpec().getRules().stream()).flatMap(r -> r.getHttp().getPaths().stream())
+                .noneMatch(path -> MANAGEMENT.equals(path.getBackend().getService().getPort().getName())), "an Ingress routes to the management port");
+
+        List<NetworkPolicy> policies = docs.stream().filter(NetworkPolicy.class::isInstance).map(NetworkPolicy.class::cast).toList();
+        for (NetworkPolicy p : policies) {
+            for (var rule : p.getSpec().getIngress()) {
+                List<String> ports = rule.getPorts().stream().map(x -> x.getPort().getStrVal() != null ? x.getPort().getStrVal()
+                        : String.valueOf(x.getPort().getIntVal())).toList();
+                boolean admitsManagement = ports.contains(MANAGEMENT) || ports.isEmpty()
+                        || ports.stream().anyMatch(x -> managementPorts.contains(Integer.valueOf(x.matches("\\d+") ? x : "-1")));
+                boolean selectsServices = p.getSpec().getPodSelector().getMatchExpressions().stream().anyMatch(e -> e.getValues().stream().anyMatch(SERVICES::contains))
+                        || SERVICES.stream().anyMatch(x -> x.equals(p.getSpec().getPodSelector().getMatchLabels().get("app")));
+                if (admitsManagement && selectsServices) {
+                    assertEquals("prometheus-scrape", p.getMetadata().getName(), p.getMetadata().getName() + " admits " + ports + " to the management port");
+                }
+            }
+        }
+        NetworkPolicy prometheus = policies.stream().filter(p -> p.getMetadata().getName().equals("prometheus-scrape")).findFirst().orElseThrow();
+        assertEquals(List.of(MANAGEMENT), prometheus.getSpec().getIngress().get(0).getPorts().stream().map(x -> x.getPort().getStrVal()).toList(),
+                "Prometheus scrapes the management port and nothing else");
+        assertEquals("monitoring", prometheus.getSpec().getIngress().get(0).getFrom().get(0).getNamespaceSelector().getMatchLabels()
+                .get("kubernetes.io/metadata.name"));
+        for (String api : List.of("ingest-public", "model-service-api", "trainer-service-api")) {
+            NetworkPolicy p = policies.stream().filter(x -> x.getMetadata().getName().equals(api)).findFirst().orElseThrow();
+            assertEquals(List.of("http"), p.getSpec().getIngress().get(0).getPorts().stream().map(x -> x.getPort().getStrVal()).toList(),
+                    api + " admits the API port only");
+        }
     }
 
     @ParameterizedTest

@@ -40,7 +40,7 @@ class ModelGateIT {
                  Admin admin = broker.admin()) {
                 Await.until("the model service's HTTP server", Duration.ofSeconds(90), () -> {
                     assertTrue(model.isAlive(), "the model service exited");
-                    return model.get("/q/health/live").statusCode() == 200;
+                    return model.management("/q/health/live").statusCode() == 200;
                 });
                 Await.until("the model service to log that it waits", Duration.ofSeconds(30),
                         () -> model.allLogs().contains("waiting for a valid model"));
@@ -50,8 +50,9 @@ class ModelGateIT {
                     assertEquals(0, members(admin), "no member in the group before a model is served");
                     Thread.sleep(500);
                 }
-                assertEquals(503, model.get("/q/health/ready").statusCode());
-                assertTrue(model.get("/q/health/ready").body().contains("no model loaded yet"), model.get("/q/health/ready").body());
+                assertEquals(503, model.management("/q/health/ready").statusCode());
+                assertTrue(model.management("/q/health/ready").body().contains("no model loaded yet"), model.management("/q/health/ready").body());
+                assertEquals(404, model.get("/q/health/ready").statusCode(), "health is on the management port, not the API's");
                 assertTrue(model.isAlive());
 
                 Services.publishModel(broker, Samples.bootstrapModel());

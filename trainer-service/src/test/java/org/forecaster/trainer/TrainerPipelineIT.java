@@ -29,6 +29,7 @@ import org.forecaster.core.wire.Topics;
 import org.forecaster.core.wire.WireJson;
 import org.forecaster.testkit.EmbeddedKafka;
 import org.forecaster.testkit.KafkaTestResource;
+import org.forecaster.testkit.Management;
 import org.forecaster.trainer.rest.TrainResource;
 import org.forecaster.trainer.testing.SyntheticPoints;
 import org.junit.jupiter.api.Test;
@@ -98,12 +99,16 @@ class TrainerPipelineIT {
         assertEquals(1, kafka.consumeUntil(Topics.WEIGHTS, l -> l.size() > 1, Duration.ofSeconds(3), true).size(),
                 "the withheld candidate must not reach model.weights");
 
-        given().get("/q/metrics").then().statusCode(200)
+        given().get(Management.url("/q/metrics")).then().statusCode(200)
                 .body(containsString("forecast_trainer_runs_total{outcome=\"published\"} 1.0"))
                 .body(containsString("forecast_trainer_runs_total{outcome=\"withheld\"} 1.0"))
                 .body(containsString("forecast_trainer_published_version 1.0"));
-        given().get("/q/health/live").then().statusCode(200).body(containsString("WITHHELD"));
-        given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/train"));
+        given().get(Management.url("/q/health/live")).then().statusCode(200).body(containsString("WITHHELD"));
+        given().get(Management.url("/q/openapi")).then().statusCode(200).body(containsString("/api/v1/train"));
+        // The public port serves the API only (the management interface has its own port).
+        for (String path : List.of("/q/health/live", "/q/metrics", "/q/openapi")) {
+            given().get(path).then().statusCode(404);
+        }
     }
 
     private static String trigger(String body) {

@@ -26,6 +26,7 @@ import org.forecaster.core.wire.Point;
 import org.forecaster.core.wire.Topics;
 import org.forecaster.core.wire.WireJson;
 import org.forecaster.testkit.KafkaTestResource;
+import org.forecaster.testkit.Management;
 import org.forecaster.trainer.testing.SyntheticPoints;
 import org.junit.jupiter.api.Test;
 
@@ -66,7 +67,7 @@ class TrainerScheduleIT {
         assertEquals("schedule", published.get("trigger").asText());
         var weights = KafkaTestResource.broker().consume(Topics.WEIGHTS, 1, DEADLINE);
         assertEquals(published.get("publishedVersion").asLong(), ModelReader.read(weights.getFirst().value()).header().version());
-        String metrics = given().get("/q/metrics").asString();
+        String metrics = given().get(Management.url("/q/metrics")).asString();
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("forecast_trainer_runs_total{outcome=\"failed\"}") && !l.endsWith(" 0.0")),
                 "failed runs are counted");
     }

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One packaged service ({@code <module>/target/quarkus-app/quarkus-run.jar}) as its own JVM, started as the local
  * launcher starts it, with Quarkus configuration given as system properties. It can be killed with SIGKILL and
- * started again with the same configuration, port and Kafka Streams state directory, as a restarted pod would be.
+ * started again with the same configuration, ports and Kafka Streams state directory, as a restarted pod would be.
+ * {@code /q/*} (health, metrics) is on the management port, apart from the API: {@link #management(String)}.
  * Each start writes its own log ({@code <name>-<n>.log}).
  */
 public final class ServiceProcess implements AutoCloseable {
@@ -27,6 +28,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final String module;
     private final Path dir;
     private final int port;
+    private final int managementPort;
     private final Map<String, String> config;
     private Process process;
     private int starts;
@@ -36,12 +38,13 @@ public final class ServiceProcess implements AutoCloseable {
         this.module = module;
         this.dir = dir;
         this.port = Ports.free();
+        this.managementPort = Ports.free();
         this.config = config;
     }
 
     /**
      * Starts {@code module}'s packaged jar against {@code broker}, named {@code name} (its log and state directory
-     * under {@code dir}), with {@code config} on top of: a free HTTP port, the broker, the state directory.
+     * under {@code dir}), with {@code config} on top of: free HTTP and management ports, the broker, the state directory.
      */
     public static ServiceProcess start(String name, String module, Path dir, Brokers broker, Map<String, String> config)
             throws IOException {
@@ -66,14 +69,15 @@ public final class ServiceProcess implements AutoCloseable {
     private void launch() throws IOException {
         starts++;
         List<String> cmd = new ArrayList<>(List.of(Jvm.java(), "-Xmx384m", "--add-modules", "jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED", "-Dquarkus.http.port=" + port));
+                "--enable-native-access=ALL-UNNAMED", "-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.port=" + managementPort));
         config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(jar(module).toString());
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log().toFile()).start();
     }
 
-    /** Starts the service again after {@link #kill()}: same configuration, port and state directory. */
+    /** Starts the service again after {@link #kill()}: same configuration, ports and state directory. */
     public void restart() throws IOException {
         if (process.isAlive()) {
             throw new IllegalStateException(name + " is still running");
@@ -87,8 +91,8 @@ public final class ServiceProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + Logs.tail(log(), 40));
             }
-            return get("/q/health/ready").statusCode() == 200;
-        }, () -> ":\n" + get("/q/health/ready").body() + "\n" + Logs.tail(log(), 30));
+            return management("/q/health/ready").statusCode() == 200;
+        }, () -> ":\n" + management("/q/health/ready").body() + "\n" + Logs.tail(log(), 30));
         return this;
     }
 
@@ -122,13 +126,18 @@ public final class ServiceProcess implements AutoCloseable {
         return b.toString();
     }
 
-    /** GET on the service; a connection failure is a response with status 0 and the error as body. */
+    /** GET on the service's API port; a connection failure is a response with status 0 and the error as body. */
     public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build());
+        return send(HttpRequest.newBuilder(uri(port, path)).timeout(Duration.ofSeconds(10)).GET().build());
+    }
+
+    /** GET on the management port ({@code /q/health/ready}, {@code /q/metrics}); a connection failure as in {@link #get}. */
+    public HttpResponse<String> management(String path) {
+        return send(HttpRequest.newBuilder(uri(managementPort, path)).timeout(Duration.ofSeconds(10)).GET().build());
     }
 
     public HttpResponse<String> postJson(String path, String json, String apiKey) {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(uri(port, path)).timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                 .header("X-Api-Key", apiKey).POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
@@ -138,7 +147,7 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public double metric(String name, String... labels) {
         double sum = 0;
-        for (String line : get("/q/metrics").body().lines().toList()) {
+        for (String line : management("/q/metrics").body().lines().toList()) {
             if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
                 boolean all = true;
                 for (String l : labels) {
@@ -152,7 +161,7 @@ public final class ServiceProcess implements AutoCloseable {
         return sum;
     }
 
-    private URI uri(String path) {
+    private static URI uri(int port, String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
@@ -175,7 +184,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     @Override
     public String toString() {
-        return name + " (pid " + (process == null ? "-" : process.pid()) + ", port " + port + ")";
+        return name + " (pid " + (process == null ? "-" : process.pid()) + ", port " + port + ", management " + managementPort + ")";
     }
 
     /** A request that got no answer. */

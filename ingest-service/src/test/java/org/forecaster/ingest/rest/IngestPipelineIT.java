@@ -23,6 +23,7 @@ import org.forecaster.core.wire.Topics;
 import org.forecaster.core.wire.WireJson;
 import org.forecaster.testkit.EmbeddedKafka;
 import org.forecaster.testkit.KafkaTestResource;
+import org.forecaster.testkit.Management;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -269,13 +270,17 @@ class IngestPipelineIT {
 
     @Test
     @Order(7)
-    void shouldExposeHealthMetricsAndOpenApi() {
-        given().when().get("/q/health/live").then().statusCode(200).body(containsString("Kafka Streams"));
-        given().when().get("/q/health/ready").then().statusCode(200);
-        given().when().get("/q/metrics").then().statusCode(200)
+    void shouldExposeHealthMetricsAndOpenApiOnTheManagementPortOnly() {
+        given().when().get(Management.url("/q/health/live")).then().statusCode(200).body(containsString("Kafka Streams"));
+        given().when().get(Management.url("/q/health/ready")).then().statusCode(200);
+        given().when().get(Management.url("/q/metrics")).then().statusCode(200)
                 .body(containsString("forecast_ingest_events_accepted_total"))
                 .body(containsString("forecast_ingest_events_dead_lettered_total{reason=\"malformed-json\"}"))
                 .body(containsString("forecast_ingest_windows_emitted_total"));
-        given().when().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/events"));
+        given().when().get(Management.url("/q/openapi")).then().statusCode(200).body(containsString("/api/v1/events"));
+        // The public port (the one the Ingress and anyone on the network reach) serves the API only, key or not.
+        for (String path : List.of("/q/health/ready", "/q/metrics", "/q/openapi")) {
+            given().header("X-Api-Key", KEY).when().get(path).then().statusCode(404);
+        }
     }
 }

@@ -17,8 +17,8 @@ import org.forecaster.core.access.ApiKeys;
  * Everything under {@code /api/} (series, forecasts, state, history, the model, SSE) needs a key of the {@code read}
  * scope (issue 17), checked on the headers before any handler runs: {@value #HEADER}, {@code Authorization: Bearer},
  * or the {@value #COOKIE} cookie, which the dashboard sets because a browser's EventSource cannot send headers. Keys of
- * other scopes are not read keys. The dashboard page itself carries no data and stays open; {@code /q/*} is not
- * covered.
+ * other scopes are not read keys. The dashboard page itself carries no data and stays open. {@code /q/*} (health,
+ * metrics) is not on this router at all: the management interface serves it on its own port, without a key.
  */
 @ApplicationScoped
 public class ReadAccessFilter {

@@ -39,6 +39,7 @@ import org.forecaster.serving.Poll;
 import org.forecaster.serving.TestModels;
 import org.forecaster.testkit.EmbeddedKafka;
 import org.forecaster.testkit.KafkaTestResource;
+import org.forecaster.testkit.Management;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,10 +60,10 @@ class ModelServicePipelineIT {
     @Test
     void shouldServeForecastsAndAlertsFromPublishedWeights() throws Exception {
         EmbeddedKafka kafka = KafkaTestResource.broker();
-        get("/q/health/ready").then().statusCode(503);
+        get(Management.url("/q/health/ready")).then().statusCode(503);
         kafka.send(Topics.WEIGHTS, "forecaster", TestModels.modelBytes(1, 7));
         Poll.until(Duration.ofSeconds(60), "model v1 and a running stream", () ->
-                get("/q/health/ready").statusCode() == 200);
+                get(Management.url("/q/health/ready")).statusCode() == 200);
         get("/api/v1/model").then().statusCode(200).body("version", equalTo(1)).body("name", equalTo("forecaster"));
 
         // SSE: subscribe before the points so the live feed has a client.
@@ -165,11 +166,11 @@ class ModelServicePipelineIT {
         corrupt[corrupt.length / 3] ^= 0x40;
         kafka.send(Topics.WEIGHTS, "forecaster", corrupt);
         Poll.until(Duration.ofSeconds(30), "rejection counted", () ->
-                get("/q/metrics").asString().contains("forecast_weights_rejected_total{reason=\"checksum\"} 1.0"));
+                get(Management.url("/q/metrics")).asString().contains("forecast_weights_rejected_total{reason=\"checksum\"} 1.0"));
         get("/api/v1/model").then().statusCode(200).body("version", equalTo(1));
-        given().get("/q/metrics").then().body(containsString("forecast_points_total " + (2 * n + cForecasts) + ".0"))
+        given().get(Management.url("/q/metrics")).then().body(containsString("forecast_points_total " + (2 * n + cForecasts) + ".0"))
                 .body(containsString("forecast_step_seconds_count"));
-        get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/series/{id}/forecast"))
+        get(Management.url("/q/openapi")).then().statusCode(200).body(containsString("/api/v1/series/{id}/forecast"))
                 .body(containsString("/api/v1/series/{id}/history"));
         get("/").then().statusCode(200).body(containsString("vendor/uplot/uPlot.iife.min.js"));
         // The chart library is served by the service itself (vendored from npm), never from a CDN.

@@ -43,6 +43,7 @@ import org.forecaster.serving.topology.ServingTopology;
 import org.forecaster.serving.weights.ModelHolder;
 import org.forecaster.testkit.EmbeddedKafka;
 import org.forecaster.testkit.KafkaTestResource;
+import org.forecaster.testkit.Management;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,7 +71,7 @@ class OwnerRoutingIT {
         EmbeddedKafka kafka = KafkaTestResource.broker();
         byte[] model = TestModels.modelBytes(1, 7);
         kafka.send(Topics.WEIGHTS, "forecaster", model);
-        Poll.until(Duration.ofSeconds(60), "model v1 and a running stream", () -> get("/q/health/ready").statusCode() == 200);
+        Poll.until(Duration.ofSeconds(60), "model v1 and a running stream", () -> get(Management.url("/q/health/ready")).statusCode() == 200);
 
         // The second instance advertises a port nobody listens on: the test checks where requests are sent, not
         // what is there, and never follows a redirect.

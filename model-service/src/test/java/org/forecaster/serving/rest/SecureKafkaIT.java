@@ -15,6 +15,7 @@ import org.forecaster.serving.Poll;
 import org.forecaster.serving.TestModels;
 import org.forecaster.testkit.EmbeddedKafka;
 import org.forecaster.testkit.KafkaTestResource;
+import org.forecaster.testkit.Management;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +33,7 @@ class SecureKafkaIT {
         EmbeddedKafka kafka = KafkaTestResource.broker();
         kafka.send(Topics.WEIGHTS, "forecaster", TestModels.modelBytes(1, 7)); // as the super user, standing in for the trainer
         Poll.until(Duration.ofSeconds(60), "the model read and the stream running as model-service",
-                () -> get("/q/health/ready").statusCode() == 200);
+                () -> get(Management.url("/q/health/ready")).statusCode() == 200);
 
         int n = 20;
         List<ProducerRecord<String, byte[]>> points = new ArrayList<>();

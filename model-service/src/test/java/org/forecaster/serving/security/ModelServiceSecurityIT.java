@@ -36,6 +36,7 @@ import org.forecaster.serving.Poll;
 import org.forecaster.serving.TestModels;
 import org.forecaster.testkit.EmbeddedKafka;
 import org.forecaster.testkit.KafkaTestResource;
+import org.forecaster.testkit.Management;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,9 +85,14 @@ class ModelServiceSecurityIT {
         given().header("X-Api-Key", READ_KEY).get("/api/v1/series").then().statusCode(200);
         given().header("Authorization", "Bearer " + READ_KEY).get("/api/v1/series").then().statusCode(200);
         given().cookie("forecast-read-key", READ_KEY).get("/api/v1/series").then().statusCode(200);
-        // Probes need no key. Liveness is down (503) until Kafka Streams leaves CREATED, so wait for it rather than race it.
-        assertTrue(given().get("/q/health/live").statusCode() != 401);
-        Poll.until(Duration.ofSeconds(30), "liveness up without a key", () -> given().get("/q/health/live").statusCode() == 200);
+        // Probes need no key: they are on the management port, where the read-key filter does not run. Liveness is down
+        // (503) until Kafka Streams leaves CREATED, so wait for it rather than race it.
+        assertTrue(given().get(Management.url("/q/health/live")).statusCode() != 401);
+        Poll.until(Duration.ofSeconds(30), "liveness up without a key", () -> given().get(Management.url("/q/health/live")).statusCode() == 200);
+        // The public port serves the API only: no health, metrics or API document there, with or without a key.
+        for (String path : List.of("/q/health/live", "/q/metrics", "/q/openapi")) {
+            assertEquals(404, given().header("X-Api-Key", READ_KEY).get(path).statusCode(), path + " on the public port");
+        }
 
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest stream = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/stream"))
