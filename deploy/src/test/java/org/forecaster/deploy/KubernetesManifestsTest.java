@@ -368,6 +368,39 @@ class KubernetesManifestsTest {
                 + overlay + " does not create: " + forwarder.getData().get("FORECAST_ALERTS_TOPIC"));
     }
 
+    /**
+     * Each Quarkus service drains before it stops (issue 19): a preStop sleep while Services and ingress let the pod go,
+     * then the service's own graceful shutdown ({@code %prod.quarkus.shutdown.timeout} in its application.properties),
+     * then Kafka Streams' close; the grace period must hold all three, or the kubelet kills the pod mid-commit.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void quarkusServicesDrainBeforeTheyStopWithinTheirGracePeriod(String overlay) throws Exception {
+        Map<String, Workload> byName = new HashMap<>();
+        workloads(render(overlay)).forEach(w -> byName.put(w.name(), w));
+        for (String service : List.of("ingest-service", "model-service", "trainer-service")) {
+            java.util.Properties props = new java.util.Properties();
+            try (var in = Files.newInputStream(DEPLOY.getParent().resolve(service).resolve("src/main/resources/application.properties"))) {
+                props.load(in);
+            }
+            String timeout = props.getProperty("%prod.quarkus.shutdown.timeout");
+            assertNotNull(timeout, service + " has no graceful shutdown (%prod.quarkus.shutdown.timeout)");
+            java.time.Duration shutdown = java.time.Duration.parse("PT" + timeout.strip());
+            Workload w = byName.get(service);
+            assertNotNull(w, overlay + " has no workload " + service);
+            var container = w.template().getSpec().getContainers().getFirst();
+            var preStop = container.getLifecycle() == null ? null : container.getLifecycle().getPreStop();
+            assertNotNull(preStop == null ? null : preStop.getSleep(), service + " has no preStop sleep");
+            long sleep = preStop.getSleep().getSeconds();
+            assertTrue(sleep >= 5, service + " sleeps only " + sleep + " s before SIGTERM");
+            long grace = w.template().getSpec().getTerminationGracePeriodSeconds();
+            long streamsClose = 10;
+            assertTrue(grace >= sleep + shutdown.toSeconds() + streamsClose, service + ": a grace period of " + grace
+                    + " s does not hold preStop " + sleep + " s + shutdown " + shutdown.toSeconds() + " s + " + streamsClose
+                    + " s for Kafka Streams to close");
+        }
+    }
+
     private static final List<String> SERVICES = List.of("ingest-service", "model-service", "trainer-service", "alert-forwarder");
 
     /** {@code user|type|pattern|name|Operation} for every line of deploy/kafka-acls.txt. */
