@@ -46,11 +46,13 @@ public final class Progress implements AutoCloseable {
     /** Items done since the start, never reset: the rate is measured on it. */
     private final AtomicLong done = new AtomicLong();
     private volatile long nextTick;
+    /** Whether an item has been done: the rate is measured from the first one, not from the setup before it. */
+    private volatile boolean started;
     private volatile long base;
     private volatile long total;
     private volatile String stage = "";
     // Guarded by this.
-    private final long startNanos;
+    private long firstNanos, firstDone;
     private long sampleNanos, sampleDone;
     private double rate = Double.NaN;
     private long nextLog;
@@ -67,10 +69,9 @@ public final class Progress implements AutoCloseable {
         this.task = task;
         this.unit = unit;
         this.total = total;
-        this.startNanos = nanoClock.getAsLong();
-        this.sampleNanos = startNanos;
-        this.nextTick = startNanos + REDRAW_NANOS;
-        this.nextLog = startNanos + LOG_NANOS;
+        long now = nanoClock.getAsLong();
+        this.nextTick = now + REDRAW_NANOS;
+        this.nextLog = now + LOG_NANOS;
     }
 
     /** A reporter on {@code err} for stderr as it is: a bar on a terminal, rare plain lines otherwise, or nothing. */
@@ -106,13 +107,29 @@ public final class Progress implements AutoCloseable {
 
     /** {@code n} more items done. */
     public void advance(long n) {
-        done.addAndGet(n);
         if (mode == Mode.OFF) {
+            done.addAndGet(n);
             return;
         }
         long now = nanoClock.getAsLong();
+        if (!started) {
+            begin(now, n);
+        }
+        done.addAndGet(n);
         if (now - nextTick >= 0) {
             tick(now);
+        }
+    }
+
+    /**
+     * The first {@code n} items: the rate is measured from their end, so neither the setup before them (a first
+     * training, a file read) nor their own unmeasured time skews it.
+     */
+    private synchronized void begin(long now, long n) {
+        if (!started) {
+            firstNanos = sampleNanos = now;
+            firstDone = sampleDone = done.get() + n;
+            started = true;
         }
     }
 
@@ -150,7 +167,10 @@ public final class Progress implements AutoCloseable {
         closed = true;
         if (mode == Mode.BAR) {
             long now = nanoClock.getAsLong();
-            sample(now);
+            // The end shows the average since the first item: the recent rate means little once nothing is left.
+            if (started && now > firstNanos) {
+                rate = (done.get() - firstDone) * 1e9 / (now - firstNanos);
+            }
             draw(now);
             err.println();
             err.flush();
@@ -175,7 +195,7 @@ public final class Progress implements AutoCloseable {
     /** Folds the rate since the last sample into the smoothed rate, weighted by how long that sample covers. */
     private void sample(long now) {
         long dt = now - sampleNanos;
-        if (dt <= 0) {
+        if (!started || dt <= 0) {
             return;
         }
         long d = done.get();

@@ -140,6 +140,29 @@ class ProgressTest {
     }
 
     @Test
+    void shouldMeasureTheRateFromTheFirstItemNotFromASlowSetup() {
+        Progress p = progress(Progress.Mode.BAR, 1000);
+        clock.now += 60 * S; // a minute of training before the first row
+        p.advance();
+        for (int i = 0; i < 10; i++) {
+            clock.now += 100 * MS;
+            p.advance(50);
+        }
+        assertEquals(500, p.rate(), 1e-6);
+        assertTrue(p.line().endsWith("501/1,000 items  500/s  ETA 0:01"), p.line());
+    }
+
+    @Test
+    void shouldEndWithTheAverageRateSinceTheFirstItem() {
+        Progress p = progress(Progress.Mode.BAR, 100);
+        p.advance();
+        clock.now += 2 * S;
+        p.advance(99); // a burst at the end: the smoothed rate would jump, the average is 99 in 2 s
+        p.close();
+        assertTrue(err.toString().endsWith("100/100 items  50/s" + System.lineSeparator()), err.toString());
+    }
+
+    @Test
     void shouldRestartTheShownCountEachRoundButKeepTheRate() {
         Progress p = progress(Progress.Mode.BAR, -1);
         p.restart("epoch 1/2", 10);
