@@ -130,6 +130,9 @@ final class BacktestCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training = new TrainingOptions();
 
+    @Mixin
+    ProgressOption progress = new ProgressOption();
+
     /** Defaults for this command (the rest come from TrainConfig.defaults). */
     /**
      * Patience 15 of up to 40 epochs: some seeds hover near their first loss for 10-15 epochs before training takes
@@ -163,15 +166,29 @@ final class BacktestCommand implements Callable<Integer> {
         TrainResult first = null;
         for (int m = 0; m < ensemble; m++) {
             TrainConfig mc = cfg.withSeed(cfg.seed() + m);
-            TrainResult r = new TbpttTrainer(mc, kernels).train(data);
+            String member = ensemble > 1 ? "model " + (m + 1) + "/" + ensemble + "  " : "";
+            TrainResult r;
+            // The bar covers one epoch at a time: early stopping makes the number of epochs, and so a total ETA, unknown.
+            try (Progress p = progress.start(log, "backtest", "batches", -1)) {
+                r = new TbpttTrainer(mc, kernels, (epoch, batch, batches) -> {
+                    if (batch == 1) {
+                        p.restart(member + "epoch " + (epoch + 1) + "/" + mc.maxEpochs(), batches);
+                    }
+                    p.advance();
+                }).train(data);
+            }
             first = first == null ? r : first;
             Forecaster model = new Forecaster(mc.spec(), r.parameters(), kernels);
             log.printf(Locale.ROOT, "model %d (seed %d) trained on %d series: %d epochs, %d updates, best validation loss %.4f (%.1f s)%n",
                     m + 1, mc.seed(), data.size(), r.epochs(), r.updates(), r.bestValidation(), (System.nanoTime() - t0) / 1e9);
             log.println("  loss per epoch (training / validation): " + lossHistory(r));
             List<double[][]> f = new ArrayList<>();
-            for (Series s : data) {
-                f.add(forecast(model, mc, s));
+            try (Progress p = progress.start(log, "backtest", "series", data.size())) {
+                p.stage(member + "forecast");
+                for (Series s : data) {
+                    f.add(forecast(model, mc, s));
+                    p.advance();
+                }
             }
             members.add(f);
         }

@@ -174,6 +174,9 @@ final class DetectCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training = new TrainingOptions();
 
+    @Mixin
+    ProgressOption progress = new ProgressOption();
+
     static final int HIDDEN = 16, LAYERS = 1, EPOCHS = 20, PATIENCE = 3;
 
     @Override
@@ -193,14 +196,18 @@ final class DetectCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         OnlineDetector detector = new OnlineDetector(settings, KernelsProvider.get());
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
+        try (Progress p = progress.start(log, "detect", "rows", dataRows(files))) {
+            p.stage("0/" + files.size() + " files");
             List<Future<String>> done = new ArrayList<>();
             for (Path f : files) {
-                done.add(pool.submit(() -> detectFile(detector, f)));
+                done.add(pool.submit(() -> detectFile(detector, f, p)));
             }
+            int finished = 0;
             for (Future<String> f : done) {
                 try {
-                    log.println(f.get());
+                    String line = f.get();
+                    p.stage(++finished + "/" + files.size() + " files");
+                    p.println(line);
                 } catch (ExecutionException e) {
                     Throwable c = e.getCause();
                     if (c instanceof IOException io) {
@@ -252,11 +259,25 @@ final class DetectCommand implements Callable<Integer> {
         }
     }
 
-    private String detectFile(OnlineDetector detector, Path file) throws IOException {
+    /**
+     * Data rows of all files, for the progress bar's total: non-blank lines after each file's header, counted without
+     * parsing (a few MB for NAB's 44 files), so the bar can end a little short of full on files with rejected rows.
+     */
+    static long dataRows(List<Path> files) throws IOException {
+        long rows = 0;
+        for (Path f : files) {
+            try (Stream<String> lines = Files.lines(f, StandardCharsets.UTF_8)) {
+                rows += Math.max(0, lines.filter(l -> !l.isBlank()).count() - 1);
+            }
+        }
+        return rows;
+    }
+
+    private String detectFile(OnlineDetector detector, Path file, Progress progress) throws IOException {
         long t0 = System.nanoTime();
         TimedValues rows = SeriesFiles.readTimedCsv(file);
         Path rel = data.relativize(file);
-        OnlineDetector.Result r = detector.run(rel.toString(), rows);
+        OnlineDetector.Result r = detector.run(rel.toString(), rows, progress::advance);
         Path dir = rel.getParent() == null ? out : out.resolve(rel.getParent());
         Files.createDirectories(dir);
         Path target = dir.resolve(this.detector + "_" + rel.getFileName());

@@ -96,11 +96,20 @@ final class OnlineDetector {
     }
 
     Result run(String id, TimedValues rows) {
-        return run(id, rows, probationRows(rows.size()));
+        return run(id, rows, probationRows(rows.size()), () -> {});
+    }
+
+    /** The same, telling {@code rowDone} after each row (for progress). */
+    Result run(String id, TimedValues rows, Runnable rowDone) {
+        return run(id, rows, probationRows(rows.size()), rowDone);
     }
 
     /** Runs with an explicit probationary period of {@code probation} rows. */
     Result run(String id, TimedValues rows, int probation) {
+        return run(id, rows, probation, () -> {});
+    }
+
+    private Result run(String id, TimedValues rows, int probation, Runnable rowDone) {
         int n = rows.size();
         double[] scores = new double[n];
         double[] expected = new double[n];
@@ -120,7 +129,7 @@ final class OnlineDetector {
         KeyState state = pointStep.newState();
         AnomalyScorer scorer = settings.scorer().get();
         int sinceTrain = 0;
-        for (int t = 0; t < n; t++) {
+        for (int t = 0; t < n; t++, rowDone.run()) { // in the update, so skipped rows count too
             if (t > probation && settings.retrainEvery() > 0 && sinceTrain >= settings.retrainEvery()) {
                 int from = settings.trainWindow() > 0 ? Math.max(0, t - settings.trainWindow()) : 0;
                 params = train(id, rows, from, t, step, retrain, params);

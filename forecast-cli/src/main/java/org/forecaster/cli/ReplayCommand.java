@@ -75,6 +75,9 @@ final class ReplayCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @CommandLine.Mixin
+    ProgressOption progress = new ProgressOption();
+
     /** One event to send. */
     record Event(String series, long ts, double value, int fileOrder, int row) {}
 
@@ -86,7 +89,8 @@ final class ReplayCommand implements Callable<Integer> {
         Properties p = RawEventProducers.properties(bootstrap, timeout);
         Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
         long start = System.nanoTime();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p);
+             Progress bar = progress.start(log, "replay", "events", events.size())) {
             List<Future<?>> pending = new ArrayList<>();
             long firstTs = events.isEmpty() ? 0 : events.get(0).ts();
             for (Event e : events) {
@@ -104,6 +108,7 @@ final class ReplayCommand implements Callable<Integer> {
                         latency.recordValue(Math.min(latency.getHighestTrackableValue(), (System.nanoTime() - sent) / 1000));
                     }
                 }));
+                bar.advance();
             }
             producer.flush();
             for (Future<?> f : pending) {

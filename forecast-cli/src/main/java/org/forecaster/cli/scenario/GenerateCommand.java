@@ -15,9 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.forecaster.cli.DurationConverter;
+import org.forecaster.cli.Progress;
+import org.forecaster.cli.ProgressOption;
 import org.forecaster.core.wire.WireJson;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -102,6 +105,9 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Multiplies every anomaly's size; below 1 they are harder to find (default ${DEFAULT-VALUE}).")
     double anomalyScale;
 
+    @Mixin
+    ProgressOption progress = new ProgressOption();
+
     @Override
     public Integer call() throws IOException {
         ScenarioSpec scenario = scenarioSpec();
@@ -116,8 +122,9 @@ final class GenerateCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         ScenarioGenerator.EventCounts counts;
-        try (BufferedWriter w = Files.newBufferedWriter(out.resolve(ScenarioFiles.EVENTS), StandardCharsets.UTF_8)) {
-            counts = generator.writeEvents(w);
+        try (BufferedWriter w = Files.newBufferedWriter(out.resolve(ScenarioFiles.EVENTS), StandardCharsets.UTF_8);
+             Progress p = progress.start(spec.commandLine().getErr(), "scenario generate", "scrapes", scenario.scrapes())) {
+            counts = generator.writeEvents(w, p);
         }
         try (BufferedWriter w = Files.newBufferedWriter(out.resolve(ScenarioFiles.TRUTH), StandardCharsets.UTF_8)) {
             generator.writeTruth(w);

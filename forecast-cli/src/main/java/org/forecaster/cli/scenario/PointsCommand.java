@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.forecaster.cli.DurationConverter;
+import org.forecaster.cli.Progress;
+import org.forecaster.cli.ProgressOption;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,9 +38,15 @@ final class PointsCommand implements Callable<Integer> {
             description = "Ingest's window step (default ${DEFAULT-VALUE}).")
     Duration window;
 
+    @Mixin
+    ProgressOption progress = new ProgressOption();
+
     @Override
     public Integer call() throws IOException {
-        WindowedActuals actuals = WindowedActuals.read(dir.resolve("events.jsonl"), window);
+        WindowedActuals actuals;
+        try (Progress p = progress.start(spec.commandLine().getErr(), "scenario points", "lines", -1)) {
+            actuals = WindowedActuals.read(dir.resolve("events.jsonl"), window, p);
+        }
         Files.createDirectories(out);
         long points = 0;
         for (String series : actuals.series()) {

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.forecaster.cli.Progress;
 
 /**
  * Labelled synthetic telemetry from a {@link ScenarioSpec}: per series a level with a linear trend, a daily cycle of
@@ -272,12 +273,17 @@ final class ScenarioGenerator {
      * lines after the events of their scrape.
      */
     EventCounts writeEvents(Writer out) throws IOException {
+        return writeEvents(out, Progress.none());
+    }
+
+    /** The same, advancing {@code progress} by one per scrape time (every series' scrape at that time). */
+    EventCounts writeEvents(Writer out, Progress progress) throws IOException {
         long events = 0, lost = 0, silent = 0;
         int nextMalformed = 0;
         long[] ts = new long[spec.series()];
         Integer[] order = new Integer[spec.series()];
         String[] lines = new String[spec.series()];
-        for (long i = 0; i < spec.scrapes(); i++) {
+        for (long i = 0; i < spec.scrapes(); i++, progress.advance()) {
             int present = 0;
             for (int s = 0; s < spec.series(); s++) {
                 double clean = noiseless(s, i);

@@ -8,10 +8,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.forecaster.cli.DurationConverter;
+import org.forecaster.cli.Progress;
+import org.forecaster.cli.ProgressOption;
 import org.forecaster.core.wire.Topics;
 import org.forecaster.core.wire.WireJson;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -85,6 +88,9 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the scores, per label too, as JSON.")
     Path json;
 
+    @Mixin
+    ProgressOption progress = new ProgressOption();
+
     @Override
     public Integer call() throws IOException {
         Path eventsFile = events != null ? events : dir == null ? null : dir.resolve(ScenarioFiles.EVENTS);
@@ -93,7 +99,10 @@ final class ScoreCommand implements Callable<Integer> {
         Scorer.Options options = validate(eventsFile, labelsFile, window);
         PrintWriter log = spec.commandLine().getErr();
         List<Label> labelList = ScenarioFiles.readLabels(labelsFile);
-        WindowedActuals actuals = WindowedActuals.read(eventsFile, window);
+        WindowedActuals actuals;
+        try (Progress p = progress.start(log, "scenario score", "lines", -1)) {
+            actuals = WindowedActuals.read(eventsFile, window, p);
+        }
         SystemOutputs outputs = bootstrap != null
                 ? SystemOutputs.fromKafka(bootstrap, forecastsTopic, anomaliesTopic, idle, timeout, log)
                 : SystemOutputs.fromFiles(forecastsFile, anomaliesFile);

@@ -21,10 +21,13 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.forecaster.cli.DurationConverter;
+import org.forecaster.cli.Progress;
+import org.forecaster.cli.ProgressOption;
 import org.forecaster.cli.RawEventProducers;
 import org.forecaster.core.wire.Topics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -61,6 +64,9 @@ final class SendCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Mixin
+    ProgressOption progress = new ProgressOption();
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         validate();
@@ -75,7 +81,9 @@ final class SendCommand implements Callable<Integer> {
         long sent = 0;
         long startNanos = System.nanoTime();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties());
-             BufferedReader r = Files.newBufferedReader(events, StandardCharsets.UTF_8)) {
+             BufferedReader r = Files.newBufferedReader(events, StandardCharsets.UTF_8);
+             // Total unknown (the file is streamed, not counted first): count and rate only.
+             Progress bar = progress.start(log, "scenario send", "events", -1)) {
             long firstTs = Long.MIN_VALUE;
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 if (line.isBlank()) {
@@ -99,6 +107,7 @@ final class SendCommand implements Callable<Integer> {
                     }
                 });
                 sent++;
+                bar.advance();
                 if (failure.get() != null) {
                     break;
                 }

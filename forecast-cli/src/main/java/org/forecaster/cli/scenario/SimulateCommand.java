@@ -3,6 +3,7 @@ package org.forecaster.cli.scenario;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.forecaster.cli.DurationConverter;
+import org.forecaster.cli.Progress;
+import org.forecaster.cli.ProgressOption;
 import org.forecaster.core.anomaly.AlertKinds;
 import org.forecaster.core.anomaly.AlertRule;
 import org.forecaster.core.anomaly.NoveltyScore;
@@ -26,6 +29,7 @@ import org.forecaster.core.wire.ForecastJsonWriter;
 import org.forecaster.core.wire.WireJson;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -81,11 +85,18 @@ final class SimulateCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE}; --no-alert-kinds: every alert from the score).")
     boolean kinds;
 
+    @Mixin
+    ProgressOption progress = new ProgressOption();
+
     @Override
     public Integer call() throws IOException {
         ModelFile file = readModel();
         Duration step = Duration.ofMillis(file.header().stepMillis());
-        WindowedActuals actuals = WindowedActuals.read(dir.resolve("events.jsonl"), step);
+        PrintWriter log = spec.commandLine().getErr();
+        WindowedActuals actuals;
+        try (Progress p = progress.start(log, "scenario simulate", "lines", -1)) {
+            actuals = WindowedActuals.read(dir.resolve("events.jsonl"), step, p);
+        }
         AlertRule d = AlertRule.NOVELTY_DEFAULT;
         PointStep.Rules rules;
         try {
@@ -99,14 +110,16 @@ final class SimulateCommand implements Callable<Integer> {
         Files.createDirectories(out);
         ForecastJsonWriter forecastJson = new ForecastJsonWriter();
         long forecasts = 0, alerts = 0;
+        List<String> series = actuals.series();
+        // Counts every series' slot of every window, gaps included: the total is then exact before the run.
         try (OutputStream f = new BufferedOutputStream(Files.newOutputStream(out.resolve("forecasts.jsonl")));
-             OutputStream a = new BufferedOutputStream(Files.newOutputStream(out.resolve("anomalies.jsonl")))) {
-            List<String> series = actuals.series();
+             OutputStream a = new BufferedOutputStream(Files.newOutputStream(out.resolve("anomalies.jsonl")));
+             Progress p = progress.start(log, "scenario simulate", "points", (long) actuals.windows() * series.size())) {
             List<KeyState> states = new ArrayList<>(series.size());
             series.forEach(s -> states.add(pointStep.newState()));
             long silentMillis = pointStep.silentMillis();
             // Window by window across all series, the order in which a live system would see them.
-            for (int w = 0; w < actuals.windows(); w++) {
+            for (int w = 0; w < actuals.windows(); w++, p.advance(series.size())) {
                 long now = actuals.windowStart(w).toEpochMilli();
                 for (int k = 0; k < series.size(); k++) {
                     double v = actuals.means(series.get(k))[w];

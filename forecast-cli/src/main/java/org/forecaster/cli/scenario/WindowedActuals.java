@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.forecaster.cli.Progress;
 import org.forecaster.core.wire.RawEvent;
 import org.forecaster.core.wire.RawEventParser;
 
@@ -46,13 +47,22 @@ final class WindowedActuals {
 
     /** Reads {@code file} twice (span, then sums), so memory grows with series x windows, not with events. */
     static WindowedActuals read(Path file, Duration step) throws IOException {
+        return read(file, step, Progress.none());
+    }
+
+    /** The same, counting the lines of both passes over the file on {@code progress} (the second has a known total). */
+    static WindowedActuals read(Path file, Duration step, Progress progress) throws IOException {
         long stepMillis = step.toMillis();
+        progress.restart("events pass 1/2", -1);
         RawEventParser parser = new RawEventParser(RawEventParser.Limits.DEFAULT, FAR_FUTURE);
         long[] span = {Long.MAX_VALUE, Long.MIN_VALUE};
         Map<String, Integer> seriesIndex = new HashMap<>();
         Map<String, Long> rejected = new TreeMap<>();
         long[] acceptedCount = {0};
+        long[] lines = {0};
         forEachLine(file, line -> {
+            progress.advance();
+            lines[0]++;
             RawEventParser.Result r = parser.parse(line, null);
             if (r.valid()) {
                 long ts = r.event().ts().toEpochMilli();
@@ -76,7 +86,9 @@ final class WindowedActuals {
         int windows = (int) windowCount;
         double[][] sums = new double[seriesIndex.size()][windows];
         int[][] counts = new int[seriesIndex.size()][windows];
+        progress.restart("events pass 2/2", lines[0]);
         forEachLine(file, line -> {
+            progress.advance();
             RawEventParser.Result r = parser.parse(line, null);
             if (r.valid()) {
                 RawEvent e = r.event();

@@ -27,10 +27,25 @@ import org.forecaster.core.optim.Optimizer;
 public final class TbpttTrainer {
     private final TrainConfig config;
     private final Kernels kernels;
+    private final Listener listener;
+
+    /** Told after every training batch, on the training thread, e.g. for a progress display; must be cheap. */
+    @FunctionalInterface
+    public interface Listener {
+        Listener NONE = (epoch, batch, batches) -> {};
+
+        /** Batch {@code batch} (1-based) of {@code batches} of epoch {@code epoch} (0-based) is done. */
+        void batchDone(int epoch, int batch, int batches);
+    }
 
     public TbpttTrainer(TrainConfig config, Kernels kernels) {
+        this(config, kernels, Listener.NONE);
+    }
+
+    public TbpttTrainer(TrainConfig config, Kernels kernels, Listener listener) {
         this.config = config;
         this.kernels = kernels;
+        this.listener = listener;
         Features.check(config.spec());
     }
 
@@ -69,12 +84,14 @@ public final class TbpttTrainer {
             }
             run.lossSum = 0;
             run.lossCount = 0;
-            for (int from = 0; from < order.length; from += run.maxBatch) {
+            int batches = (order.length + run.maxBatch - 1) / run.maxBatch;
+            for (int from = 0, b = 1; from < order.length; from += run.maxBatch, b++) {
                 List<PreparedSeries> batch = new ArrayList<>();
                 for (int i = from; i < Math.min(order.length, from + run.maxBatch); i++) {
                     batch.add(series.get(order[i]));
                 }
                 run.trainBatch(batch);
+                listener.batchDone(epoch, b, batches);
             }
             epochsRun++;
             trainHistory.add(run.lossCount == 0 ? Double.NaN : run.lossSum / run.lossCount);
