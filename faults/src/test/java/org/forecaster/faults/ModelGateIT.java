@@ -53,6 +53,7 @@ class ModelGateIT {
                 assertEquals(503, model.management("/q/health/ready").statusCode());
                 assertTrue(model.management("/q/health/ready").body().contains("no model loaded yet"), model.management("/q/health/ready").body());
                 assertEquals(404, model.get("/q/health/ready").statusCode(), "health is on the management port, not the API's");
+                assertEquals(200, model.management("/q/swagger-ui/").statusCode(), "Swagger UI is in the production build");
                 assertTrue(model.isAlive());
 
                 Services.publishModel(broker, Samples.bootstrapModel());

@@ -1,5 +1,7 @@
 package org.forecaster.trainer;
 
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.notNullValue;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -105,8 +107,14 @@ class TrainerPipelineIT {
                 .body(containsString("forecast_trainer_published_version 1.0"));
         given().get(Management.url("/q/health/live")).then().statusCode(200).body(containsString("WITHHELD"));
         given().get(Management.url("/q/openapi")).then().statusCode(200).body(containsString("/api/v1/train"));
+        // Starting a run takes an operate key, reading the last run does not; the document says so, for Swagger UI.
+        given().get(Management.url("/q/openapi?format=json")).then().statusCode(200)
+                .body("components.securitySchemes.'api-key'.name", equalTo(TrainResource.API_KEY_HEADER))
+                .body("paths.'/api/v1/train'.post.security[0].'api-key'", notNullValue())
+                .body("paths.'/api/v1/runs/last'.get.security", nullValue());
+        given().get(Management.url("/q/swagger-ui/")).then().statusCode(200);
         // The public port serves the API only (the management interface has its own port).
-        for (String path : List.of("/q/health/live", "/q/metrics", "/q/openapi")) {
+        for (String path : List.of("/q/health/live", "/q/metrics", "/q/openapi", "/q/swagger-ui/")) {
             given().get(path).then().statusCode(404);
         }
     }

@@ -1,5 +1,6 @@
 package org.forecaster.ingest.rest;
 
+import static org.hamcrest.Matchers.notNullValue;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -278,8 +279,14 @@ class IngestPipelineIT {
                 .body(containsString("forecast_ingest_events_dead_lettered_total{reason=\"malformed-json\"}"))
                 .body(containsString("forecast_ingest_windows_emitted_total"));
         given().when().get(Management.url("/q/openapi")).then().statusCode(200).body(containsString("/api/v1/events"));
+        // The document says which key the API takes, and Swagger UI (in production too) lets a reader enter it.
+        given().when().get(Management.url("/q/openapi?format=json")).then().statusCode(200)
+                .body("components.securitySchemes.'api-key'.type", equalTo("apiKey"))
+                .body("components.securitySchemes.'api-key'.name", equalTo("X-Api-Key"))
+                .body("security[0].'api-key'", notNullValue());
+        given().when().get(Management.url("/q/swagger-ui/")).then().statusCode(200);
         // The public port (the one the Ingress and anyone on the network reach) serves the API only, key or not.
-        for (String path : List.of("/q/health/ready", "/q/metrics", "/q/openapi")) {
+        for (String path : List.of("/q/health/ready", "/q/metrics", "/q/openapi", "/q/swagger-ui/")) {
             given().header("X-Api-Key", KEY).when().get(path).then().statusCode(404);
         }
     }

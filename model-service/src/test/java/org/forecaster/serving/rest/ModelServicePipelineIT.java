@@ -1,5 +1,6 @@
 package org.forecaster.serving.rest;
 
+import static org.hamcrest.Matchers.notNullValue;
 import static io.restassured.RestAssured.get;
 import static io.restassured.RestAssured.given;
 import static org.forecaster.serving.TestModels.STEP;
@@ -172,6 +173,13 @@ class ModelServicePipelineIT {
                 .body(containsString("forecast_step_seconds_count"));
         get(Management.url("/q/openapi")).then().statusCode(200).body(containsString("/api/v1/series/{id}/forecast"))
                 .body(containsString("/api/v1/series/{id}/history"));
+        // The document says which key reads take, and Swagger UI (in production too) is beside it, not on the API port.
+        get(Management.url("/q/openapi?format=json")).then().statusCode(200)
+                .body("components.securitySchemes.'api-key'.type", equalTo("apiKey"))
+                .body("components.securitySchemes.'api-key'.name", equalTo("X-Api-Key"))
+                .body("security[0].'api-key'", notNullValue());
+        get(Management.url("/q/swagger-ui/")).then().statusCode(200);
+        get("/q/swagger-ui/").then().statusCode(404);
         get("/").then().statusCode(200).body(containsString("vendor/uplot/uPlot.iife.min.js"));
         // The chart library is served by the service itself (vendored from npm), never from a CDN.
         get("/vendor/uplot/uPlot.iife.min.js").then().statusCode(200).body(containsString("uPlot"));

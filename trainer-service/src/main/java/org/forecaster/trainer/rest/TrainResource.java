@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.forecaster.core.optim.LrSchedule;
 import org.forecaster.core.train.TrainConfig;
 import org.forecaster.trainer.config.TrainerSettings;
@@ -52,6 +53,7 @@ public class TrainResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start a retraining run now", description = "Needs a key of the operate scope in the X-API-Key header "
             + "(checked by OperateAccessFilter before the body is read). The body is optional.")
+    @SecurityRequirement(name = ApiDocument.API_KEY)
     @APIResponse(responseCode = "202", description = "Run started; body has its runId")
     @APIResponse(responseCode = "401", description = "Missing or wrong operate key (or none configured)")
     @APIResponse(responseCode = "409", description = "A run is in progress; body has its runId")
