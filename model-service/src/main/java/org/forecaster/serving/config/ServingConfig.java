@@ -265,10 +265,11 @@ public interface ServingConfig {
 
     /**
      * Most points the processor gathers before it steps their keys together through the batched kernels (issue 18);
-     * a repeated key, the wait below and every commit end a batch sooner. 1 steps each point as it comes.
+     * a repeated key, the wait below and every commit end a batch sooner. 1 (the default) steps each point as it comes:
+     * see application.properties for why batching is off.
      */
     @WithName("batch.max-points")
-    @WithDefault("64")
+    @WithDefault("1")
     int batchMaxPoints();
 
     /** Longest (wall clock) a gathered point waits for its batch to fill. */

@@ -42,8 +42,14 @@ public record ServingSpec(String pointsTopic, String forecastsTopic, String anom
                           int coldSteps, Scorer scorer, NoveltyScore.Spec novelty, Duration season, AlertRule alertRule,
                           Duration stateTtl, Duration ttlScanInterval, Duration modelWait, AlertKinds.Spec alertKinds,
                           int batchMaxPoints, Duration batchMaxWait) {
-    /** Default of {@link #batchMaxPoints}: a poll's worth at the service's rates, within L2 for H = 64 batch buffers. */
-    public static final int DEFAULT_BATCH_MAX_POINTS = 64;
+    /**
+     * Default of {@link #batchMaxPoints}: off (each point stepped as it comes), as the service's configuration, since
+     * the batched step ran ~20x slower per point in 4 of 9 benchmark runs (issue 18). {@link #BATCH_MAX_POINTS_WHEN_ON}
+     * is the size to gather when batching is turned on.
+     */
+    public static final int DEFAULT_BATCH_MAX_POINTS = 1;
+    /** A poll's worth at the service's rates, within L2 for H = 64 batch buffers. */
+    public static final int BATCH_MAX_POINTS_WHEN_ON = 64;
     /** Default of {@link #batchMaxWait}: well inside the 50 ms commit interval that bounds a point's latency anyway. */
     public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ofMillis(5);
 

@@ -155,8 +155,8 @@ class ForecastProcessorTest {
      */
     @Test
     void shouldApplyEveryGatheredPointAtTheCommitThatCoversIt() {
-        Harness batched = new Harness(spec());
-        Harness single = new Harness(spec().withBatch(1, Duration.ofMillis(5)));
+        Harness batched = new Harness(spec().withBatch(ServingSpec.BATCH_MAX_POINTS_WHEN_ON, Duration.ofMillis(5)));
+        Harness single = new Harness(spec());
         for (int i = 0; i < 12; i++) {
             for (String key : List.of("a", "b", "c")) {
                 batched.send(key, i, value(key.charAt(0) - 'a', i));

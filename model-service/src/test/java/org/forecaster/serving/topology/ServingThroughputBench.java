@@ -137,7 +137,7 @@ class ServingThroughputBench {
             java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
             Map<Long, Long> cpuAtStart = serviceThreadCpu(threads, appId);
             // -Dbench.batch=1 steps each point as it comes (the hop before micro-batching), in the same build and sitting.
-            int batch = Integer.getInteger("bench.batch", ServingSpec.DEFAULT_BATCH_MAX_POINTS);
+            int batch = Integer.getInteger("bench.batch", ServingSpec.BATCH_MAX_POINTS_WHEN_ON);
             ServingSpec serving = ServingSpec.defaults().withBatch(batch, ServingSpec.DEFAULT_BATCH_MAX_WAIT);
             try (KafkaStreams streams = new KafkaStreams(ServingTopology.build(serving, holder, metrics, ServingEvents.NONE), props)) {
                 streams.start();
