@@ -27,8 +27,9 @@ import java.nio.ByteBuffer;
  *     a square daily pattern, or a series that jumps by nature, is left to the anomaly score.</li>
  * <li><b>variance burst</b>: at least {@code burstCount} of the last {@code burstWindow} points have an error of
  *     at least {@code burstZ} typical errors. It lasts until fewer than half that many have. A key whose bursts
- *     have started more often than once per 1,008 points on average (over about a week; a plain average since
- *     warm-up at first, this burst included) is bursty by nature: its bursts are not reported.</li>
+ *     have started more often than once per 1,008 points on average (an exponential average over about a week
+ *     that starts at 0, this burst included: the second burst within a few days) is bursty by nature: its bursts
+ *     are not reported.</li>
  * <li><b>drift</b>: the key's day-long level (an exponential mean of the values with time constant
  *     {@code driftSteps}) is at least {@code driftZ} spreads away from its long-run level (time constant
  *     {@code driftBaselineSteps}), where the spread is the long-run mean absolute deviation from that level. A
@@ -161,7 +162,7 @@ public final class AlertKinds {
     private float typicalError = Float.NaN, jump, jumpSigma, repeatShare = 1, longestRun, spread;
     /** Share of points that started a jump (plain at first, then exponential with time constant REPEAT_MEMORY). */
     private float jumpShare;
-    /** Share of points that started a variance burst (time constant BURST_MEMORY; a plain share at first). */
+    /** Share of points that started a variance burst (exponential with time constant BURST_MEMORY, from 0). */
     private float burstShare;
     private double jumpBase, fastLevel, slowLevel;
     /** Two-sided CUSUM of the clipped errors in typical errors (up, down), its runs' lengths and summed raw errors. */
@@ -239,7 +240,9 @@ public final class AlertKinds {
                     : shiftUpLength >= spec.burstCount() && shiftUp >= spec.shiftH() / 2 ? 1
                     : shiftDownLength >= spec.burstCount() && shiftDown >= spec.shiftH() / 2 ? -1 : 0;
             if (errors > WARMUP_POINTS) {
-                double a = Math.max(1.0 / (errors - WARMUP_POINTS), 1.0 / BURST_MEMORY);
+                // Exponential from 0, not a plain share at first: one burst in a key's first days is no evidence
+                // of two per BURST_MEMORY points, and as a plain share it muted the key's bursts for days.
+                double a = 1.0 / BURST_MEMORY;
                 burstShare = (float) (burstShare + a * ((starts && oneSided == 0 ? 1 : 0) - burstShare));
             }
             if (starts && oneSided != 0) {
