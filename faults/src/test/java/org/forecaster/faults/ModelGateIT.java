@@ -53,10 +53,7 @@ class ModelGateIT {
                 }
                 assertEquals(503, model.management("/q/health/ready").statusCode());
                 assertTrue(model.management("/q/health/ready").body().contains("no model loaded yet"), model.management("/q/health/ready").body());
-                // The API port answers 503 to everything until Quarkus has finished starting (the management port is up
-                // sooner): wait for that, then health must not be there.
-                Await.until("the API port to finish starting", Duration.ofSeconds(60),
-                        () -> model.get("/q/health/live").statusCode() != 503);
+                model.awaitApiStarted(Duration.ofSeconds(60));
                 HttpResponse<String> onApiPort = model.get("/q/health/ready");
                 assertEquals(404, onApiPort.statusCode(), "health is on the management port, not the API's: " + onApiPort.body());
                 assertEquals(200, model.management("/q/swagger-ui/").statusCode(), "Swagger UI is in the production build");

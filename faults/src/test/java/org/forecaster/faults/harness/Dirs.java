@@ -12,7 +12,16 @@ public final class Dirs {
     private Dirs() {}
 
     public static Path fresh(Class<?> test) {
-        Path dir = Path.of("target", "faults", test.getSimpleName()).toAbsolutePath();
+        return fresh(Path.of("target", "faults", test.getSimpleName()));
+    }
+
+    /** A folder of its own for one of {@code test}'s methods, so another method's run does not empty it. */
+    public static Path fresh(Class<?> test, String method) {
+        return fresh(Path.of("target", "faults", test.getSimpleName(), method));
+    }
+
+    private static Path fresh(Path relative) {
+        Path dir = relative.toAbsolutePath();
         if (Files.exists(dir)) {
             try (Stream<Path> all = Files.walk(dir)) {
                 all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

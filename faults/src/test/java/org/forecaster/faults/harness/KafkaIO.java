@@ -26,11 +26,23 @@ public final class KafkaIO {
      * found when the read starts. Records of aborted or still open transactions are never returned.
      */
     public static List<ConsumerRecord<String, byte[]>> readCommitted(String bootstrap, String topic) {
+        return read(bootstrap, topic, "read_committed");
+    }
+
+    /**
+     * The number of records of {@code topic} written so far, committed or not (read_uncommitted): records of an open
+     * transaction count, so a test can see output that only a later commit will make visible.
+     */
+    public static int countWritten(String bootstrap, String topic) {
+        return read(bootstrap, topic, "read_uncommitted").size();
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> read(String bootstrap, String topic, String isolation) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "faults-reader-" + UUID.randomUUID());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 67_108_864);
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 67_108_864);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -41,7 +53,7 @@ public final class KafkaIO {
                     .map(i -> new TopicPartition(topic, i.partition())).toList();
             c.assign(partitions);
             c.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = c.endOffsets(partitions, Duration.ofSeconds(20)); // the LSO under read_committed
+            Map<TopicPartition, Long> end = c.endOffsets(partitions, Duration.ofSeconds(20)); // the LSO under read_committed, the high watermark otherwise
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {

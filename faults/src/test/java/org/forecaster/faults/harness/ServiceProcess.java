@@ -85,15 +85,70 @@ public final class ServiceProcess implements AutoCloseable {
         launch();
     }
 
-    /** Waits until {@code /q/health/ready} answers 200 (Kafka Streams running, model loaded, channels up). */
+    /**
+     * Waits until {@code /q/health/ready} answers 200 (Kafka Streams running, model loaded, channels up) and the API
+     * port has finished starting ({@link #awaitApiStarted}).
+     */
     public ServiceProcess awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         Await.until(name + " to be ready", timeout, () -> {
-            if (!process.isAlive()) {
-                throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + Logs.tail(log(), 40));
-            }
+            assertAlive();
             return management("/q/health/ready").statusCode() == 200;
         }, () -> ":\n" + management("/q/health/ready").body() + "\n" + Logs.tail(log(), 30));
+        return awaitApiStarted(Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(5).toNanos())));
+    }
+
+    /**
+     * Waits until the API port answers something other than 503. Quarkus answers 503 to every request on its main
+     * HTTP port until its router is set, at the very end of startup, while the management port ({@code /q/health})
+     * is up sooner: on a loaded machine a test that went by health alone met that 503. Probes
+     * {@code /q/health/live}, which the API port answers 404 once started (health is on the management port only).
+     * A service whose readiness stays down (the model service without a model) has still finished starting.
+     */
+    public ServiceProcess awaitApiStarted(Duration timeout) {
+        HttpResponse<?>[] last = {null};
+        Await.until(name + "'s API port to finish starting", timeout, () -> {
+            assertAlive();
+            last[0] = get("/q/health/live");
+            return last[0].statusCode() != 503 && last[0].statusCode() != 0;
+        }, () -> ": last answer " + (last[0] == null ? "none" : last[0].statusCode() + " " + last[0].body()) + "\n"
+                + Logs.tail(log(), 30));
         return this;
+    }
+
+    private void assertAlive() {
+        if (!process.isAlive()) {
+            throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + Logs.tail(log(), 40));
+        }
+    }
+
+    /** SIGTERM, as Kubernetes stops a pod (after its preStop hook); returns at once: see {@link #awaitExit}. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /**
+     * Waits up to {@code timeout} for the process to end; its exit code. Fails with the log's tail (and a thread dump
+     * in the log, from SIGQUIT) if it is still running, leaving it running for {@link #close()}.
+     */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            dumpThreads();
+            process.waitFor(1, TimeUnit.SECONDS); // lets the JVM write the dump
+            throw new AssertionError(name + " still runs " + timeout.toSeconds() + " s after SIGTERM:\n" + Logs.tail(log(), 250));
+        }
+        return process.exitValue();
+    }
+
+    /** SIGQUIT: the JVM prints every thread's stack to its output (the log) and keeps running. */
+    private void dumpThreads() {
+        try {
+            new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not send SIGQUIT to " + this, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** SIGKILL, as the kernel's OOM killer or a node failure would end it: no shutdown hooks, no commits. */

@@ -23,6 +23,13 @@ public interface IngestConfig {
 
     Quota quota();
 
+    /**
+     * How long SIGTERM waits for Kafka Streams to close (commit, flush, leave) before the service exits anyway, with
+     * status 3 and its transaction abandoned: keeps a pod whose broker is unreachable from hanging until SIGKILL.
+     */
+    @WithDefault("PT10S")
+    Duration streamsCloseTimeout();
+
     interface TopicNames {
         /** Raw events in (and where the HTTP endpoint writes). */
         @WithDefault(Topics.RAW)

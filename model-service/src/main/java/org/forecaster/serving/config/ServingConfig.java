@@ -259,6 +259,13 @@ public interface ServingConfig {
     @WithDefault("true")
     boolean awaitModelBeforeStart();
 
+    /**
+     * How long SIGTERM waits for Kafka Streams to close (commit, flush, leave) before the service exits anyway, with
+     * status 3 and its transaction abandoned: keeps a pod whose broker is unreachable from hanging until SIGKILL.
+     */
+    @WithDefault("PT10S")
+    Duration streamsCloseTimeout();
+
     /** How long a stream thread waits for a first model before it fails and is replaced (points are not lost). */
     @WithDefault("30s")
     Duration modelWait();
