@@ -99,6 +99,32 @@ public final class IsoInstants {
             }
             millis = num(s, 20, 3);
         }
+        return millis(year, month, day, hour, minute, second, millis);
+    }
+
+    /**
+     * {@link #parseMillis(String)} of the ASCII bytes {@code b[from, from + n)}, for readers of raw bytes (the ingest
+     * service's plain event reader), without making a String first.
+     */
+    static long parseMillis(byte[] b, int from, int n) {
+        if ((n != 20 && n != 24) || b[from + 4] != '-' || b[from + 7] != '-' || b[from + 10] != 'T'
+                || b[from + 13] != ':' || b[from + 16] != ':' || b[from + n - 1] != 'Z') {
+            return Long.MIN_VALUE;
+        }
+        int year = num(b, from, 4), month = num(b, from + 5, 2), day = num(b, from + 8, 2);
+        int hour = num(b, from + 11, 2), minute = num(b, from + 14, 2), second = num(b, from + 17, 2);
+        int millis = 0;
+        if (n == 24) {
+            if (b[from + 19] != '.') {
+                return Long.MIN_VALUE;
+            }
+            millis = num(b, from + 20, 3);
+        }
+        return millis(year, month, day, hour, minute, second, millis);
+    }
+
+    /** Epoch milliseconds of the fields (-1 for a non-digit), or {@code Long.MIN_VALUE} when any is out of range. */
+    private static long millis(int year, int month, int day, int hour, int minute, int second, int millis) {
         if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)
                 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || millis < 0) {
             return Long.MIN_VALUE;
@@ -111,6 +137,19 @@ public final class IsoInstants {
         long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
         long days = era * 146_097 + doe - 719_468;
         return ((days * 24 + hour) * 60 + minute) * 60_000L + second * 1000L + millis;
+    }
+
+    /** The decimal value of {@code len} ASCII digits at {@code from}, or -1 if any is not a digit. */
+    private static int num(byte[] b, int from, int len) {
+        int v = 0;
+        for (int i = from; i < from + len; i++) {
+            int c = b[i];
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     private static int daysInMonth(int year, int month) {

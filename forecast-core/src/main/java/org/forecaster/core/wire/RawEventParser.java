@@ -93,7 +93,10 @@ public final class RawEventParser {
         return STRICT.readTree(bytes);
     }
 
-    /** Parses {@code bytes}; {@code key} is the Kafka key (null or empty when absent). */
+    /**
+     * Parses {@code bytes}; {@code key} is the Kafka key (null or empty when absent). A plainly valid event is read by
+     * {@link PlainRawEventReader} (the common case, several times cheaper); anything else by Jackson's tree.
+     */
     public Result parse(byte[] bytes, String key) {
         if (bytes == null || bytes.length == 0) {
             return Result.bad("empty", "event is empty");
@@ -101,6 +104,15 @@ public final class RawEventParser {
         if (bytes.length > limits.maxPayloadBytes()) {
             return Result.bad("too-large", "event of " + bytes.length + " bytes exceeds the limit of " + limits.maxPayloadBytes());
         }
+        RawEvent plain = PlainRawEventReader.read(bytes, key, limits, clock);
+        return plain != null ? Result.ok(plain) : parseGeneral(bytes, key);
+    }
+
+    /**
+     * {@link #parse} without the plain fast path: Jackson's tree, every rule, every rejection. Only for events the
+     * fast path leaves alone (and for tests comparing the two); the size checks are the caller's.
+     */
+    Result parseGeneral(byte[] bytes, String key) {
         JsonNode root;
         try {
             root = readJson(bytes);

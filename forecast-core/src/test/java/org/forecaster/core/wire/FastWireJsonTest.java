@@ -29,6 +29,23 @@ class FastWireJsonTest {
     }
 
     @Test
+    void pointBytesEqualJacksonOnRandomPoints() {
+        SplittableRandom rnd = new SplittableRandom(16);
+        ForecastJsonWriter writer = new ForecastJsonWriter();
+        for (int n = 0; n < 5_000; n++) {
+            String id = switch (rnd.nextInt(4)) {
+                case 0 -> ODD_IDS[rnd.nextInt(ODD_IDS.length)];
+                case 1 -> randomString(rnd);
+                default -> "bench-" + rnd.nextInt(100_000);
+            };
+            Point p = new Point(id, rnd.nextInt(20) == 0 ? null : randomInstant(rnd), randomInstant(rnd),
+                    rnd.nextLong(0, Long.MAX_VALUE), randomDouble(rnd), randomDouble(rnd), randomDouble(rnd), randomDouble(rnd));
+            assertArrayEquals(WireJson.write(p), writer.write(p),
+                    () -> "point " + p + "\njackson: " + new String(WireJson.write(p), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void unpairedSurrogatesAreEscapedAsJacksonDoes() {
         ForecastRecord r = new ForecastRecord("bad\uD800-\uDC00", Instant.EPOCH, 1, 1, false, 0.95, List.of());
         assertArrayEquals(WireJson.write(r), new ForecastJsonWriter().write(r));

@@ -24,6 +24,8 @@ class IsoInstantsTest {
             };
             String s = t.toString();
             assertEquals(Instant.parse(s), IsoInstants.parse(s), () -> s + " (seed " + seed + ")");
+            byte[] padded = ("x" + s + "y").getBytes(java.nio.charset.StandardCharsets.US_ASCII); // not at offset 0
+            assertEquals(IsoInstants.parseMillis(s), IsoInstants.parseMillis(padded, 1, s.length()), () -> s + " (seed " + seed + ")");
         }
     }
 
@@ -36,6 +38,9 @@ class IsoInstantsTest {
         for (String s : List.of("2023-02-29T00:00:00Z", "2024-13-01T00:00:00Z", "2024-05-01T25:00:00Z",
                 "2024-05-01 12:00:00Z", "2024-05-01T12:00:00", "yesterday", "")) {
             assertThrows(DateTimeParseException.class, () -> IsoInstants.parse(s), s);
+            if (s.length() == 20 || s.length() == 24) {
+                assertEquals(Long.MIN_VALUE, IsoInstants.parseMillis(s.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, s.length()), s);
+            }
         }
     }
 }

@@ -3,12 +3,15 @@ package org.forecaster.ingest.topology;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.forecaster.core.wire.Point;
@@ -56,6 +59,28 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
      * counts as idle only for time this task has been there to see it.
      */
     private long startedAtMs = Long.MIN_VALUE;
+    /**
+     * Each series' state as last decoded or written here, with the very array the store holds for it: a series' next
+     * event skips the decode when the store still returns that array (an in-memory store does; a restore, a RocksDB
+     * store or any other write gives another array, which is decoded). Cleared when it grows past
+     * {@value #MAX_DECODED} series, so it never holds more than a bounded multiple of the store.
+     */
+    private final Map<String, Decoded> decoded = new HashMap<>();
+    private static final int MAX_DECODED = 200_000;
+    /** The topic of the last record and whether it is the re-key topic ({@link #rekeyed}). */
+    private String lastTopic = "";
+    private boolean lastTopicRekeyed;
+
+    /** A decoded state and the stored array it stands for ({@code null} while it is being changed). */
+    private static final class Decoded {
+        byte[] stored;
+        final SeriesWindows windows;
+
+        Decoded(byte[] stored, SeriesWindows windows) {
+            this.stored = stored;
+            this.windows = windows;
+        }
+    }
 
     SeriesWindowProcessor(String storeName, String progressStoreName, Duration step, Duration grace, Duration idleClose,
                           SeriesQuota quota, IngestListener listener) {
@@ -73,6 +98,7 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
         this.context = context;
         this.store = context.getStateStore(storeName);
         this.progressStore = context.getStateStore(progressStoreName);
+        decoded.clear(); // a revived task (Kafka Streams may init the same processor again) starts from its store
         adoptLiveSeries();
         // Scan a few times per idle period, at most every 30 s, so a quiet series closes within about 1.25x idle-close.
         Duration scan = Duration.ofMillis(Math.clamp(idleClose.toMillis() / 4, 1, 30_000));
@@ -109,13 +135,13 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
         }
         RawEvent e = record.value().event();
         String series = record.key();
-        boolean rekeyed = context.recordMetadata().map(m -> m.topic().endsWith(IngestTopology.REKEY_TOPIC + "-repartition"))
-                .orElse(false);
+        boolean rekeyed = rekeyed(context.recordMetadata().map(RecordMetadata::topic).orElse(""));
         if (rekeyed) {
             rawWatermark.carried(record.value().sourcePartition(), e.ts().toEpochMilli(), now);
         }
         byte[] stored = store.get(series);
-        SeriesWindows s = stored == null ? new SeriesWindows() : SeriesWindows.decode(stored);
+        Decoded d = stored == null ? null : decoded.get(series);
+        SeriesWindows s = d != null && d.stored == stored ? d.windows : stored == null ? new SeriesWindows() : SeriesWindows.decode(stored);
         long ts = e.ts().toEpochMilli();
         long start = ts - Math.floorMod(ts, stepMs);
         if (start < s.closedBefore) {
@@ -135,6 +161,9 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
         if (s.open.isEmpty()) {
             liveInTask++;
         }
+        if (d != null) {
+            d.stored = null; // s changes now: until the store holds its new bytes, this entry stands for nothing
+        }
         listener.accepted();
         s.add(start, ts, e.value());
         s.heardFrom(record.value().sourcePartition(), ts, now);
@@ -150,7 +179,29 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
         long closeBefore = watermark < Long.MIN_VALUE + graceMs ? Long.MIN_VALUE : watermark - graceMs;
         emit(series, s.closeUntil(closeBefore, stepMs));
         releaseIfClosed(s);
-        store.put(series, s.encode());
+        byte[] encoded = s.encode();
+        store.put(series, encoded);
+        remember(series, d, s, encoded);
+    }
+
+    private void remember(String series, Decoded d, SeriesWindows s, byte[] encoded) {
+        if (d != null && d.windows == s) {
+            d.stored = encoded;
+            return;
+        }
+        if (decoded.size() >= MAX_DECODED) {
+            decoded.clear();
+        }
+        decoded.put(series, new Decoded(encoded, s));
+    }
+
+    /** Whether records of {@code topic} came through the re-key topic; the last answer is kept (one topic at a time). */
+    private boolean rekeyed(String topic) {
+        if (!topic.equals(lastTopic)) {
+            lastTopic = topic;
+            lastTopicRekeyed = topic.endsWith(IngestTopology.REKEY_TOPIC + "-repartition");
+        }
+        return lastTopicRekeyed;
     }
 
     /** Counts the series of restored state that have open windows: they stay live whatever the quota says. */

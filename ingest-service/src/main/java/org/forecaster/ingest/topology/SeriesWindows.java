@@ -65,10 +65,18 @@ final class SeriesWindows {
      * (the others are forgotten), or the series' own high-water mark when none is (a version-1 state).
      */
     long watermark(long nowWallMs, long activeMs) {
-        sources.removeIf(s -> nowWallMs - s.lastSeenWallMs() > activeMs);
         long w = Long.MAX_VALUE;
-        for (Source s : sources) {
-            w = Math.min(w, s.highWater());
+        boolean stale = false;
+        for (int i = 0; i < sources.size(); i++) { // indexed, no lambda: once per event
+            Source s = sources.get(i);
+            if (nowWallMs - s.lastSeenWallMs() > activeMs) {
+                stale = true;
+            } else {
+                w = Math.min(w, s.highWater());
+            }
+        }
+        if (stale) {
+            sources.removeIf(s -> nowWallMs - s.lastSeenWallMs() > activeMs);
         }
         return sources.isEmpty() ? highWater : w;
     }
@@ -97,6 +105,9 @@ final class SeriesWindows {
      * closed: a later event in them is late.
      */
     List<Open> closeUntil(long until, long stepMs) {
+        if (open.isEmpty() || open.getFirst().start() + stepMs > until) {
+            return List.of(); // the common case: an event that closes nothing
+        }
         List<Open> closed = new ArrayList<>();
         while (!open.isEmpty() && open.getFirst().start() + stepMs <= until) {
             Open w = open.removeFirst();
