@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
@@ -24,11 +28,13 @@ import org.forecaster.faults.harness.BrokerProcess;
 import org.forecaster.faults.harness.Dirs;
 import org.forecaster.faults.harness.ForecastLatencies;
 import org.forecaster.faults.harness.KafkaIO;
+import org.forecaster.faults.harness.Logs;
 import org.forecaster.faults.harness.OpenLoopPoints;
 import org.forecaster.faults.harness.Outputs;
 import org.forecaster.faults.harness.ServiceProcess;
 import org.forecaster.faults.harness.Services;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The model service scaled 1 -> 2 -> 3 -> 2 -> 1 instances (separate JVMs, {@code num.standby.replicas=1}) while an
@@ -44,14 +50,16 @@ import org.junit.jupiter.api.Test;
  * the changelog before forecasting them, so the step time contains that restore. With Kafka Streams' own default
  * (10,000) it first warms them up as standbys and takes them over at a probing rebalance
  * ({@code probing.rebalance.interval.ms}, at least a minute). Larger runs by hand: {@code -Dscale.keys=100000
- * -Dscale.rate=5000 -Dfaults.service.heap=1g} (docs/benchmarks.md, "Scaling the model service under load").
+ * -Dscale.rate=5000 -Dfaults.service.heap=1g -Dscale.run=true} (docs/benchmarks.md, "Scaling the model service under load").
  */
+@EnabledIfSystemProperty(named = "scale.run", matches = "true",
+        disabledReason = "about 4 minutes on 2 cores: run with -Dscale.run=true (docs/benchmarks.md)")
 class ModelServiceScaleIT {
     private static final String GROUP = "model-service";
     private static final int KEYS = Integer.getInteger("scale.keys", 2000);
-    private static final int RATE = Integer.getInteger("scale.rate", 3000);
-    private static final Duration STEADY = Duration.ofSeconds(Long.getLong("scale.steady-seconds", 10));
-    private static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("scale.warm-up-seconds", 10));
+    private static final int RATE = Integer.getInteger("scale.rate", 2000);
+    private static final Duration STEADY = Duration.ofSeconds(Long.getLong("scale.steady-seconds", 8));
+    private static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("scale.warm-up-seconds", 20));
     private static final String RECOVERY_LAG = System.getProperty("scale.acceptable-recovery-lag", Long.toString(Long.MAX_VALUE));
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(240);
 
@@ -64,6 +72,9 @@ class ModelServiceScaleIT {
         Map<String, String> config = Services.modelService();
         config.put("kafka-streams.num.standby.replicas", "1");
         config.put("kafka-streams.acceptable.recovery.lag", RECOVERY_LAG);
+        // Kafka Streams' own account of each restore: "Start restoring changelog partition" (debug), "Finished restoring
+        // changelog ... with a total number of N records".
+        config.put("quarkus.log.category.\"org.apache.kafka.streams.processor.internals.StoreChangelogReader\".level", "DEBUG");
         List<ServiceProcess> instances = new ArrayList<>();
         try (BrokerProcess broker = BrokerProcess.start(dir.resolve("broker")); Admin admin = broker.admin()) {
             Services.createTopics(broker);
@@ -79,6 +90,7 @@ class ModelServiceScaleIT {
                 sleepUntil(steadyFrom + STEADY.toNanos());
                 for (int target : new int[] {2, 3, 2, 1}) {
                     Map<TopicPartition, String> before = owners(admin);
+                    LocalDateTime actionWall = LocalDateTime.now();
                     int from = instances.size();
                     long action = System.nanoTime();
                     if (target > instances.size()) {
@@ -94,8 +106,12 @@ class ModelServiceScaleIT {
                     List<TopicPartition> moved = after.keySet().stream().filter(tp -> !after.get(tp).equals(before.get(tp))).toList();
                     Step step = new Step(from + " -> " + target, action, stable, caughtUp, moved.size(), keysOn(moved, partitions));
                     steps.add(step);
-                    System.out.printf("scale %s: stable after %.2f s, caught up after %.2f s; %d partitions (%d keys) moved%n",
-                            step.name(), seconds(stable - action), seconds(caughtUp - action), moved.size(), step.keysMoved());
+                    Restore restore = Restore.since(actionWall, instances);
+                    System.out.printf("scale %s: stable after %.2f s, caught up after %.2f s; %d partitions (%d keys) moved;"
+                            + " Kafka Streams restored %d changelog records in %d ms (%.0f records/s; %.0f ms per 100k keys moved)%n",
+                            step.name(), seconds(stable - action), seconds(caughtUp - action), moved.size(), step.keysMoved(),
+                            restore.records(), restore.millis(), restore.recordsPerSecond(),
+                            restore.millis() * 100_000.0 / Math.max(1, step.keysMoved()));
                     sleepUntil(caughtUp + STEADY.toNanos());
                 }
                 sent = feed.stop();
@@ -218,7 +234,7 @@ class ModelServiceScaleIT {
 
     private static void assertAlive(ServiceProcess s) {
         if (!s.isAlive()) {
-            throw new AssertionError(s + " died:\n" + org.forecaster.faults.harness.Logs.tail(s.log(), 40));
+            throw new AssertionError(s + " died:\n" + Logs.tail(s.log(), 40));
         }
     }
 
@@ -232,6 +248,56 @@ class ModelServiceScaleIT {
             }
         }
         return n;
+    }
+
+    /**
+     * What the instances' Kafka Streams logged about restoring active tasks from the changelog since {@code since} (their
+     * log times are this machine's local time): the longest span of one instance from its first "Start restoring" to
+     * its last "Finished restoring", and the changelog records restored by all.
+     */
+    private record Restore(long millis, long records) {
+        private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
+        private static final Pattern RECORDS = Pattern.compile("Finished restoring changelog .* with a total number of (\\d+) records");
+
+        static Restore since(LocalDateTime since, List<ServiceProcess> instances) {
+            long millis = 0, records = 0;
+            for (ServiceProcess s : instances) {
+                LocalDateTime first = null, last = null;
+                for (String line : Logs.read(s.log()).lines().toList()) {
+                    LocalDateTime at = time(line);
+                    if (at == null || at.isBefore(since)) {
+                        continue;
+                    }
+                    if (line.contains("Start restoring changelog partition") && first == null) {
+                        first = at;
+                    }
+                    Matcher restored = RECORDS.matcher(line);
+                    if (restored.find()) {
+                        last = at;
+                        records += Long.parseLong(restored.group(1));
+                    }
+                }
+                if (first != null && last != null) {
+                    millis = Math.max(millis, Duration.between(first, last).toMillis());
+                }
+            }
+            return new Restore(millis, records);
+        }
+
+        private static LocalDateTime time(String line) {
+            if (line.length() < 23 || !Character.isDigit(line.charAt(0))) {
+                return null;
+            }
+            try {
+                return LocalDateTime.parse(line.substring(0, 23), LOG_TIME);
+            } catch (java.time.format.DateTimeParseException e) {
+                return null;
+            }
+        }
+
+        double recordsPerSecond() {
+            return millis == 0 ? Double.NaN : records * 1000.0 / millis;
+        }
     }
 
     private static double seconds(long nanos) {
