@@ -24,6 +24,12 @@ import java.util.concurrent.TimeUnit;
 public final class ServiceProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /**
+     * Each service JVM's heap: 384m unless {@code -Dfaults.service.heap} says otherwise (a measurement holding 100k
+     * keys and their standbys per instance needs more).
+     */
+    private static final String HEAP = System.getProperty("faults.service.heap", "384m");
+
     private final String name;
     private final String module;
     private final Path dir;
@@ -68,7 +74,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     private void launch() throws IOException {
         starts++;
-        List<String> cmd = new ArrayList<>(List.of(Jvm.java(), "-Xmx384m", "--add-modules", "jdk.incubator.vector",
+        List<String> cmd = new ArrayList<>(List.of(Jvm.java(), "-Xmx" + HEAP, "--add-modules", "jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED", "-Dquarkus.http.port=" + port,
                 "-Dquarkus.management.port=" + managementPort));
         config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));

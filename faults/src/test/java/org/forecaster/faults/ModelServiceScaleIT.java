@@ -1,0 +1,317 @@
+package org.forecaster.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
+import org.forecaster.core.wire.Topics;
+import org.forecaster.faults.harness.Await;
+import org.forecaster.faults.harness.BrokerProcess;
+import org.forecaster.faults.harness.Dirs;
+import org.forecaster.faults.harness.ForecastLatencies;
+import org.forecaster.faults.harness.KafkaIO;
+import org.forecaster.faults.harness.Logs;
+import org.forecaster.faults.harness.OpenLoopPoints;
+import org.forecaster.faults.harness.Outputs;
+import org.forecaster.faults.harness.ServiceProcess;
+import org.forecaster.faults.harness.Services;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * The model service scaled 1 -> 2 -> 3 -> 2 -> 1 instances (separate JVMs, {@code num.standby.replicas=1}) while an
+ * open-loop feed of points for {@code scale.keys} series runs at {@code scale.rate} points/s; scaling down is SIGTERM,
+ * as Kubernetes stops a pod. The committed forecasts and alerts then equal, byte for byte per key and point time, an
+ * undisturbed single instance's over the same points (started afterwards under its own application id): nothing lost,
+ * duplicated or computed from a wrong state while tasks moved. Prints, per step, how long until the group was stable
+ * with the work spread over every instance and until the backlog of the pause was forecast, and the point -> forecast
+ * latency (p50, p99, max) of the points due during each step against the steady state before it.
+ *
+ * <p>{@code scale.acceptable-recovery-lag} (default: any lag) is Kafka Streams' {@code acceptable.recovery.lag}:
+ * with the default here a new instance takes over its share of active tasks at once and restores their state from
+ * the changelog before forecasting them, so the step time contains that restore. With Kafka Streams' own default
+ * (10,000) it first warms them up as standbys and takes them over at a probing rebalance
+ * ({@code probing.rebalance.interval.ms}, at least a minute), and on scale-down it promotes standbys instead of
+ * restoring (at "any lag" every instance counts as caught up, so the survivors may restore a leaving instance's tasks
+ * from the changelog although standbys of them exist). Larger runs by hand: {@code -Dscale.keys=100000
+ * -Dscale.rate=5000 -Dfaults.service.heap=1g -Dscale.run=true} (docs/benchmarks.md, "Scaling the model service under load").
+ */
+@EnabledIfSystemProperty(named = "scale.run", matches = "true",
+        disabledReason = "about 4 minutes on 2 cores: run with -Dscale.run=true (docs/benchmarks.md)")
+class ModelServiceScaleIT {
+    private static final String GROUP = "model-service";
+    private static final int KEYS = Integer.getInteger("scale.keys", 2000);
+    private static final int RATE = Integer.getInteger("scale.rate", 2000);
+    private static final Duration STEADY = Duration.ofSeconds(Long.getLong("scale.steady-seconds", 8));
+    private static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("scale.warm-up-seconds", 20));
+    private static final String RECOVERY_LAG = System.getProperty("scale.acceptable-recovery-lag", Long.toString(Long.MAX_VALUE));
+    private static final Duration STEP_TIMEOUT = Duration.ofSeconds(240);
+
+    /** A step of the scaling: from the action (start or SIGTERM) to stable and to caught up, nanoTime. */
+    private record Step(String name, long action, long stable, long caughtUp, int partitionsMoved, int keysMoved) {}
+
+    @Test
+    void shouldForecastAsAnUndisturbedRunWhileScalingOneToThreeToOneInstancesUnderLoad() throws Exception {
+        Path dir = Dirs.fresh(getClass());
+        Map<String, String> config = Services.modelService();
+        config.put("kafka-streams.num.standby.replicas", "1");
+        config.put("kafka-streams.acceptable.recovery.lag", RECOVERY_LAG);
+        // Kafka Streams' own account of each restore: "Start restoring changelog partition" (debug), "Finished restoring
+        // changelog ... with a total number of N records".
+        config.put("quarkus.log.category.\"org.apache.kafka.streams.processor.internals.StoreChangelogReader\".level", "DEBUG");
+        List<ServiceProcess> instances = new ArrayList<>();
+        try (BrokerProcess broker = BrokerProcess.start(dir.resolve("broker")); Admin admin = broker.admin()) {
+            Services.createTopics(broker);
+            Services.publishModel(broker, org.forecaster.faults.harness.Samples.bootstrapModel());
+            int partitions = admin.describeTopics(List.of(Topics.POINTS)).allTopicNames().get().get(Topics.POINTS).partitions().size();
+            instances.add(ServiceProcess.start("model-1", Services.MODEL, dir, broker, config).awaitReady(Duration.ofSeconds(120)));
+            List<Step> steps = new ArrayList<>();
+            int sent;
+            long steadyFrom;
+            try (OpenLoopPoints feed = new OpenLoopPoints(broker.bootstrap(), Topics.POINTS, KEYS, RATE);
+                 ForecastLatencies latencies = new ForecastLatencies(broker.bootstrap(), Topics.FORECASTS, feed)) {
+                steadyFrom = feed.startNanos() + WARM_UP.toNanos();
+                sleepUntil(steadyFrom + STEADY.toNanos());
+                for (int target : new int[] {2, 3, 2, 1}) {
+                    Map<TopicPartition, String> before = owners(admin);
+                    LocalDateTime actionWall = LocalDateTime.now();
+                    int from = instances.size();
+                    long action = System.nanoTime();
+                    if (target > instances.size()) {
+                        instances.add(ServiceProcess.start("model-" + target, Services.MODEL, dir, broker, config));
+                    } else {
+                        instances.removeLast().close(); // SIGTERM, waits for the exit
+                    }
+                    awaitStable(admin, target, partitions, instances);
+                    long stable = System.nanoTime();
+                    Map<TopicPartition, String> after = owners(admin);
+                    awaitCommitted(admin, endOffsets(admin), instances);
+                    long caughtUp = System.nanoTime();
+                    List<TopicPartition> moved = after.keySet().stream().filter(tp -> !after.get(tp).equals(before.get(tp))).toList();
+                    Step step = new Step(from + " -> " + target, action, stable, caughtUp, moved.size(), keysOn(moved, partitions));
+                    steps.add(step);
+                    Restore restore = Restore.since(actionWall, instances);
+                    // With no records restored the span is a standby's warm-up up to its promotion, not a restore.
+                    String restored = restore.records() == 0 ? "nothing restored from the changelog (standbys promoted)"
+                            : String.format("Kafka Streams restored %d changelog records in %d ms (%.0f records/s; %.0f ms per 100k keys moved)",
+                                    restore.records(), restore.millis(), restore.recordsPerSecond(),
+                                    restore.millis() * 100_000.0 / Math.max(1, step.keysMoved()));
+                    System.out.printf("scale %s: stable after %.2f s, caught up after %.2f s; %d partitions (%d keys) moved; %s%n",
+                            step.name(), seconds(stable - action), seconds(caughtUp - action), moved.size(), step.keysMoved(), restored);
+                    sleepUntil(caughtUp + STEADY.toNanos());
+                }
+                sent = feed.stop();
+                awaitCommitted(admin, endOffsets(admin), instances);
+                Await.until("every forecast received", Duration.ofSeconds(60), () -> latencies.count() >= sent);
+                latencies.assertHealthy();
+                System.out.printf("feed: %d keys, %d points/s, %d points, sends at most %.0f ms behind their due time%n",
+                        KEYS, RATE, sent, feed.maxBehindNanos() / 1e6);
+                report(latencies, steadyFrom, steps);
+            }
+            try (ServiceProcess reference = ServiceProcess.start("model-ref", Services.MODEL, dir, broker, Services.referenceModelService())) {
+                reference.awaitReady(Duration.ofSeconds(120));
+                var undisturbed = Outputs.byKeyAndTime(Services.awaitCommitted(broker, Services.REF + Topics.FORECASTS, sent,
+                        Duration.ofSeconds(300), reference), "observedTs");
+                assertEquals(sent, undisturbed.size(), "the reference forecast every point");
+                Outputs.assertSameRecords("forecasts", undisturbed,
+                        Outputs.byKeyAndTime(KafkaIO.readCommitted(broker.bootstrap(), Topics.FORECASTS), "observedTs"));
+                Services.awaitCaughtUp(broker, "model-service-ref", Topics.POINTS, Duration.ofSeconds(60));
+                var referenceAlerts = Outputs.byKeyAndTime(KafkaIO.readCommitted(broker.bootstrap(), Services.REF + Topics.ANOMALIES), "ts");
+                Outputs.assertSameRecords("alerts", referenceAlerts,
+                        Outputs.byKeyAndTime(KafkaIO.readCommitted(broker.bootstrap(), Topics.ANOMALIES), "ts"));
+                assertEquals(0, KafkaIO.countCommitted(broker.bootstrap(), Topics.DLQ), "nothing dead-lettered");
+                System.out.printf("outputs: %d forecasts and %d alerts equal the undisturbed run's%n", undisturbed.size(), referenceAlerts.size());
+            }
+            assertTrue(steps.stream().allMatch(s -> s.partitionsMoved() > 0), "every step moved active tasks: " + steps);
+        } finally {
+            for (ServiceProcess s : instances) {
+                s.close();
+            }
+        }
+    }
+
+    /** Per phase: the latencies of the points due in it; each step against the steady phase before it. */
+    private static void report(ForecastLatencies latencies, long steadyFrom, List<Step> steps) {
+        System.out.println("| phase | seconds | forecasts | p50 ms | p99 ms | max ms | p99 / steady p99 | max / steady max |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        long from = steadyFrom;
+        int instances = 1;
+        for (Step s : steps) {
+            double[] steady = latencies.between(from, s.action());
+            double[] spike = latencies.between(s.action(), s.caughtUp());
+            row("steady, " + instances + " instance(s)", s.action() - from, steady, steady);
+            row("scale " + s.name(), s.caughtUp() - s.action(), spike, steady);
+            from = s.caughtUp();
+            instances = Integer.parseInt(s.name().substring(s.name().lastIndexOf(' ') + 1));
+        }
+    }
+
+    private static void row(String phase, long nanos, double[] l, double[] steady) {
+        double p99 = ForecastLatencies.quantile(l, 0.99), max = l.length == 0 ? Double.NaN : l[l.length - 1];
+        double steadyP99 = ForecastLatencies.quantile(steady, 0.99), steadyMax = steady.length == 0 ? Double.NaN : steady[steady.length - 1];
+        System.out.printf("| %s | %.1f | %d | %.0f | %.0f | %.0f | %.1f | %.1f |%n", phase, seconds(nanos), l.length,
+                ForecastLatencies.quantile(l, 0.5), p99, max, p99 / steadyP99, max / steadyMax);
+    }
+
+    /** Which member (by client id) holds each input partition as an active task, in the group's current assignment. */
+    private static Map<TopicPartition, String> owners(Admin admin) throws Exception {
+        Map<TopicPartition, String> out = new HashMap<>();
+        for (MemberDescription m : describe(admin).members()) {
+            m.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(Topics.POINTS))
+                    .forEach(tp -> out.put(tp, m.clientId()));
+        }
+        return out;
+    }
+
+    private static ConsumerGroupDescription describe(Admin admin) throws Exception {
+        return admin.describeConsumerGroups(List.of(GROUP)).all().get().get(GROUP);
+    }
+
+    /**
+     * Until the group is stable with {@code members} members, every one of them active on at least one input
+     * partition and every partition assigned: the work is spread over the instances there are.
+     */
+    private static void awaitStable(Admin admin, int members, int partitions, List<ServiceProcess> watched) {
+        String[] last = {""};
+        Await.until("group " + GROUP + " stable with " + members + " active members", STEP_TIMEOUT, () -> {
+            watched.forEach(ModelServiceScaleIT::assertAlive);
+            try {
+                ConsumerGroupDescription g = describe(admin);
+                last[0] = g.groupState() + " " + g.members().stream().map(m -> m.clientId() + "=" + m.assignment().topicPartitions()).toList();
+                return g.groupState() == GroupState.STABLE && g.members().size() == members
+                        && g.members().stream().allMatch(m -> m.assignment().topicPartitions().stream().anyMatch(tp -> tp.topic().equals(Topics.POINTS)))
+                        && owners(admin).size() == partitions;
+            } catch (Exception e) {
+                last[0] = e.toString();
+                return false;
+            }
+        }, () -> ": " + last[0]);
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(List.of(Topics.POINTS)).allTopicNames().get().get(Topics.POINTS).partitions()
+                .forEach(p -> latest.put(new TopicPartition(Topics.POINTS, p.partition()), OffsetSpec.latest()));
+        Map<TopicPartition, Long> out = new HashMap<>();
+        admin.listOffsets(latest).all().get().forEach((tp, r) -> out.put(tp, r.offset()));
+        return out;
+    }
+
+    /** Until the group has committed (under exactly-once: forecast) every input partition up to {@code ends}. */
+    private static void awaitCommitted(Admin admin, Map<TopicPartition, Long> ends, List<ServiceProcess> watched) {
+        Map<TopicPartition, Long> behind = new HashMap<>();
+        Await.until("group " + GROUP + " to commit up to " + ends, STEP_TIMEOUT, () -> {
+            watched.forEach(ModelServiceScaleIT::assertAlive);
+            try {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
+                behind.clear();
+                ends.forEach((tp, end) -> {
+                    OffsetAndMetadata c = committed.get(tp);
+                    if (c == null || c.offset() < end) {
+                        behind.put(tp, end - (c == null ? 0 : c.offset()));
+                    }
+                });
+                return behind.isEmpty();
+            } catch (Exception e) {
+                return false;
+            }
+        }, () -> ": behind " + behind);
+    }
+
+    private static void assertAlive(ServiceProcess s) {
+        if (!s.isAlive()) {
+            throw new AssertionError(s + " died:\n" + Logs.tail(s.log(), 40));
+        }
+    }
+
+    /** How many of the feed's keys the default partitioner puts on {@code partitions}. */
+    private static int keysOn(List<TopicPartition> moved, int partitions) {
+        int n = 0;
+        for (int k = 0; k < KEYS; k++) {
+            int p = Utils.toPositive(Utils.murmur2(OpenLoopPoints.key(k).getBytes(StandardCharsets.UTF_8))) % partitions;
+            if (moved.stream().anyMatch(tp -> tp.partition() == p)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * What the instances' Kafka Streams logged about restoring active tasks from the changelog since {@code since} (their
+     * log times are this machine's local time): the longest span of one instance from its first "Start restoring" to
+     * its last "Finished restoring", and the changelog records restored by all.
+     */
+    private record Restore(long millis, long records) {
+        private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
+        private static final Pattern RECORDS = Pattern.compile("Finished restoring changelog .* with a total number of (\\d+) records");
+
+        static Restore since(LocalDateTime since, List<ServiceProcess> instances) {
+            long millis = 0, records = 0;
+            for (ServiceProcess s : instances) {
+                LocalDateTime first = null, last = null;
+                for (String line : Logs.read(s.log()).lines().toList()) {
+                    LocalDateTime at = time(line);
+                    if (at == null || at.isBefore(since)) {
+                        continue;
+                    }
+                    if (line.contains("Start restoring changelog partition") && first == null) {
+                        first = at;
+                    }
+                    Matcher restored = RECORDS.matcher(line);
+                    if (restored.find()) {
+                        last = at;
+                        records += Long.parseLong(restored.group(1));
+                    }
+                }
+                if (first != null && last != null) {
+                    millis = Math.max(millis, Duration.between(first, last).toMillis());
+                }
+            }
+            return new Restore(millis, records);
+        }
+
+        private static LocalDateTime time(String line) {
+            if (line.length() < 23 || !Character.isDigit(line.charAt(0))) {
+                return null;
+            }
+            try {
+                return LocalDateTime.parse(line.substring(0, 23), LOG_TIME);
+            } catch (java.time.format.DateTimeParseException e) {
+                return null;
+            }
+        }
+
+        double recordsPerSecond() {
+            return millis == 0 ? Double.NaN : records * 1000.0 / millis;
+        }
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long wait = nanoTime - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(Duration.ofNanos(wait)); // a phase of steady load to measure, not a wait for a condition
+        }
+    }
+}
