@@ -52,7 +52,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * topic layout, so Quarkus starts a fresh application and broker for it (counters start at zero).
  */
 @QuarkusTest
-@QuarkusTestResource(value = KafkaTestResource.class, initArgs = @ResourceArg(name = "topics",
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true, initArgs = @ResourceArg(name = "topics",
         value = "telemetry.raw:3,telemetry.points:2,telemetry.dlq:2"))
 @TestProfile(BadInputIT.OwnStreamsState.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * own series.
  */
 @QuarkusTest
-@QuarkusTestResource(value = KafkaTestResource.class, initArgs = @ResourceArg(name = "topics",
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true, initArgs = @ResourceArg(name = "topics",
         value = "telemetry.raw:2,telemetry.points:2,telemetry.dlq:1"))
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IngestPipelineIT {

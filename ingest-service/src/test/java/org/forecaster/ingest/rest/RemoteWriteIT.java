@@ -51,7 +51,7 @@ import org.xerial.snappy.Snappy;
  * "test-key", series labels instance, job, room. Same broker and application as IngestPipelineIT (same test resource).
  */
 @QuarkusTest
-@QuarkusTestResource(value = KafkaTestResource.class, initArgs = @ResourceArg(name = "topics",
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true, initArgs = @ResourceArg(name = "topics",
         value = "telemetry.raw:2,telemetry.points:2,telemetry.dlq:1"))
 class RemoteWriteIT {
     private static final String KEY = "test-key";

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  * request (keys-reload 0); the live-series cap is 10 on this instance.
  */
 @QuarkusTest
-@QuarkusTestResource(value = KafkaTestResource.class, initArgs = @ResourceArg(name = "topics",
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true, initArgs = @ResourceArg(name = "topics",
         value = "telemetry.raw:1,telemetry.points:1,telemetry.dlq:1"))
 @TestProfile(IngestSecurityIT.KeyFileProfile.class)
 class IngestSecurityIT {
