@@ -1,10 +1,15 @@
 package org.forecaster.alerts;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -15,7 +20,8 @@ import java.util.regex.Pattern;
  * The forwarder's settings, read once at start from Java system properties or environment variables (the
  * property name in upper case with {@code .} and {@code -} as {@code _}: {@code forecast.alerts.alertmanager-url}
  * is {@code FORECAST_ALERTS_ALERTMANAGER_URL}); a system property wins. Every key, its default and its meaning are
- * in {@link Key}, which {@code --help} and the module README list.
+ * in {@link Key}, which {@code --help} and the module README list. Secrets may also come as files
+ * ({@link #FILE_LOCATIONS}).
  *
  * @param alertmanagerAlerts the URL posted to: {@code <alertmanager-url>/api/v2/alerts}
  * @param severityByReason   severity label per alert reason; reasons not listed get {@code defaultSeverity}
@@ -93,17 +99,50 @@ public record ForwarderConfig(String bootstrapServers, String topic, String grou
                 + alertmanagerAlerts + ", kafka security " + kafkaSecurity.getOrDefault("security.protocol", "PLAINTEXT") + "]";
     }
 
-    /** Reads every key from {@code systemProperty} (by property name), else {@code env} (by variable), else its default. */
+    /**
+     * Directories whose files are settings, one per file named by the property ({@code kafka.sasl.jaas.config}): how
+     * Kubernetes mounts a Secret. The same name and rule as SmallRye's file-system config source in the Quarkus services,
+     * so one manifest pattern serves all four workloads.
+     */
+    public static final String FILE_LOCATIONS = "smallrye.config.source.file.locations";
+
+    /**
+     * Reads every key from {@code systemProperty} (by property name), else {@code env} (by variable), else a file of
+     * that name in one of the {@link #FILE_LOCATIONS} (comma-separated), else its default.
+     */
     public static ForwarderConfig load(Function<String, String> systemProperty, Function<String, String> env) {
+        String locations = systemProperty.apply(FILE_LOCATIONS);
+        if (locations == null) {
+            locations = env.apply(FILE_LOCATIONS.toUpperCase(Locale.ROOT).replace('.', '_'));
+        }
+        List<Path> dirs = locations == null ? List.of()
+                : Arrays.stream(locations.split(",")).map(String::strip).filter(d -> !d.isEmpty()).map(Path::of).toList();
         Map<Key, String> raw = new LinkedHashMap<>();
         for (Key k : Key.values()) {
             String v = systemProperty.apply(k.property);
             if (v == null) {
                 v = env.apply(k.env());
             }
+            if (v == null) {
+                v = fromFile(dirs, k);
+            }
             raw.put(k, v == null ? k.defaultValue : v.strip());
         }
         return parse(raw);
+    }
+
+    private static String fromFile(List<Path> dirs, Key k) {
+        for (Path dir : dirs) {
+            Path file = dir.resolve(k.property);
+            if (Files.isRegularFile(file)) {
+                try {
+                    return Files.readString(file);
+                } catch (IOException e) {
+                    throw new ConfigException(k, "cannot read " + file + ": " + e.getMessage());
+                }
+            }
+        }
+        return null;
     }
 
     /** From the JVM's system properties and environment. */

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.forecaster.alerts.ForwarderConfig.ConfigException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ForwarderConfigTest {
     private static ForwarderConfig load(Map<String, String> sysProps, Map<String, String> env) {
@@ -51,6 +54,24 @@ class ForwarderConfigTest {
         assertFalse(c.toString().contains("s3cret"), c.toString());
         assertEquals(Map.of("security.protocol", "PLAINTEXT"),
                 load(Map.of(), Map.of("FORECAST_ALERTS_ALERTMANAGER_URL", "http://am:9093")).kafkaSecurity(), "plaintext by default");
+    }
+
+    @Test
+    void shouldReadSecretsMountedAsFilesBelowSystemPropertiesAndEnvironment(@TempDir Path dir) throws Exception {
+        // As Kubernetes mounts the KafkaUser's Secret: the key sasl.jaas.config as the file kafka.sasl.jaas.config.
+        String jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"alert-forwarder\" password=\"f1le\";";
+        Files.writeString(dir.resolve("kafka.sasl.jaas.config"), jaas);
+        Map<String, String> env = Map.of("FORECAST_ALERTS_ALERTMANAGER_URL", "http://am:9093", "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "SMALLRYE_CONFIG_SOURCE_FILE_LOCATIONS", dir.getParent() + "/no-such-dir," + dir);
+        assertEquals(jaas, load(Map.of(), env).kafkaSecurity().get("sasl.jaas.config"));
+        Map<String, String> envWins = new HashMap<>(env);
+        envWins.put("KAFKA_SASL_JAAS_CONFIG", "from-env");
+        assertEquals("from-env", load(Map.of(), envWins).kafkaSecurity().get("sasl.jaas.config"));
+        assertEquals(jaas, load(Map.of(ForwarderConfig.FILE_LOCATIONS, dir.toString()), Map.of("FORECAST_ALERTS_ALERTMANAGER_URL", "http://am"))
+                .kafkaSecurity().get("sasl.jaas.config"), "the locations as a system property");
+        assertEquals(Map.of("security.protocol", "SASL_SSL"),
+                load(Map.of(), Map.of("FORECAST_ALERTS_ALERTMANAGER_URL", "http://am:9093", "KAFKA_SECURITY_PROTOCOL", "SASL_SSL")).kafkaSecurity(),
+                "no file locations: no file is read");
     }
 
     @Test

@@ -126,7 +126,10 @@ class KubernetesManifestsTest {
                 Set.copyOf(deployments.stream().map(Workload::name).toList()));
         // The forwarder runs no model code (no Vector API) and serves no API (no key).
         Set<String> runModelCode = Set.of("ingest-service", "model-service", "trainer-service");
-        Set<String> takeApiKey = Set.of("ingest-service", "trainer-service");
+        // Each API's key file (README, "API keys and scopes"), a key of its Secret mounted where the setting points.
+        Map<String, List<String>> apiKeyFiles = Map.of("ingest-service", List.of("FORECAST_SECURITY_INGEST_KEYS_FILE", "forecaster-ingest-keys", "ingest.keys"),
+                "trainer-service", List.of("FORECAST_SECURITY_OPERATE_KEYS_FILE", "forecaster-operate-keys", "operate.keys"),
+                "model-service", List.of("FORECAST_SECURITY_READ_KEYS_FILE", "forecaster-read-keys", "read.keys"));
         for (Workload d : deployments) {
             String name = d.name();
             var pod = d.template().getSpec();
@@ -150,9 +153,12 @@ class KubernetesManifestsTest {
                     assertTrue(configMaps.get(cm).getData().get("JDK_JAVA_OPTIONS").contains("--add-modules=jdk.incubator.vector"),
                             name + " must load the vector module");
                 }
-                if (takeApiKey.contains(name)) { // the model service's API is read-only and cluster-internal
-                    assertTrue(c.getEnv().stream().anyMatch(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null),
-                            name + " takes its API key from a Secret");
+                List<String> keys = apiKeyFiles.get(name);
+                if (keys != null) {
+                    String setting = c.getEnv().stream().filter(e -> e.getName().equals(keys.get(0))).map(e -> e.getValue()).findFirst()
+                            .orElseThrow(() -> new AssertionError(name + " sets no " + keys.get(0)));
+                    assertEquals(setting, mountedSecretFile(d, c, keys.get(1), keys.get(2)),
+                            name + " reads its API keys from the mounted Secret " + keys.get(1));
                 }
             }
         }
@@ -488,11 +494,18 @@ class KubernetesManifestsTest {
         for (Workload d : workloads(docs)) {
             String name = d.name();
             Container c = d.template().getSpec().getContainers().get(0);
-            var jaas = c.getEnv().stream().filter(e -> e.getName().equals("KAFKA_SASL_JAAS_CONFIG")).findFirst()
-                    .orElseThrow(() -> new AssertionError(name + " sets no KAFKA_SASL_JAAS_CONFIG"));
-            assertEquals(name, jaas.getValueFrom().getSecretKeyRef().getName(), name + " authenticates as its own KafkaUser");
-            assertEquals("sasl.jaas.config", jaas.getValueFrom().getSecretKeyRef().getKey(), name);
             Map<String, String> config = configMaps.get(c.getEnvFrom().get(0).getConfigMapRef().getName()).getData();
+            // Secrets as files, never as environment variables (env leaks into crash dumps, /proc and child processes).
+            assertTrue(c.getEnv().stream().noneMatch(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null),
+                    name + " takes no Secret as an environment variable");
+            assertTrue(c.getEnvFrom().stream().noneMatch(e -> e.getSecretRef() != null), name + " takes no Secret as environment");
+            // The KafkaUser's JAAS line as the file kafka.sasl.jaas.config in the directory the config source reads.
+            String userFile = mountedSecretFile(d, c, name, "sasl.jaas.config");
+            assertEquals(config.get("SMALLRYE_CONFIG_SOURCE_FILE_LOCATIONS") + "/kafka.sasl.jaas.config", userFile,
+                    name + " authenticates as its own KafkaUser, read from the mounted Secret");
+            assertEquals(config.get("KAFKA_SSL_TRUSTSTORE_LOCATION"), mountedSecretFile(d, c, "forecaster-cluster-ca-cert", "ca.crt"),
+                    name + " trusts the cluster CA from the mounted Secret");
+            assertEquals("PEM", config.get("KAFKA_SSL_TRUSTSTORE_TYPE"), name);
             assertEquals("SASL_SSL", config.get("KAFKA_SECURITY_PROTOCOL"), name);
             assertEquals("SCRAM-SHA-512", config.get("KAFKA_SASL_MECHANISM"), name);
             assertTrue(config.get("KAFKA_BOOTSTRAP_SERVERS").endsWith(":9093"), name + " uses the TLS listener");
@@ -769,5 +782,25 @@ class KubernetesManifestsTest {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /** The path at which container {@code c} sees key {@code key} of Secret {@code secret}, or an assertion error. */
+    private static String mountedSecretFile(Workload d, Container c, String secret, String key) {
+        for (var v : d.template().getSpec().getVolumes()) {
+            if (v.getSecret() == null || !secret.equals(v.getSecret().getSecretName())) {
+                continue;
+            }
+            String path = key;
+            if (v.getSecret().getItems() != null && !v.getSecret().getItems().isEmpty()) {
+                path = v.getSecret().getItems().stream().filter(i -> i.getKey().equals(key)).map(i -> i.getPath()).findFirst().orElse(null);
+            }
+            for (var m : c.getVolumeMounts()) {
+                if (m.getName().equals(v.getName()) && path != null) {
+                    assertEquals(Boolean.TRUE, m.getReadOnly(), d.name() + " mounts Secret " + secret + " read-only");
+                    return m.getMountPath() + "/" + path;
+                }
+            }
+        }
+        throw new AssertionError(d.name() + " does not mount key " + key + " of Secret " + secret);
     }
 }
