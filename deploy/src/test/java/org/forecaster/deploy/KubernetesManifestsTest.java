@@ -31,6 +31,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -509,6 +511,24 @@ class KubernetesManifestsTest {
             assertEquals("SASL_SSL", config.get("KAFKA_SECURITY_PROTOCOL"), name);
             assertEquals("SCRAM-SHA-512", config.get("KAFKA_SASL_MECHANISM"), name);
             assertTrue(config.get("KAFKA_BOOTSTRAP_SERVERS").endsWith(":9093"), name + " uses the TLS listener");
+        }
+    }
+
+    @Test
+    void prodRunsEveryImageByDigestAndDevByTag() throws Exception {
+        Pattern byDigest = Pattern.compile("[a-z0-9./-]+/(ingest-service|model-service|trainer-service|alert-forwarder)@sha256:[0-9a-f]{64}");
+        List<Workload> prod = workloads(render("prod"));
+        assertEquals(4, prod.size());
+        for (Workload w : prod) {
+            for (Container c : w.template().getSpec().getContainers()) {
+                assertTrue(byDigest.matcher(c.getImage()).matches(), w.name() + " runs " + c.getImage()
+                        + ": prod must pin a digest (PIN_PROD=1 deploy/images/build-images writes overlays/prod/images)");
+                assertTrue(c.getImage().contains("/" + w.name() + "@"), w.name() + " runs its own image, not " + c.getImage());
+            }
+        }
+        for (Workload w : workloads(render("dev"))) {
+            assertFalse(w.template().getSpec().getContainers().get(0).getImage().contains("@sha256:"),
+                    "dev follows the tag that a local build-images names: " + w.name());
         }
     }
 
