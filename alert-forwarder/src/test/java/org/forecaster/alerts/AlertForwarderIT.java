@@ -22,6 +22,8 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.forecaster.alerts.AlertSink.PostResult.Outcome;
 import org.forecaster.core.wire.AnomalyRecord;
 import org.forecaster.core.wire.AnomalyRecord.State;
@@ -41,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AlertForwarderIT {
     private static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(100);
     private static EmbeddedKafka kafka;
 
     @BeforeAll
@@ -274,26 +277,22 @@ class AlertForwarderIT {
         }
     }
 
-    private static void await(String what, Callable<Boolean> condition, AlertmanagerProcess am, WebhookReceiver hook) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for: " + what + diagnostics(am, hook));
-            }
-            Thread.sleep(100);
+    private static void await(String what, Callable<Boolean> condition, AlertmanagerProcess am, WebhookReceiver hook) {
+        try {
+            Awaitility.await(what).atMost(TIMEOUT).pollInterval(POLL).until(condition);
+        } catch (ConditionTimeoutException e) {
+            fail("timed out waiting for: " + what + diagnostics(am, hook), e);
         }
     }
 
     /** Checks {@code condition} throughout {@code period}: what must not change, e.g. no second notification. */
     private static void holdsFor(Duration period, String what, Callable<Boolean> condition, AlertmanagerProcess am,
-                                 WebhookReceiver hook) throws Exception {
-        long end = System.nanoTime() + period.toNanos();
-        while (System.nanoTime() < end) {
-            if (!condition.call()) {
-                fail("no longer holds: " + what + diagnostics(am, hook));
-            }
-            Thread.sleep(100);
-        }
+                                 WebhookReceiver hook) {
+        // during() keeps the wait going for the whole period; failFast() ends it at the first poll where it fails, so
+        // atMost's margin only absorbs slow polls on a loaded machine.
+        Awaitility.await(what).during(period).atMost(period.plusSeconds(5)).pollInterval(POLL)
+                .failFast(() -> assertTrue(condition.call(), () -> "no longer holds: " + what + diagnostics(am, hook)))
+                .until(() -> true);
     }
 
     private static String diagnostics(AlertmanagerProcess am, WebhookReceiver hook) {

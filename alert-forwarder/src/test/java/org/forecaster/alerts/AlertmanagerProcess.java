@@ -1,5 +1,7 @@
 package org.forecaster.alerts;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
@@ -16,6 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * A real Alertmanager (Debian's {@code prometheus-alertmanager}) as a child process on a loopback port, with one
@@ -69,14 +73,12 @@ final class AlertmanagerProcess implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         AlertmanagerProcess am = new AlertmanagerProcess(p, log, port);
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!am.ready()) {
-                if (!p.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Alertmanager did not become ready on port " + port + ":\n" + Files.readString(log));
-                }
-                Thread.sleep(100);
-            }
+            await("Alertmanager ready on port " + port).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .failFast("Alertmanager exited", () -> !p.isAlive()).until(am::ready);
             return am;
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            am.close();
+            throw new IllegalStateException("Alertmanager did not become ready on port " + port + ":\n" + Files.readString(log), e);
         } catch (Exception e) {
             am.close();
             throw e;

@@ -41,6 +41,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -320,13 +323,13 @@ class EndToEndIT {
     }
 
     /** Polls {@code condition} until it holds or the deadline passes (then fails, pointing at the launcher's log). */
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline || (system != null && !system.isAlive())) {
-                throw new AssertionError("timed out waiting for " + what + "; launcher log " + log + ":\n" + tail(log));
-            }
-            Thread.sleep(500); // polling interval to a deadline, not a fixed wait
+    private static void await(String what, Duration timeout, BooleanSupplier condition) {
+        try {
+            Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(500))
+                    .failFast("the launcher exited", () -> system != null && !system.isAlive())
+                    .until(condition::getAsBoolean);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new AssertionError("timed out waiting for " + what + "; launcher log " + log + ":\n" + tail(log), e);
         }
     }
 

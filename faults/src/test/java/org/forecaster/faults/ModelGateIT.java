@@ -1,5 +1,6 @@
 package org.forecaster.faults;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,11 +47,11 @@ class ModelGateIT {
                 Await.until("the model service to log that it waits", Duration.ofSeconds(30),
                         () -> model.allLogs().contains("waiting for a valid model"));
                 // A few seconds without a model: still out of the group, not ready, nothing forecast.
-                long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
-                while (System.nanoTime() < until) {
-                    assertEquals(0, members(admin), "no member in the group before a model is served");
-                    Thread.sleep(500);
-                }
+                // during() keeps polling for 6 s; failFast() fails at the first poll that sees a member.
+                await("6 s without a member in the group").during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(11))
+                        .pollInterval(Duration.ofMillis(500))
+                        .failFast(() -> assertEquals(0, members(admin), "no member in the group before a model is served"))
+                        .until(() -> true);
                 assertEquals(503, model.management("/q/health/ready").statusCode());
                 assertTrue(model.management("/q/health/ready").body().contains("no model loaded yet"), model.management("/q/health/ready").body());
                 model.awaitApiStarted(Duration.ofSeconds(60));

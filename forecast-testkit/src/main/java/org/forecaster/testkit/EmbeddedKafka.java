@@ -1,5 +1,7 @@
 package org.forecaster.testkit;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
@@ -180,14 +182,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             admin.alterUserScramCredentials(users).all().get();
             admin.createAcls(acls).all().get();
             // Both are metadata records: the broker applies them shortly after the controller accepted them.
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (admin.describeAcls(AclBindingFilter.ANY).values().get().size() < acls.size()
-                    || admin.describeUserScramCredentials().all().get().size() < users.size()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the broker did not apply the users and ACLs within 30 s");
-                }
-                Thread.sleep(50); // poll interval; the deadline bounds the wait
-            }
+            await("the broker to apply the users and ACLs").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> admin.describeAcls(AclBindingFilter.ANY).values().get().size() >= acls.size()
+                            && admin.describeUserScramCredentials().all().get().size() >= users.size());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating Kafka users", e);

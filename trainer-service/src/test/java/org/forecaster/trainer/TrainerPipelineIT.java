@@ -5,10 +5,10 @@ import static org.hamcrest.Matchers.notNullValue;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.forecaster.core.modelio.ModelFile;
@@ -127,19 +126,14 @@ class TrainerPipelineIT {
     }
 
     /** Polls the last-run endpoint until it reports {@code runId}, to the deadline. */
-    private static JsonNode awaitRun(String runId) throws IOException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (System.nanoTime() < deadline) {
-            Response r = given().get("/api/v1/runs/last");
-            if (r.statusCode() == 200) {
-                JsonNode report = WireJson.mapper().readTree(r.asByteArray());
-                if (runId.equals(report.get("runId").asText())) {
-                    return report;
-                }
-            }
-            LockSupport.parkNanos(POLL.toNanos()); // poll interval, not a wait for an outcome: the deadline bounds it
-        }
-        fail("run " + runId + " did not finish within " + DEADLINE);
-        return null;
+    private static JsonNode awaitRun(String runId) {
+        return await("run " + runId + " to finish").atMost(DEADLINE).pollInterval(POLL)
+                .until(TrainerPipelineIT::lastRun, report -> report != null && runId.equals(report.get("runId").asText()));
+    }
+
+    /** The last run's report, or null while there is none. */
+    private static JsonNode lastRun() throws IOException {
+        Response r = given().get("/api/v1/runs/last");
+        return r.statusCode() == 200 ? WireJson.mapper().readTree(r.asByteArray()) : null;
     }
 }

@@ -1,9 +1,9 @@
 package org.forecaster.trainer;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -72,19 +71,14 @@ class TrainerScheduleIT {
                 "failed runs are counted");
     }
 
-    private static JsonNode awaitLast(Predicate<JsonNode> done) throws IOException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (System.nanoTime() < deadline) {
-            Response r = given().get("/api/v1/runs/last");
-            if (r.statusCode() == 200) {
-                JsonNode report = WireJson.mapper().readTree(r.asByteArray());
-                if (done.test(report)) {
-                    return report;
-                }
-            }
-            LockSupport.parkNanos(POLL.toNanos()); // poll interval, not a wait for an outcome: the deadline bounds it
-        }
-        fail("no matching run within " + DEADLINE);
-        return null;
+    private static JsonNode awaitLast(Predicate<JsonNode> done) {
+        return await("a matching last run").atMost(DEADLINE).pollInterval(POLL)
+                .until(TrainerScheduleIT::lastRun, report -> report != null && done.test(report));
+    }
+
+    /** The last run's report, or null while there is none. */
+    private static JsonNode lastRun() throws IOException {
+        Response r = given().get("/api/v1/runs/last");
+        return r.statusCode() == 200 ? WireJson.mapper().readTree(r.asByteArray()) : null;
     }
 }

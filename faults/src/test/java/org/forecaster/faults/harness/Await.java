@@ -1,8 +1,11 @@
 package org.forecaster.faults.harness;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Polling to a deadline: the fault tests wait for processes and topics this way, never with fixed sleeps. */
 public final class Await {
@@ -13,25 +16,17 @@ public final class Await {
         until(what, timeout, condition, () -> "");
     }
 
-    /** As {@link #until(String, Duration, BooleanSupplier)}, adding {@code diagnostics} to the failure message. */
+    /**
+     * As {@link #until(String, Duration, BooleanSupplier)}, adding {@code diagnostics} to the failure message. Another
+     * thread's uncaught exception does not end the wait (Awaitility's default): the faults are deliberate here.
+     */
     public static void until(String what, Duration timeout, BooleanSupplier condition, Supplier<String> diagnostics) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
-                        + diagnostics.get());
-            }
-            pause(250);
-        }
-    }
-
-    /** Sleeps between polls; an interrupt ends the wait with an error rather than being swallowed. */
-    static void pause(long millis) {
         try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting", e);
+            await(what).atMost(timeout).pollInterval(Duration.ofMillis(250)).dontCatchUncaughtExceptions()
+                    .until(condition::getAsBoolean);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
+                    + diagnostics.get(), e);
         }
     }
 }

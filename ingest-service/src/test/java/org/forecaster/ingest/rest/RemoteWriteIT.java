@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.forecaster.core.wire.Point;
 import org.forecaster.core.wire.Topics;
 import org.forecaster.core.wire.WireJson;
@@ -258,14 +260,12 @@ class RemoteWriteIT {
         return c == null ? 0 : c.count();
     }
 
-    /** Polls {@code condition} until it holds or {@link #DEADLINE} passes. */
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": not within " + DEADLINE + "; " + logTail());
-            }
-            Thread.sleep(100);
+    /** Polls {@code condition} until it holds or {@link #DEADLINE} passes; a timeout shows the log's tail. */
+    private static void await(String what, BooleanSupplier condition) {
+        try {
+            Awaitility.await(what).atMost(DEADLINE).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(what + ": not within " + DEADLINE + "; " + logTail(), e);
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.forecaster.ingest.topology;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -115,14 +117,10 @@ class UnkeyedBackfillIT {
         return p;
     }
 
-    private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (streams.state() != KafkaStreams.State.RUNNING) {
-            if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
-                throw new AssertionError("Kafka Streams not running within " + DEADLINE + ": " + streams.state());
-            }
-            Thread.sleep(100); // poll interval; the deadline bounds the wait
-        }
+    private static void awaitRunning(KafkaStreams streams) {
+        await("Kafka Streams running").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                .failFast("Kafka Streams failed", () -> streams.state() == KafkaStreams.State.ERROR)
+                .until(streams::state, is(KafkaStreams.State.RUNNING));
     }
 
     /** Unkeyed events in time order, all series interleaved, as an exporter's backfill sends them. */

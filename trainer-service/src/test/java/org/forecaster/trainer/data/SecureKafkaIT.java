@@ -1,8 +1,8 @@
 package org.forecaster.trainer.data;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.forecaster.core.modelio.ModelReader;
 import org.forecaster.core.wire.Point;
@@ -65,19 +64,14 @@ class SecureKafkaIT {
         assertEquals(1, kafka.consume(Topics.EVALUATIONS, 1, DEADLINE).size(), "the decision was published");
     }
 
-    private static JsonNode awaitRun(String runId) throws IOException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (System.nanoTime() < deadline) {
-            Response r = given().get("/api/v1/runs/last");
-            if (r.statusCode() == 200) {
-                JsonNode report = WireJson.mapper().readTree(r.asByteArray());
-                if (runId.equals(report.get("runId").asText())) {
-                    return report;
-                }
-            }
-            LockSupport.parkNanos(Duration.ofMillis(100).toNanos()); // poll interval; the deadline bounds the wait
-        }
-        fail("run " + runId + " did not finish within " + DEADLINE);
-        return null;
+    private static JsonNode awaitRun(String runId) {
+        return await("run " + runId + " to finish").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                .until(SecureKafkaIT::lastRun, report -> report != null && runId.equals(report.get("runId").asText()));
+    }
+
+    /** The last run's report, or null while there is none. */
+    private static JsonNode lastRun() throws IOException {
+        Response r = given().get("/api/v1/runs/last");
+        return r.statusCode() == 200 ? WireJson.mapper().readTree(r.asByteArray()) : null;
     }
 }
