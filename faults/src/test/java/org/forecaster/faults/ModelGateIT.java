@@ -66,8 +66,31 @@ class ModelGateIT {
                 assertEquals(points.size(), Services.awaitCommitted(broker, Topics.FORECASTS, points.size(), Duration.ofSeconds(60), model).size(),
                         "every point that queued meanwhile is forecast");
                 assertTrue(model.allLogs().contains("joining the consumer group after"), "the start is logged");
+                assertJsonLogLines(model.allLogs());
             }
         }
+    }
+
+    /**
+     * The packaged jar runs the production profile, whose console log is one JSON object per line (issue 19), each
+     * with its level and message; only the JVM's own start-up notes on stderr ("WARNING: Using incubator modules")
+     * are not the application's logger and stay text.
+     */
+    private static void assertJsonLogLines(String log) throws java.io.IOException {
+        int json = 0;
+        boolean waitLogged = false;
+        for (String line : log.lines().filter(l -> !l.isBlank()).toList()) {
+            if (line.startsWith("WARNING: ")) {
+                continue;
+            }
+            com.fasterxml.jackson.databind.JsonNode entry = org.forecaster.core.wire.WireJson.mapper().readTree(line);
+            assertTrue(entry.isObject() && entry.path("level").isTextual() && entry.path("message").isTextual(),
+                    "a JSON log line with level and message: " + line);
+            waitLogged |= entry.get("level").asText().equals("INFO") && entry.get("message").asText().contains("waiting for a valid model");
+            json++;
+        }
+        assertTrue(json > 10, json + " JSON log lines");
+        assertTrue(waitLogged, "the wait is an INFO entry whose message says so");
     }
 
     private static int members(Admin admin) throws Exception {

@@ -77,6 +77,8 @@ class ModelServiceScaleIT {
         // Kafka Streams' own account of each restore: "Start restoring changelog partition" (debug), "Finished restoring
         // changelog ... with a total number of N records".
         config.put("quarkus.log.category.\"org.apache.kafka.streams.processor.internals.StoreChangelogReader\".level", "DEBUG");
+        // Restore.since reads the text format's timestamps; production's default is JSON lines.
+        config.put("quarkus.log.console.json.enabled", "false");
         List<ServiceProcess> instances = new ArrayList<>();
         try (BrokerProcess broker = BrokerProcess.start(dir.resolve("broker")); Admin admin = broker.admin()) {
             Services.createTopics(broker);

@@ -59,7 +59,8 @@ class TrainerAccessIT {
         }
         given().contentType(ContentType.JSON).body("{}").post("/api/v1/train").then().statusCode(401);
         given().header(TrainResource.API_KEY_HEADER, OPERATE_KEY).contentType(ContentType.JSON).body("{\"epochs\":")
-                .post("/api/v1/train").then().statusCode(400);
+                .post("/api/v1/train").then().statusCode(400)
+                .body("error", org.hamcrest.Matchers.notNullValue()); // the documented ApiError, not an empty body
         // Reading the last run needs no key (no privilege): still served.
         given().get("/api/v1/runs/last").then().statusCode(404);
     }

@@ -111,6 +111,9 @@ class TrainerPipelineIT {
                 .body("components.securitySchemes.'api-key'.name", equalTo(TrainResource.API_KEY_HEADER))
                 .body("paths.'/api/v1/train'.post.security[0].'api-key'", notNullValue())
                 .body("paths.'/api/v1/runs/last'.get.security", nullValue());
+        // Every response is typed: a record's schema per body, ApiError for every error status (issue 19).
+        assertEquals(List.of(), org.forecaster.testkit.OpenApiContract.violations(
+                given().get(Management.url("/q/openapi?format=json")).asString(), "ApiError"));
         given().get(Management.url("/q/swagger-ui/")).then().statusCode(200);
         // The public port serves the API only (the management interface has its own port).
         for (String path : List.of("/q/health/live", "/q/metrics", "/q/openapi", "/q/swagger-ui/")) {

@@ -23,6 +23,6 @@ public class ClientErrorMapper {
                 ? "the Content-Type header cannot be read; send application/json or application/x-ndjson to /api/v1/events, "
                         + "application/x-protobuf to /api/v1/write"
                 : (e.getMessage() == null ? original.getStatusInfo().getReasonPhrase() : e.getMessage());
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new EventsResource.ErrorBody(error, message)).build();
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new ApiError(error, message)).build();
     }
 }

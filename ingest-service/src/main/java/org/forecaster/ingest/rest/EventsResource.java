@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.forecaster.core.wire.RawEventParser;
 import org.forecaster.ingest.config.IngestConfig;
@@ -22,14 +24,19 @@ import org.jboss.resteasy.reactive.RestResponse;
  */
 @Path("/api/v1/events")
 public class EventsResource {
-    /** A client error: a stable code and a message for people. */
-    public record ErrorBody(String error, String message) {}
-
     /** One rejected item: its 1-based line (NDJSON) or element position (array). */
-    public record ItemError(int line, String reason, String message) {}
+    @Schema(description = "One rejected event")
+    public record ItemError(
+            @Schema(required = true, description = "1-based line (NDJSON) or element position (array)") int line,
+            @Schema(required = true, description = "the dead-letter reason code, e.g. missing-field, non-finite-value") String reason,
+            @Schema(required = true, description = "what is wrong with it, for people") String message) {}
 
     /** The outcome: how many events were sent and why the others were not. */
-    public record IngestResult(int accepted, int rejected, List<ItemError> errors) {}
+    @Schema(description = "How many events were sent to Kafka and why the others were not")
+    public record IngestResult(
+            @Schema(required = true, description = "events Kafka acknowledged") int accepted,
+            @Schema(required = true, description = "events refused for their content") int rejected,
+            @Schema(required = true, description = "one entry per rejected event") List<ItemError> errors) {}
 
     private final IngestConfig.Http config;
     private final RawEventParser parser;
@@ -48,30 +55,39 @@ public class EventsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Ingest raw events", description = "One JSON event, a JSON array of events, or NDJSON (one event per line). "
             + "Requires a key of the ingest scope (checked by IngestAccessFilter before the body is read). Good events are sent even when others are rejected.")
-    @APIResponse(responseCode = "202", description = "all events sent")
-    @APIResponse(responseCode = "400", description = "some or all events invalid; errors per line, good ones sent")
-    @APIResponse(responseCode = "401", description = "missing or wrong key of the ingest scope")
-    @APIResponse(responseCode = "413", description = "request body or event count over the limit")
-    @APIResponse(responseCode = "503", description = "Kafka did not acknowledge in time")
+    @APIResponse(responseCode = "202", description = "all events sent",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = IngestResult.class)))
+    @APIResponse(responseCode = "400", description = "some or all events invalid: IngestResult with errors per item (the good "
+            + "ones were sent); or the body as a whole unreadable (malformed-json, empty): ApiError",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(oneOf = {IngestResult.class, ApiError.class})))
+    @APIResponse(responseCode = "401", description = "missing or wrong key of the ingest scope",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "413", description = "request body or event count over the limit",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "415", description = "a Content-Type header that cannot be parsed (bad-content-type)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "503", description = "Kafka did not acknowledge in time; retry (some may have been sent)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public RestResponse<Object> post(byte[] body) {
         int length = body == null ? 0 : body.length;
         if (length > config.maxRequestBytes()) {
             return RestResponse.status(RestResponse.Status.PAYLOAD_TOO_LARGE,
-                    new ErrorBody("too-large", "request body of " + length + " bytes exceeds the limit of " + config.maxRequestBytes()));
+                    new ApiError("too-large", "request body of " + length + " bytes exceeds the limit of " + config.maxRequestBytes()));
         }
         List<BatchReader.Item> items;
         try {
             items = BatchReader.read(body == null ? new byte[0] : body, parser);
         } catch (IllegalArgumentException e) {
             metrics.httpRejected("malformed-json");
-            return RestResponse.status(RestResponse.Status.BAD_REQUEST, new ErrorBody("malformed-json", e.getMessage()));
+            return RestResponse.status(RestResponse.Status.BAD_REQUEST, new ApiError("malformed-json", e.getMessage()));
         }
         if (items.isEmpty()) {
-            return RestResponse.status(RestResponse.Status.BAD_REQUEST, new ErrorBody("empty", "request has no events"));
+            return RestResponse.status(RestResponse.Status.BAD_REQUEST, new ApiError("empty", "request has no events"));
         }
         if (items.size() > config.maxEventsPerRequest()) {
             return RestResponse.status(RestResponse.Status.PAYLOAD_TOO_LARGE,
-                    new ErrorBody("too-many-events", "request has " + items.size() + " events, the limit is " + config.maxEventsPerRequest()));
+                    new ApiError("too-many-events", "request has " + items.size() + " events, the limit is " + config.maxEventsPerRequest()));
         }
         List<ItemError> errors = new ArrayList<>();
         List<CompletableFuture<Void>> acks = new ArrayList<>(items.size());
@@ -95,6 +111,6 @@ public class EventsResource {
     /** Kafka failed or did not answer in time: 503, so the client retries (RawEventSender logged the cause). */
     static RestResponse<Object> unavailable() {
         return RestResponse.status(RestResponse.Status.SERVICE_UNAVAILABLE,
-                new ErrorBody("unavailable", "Kafka did not acknowledge the events in time; retry (some may have been sent)"));
+                new ApiError("unavailable", "Kafka did not acknowledge the events in time; retry (some may have been sent)"));
     }
 }

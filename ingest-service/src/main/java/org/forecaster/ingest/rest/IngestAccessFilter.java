@@ -5,13 +5,13 @@ import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.Map;
+import java.nio.charset.StandardCharsets;
 import org.forecaster.core.access.ApiKeys;
+import org.forecaster.core.wire.WireJson;
 import org.forecaster.ingest.config.AccessConfig;
 import org.forecaster.ingest.config.IngestConfig;
 import org.forecaster.ingest.config.IngestMetrics;
@@ -100,7 +100,7 @@ public class IngestAccessFilter {
      */
     private static void refuse(RoutingContext ctx, int status, String error, String message, long drainUpTo) {
         HttpServerResponse response = ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-        String body = new JsonObject(Map.of("error", error, "message", message)).encode();
+        String body = new String(WireJson.write(new ApiError(error, message)), StandardCharsets.UTF_8);
         long declared = contentLength(ctx);
         HttpServerRequest request = ctx.request();
         if (request.isEnded()) {

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.forecaster.core.wire.RawEventParser;
 import org.forecaster.ingest.config.IngestConfig;
@@ -48,11 +50,16 @@ public class RemoteWriteResource {
             + "remote_write sends it. Requires the API key header. Each sample becomes a raw event; invalid samples are "
             + "dead-lettered with their reason, staleness markers skipped.")
     @APIResponse(responseCode = "204", description = "every sample sent to the raw or the dead-letter topic")
-    @APIResponse(responseCode = "400", description = "body is not snappy-compressed protobuf WriteRequest")
-    @APIResponse(responseCode = "401", description = "missing or wrong key of the ingest scope")
-    @APIResponse(responseCode = "413", description = "body (compressed or not) or sample count over the limit")
-    @APIResponse(responseCode = "415", description = "remote-write 2.0 body; only 1.0 is read")
-    @APIResponse(responseCode = "503", description = "Kafka did not acknowledge in time; Prometheus retries")
+    @APIResponse(responseCode = "400", description = "body is not snappy-compressed protobuf WriteRequest (bad-snappy, bad-protobuf)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", description = "missing or wrong key of the ingest scope",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "413", description = "body (compressed or not) or sample count over the limit",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "415", description = "remote-write 2.0 body (only 1.0 is read), or a Content-Type that cannot be parsed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "503", description = "Kafka did not acknowledge in time; Prometheus retries",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public RestResponse<Object> write(HttpHeaders headers, byte[] body) {
         byte[] bytes = body == null ? new byte[0] : body;
         if (bytes.length > limits.maxRequestBytes()) {
@@ -108,6 +115,6 @@ public class RemoteWriteResource {
     /** A request error; counted like the JSON endpoint's, by its code. */
     private RestResponse<Object> error(RestResponse.Status status, String code, String message) {
         metrics.httpRejected(code);
-        return RestResponse.status(status, new EventsResource.ErrorBody(code, message));
+        return RestResponse.status(status, new ApiError(code, message));
     }
 }

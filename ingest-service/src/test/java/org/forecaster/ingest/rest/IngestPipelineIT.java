@@ -284,6 +284,9 @@ class IngestPipelineIT {
                 .body("components.securitySchemes.'api-key'.type", equalTo("apiKey"))
                 .body("components.securitySchemes.'api-key'.name", equalTo("X-Api-Key"))
                 .body("security[0].'api-key'", notNullValue());
+        // Every response is typed: a record's schema per body, ApiError for every error status (issue 19).
+        assertEquals(List.of(), org.forecaster.testkit.OpenApiContract.violations(
+                given().when().get(Management.url("/q/openapi?format=json")).asString(), "ApiError"));
         given().when().get(Management.url("/q/swagger-ui/")).then().statusCode(200);
         // The public port (the one the Ingress and anyone on the network reach) serves the API only, key or not.
         for (String path : List.of("/q/health/ready", "/q/metrics", "/q/openapi", "/q/swagger-ui/")) {

@@ -5,8 +5,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import java.net.URI;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 import org.forecaster.core.wire.WireJson;
@@ -54,10 +52,8 @@ public record KeyRoute(Kind kind, HostInfo owner) {
     /** 307 to {@code request}'s path and query on {@link #owner}, with {@code owner} in the body. */
     public Response redirect(URI request, String series) {
         URI location = UriBuilder.fromUri(request).scheme("http").host(owner.host()).port(owner.port()).build();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", "series " + series + " is owned by another instance");
-        body.put("owner", owner.host() + ":" + owner.port());
-        body.put("location", location.toString());
+        OwnerRedirect body = new OwnerRedirect("series " + series + " is owned by another instance",
+                owner.host() + ":" + owner.port(), location.toString());
         return Response.status(Response.Status.TEMPORARY_REDIRECT).location(location)
                 .entity(WireJson.write(body)).type(MediaType.APPLICATION_JSON).build();
     }
@@ -65,6 +61,6 @@ public record KeyRoute(Kind kind, HostInfo owner) {
     /** 503 with {@code Retry-After}: the store cannot be queried now, but will be after the rebalance. */
     public static Response unavailable(String message) {
         return Response.status(Response.Status.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
-                .entity(WireJson.write(Map.of("error", message))).type(MediaType.APPLICATION_JSON).build();
+                .entity(WireJson.write(new ApiError(message))).type(MediaType.APPLICATION_JSON).build();
     }
 }

@@ -4,14 +4,14 @@ import io.quarkus.logging.Log;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.forecaster.core.access.ApiKeys;
+import org.forecaster.core.wire.WireJson;
 
 /**
  * Everything under {@code /api/} (series, forecasts, state, history, the model, SSE) needs a key of the {@code read}
@@ -53,8 +53,8 @@ public class ReadAccessFilter {
         }
         ctx.response().setStatusCode(401)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(new JsonObject(Map.of("error", "missing or wrong " + HEADER + " header, Authorization: Bearer or "
-                        + COOKIE + " cookie (a key of the read scope)")).encode());
+                .end(new String(WireJson.write(new ApiError("missing or wrong " + HEADER + " header, Authorization: Bearer or "
+                        + COOKIE + " cookie (a key of the read scope)")), StandardCharsets.UTF_8));
     }
 
     private static String presentedKey(RoutingContext ctx) {

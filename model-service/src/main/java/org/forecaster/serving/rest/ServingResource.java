@@ -17,8 +17,6 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -38,10 +36,10 @@ import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.forecaster.core.modelio.ModelHeader;
 import org.forecaster.core.modelio.ModelSummary;
 import org.forecaster.core.state.KeyState;
 import org.forecaster.core.state.StoredState;
+import org.forecaster.core.wire.AnomalyRecord;
 import org.forecaster.core.wire.ForecastRecord;
 import org.forecaster.core.wire.WireJson;
 import org.forecaster.serving.metrics.ServingMetrics;
@@ -78,42 +76,35 @@ public class ServingResource {
     @Path("/model")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The model serving now: version, header and weight-swap counters (503 before the first model)")
+    @APIResponse(responseCode = "200", description = "the model's header, parameter count, counters and summary",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ModelInfo.class)))
+    @APIResponse(responseCode = "401", description = "missing or wrong read key (unless anonymous reads are on)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "503", description = "no model loaded yet",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response model() {
         LoadedModel m = holder.current();
         if (m == null) {
             return error(Response.Status.SERVICE_UNAVAILABLE, "no model loaded yet");
         }
-        ModelHeader h = m.header();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", h.name());
-        out.put("version", h.version());
-        out.put("parentVersion", h.parentVersion());
-        out.put("spec", h.spec());
-        out.put("parameters", h.spec().parameterCount());
-        out.put("normalizer", h.normalizer());
-        out.put("stepMillis", h.stepMillis());
-        out.put("trainedFrom", h.trainedFrom());
-        out.put("trainedTo", h.trainedTo());
-        out.put("seriesCount", h.seriesCount());
-        out.put("seed", h.seed());
-        out.put("metrics", h.metrics());
-        out.put("createdAt", h.createdAt());
         Map<String, Double> weights = new TreeMap<>();
         weights.put("accepted", metrics.registry().get("forecast.weights.accepted").counter().count());
         for (Counter c : metrics.registry().find("forecast.weights.rejected").counters()) {
             weights.put("rejected." + c.getId().getTag("reason"), c.count());
         }
-        out.put("weights", weights);
-        out.put("summary", ModelSummary.describe(m.file()));
-        return json(out);
+        return json(ModelInfo.of(m.header(), weights, ModelSummary.describe(m.file())));
     }
 
     @GET
     @Path("/series")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Series this instance has forecast since it started (up to live-series names), and the open alerts")
+    @APIResponse(responseCode = "200", description = "series ids and open alerts",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SeriesList.class)))
+    @APIResponse(responseCode = "401", description = "missing or wrong read key (unless anonymous reads are on)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response series() {
-        return json(Map.of("series", feed.series(), "openAlerts", feed.openAlerts()));
+        return json(new SeriesList(feed.series(), feed.openAlerts()));
     }
 
     @GET
@@ -126,10 +117,15 @@ public class ServingResource {
     @APIResponse(responseCode = "200", description = "the forecast, as on the forecasts topic",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ForecastRecord.class)))
     @APIResponse(responseCode = "307", description = "owned by another instance: Location is this path there, the body names the owner",
-            headers = @Header(name = HttpHeaders.LOCATION, description = "http://owner/api/v1/series/{id}/forecast"))
-    @APIResponse(responseCode = "404", description = "no state for this series on its owner (never seen, or evicted)")
+            headers = @Header(name = HttpHeaders.LOCATION, description = "http://owner/api/v1/series/{id}/..."),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OwnerRedirect.class)))
+    @APIResponse(responseCode = "401", description = "missing or wrong read key (unless anonymous reads are on)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "no state for this series on its owner (never seen, or evicted)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "503", description = "the store is not queryable now (starting, rebalancing, restoring) or no model is loaded",
-            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds"))
+            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds"),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response forecast(@PathParam("id") String id, @Context UriInfo uri) {
         return withModelAndState(id, uri, (m, s) -> json(StateViews.forecast(id, s, m, spec)));
     }
@@ -141,20 +137,22 @@ public class ServingResource {
             description = "points: the last ring-capacity inputs, oldest first, one per model step ending at the last "
                     + "point (value null for a step without a point; inputs from before a state reset are left out). "
                     + "Values are kept as floats. forecast: as GET /series/{id}/forecast. Routing as there.")
-    @APIResponse(responseCode = "200", description = "series, stepMillis, points [{ts, value}], forecast")
-    @APIResponse(responseCode = "307", description = "owned by another instance: Location is this path there",
-            headers = @Header(name = HttpHeaders.LOCATION))
-    @APIResponse(responseCode = "404", description = "no state for this series on its owner")
+    @APIResponse(responseCode = "200", description = "series, stepMillis, points [{ts, value}], forecast",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SeriesHistory.class)))
+    @APIResponse(responseCode = "307", description = "owned by another instance: Location is this path there, the body names the owner",
+            headers = @Header(name = HttpHeaders.LOCATION, description = "http://owner/api/v1/series/{id}/..."),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OwnerRedirect.class)))
+    @APIResponse(responseCode = "401", description = "missing or wrong read key (unless anonymous reads are on)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "no state for this series on its owner",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "503", description = "the store is not queryable now or no model is loaded",
-            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds"))
+            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds"),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response history(@PathParam("id") String id, @Context UriInfo uri) {
         return withModelAndState(id, uri, (m, s) -> {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("series", id);
-            out.put("stepMillis", m.header().stepMillis());
-            out.put("points", StateViews.history(s, m.header().stepMillis()));
-            out.put("forecast", StateViews.forecast(id, s, m, spec));
-            return json(out);
+            long step = m.header().stepMillis();
+            return json(new SeriesHistory(id, step, StateViews.history(s, step), StateViews.forecast(id, s, m, spec)));
         });
     }
 
@@ -162,29 +160,20 @@ public class ServingResource {
     @Path("/series/{id}/state")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "A series' recurrent state summary, by interactive query of the key-state store; routing as for /forecast")
-    @APIResponse(responseCode = "200", description = "version, last ts, steps, cold, expected, sigma, alert, bytes")
-    @APIResponse(responseCode = "307", description = "owned by another instance: Location is this path there",
-            headers = @Header(name = HttpHeaders.LOCATION))
-    @APIResponse(responseCode = "404", description = "no state for this series on its owner")
+    @APIResponse(responseCode = "200", description = "version, last ts, steps, cold, expected, sigma, alert, bytes",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SeriesState.class)))
+    @APIResponse(responseCode = "307", description = "owned by another instance: Location is this path there, the body names the owner",
+            headers = @Header(name = HttpHeaders.LOCATION, description = "http://owner/api/v1/series/{id}/..."),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OwnerRedirect.class)))
+    @APIResponse(responseCode = "401", description = "missing or wrong read key (unless anonymous reads are on)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "no state for this series on its owner",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "503", description = "the store is not queryable now",
-            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds"))
+            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds"),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response state(@PathParam("id") String id, @Context UriInfo uri) {
-        return withState(id, uri, bytes -> {
-            KeyState s = StoredState.decode(bytes);
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("series", id);
-            out.put("modelVersion", s.modelVersion);
-            out.put("lastTimestamp", Instant.ofEpochMilli(s.lastTimestamp));
-            out.put("steps", s.steps);
-            out.put("cold", s.steps < spec.coldSteps());
-            out.put("expected", Double.isNaN(s.expected) ? null : s.expected);
-            out.put("sigma", Double.isNaN(s.sigma) ? null : s.sigma);
-            out.put("alertOpen", s.alertOpen);
-            out.put("remembered", s.remembered());
-            out.put("lastSeen", Instant.ofEpochMilli(StoredState.lastSeen(bytes)));
-            out.put("bytes", bytes.length);
-            return json(out);
-        });
+        return withState(id, uri, bytes -> json(SeriesState.of(id, StoredState.decode(bytes), bytes, spec.coldSteps())));
     }
 
     /** As {@link #withState}, with the key's decoded state and the current model; 503 before the first model. */
@@ -234,7 +223,14 @@ public class ServingResource {
     @Path("/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(summary = "Server-sent events of forecasts and alerts from now on, optionally of one series; slow clients lose events")
-    @APIResponse(responseCode = "503", description = "this instance has forecast.serving.max-sse-subscribers clients already")
+    @APIResponse(responseCode = "200", description = "a stream of events named forecast (data: a ForecastRecord, as on the "
+            + "forecasts topic) or anomaly (data: an AnomalyRecord, as on the anomalies topic)",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS,
+                    schema = @Schema(oneOf = {ForecastRecord.class, AnomalyRecord.class})))
+    @APIResponse(responseCode = "401", description = "missing or wrong read key (unless anonymous reads are on)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "503", description = "this instance has forecast.serving.max-sse-subscribers clients already",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Multi<OutboundSseEvent> stream(@QueryParam("series") String series, @Context Sse sse) {
         Multi<LiveFeed.Event> events = feed.events(series).orElseThrow(() -> new WebApplicationException(
                 error(Response.Status.SERVICE_UNAVAILABLE, "too many live subscribers on this instance; retry later or use another")));
@@ -249,6 +245,6 @@ public class ServingResource {
     }
 
     private static Response error(Response.Status status, String message) {
-        return Response.status(status).entity(WireJson.write(Map.of("error", message))).type(MediaType.APPLICATION_JSON).build();
+        return Response.status(status).entity(WireJson.write(new ApiError(message))).type(MediaType.APPLICATION_JSON).build();
     }
 }

@@ -178,6 +178,9 @@ class ModelServicePipelineIT {
                 .body("components.securitySchemes.'api-key'.type", equalTo("apiKey"))
                 .body("components.securitySchemes.'api-key'.name", equalTo("X-Api-Key"))
                 .body("security[0].'api-key'", notNullValue());
+        // Every response is typed: a record's schema per body, ApiError for every error status (issue 19).
+        assertEquals(List.of(), org.forecaster.testkit.OpenApiContract.violations(
+                get(Management.url("/q/openapi?format=json")).asString(), "ApiError"));
         get(Management.url("/q/swagger-ui/")).then().statusCode(200);
         get("/q/swagger-ui/").then().statusCode(404);
         get("/").then().statusCode(200).body(containsString("vendor/uplot/uPlot.iife.min.js"));

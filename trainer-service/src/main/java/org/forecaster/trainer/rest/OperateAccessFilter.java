@@ -3,13 +3,13 @@ package org.forecaster.trainer.rest;
 import io.quarkus.logging.Log;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.Map;
+import java.nio.charset.StandardCharsets;
 import org.forecaster.core.access.ApiKeys;
+import org.forecaster.core.wire.WireJson;
 import org.forecaster.trainer.config.AccessConfig;
 import org.forecaster.trainer.config.TrainerConfig;
 
@@ -44,7 +44,7 @@ public class OperateAccessFilter {
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 // Vert.x drops the rest of the body unbuffered, then closes: nothing reaches the endpoint.
                 .putHeader(HttpHeaders.CONNECTION, "close")
-                .end(new JsonObject(Map.of("error", "missing or wrong " + TrainResource.API_KEY_HEADER
-                        + " (a key of the operate scope)")).encode());
+                .end(new String(WireJson.write(new ApiError("missing or wrong " + TrainResource.API_KEY_HEADER
+                        + " (a key of the operate scope)")), StandardCharsets.UTF_8));
     }
 }

@@ -7,10 +7,10 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.forecaster.core.optim.LrSchedule;
@@ -19,6 +19,7 @@ import org.forecaster.trainer.config.TrainerSettings;
 import org.forecaster.trainer.schedule.RunReport;
 import org.forecaster.trainer.schedule.RunStats;
 import org.forecaster.trainer.schedule.TrainingRunner;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** Triggers a run on demand and reports the last one. */
 @Path("/api/v1")
@@ -48,40 +49,56 @@ public class TrainResource {
      */
     public record Overrides(Integer epochs, Double learningRate, Boolean fineTune, Long seed, Boolean force) {}
 
+    /** A run was started: its id, as in the last-run report and the evaluations topic. */
+    @Schema(description = "The run started")
+    public record RunStarted(@Schema(required = true) String runId) {}
+
+    /** A run is in progress already: the error and that run's id ({@link ApiError} with the run). */
+    @Schema(description = "A run is in progress; runId is that run's")
+    public record RunConflict(@Schema(required = true) String error, @Schema(required = true) String runId) {}
+
     @POST
     @Path("/train")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start a retraining run now", description = "Needs a key of the operate scope in the X-API-Key header "
             + "(checked by OperateAccessFilter before the body is read). The body is optional.")
     @SecurityRequirement(name = ApiDocument.API_KEY)
-    @APIResponse(responseCode = "202", description = "Run started; body has its runId")
-    @APIResponse(responseCode = "401", description = "Missing or wrong operate key (or none configured)")
-    @APIResponse(responseCode = "409", description = "A run is in progress; body has its runId")
-    @APIResponse(responseCode = "400", description = "Invalid overrides")
-    public Response train(Overrides overrides) {
+    @APIResponse(responseCode = "202", description = "Run started; body has its runId",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunStarted.class)))
+    @APIResponse(responseCode = "400", description = "Invalid overrides, or a body that is not JSON",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", description = "Missing or wrong operate key (or none configured)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "409", description = "A run is in progress; body has its runId",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunConflict.class)))
+    @APIResponse(responseCode = "415", description = "A Content-Type other than application/json",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public RestResponse<Object> train(Overrides overrides) {
         TrainerSettings s;
         try {
             s = apply(overrides);
         } catch (IllegalArgumentException e) {
-            return Response.status(Response.Status.BAD_REQUEST).entity(Map.of("error", e.getMessage())).build();
+            return RestResponse.status(RestResponse.Status.BAD_REQUEST, new ApiError(e.getMessage()));
         }
         Optional<String> runId = runner.trigger("api", s);
         if (runId.isEmpty()) {
-            return Response.status(Response.Status.CONFLICT)
-                    .entity(Map.of("error", "a run is in progress", "runId", runner.inProgress().orElse(""))).build();
+            return RestResponse.status(RestResponse.Status.CONFLICT,
+                    new RunConflict("a run is in progress", runner.inProgress().orElse("")));
         }
-        return Response.accepted(Map.of("runId", runId.get())).build();
+        return RestResponse.status(RestResponse.Status.ACCEPTED, new RunStarted(runId.get()));
     }
 
     @GET
     @Path("/runs/last")
     @Operation(summary = "The last finished run: outcome, reason, versions, scores")
-    @APIResponse(responseCode = "200", description = "The last run's report")
-    @APIResponse(responseCode = "404", description = "No run has finished yet")
-    public Response last() {
+    @APIResponse(responseCode = "200", description = "The last run's report",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunReport.class)))
+    @APIResponse(responseCode = "404", description = "No run has finished yet",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public RestResponse<Object> last() {
         RunReport last = stats.last();
-        return last == null ? Response.status(Response.Status.NOT_FOUND).entity(Map.of("error", "no run has finished yet")).build()
-                : Response.ok(last).build();
+        return last == null ? RestResponse.status(RestResponse.Status.NOT_FOUND, new ApiError("no run has finished yet"))
+                : RestResponse.ok(last);
     }
 
     private TrainerSettings apply(Overrides o) {
