@@ -198,7 +198,7 @@ class EndToEndIT {
                 HttpResponse.BodyHandlers.discarding()).statusCode(), "metrics on the public port");
 
         // The dashboard finds a series by a piece of its id (server-side search) and marks its alert transitions:
-        // a spike fifty times the CPU series' level, five minutes after its last point, opens one.
+        // a spike to ten times the CPU series' highest value (99.9), five minutes after its last point, opens one.
         String cpu = "ec2_cpu_utilization_77c1ca";
         Matcher lastTs = Pattern.compile("\"lastTimestamp\":\"([^\"]+)\"")
                 .matcher(get("http://127.0.0.1:" + model + "/api/v1/series/" + cpu + "/state"));
@@ -207,7 +207,7 @@ class EndToEndIT {
         StringBuilder spike = new StringBuilder();
         for (int i = 1; i <= 4; i++) { // the later points close the spike's window
             spike.append("{\"series\":\"").append(cpu).append("\",\"ts\":\"").append(last.plus(Duration.ofMinutes(5L * i)))
-                    .append("\",\"value\":").append(i == 1 ? 5 : 0.1).append("}\n");
+                    .append("\",\"value\":").append(i == 1 ? 1000 : 0.1).append("}\n");
         }
         HttpResponse<String> spiked = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingest + "/api/v1/events"))
                 .header("X-Api-Key", KEY).header("Content-Type", "application/x-ndjson")
