@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -123,8 +124,10 @@ class EndToEndIT {
         Pattern drawn = Pattern.compile("data-points=\"[1-9]\\d*\"");
         Pattern remembered = Pattern.compile("data-remembered=\"(\\d+)\"");
         Pattern horizon = Pattern.compile("data-horizon=\"[1-9]\\d*\"");
-        String dom = browserDom(chromium(), "http://127.0.0.1:" + model + "/", d -> drawn.matcher(d).find()
-                && horizon.matcher(d).find() && remembered.matcher(d).find() && !d.contains("data-remembered=\"0\""));
+        Pattern band = Pattern.compile("data-band=\"(\\d+)\"");
+        String dom = browserDom(chromium(), "http://127.0.0.1:" + model + "/", "", d -> drawn.matcher(d).find()
+                && horizon.matcher(d).find() && remembered.matcher(d).find() && !d.contains("data-remembered=\"0\"")
+                && band.matcher(d).find() && !d.contains("data-band=\"0\""));
         Files.writeString(ROOT.resolve("deploy/target/e2e/dashboard-dom.html"), dom);
         for (String s : series) {
             assertTrue(dom.contains(">" + s + "</li>"), "the dashboard lists " + s + ":\n" + dom);
@@ -134,6 +137,8 @@ class EndToEndIT {
         Matcher history = remembered.matcher(dom);
         assertTrue(history.find() && Integer.parseInt(history.group(1)) >= 24, "the chart draws the remembered inputs:\n" + dom);
         assertTrue(horizon.matcher(dom).find(), "the chart draws the current forecast:\n" + dom);
+        Matcher oneStep = band.matcher(dom);
+        assertTrue(oneStep.find() && Integer.parseInt(oneStep.group(1)) >= 24, "the one-step band behind the inputs:\n" + dom);
 
         // The sample's anomalies open alerts, and each opened alert resolves.
         List<ConsumerRecord<String, byte[]>> alerts = new ArrayList<>();
@@ -194,6 +199,40 @@ class EndToEndIT {
         // The launcher gave the service its own management port; the public one serves no /q/*.
         assertEquals(404, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + model + "/q/metrics")).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode(), "metrics on the public port");
+
+        // The dashboard finds a series by a piece of its id (server-side search) and marks its alert transitions:
+        // a spike to ten times the CPU series' highest value (99.9), five minutes after its last point, opens one.
+        String cpu = "ec2_cpu_utilization_77c1ca";
+        Matcher lastTs = Pattern.compile("\"lastTimestamp\":\"([^\"]+)\"")
+                .matcher(get("http://127.0.0.1:" + model + "/api/v1/series/" + cpu + "/state"));
+        assertTrue(lastTs.find(), "the CPU series' state");
+        Instant last = Instant.parse(lastTs.group(1));
+        StringBuilder spike = new StringBuilder();
+        for (int i = 1; i <= 4; i++) { // the later points close the spike's window
+            spike.append("{\"series\":\"").append(cpu).append("\",\"ts\":\"").append(last.plus(Duration.ofMinutes(5L * i)))
+                    .append("\",\"value\":").append(i == 1 ? 1000 : 0.1).append("}\n");
+        }
+        HttpResponse<String> spiked = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingest + "/api/v1/events"))
+                .header("X-Api-Key", KEY).header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofString(spike.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, spiked.statusCode(), spiked.body());
+        await("the spike's alert", Duration.ofMinutes(1), () -> readAll(bootstrap, "anomalies").stream()
+                .anyMatch(r -> cpu.equals(r.key()) && text(r).contains("\"state\":\"OPEN\"")
+                        && Instant.parse(text(r).replaceAll(".*\"ts\":\"([^\"]+)\".*", "$1")).isAfter(last)));
+        // Types into the search box, then picks the one result; all by the page's own handlers.
+        String act = "var s=document.getElementById('search');"
+                + "if(document.body.dataset.searchResults&&s.value!=='cpu_util'){s.value='cpu_util';s.dispatchEvent(new Event('input'))}"
+                + "var li=document.querySelector('#series li');"
+                + "if(document.body.dataset.searchMatch==='cpu_util'&&li&&!li.classList.contains('sel'))li.click();";
+        Pattern marks = Pattern.compile("data-alert-marks=\"[1-9]\\d*\"");
+        String found = browserDom(chromium(), "http://127.0.0.1:" + model + "/", act, d -> d.contains("data-search-match=\"cpu_util\"")
+                && d.contains(">" + cpu + "</h2>") && marks.matcher(d).find() && band.matcher(d).find() && !d.contains("data-band=\"0\""));
+        Files.writeString(ROOT.resolve("deploy/target/e2e/dashboard-search-dom.html"), found);
+        assertTrue(found.contains("data-search-results=\"1\"") && found.contains(">" + cpu + "</li>"),
+                "the search lists the one matching series:\n" + found);
+        assertTrue(found.contains(">" + cpu + "</h2>"), "the found series is charted:\n" + found);
+        assertTrue(marks.matcher(found).find(), "the chart marks the alert transition:\n" + found);
+        assertTrue(found.contains("class=\"OPEN\""), "the transition is listed with its state:\n" + found);
     }
 
     /** Headless Chromium (Debian package {@code chromium}): /usr/bin/chromium, else the first on the PATH. */
@@ -210,10 +249,11 @@ class EndToEndIT {
 
     /**
      * Opens {@code url} in headless Chromium and returns the page's DOM once {@code ready} holds for it (or after
-     * 60 s, whatever it is then). Uses the DevTools protocol: {@code --dump-dom} would dump at the load event,
+     * 60 s, whatever it is then). {@code act} (JavaScript statements without double quotes or backslashes, or "") runs
+     * in the page before each look, to act as a user would (type, click) once the page is ready for it. Uses the DevTools protocol: {@code --dump-dom} would dump at the load event,
      * before the page's fetches and stream have drawn anything.
      */
-    private static String browserDom(Path chromium, String url, Predicate<String> ready) throws Exception {
+    private static String browserDom(Path chromium, String url, String act, Predicate<String> ready) throws Exception {
         Path profile = Files.createTempDirectory("e2e-chromium");
         Process browser = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -255,7 +295,7 @@ class EndToEndIT {
                 Thread.sleep(500); // polling the page until it has drawn, to a deadline
                 // encodeURIComponent keeps the reply free of JSON escapes, so a regex can take the value out.
                 ws.sendText("{\"id\":" + id + ",\"method\":\"Runtime.evaluate\",\"params\":{\"expression\":"
-                        + "\"encodeURIComponent(document.documentElement.outerHTML)\",\"returnByValue\":true}}", true).get();
+                        + "\"" + act + "encodeURIComponent(document.documentElement.outerHTML)\",\"returnByValue\":true}}", true).get();
                 Pattern reply = Pattern.compile("\"id\":" + id + "\\b.*\"value\":\"([^\"]*)\"");
                 for (String r; (r = replies.poll(10, TimeUnit.SECONDS)) != null; ) {
                     Matcher m = reply.matcher(r);

@@ -1,5 +1,6 @@
 package org.forecaster.core.model;
 
+import java.util.Arrays;
 import org.forecaster.core.baseline.SeasonalProfile;
 import org.forecaster.core.stats.Gaussian;
 import org.forecaster.core.state.KeyState;
@@ -354,10 +355,21 @@ public final class Stepper {
      * model without a profile drops the state's.
      */
     public void rewarm(KeyState state, long modelVersion) {
+        replay(state, null);
+        state.modelVersion = modelVersion;
+    }
+
+    /**
+     * The re-warm's replay of the ring from a zero state (see {@link #rewarm}); with {@code oneStep} non-null, the
+     * one-step mean, lower and upper bound predicted for each remembered input from those before it go into its
+     * three rows ({@link #replayOneStep}).
+     */
+    private void replay(KeyState state, double[][] oneStep) {
         fitProfile(state);
         state.resetRecurrent();
         int n = state.remembered();
         normalizer.set(state.normCount, state.normMean, state.normVariance);
+        double widen = Math.exp(state.intervalLogScale);
         for (int i = 0; i < n; i++) {
             float v = state.recall(i);
             long ts = state.lastTimestamp - (long) (n - 1 - i) * stepMillis;
@@ -370,8 +382,36 @@ public final class Stepper {
                 fillBase(state, i);
             }
             run(state);
+            if (oneStep != null && i + 1 < n) {
+                double half = intervalZ * state.sigma * widen; // as writeForecast widens the model's sigma
+                oneStep[0][i + 1] = state.expected;
+                oneStep[1][i + 1] = state.expected - half;
+                oneStep[2][i + 1] = state.expected + half;
+            }
         }
-        state.modelVersion = modelVersion;
+    }
+
+    /**
+     * The one-step predictions a re-warm of {@code state} under this model makes on its way through the remembered
+     * inputs (as {@link #rewarmedCopy}, which it starts from): entry i is the mean and interval predicted for
+     * remembered input i from the inputs before it, replayed from a zero recurrent state with the key's current
+     * normaliser and interval scale held fixed. Entry 0 is NaN (nothing comes before it). For the dashboard's band
+     * behind past points: an approximation of the predictions made at the time, which started from all of the key's
+     * past under the normaliser and interval scale of their own time; the first few entries carry the zero state's
+     * warm-up. {@code state} is not changed.
+     *
+     * @return three arrays {mean, lower, upper} with one entry per input the copy remembers (the last
+     *         {@code min(remembered, ring capacity)} of {@code state}), oldest first
+     */
+    public double[][] replayOneStep(KeyState state, long modelVersion) {
+        KeyState s = copyForRewarm(state, modelVersion);
+        int n = s.remembered();
+        double[][] oneStep = new double[3][n];
+        for (double[] row : oneStep) {
+            Arrays.fill(row, Double.NaN);
+        }
+        replay(s, oneStep);
+        return oneStep;
     }
 
     /**
@@ -415,6 +455,13 @@ public final class Stepper {
      * service) and to read what this model would make of a key without storing it (the REST API).
      */
     public KeyState rewarmedCopy(KeyState state, long modelVersion) {
+        KeyState s = copyForRewarm(state, modelVersion);
+        rewarm(s, modelVersion);
+        return s;
+    }
+
+    /** What {@link #rewarmedCopy} carries over into a new state of this stepper's shape, before the re-warm itself. */
+    private KeyState copyForRewarm(KeyState state, long modelVersion) {
         KeyState s = newState(modelVersion);
         s.lastTimestamp = state.lastTimestamp;
         s.normCount = state.normCount;
@@ -431,7 +478,6 @@ public final class Stepper {
         for (int i = Math.max(0, state.remembered() - ringCapacity); i < state.remembered(); i++) {
             s.remember(state.recall(i));
         }
-        rewarm(s, modelVersion);
         return s;
     }
 

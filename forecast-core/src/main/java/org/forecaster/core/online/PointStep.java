@@ -373,6 +373,15 @@ public final class PointStep {
     }
 
     /**
+     * The one-step predictions this model makes for a key's remembered inputs when it replays them
+     * ({@link Stepper#replayOneStep}): {mean, lower, upper}, one entry per remembered input, oldest first, NaN for
+     * the first. {@code stored} is not changed.
+     */
+    public double[][] replayOneStep(KeyState stored) {
+        return stepper.replayOneStep(stored, modelVersion);
+    }
+
+    /**
      * Rebuilds a state made under other weights: its recurrent state is replayed from the ring under this model. A
      * different architecture or ring size gets a fresh state of the right shape carrying over the normaliser,
      * timestamps, alert, novelty state and remembered inputs ({@link Stepper#rewarmedCopy}).

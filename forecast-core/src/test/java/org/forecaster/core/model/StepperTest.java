@@ -223,6 +223,44 @@ class StepperTest {
     }
 
     @Test
+    void replayedOneStepPredictionsAreThoseOfRewarmingEachPrefixOfTheRing() {
+        double[] v = values(40, 6);
+        Stepper s = stepper(15);
+        KeyState st = s.newState(1);
+        for (int i = 0; i < v.length; i++) {
+            if (i != 31) { // one missing step inside the ring
+                s.observe(st, T0 + i * STEP, v[i]);
+            }
+        }
+        st.intervalLogScale = 0.3f; // a widened interval must widen the replayed bands too
+        byte[] before = KeyStateCodec.encode(st);
+        double[][] oneStep = s.replayOneStep(st, 1);
+        assertArrayEquals(before, KeyStateCodec.encode(st), "the state is unchanged");
+        int n = st.remembered();
+        assertEquals(16, n);
+        assertTrue(Double.isNaN(oneStep[0][0]) && Double.isNaN(oneStep[1][0]) && Double.isNaN(oneStep[2][0]));
+        double z = Gaussian.quantile(0.975);
+        for (int i = 1; i < n; i++) {
+            // The first i inputs alone, ending one step before input i, re-warmed: its prediction is that for input i.
+            KeyState prefix = s.newState(1);
+            prefix.normCount = st.normCount;
+            prefix.normMean = st.normMean;
+            prefix.normVariance = st.normVariance;
+            prefix.intervalLogScale = st.intervalLogScale;
+            prefix.lastTimestamp = st.lastTimestamp - (long) (n - i) * STEP;
+            for (int j = 0; j < i; j++) {
+                prefix.remember(st.recall(j));
+            }
+            s.rewarm(prefix, 1);
+            assertEquals(prefix.expected, oneStep[0][i], 0.0, "mean of input " + i);
+            double half = z * prefix.sigma * Math.exp(0.3f);
+            assertEquals(prefix.expected - half, oneStep[1][i], 1e-9 * Math.abs(half), "lower of input " + i);
+            assertEquals(prefix.expected + half, oneStep[2][i], 1e-9 * Math.abs(half), "upper of input " + i);
+            assertTrue(oneStep[1][i] < oneStep[0][i] && oneStep[0][i] < oneStep[2][i]);
+        }
+    }
+
+    @Test
     void rewarmedCopyEqualsRewarmingInPlaceAndLeavesTheOriginalAlone() {
         double[] v = values(30, 5);
         Stepper oldModel = stepper(11), newModel = stepper(12);

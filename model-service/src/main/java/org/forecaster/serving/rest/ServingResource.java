@@ -17,6 +17,10 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -25,10 +29,12 @@ import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsNotStartedException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -43,6 +49,7 @@ import org.forecaster.core.wire.AnomalyRecord;
 import org.forecaster.core.wire.ForecastRecord;
 import org.forecaster.core.wire.WireJson;
 import org.forecaster.serving.metrics.ServingMetrics;
+import org.forecaster.serving.topology.AlertLog;
 import org.forecaster.serving.topology.ServingSpec;
 import org.forecaster.serving.weights.LoadedModel;
 import org.forecaster.serving.weights.ModelHolder;
@@ -64,6 +71,8 @@ public class ServingResource {
     ServingSpec spec;
     @Inject
     ServingMetrics metrics;
+    @Inject
+    PeerSearch peerSearch;
     private final HostInfo self;
 
     /** {@code application}: this instance's advertised {@code host:port} for interactive queries, if configured. */
@@ -154,6 +163,119 @@ public class ServingResource {
             long step = m.header().stepMillis();
             return json(new SeriesHistory(id, step, StateViews.history(s, step), StateViews.forecast(id, s, m, spec)));
         });
+    }
+
+    @GET
+    @Path("/series/search")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Series ids that contain a text (ignoring case), in id order, from the key-state stores of every instance",
+            description = "The dashboard's search among thousands of series: every key the service holds state for, not only "
+                    + "those forecast since start. This instance scans the partitions it owns and asks every other instance "
+                    + "that owns some (scope=local, with the caller's key) for theirs; an instance that does not answer is "
+                    + "listed in unreachable and its ids are missing. more: further ids matched beyond the limit.")
+    @APIResponse(responseCode = "200", description = "the matching ids",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SeriesSearch.Result.class)))
+    @APIResponse(responseCode = "400", description = "limit outside 1..1000 or match longer than 256 characters",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", description = "missing or wrong read key (unless anonymous reads are on)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "503", description = "the store is not queryable now (starting, rebalancing, restoring)",
+            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds"),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public Response searchSeries(@QueryParam("match") String match, @QueryParam("limit") Integer limit,
+                                 @QueryParam("scope") String scope, @Context HttpHeaders headers) {
+        int max = limit == null ? SeriesSearch.DEFAULT_LIMIT : limit;
+        try {
+            SeriesSearch.check(match, max);
+        } catch (IllegalArgumentException e) {
+            return error(Response.Status.BAD_REQUEST, e.getMessage());
+        }
+        SeriesSearch.Result local;
+        List<HostInfo> peers;
+        try {
+            ReadOnlyKeyValueStore<String, byte[]> store = streams.store(
+                    StoreQueryParameters.fromNameAndType(spec.storeName(), QueryableStoreTypes.keyValueStore()));
+            try (KeyValueIterator<String, byte[]> all = store.all()) {
+                local = SeriesSearch.scan(keys(all), match, max);
+            }
+            peers = "local".equals(scope) || self == null ? List.of() : streams.streamsMetadataForStore(spec.storeName()).stream()
+                    .map(StreamsMetadata::hostInfo).filter(h -> !h.equals(self) && h.port() > 0).distinct().toList();
+        } catch (InvalidStateStoreException | IllegalStateException e) { // also not started yet (a subclass), or stopping
+            return KeyRoute.unavailable("state store not queryable now: " + e.getMessage());
+        }
+        return peers.isEmpty() ? json(local) : json(peerSearch.ask(peers, match, max, headers, local));
+    }
+
+    @GET
+    @Path("/series/{id}/alerts")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A series' last alert transitions (at most 32, oldest first), as sent on the anomalies topic; routing as for /forecast",
+            description = "From the changelogged alert-log store beside the key's state, so they survive restarts and follow "
+                    + "the key to its new owner. Empty for a series that never alerted.")
+    @APIResponse(responseCode = "200", description = "{series, alerts: [AnomalyRecord]}",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AlertHistory.class)))
+    @APIResponse(responseCode = "307", description = "owned by another instance: Location is this path there, the body names the owner",
+            headers = @Header(name = HttpHeaders.LOCATION, description = "http://owner/api/v1/series/{id}/..."),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OwnerRedirect.class)))
+    @APIResponse(responseCode = "401", description = "missing or wrong read key (unless anonymous reads are on)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "no state for this series on its owner",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "503", description = "the store is not queryable now",
+            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds"),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public Response alerts(@PathParam("id") String id, @Context UriInfo uri) {
+        return withState(id, uri, bytes -> {
+            byte[] log;
+            try {
+                log = streams.store(StoreQueryParameters.fromNameAndType(AlertLog.STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()))
+                        .get(id);
+            } catch (InvalidStateStoreException e) {
+                return KeyRoute.unavailable("alert log not queryable now: " + e.getMessage());
+            }
+            return json(new AlertHistory(id, AlertLog.read(log)));
+        });
+    }
+
+    private static Iterator<String> keys(KeyValueIterator<String, byte[]> entries) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return entries.hasNext();
+            }
+
+            @Override
+            public String next() {
+                return entries.next().key;
+            }
+        };
+    }
+
+    /** A series' last alert transitions, oldest first. */
+    public record AlertHistory(String series, List<AnomalyRecord> alerts) {}
+
+    @GET
+    @Path("/series/{id}/one-step")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A series' remembered inputs with the one-step band of each, replayed under the current model; routing as for /forecast",
+            description = "points: the inputs of /history, each with mean, lower and upper of the one-step prediction for it "
+                    + "(null for the first). The band is what the current model predicts when it replays the inputs from a "
+                    + "zero state with the key's current normaliser and interval scale (the re-warm after a weight swap): "
+                    + "close to, not equal to, the bands forecast at the time, and its first few steps carry the warm-up.")
+    @APIResponse(responseCode = "200", description = "{series, modelVersion, level, points: [{ts, value, mean, lower, upper}]}",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StateViews.OneStepBand.class)))
+    @APIResponse(responseCode = "307", description = "owned by another instance: Location is this path there, the body names the owner",
+            headers = @Header(name = HttpHeaders.LOCATION, description = "http://owner/api/v1/series/{id}/..."),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OwnerRedirect.class)))
+    @APIResponse(responseCode = "401", description = "missing or wrong read key (unless anonymous reads are on)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "404", description = "no state for this series on its owner",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "503", description = "the store is not queryable now or no model is loaded",
+            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds"),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public Response oneStep(@PathParam("id") String id, @Context UriInfo uri) {
+        return withModelAndState(id, uri, (m, s) -> json(StateViews.oneStep(id, s, m, spec)));
     }
 
     @GET

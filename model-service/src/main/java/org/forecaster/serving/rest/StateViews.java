@@ -17,6 +17,21 @@ public final class StateViews {
     /** One remembered input: the step's time and its value, null for a step that had no point. */
     public record HistoryPoint(Instant ts, Double value) {}
 
+    /**
+     * One remembered input with the one-step prediction for it: mean and interval bounds, null for the first input
+     * (nothing before it to predict from).
+     */
+    public record BandPoint(Instant ts, Double value, Double mean, Double lower, Double upper) {}
+
+    /**
+     * The one-step band behind a series' remembered inputs (issue 19).
+     *
+     * @param modelVersion the model that replayed the inputs
+     * @param level        central probability of the intervals
+     * @param points       the inputs of {@link #history}, with their predictions
+     */
+    public record OneStepBand(String series, long modelVersion, double level, List<BandPoint> points) {}
+
     private StateViews() {}
 
     /**
@@ -27,6 +42,31 @@ public final class StateViews {
      */
     public static ForecastRecord forecast(String series, KeyState stored, LoadedModel model, ServingSpec spec) {
         return spec.pointStep(model).latestForecast(series, stored);
+    }
+
+    /**
+     * The key's remembered inputs ({@link #history}) with the one-step prediction for each: the band a replay of
+     * the inputs under the current model predicts ({@link PointStep#replayOneStep}), an approximation of the bands
+     * forecast at the time, which started from all of the key's past. Scratch and thread-safety as for
+     * {@link #forecast}.
+     */
+    public static OneStepBand oneStep(String series, KeyState stored, LoadedModel model, ServingSpec spec) {
+        long stepMillis = model.header().stepMillis();
+        List<HistoryPoint> inputs = history(stored, stepMillis);
+        PointStep step = spec.pointStep(model);
+        double[][] band = step.replayOneStep(stored);
+        // Both end at the key's last point; the replay may cover more inputs (from before a reset) or fewer (a
+        // ring made smaller by the current model), so they are matched from the end.
+        int offset = band[0].length - inputs.size();
+        List<BandPoint> points = new ArrayList<>(inputs.size());
+        for (int j = 0; j < inputs.size(); j++) {
+            HistoryPoint p = inputs.get(j);
+            int b = j + offset;
+            boolean known = b >= 0 && !Double.isNaN(band[0][b]);
+            points.add(new BandPoint(p.ts(), p.value(), known ? band[0][b] : null, known ? band[1][b] : null,
+                    known ? band[2][b] : null));
+        }
+        return new OneStepBand(series, step.modelVersion(), step.rules().intervalLevel(), points);
     }
 
     /**

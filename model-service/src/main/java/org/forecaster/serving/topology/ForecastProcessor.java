@@ -1,5 +1,6 @@
 package org.forecaster.serving.topology;
 
+import io.quarkus.logging.Log;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -39,7 +40,8 @@ import org.forecaster.serving.metrics.ServingMetrics;
  * and ignored; an older window, a malformed record, a non-finite value, a window start out of range, a stored state
  * that cannot be decoded or a step that throws goes to the DLQ with a reason (a poison point never fails the task); every
  * other point yields one forecast on {@code forecasts} and, when it opens or resolves an alert, an alert on
- * {@code anomalies}. The state, the outputs and the input offset commit together under {@code exactly_once_v2}.
+ * {@code anomalies}, also appended to the key's {@link AlertLog}. The state, the alert log, the outputs and the input
+ * offset commit together under {@code exactly_once_v2}.
  *
  * <p>A wall-clock punctuator deletes keys idle for longer than the TTL and opens {@code silent} alerts for keys that
  * stopped reporting (their next point resolves them). One instance per task; the
@@ -76,6 +78,8 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     private InternalProcessorContext<String, byte[]> internal;
     private ProcessorNode<?, ?, ?, ?> node;
     private KeyValueStore<String, byte[]> store;
+    /** Each key's last alert transitions ({@link AlertLog}), for the dashboard. */
+    private KeyValueStore<String, byte[]> alertLog;
     private LoadedModel model;
     private PointStep step;
     /** Keys stepped together at most: the batch, or 1 where the kernels' sums would differ by batch (see PointStep). */
@@ -139,6 +143,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.store = context.getStateStore(spec.storeName());
+        this.alertLog = context.getStateStore(AlertLog.STORE);
         context.schedule(spec.ttlScanInterval(), PunctuationType.WALL_CLOCK_TIME, wallClock -> evictIdle(noteStart(wallClock)));
         if (maxPoints > 1 && context instanceof InternalProcessorContext<String, byte[]> ipc) {
             internal = ipc;
@@ -416,17 +421,26 @@ public final class ForecastProcessor implements Processor<String, byte[], String
                 if (alert != null) {
                     context.forward(record.withKey(key).withValue(WireJson.write(alert)).withHeaders(new RecordHeaders()),
                             ANOMALIES_SINK);
-                    counted(alert);
+                    counted(key, alert);
                 }
             }
         }
     }
 
-    private void counted(AnomalyRecord alert) {
+    /** Counts an alert transition of {@code key}, appends it to the key's {@link AlertLog} and publishes it. */
+    private void counted(String key, AnomalyRecord alert) {
         if (alert.state() == AnomalyRecord.State.OPEN) {
             metrics.alertOpened();
         } else {
             metrics.alertResolved();
+        }
+        byte[] log = alertLog.get(key);
+        try {
+            alertLog.put(key, AlertLog.append(log, alert));
+        } catch (IllegalArgumentException e) {
+            // The log only feeds the dashboard: one that cannot be read restarts rather than failing the task.
+            Log.warnf(e, "alert log of %s cannot be read; starting it again", key);
+            alertLog.put(key, AlertLog.append(null, alert));
         }
         events.anomaly(alert);
     }
@@ -493,7 +507,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         }
         store.put(key, StoredState.encode(state, StoredState.lastSeen(stored)));
         context.forward(new Record<>(key, WireJson.write(alert), due), ANOMALIES_SINK);
-        counted(alert);
+        counted(key, alert);
     }
 
     /**
@@ -534,6 +548,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         }
         for (String k : idle) {
             store.delete(k);
+            alertLog.delete(k);
         }
         for (String k : silent) {
             silence(k);

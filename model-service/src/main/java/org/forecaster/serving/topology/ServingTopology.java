@@ -16,7 +16,8 @@ import org.forecaster.serving.metrics.ServingMetrics;
 
 /**
  * The model service's topology, as a pure function of its spec and collaborators: points source → {@link
- * ForecastProcessor} (with the named, changelogged key-state store) → forecasts, anomalies and DLQ sinks.
+ * ForecastProcessor} (with the named, changelogged key-state and {@link AlertLog} stores) → forecasts, anomalies and
+ * DLQ sinks.
  * Node and store names are fixed so that internal topics survive refactors.
  */
 public final class ServingTopology {
@@ -30,6 +31,7 @@ public final class ServingTopology {
         t.addSource(SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), spec.pointsTopic());
         t.addProcessor(PROCESSOR, () -> new ForecastProcessor(spec, holder, metrics, events), SOURCE);
         t.addStateStore(storeBuilder(spec), PROCESSOR);
+        t.addStateStore(alertLogBuilder(spec), PROCESSOR);
         t.addStateStore(CommitHook.builder(), PROCESSOR);
         t.addSink(ForecastProcessor.FORECASTS_SINK, spec.forecastsTopic(), new StringSerializer(), new ByteArraySerializer(), PROCESSOR);
         t.addSink(ForecastProcessor.ANOMALIES_SINK, spec.anomaliesTopic(), new StringSerializer(), new ByteArraySerializer(), PROCESSOR);
@@ -38,9 +40,18 @@ public final class ServingTopology {
     }
 
     static StoreBuilder<KeyValueStore<String, byte[]>> storeBuilder(ServingSpec spec) {
+        return changelogged(spec, spec.storeName());
+    }
+
+    /** The {@link AlertLog} store: of the key-state store's type, changelogged like it. */
+    static StoreBuilder<KeyValueStore<String, byte[]>> alertLogBuilder(ServingSpec spec) {
+        return changelogged(spec, AlertLog.STORE);
+    }
+
+    private static StoreBuilder<KeyValueStore<String, byte[]>> changelogged(ServingSpec spec, String name) {
         KeyValueBytesStoreSupplier supplier = spec.storeType() == ServingSpec.StoreType.ROCKSDB
-                ? Stores.persistentKeyValueStore(spec.storeName())
-                : Stores.inMemoryKeyValueStore(spec.storeName());
+                ? Stores.persistentKeyValueStore(name)
+                : Stores.inMemoryKeyValueStore(name);
         // Changelogged (compacted by default): restore after a crash and standby replicas come from it.
         // No cache: every put is already one changelog record per point, and a cache would only delay it.
         return Stores.keyValueStoreBuilder(supplier, Serdes.String(), Serdes.ByteArray())

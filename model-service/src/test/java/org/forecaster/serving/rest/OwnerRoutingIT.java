@@ -120,6 +120,11 @@ class OwnerRoutingIT {
                         .then().statusCode(200).extract().asByteArray();
                 assertEquals(text(ModelServicePipelineIT.lastValueOf(forecasts, key)), text(served), key);
             }
+            // The search asks the other owner too; this one has no HTTP server, so it is named unreachable and only
+            // the service's own series are listed.
+            var search = given().get("/api/v1/series/search?match=K").then().statusCode(200).extract().jsonPath();
+            assertEquals(local.stream().sorted().toList(), search.getList("series", String.class));
+            assertEquals(List.of(other.host() + ":" + other.port()), search.getList("unreachable", String.class));
         } finally {
             second.close(Duration.ofSeconds(30));
             second.cleanUp();
@@ -133,6 +138,14 @@ class OwnerRoutingIT {
             assertEquals(text(ModelServicePipelineIT.lastValueOf(forecasts, key)),
                     text(given().redirects().follow(false).get(target).then().statusCode(200).extract().asByteArray()), key);
         }
+        // Alone now, the service finds every series in its own store and asks no one.
+        List<String> all = new ArrayList<>(local);
+        all.addAll(remote);
+        Poll.until(Duration.ofSeconds(30), "every series found here", () -> {
+            Response r = given().get("/api/v1/series/search?match=k");
+            return r.statusCode() == 200 && r.jsonPath().getList("series", String.class).equals(all.stream().sorted().toList())
+                    && r.jsonPath().getList("unreachable").isEmpty();
+        });
     }
 
     private KafkaStreams secondInstance(String bootstrap, HostInfo advertised, Path stateDir, byte[] model) {

@@ -85,6 +85,13 @@ class ModelServiceSecurityIT {
         given().header("X-Api-Key", READ_KEY).get("/api/v1/series").then().statusCode(200);
         given().header("Authorization", "Bearer " + READ_KEY).get("/api/v1/series").then().statusCode(200);
         given().cookie("forecast-read-key", READ_KEY).get("/api/v1/series").then().statusCode(200);
+        // The dashboard's search and chart data (issue 19) take the read key like every other read.
+        for (String path : List.of("/api/v1/series/search?match=a", "/api/v1/series/a/alerts", "/api/v1/series/a/one-step")) {
+            assertEquals(401, given().get(path).statusCode(), path + " without a key");
+            assertEquals(401, given().header("X-Api-Key", INGEST_KEY).get(path).statusCode(), path + " with an ingest key");
+        }
+        Poll.until(Duration.ofSeconds(30), "search with the read key", () ->
+                given().header("X-Api-Key", READ_KEY).get("/api/v1/series/search?match=a").statusCode() == 200);
         // Probes need no key: they are on the management port, where the read-key filter does not run. Liveness is down
         // (503) until Kafka Streams leaves CREATED, so wait for it rather than race it.
         assertTrue(given().get(Management.url("/q/health/live")).statusCode() != 401);

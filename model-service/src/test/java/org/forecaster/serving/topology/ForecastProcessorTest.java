@@ -135,6 +135,12 @@ class ForecastProcessorTest {
         KeyValueStore<String, byte[]> store() {
             return driver.getKeyValueStore(ServingSpec.defaults().storeName());
         }
+
+        /** The key's alert transitions as its {@link AlertLog} holds them. */
+        List<AnomalyRecord> alertLog(String key) {
+            KeyValueStore<String, byte[]> log = driver.getKeyValueStore(AlertLog.STORE);
+            return AlertLog.read(log.get(key));
+        }
     }
 
     private double count(String name) {
@@ -328,6 +334,7 @@ class ForecastProcessorTest {
         assertEquals(1, open.modelVersion());
         assertEquals(AnomalyRecord.State.RESOLVED, resolved.state());
         assertTrue(resolved.ts().isAfter(T0.plusMillis(154 * STEP)));
+        assertEquals(alerts, h.alertLog("x"), "the key's alert log holds the transitions sent");
         assertEquals(1, registry.get("forecast.alerts").tag("transition", "open").counter().count());
         assertEquals(1, registry.get("forecast.alerts").tag("transition", "resolved").counter().count());
     }
@@ -577,6 +584,8 @@ class ForecastProcessorTest {
         assertEquals("silent", alerts.get(0).reason());
         assertEquals(T0.plusMillis(60 * STEP), alerts.get(0).ts(), "resolved by the point that came back");
         assertFalse(StoredState.alertOpen(h.store().get("a")));
+        assertEquals(List.of(open, alerts.get(0)), h.alertLog("a"), "the silent alert is logged as sent, then its resolution");
+        assertEquals(List.of(), h.alertLog("b"), "a key that never alerted has no log");
     }
 
     /**
@@ -594,6 +603,10 @@ class ForecastProcessorTest {
         MockProcessorContext<String, byte[]> before = new MockProcessorContext<>();
         store.init(before.getStateStoreContext(), store);
         before.addStateStore(store);
+        KeyValueStore<String, byte[]> alertLog = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(AlertLog.STORE),
+                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+        alertLog.init(before.getStateStoreContext(), alertLog);
+        before.addStateStore(alertLog);
         ForecastProcessor first = new ForecastProcessor(spec, holder, metrics, ServingEvents.NONE);
         before.setCurrentSystemTimeMs(0);
         first.init(before);
@@ -606,6 +619,7 @@ class ForecastProcessorTest {
 
         MockProcessorContext<String, byte[]> after = new MockProcessorContext<>();
         after.addStateStore(store);
+        after.addStateStore(alertLog);
         ForecastProcessor restarted = new ForecastProcessor(spec, holder, metrics, ServingEvents.NONE);
         after.setCurrentSystemTimeMs(0); // as Kafka Streams' init() reads it
         restarted.init(after);
@@ -707,10 +721,14 @@ class ForecastProcessorTest {
     void shouldEvictKeysIdleLongerThanTheTtl() {
         Harness h = new Harness(spec().withTtl(Duration.ofHours(1), Duration.ofMinutes(1)));
         h.send("old", 0, 1);
+        KeyValueStore<String, byte[]> alertLog = h.driver.getKeyValueStore(AlertLog.STORE);
+        alertLog.put("old", AlertLog.append(null, new AnomalyRecord("old", T0, 1, 0, -1, 1, 1,
+                AnomalyRecord.State.OPEN, 1, "spike")));
         h.driver.advanceWallClockTime(Duration.ofMinutes(30));
         h.send("new", 0, 1);
         h.driver.advanceWallClockTime(Duration.ofMinutes(31));
         assertNull(h.store().get("old"));
+        assertNull(alertLog.get("old"), "the key's alert log goes with its state");
         assertNotNull(h.store().get("new"));
         assertEquals(1, count("forecast.evictions"));
         // An evicted key that comes back starts afresh (cold, no history).
