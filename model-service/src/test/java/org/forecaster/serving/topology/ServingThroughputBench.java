@@ -61,8 +61,12 @@ class ServingThroughputBench {
     private static final PointFormat FORMAT = PointFormat.valueOf(System.getProperty("bench.format", "binary").toUpperCase(java.util.Locale.ROOT));
 
     private static byte[] point(String key, int i, double value) {
+        return point(FORMAT, key, i, value);
+    }
+
+    private static byte[] point(PointFormat format, String key, int i, double value) {
         Point p = TestModels.point(key, i, value);
-        return FORMAT == PointFormat.BINARY ? PointBinary.write(p) : WireJson.write(p);
+        return format == PointFormat.BINARY ? PointBinary.write(p) : WireJson.write(p);
     }
 
     /** The processor alone (TopologyTestDriver, no broker): what one core spends per point in our code. */
@@ -110,6 +114,22 @@ class ServingThroughputBench {
 
     @Test
     void measure() throws Exception {
+        measure(FORMAT);
+    }
+
+    /**
+     * JSON and binary points alternately, {@code -Dbench.rounds} times each (default 2), in one JVM and sitting, so
+     * their ratio is not the machine's drift between runs (issue 18).
+     */
+    @Test
+    void measureFormats() throws Exception {
+        for (int r = 0; r < Integer.getInteger("bench.rounds", 2); r++) {
+            measure(PointFormat.JSON);
+            measure(PointFormat.BINARY);
+        }
+    }
+
+    private void measure(PointFormat format) throws Exception {
         int keys = Integer.getInteger("bench.keys", 2000), perKey = Integer.getInteger("bench.points", 100);
         int partitions = Integer.getInteger("bench.partitions", 4);
         ModelSpec spec = new ModelSpec(CellType.LSTM, 1, Features.COUNT, 64, 12);
@@ -123,7 +143,7 @@ class ServingThroughputBench {
                 for (int i = 0; i < perKey; i++) {
                     for (int k = 0; k < keys; k++) {
                         String key = "series-" + k;
-                        p.send(new ProducerRecord<>(Topics.POINTS, key, point(key, i, TestModels.value(k % 4, i))));
+                        p.send(new ProducerRecord<>(Topics.POINTS, key, point(format, key, i, TestModels.value(k % 4, i))));
                     }
                 }
             }
@@ -196,7 +216,7 @@ class ServingThroughputBench {
                 }
                 KeyState s = new KeyState(spec.stateSize(), 48);
                 for (int i = 0; i < 48; i++) s.remember(i);
-                System.out.printf("bench: " + FORMAT + " points, batch %d, %d keys x %d points, %d partitions, EOS v2: %d forecasts in %.2f s = %.0f points/s;"
+                System.out.printf("bench: " + format + " points, batch %d, %d keys x %d points, %d partitions, EOS v2: %d forecasts in %.2f s = %.0f points/s;"
                         + " processor step p50 %.1f us, p99 %.1f us (mean %.1f us); stored state %d bytes/key (H=64, ring 48)%n",
                         batch, keys, perKey, partitions, read, seconds, read / seconds, p50, p99, step.mean(java.util.concurrent.TimeUnit.MICROSECONDS),
                         StoredState.encode(s, 0).length);
