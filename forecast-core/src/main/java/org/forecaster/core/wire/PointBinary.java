@@ -58,8 +58,10 @@ public final class PointBinary {
         }
         long start = millis("window start", p.windowStart());
         long end = millis("window end", p.windowEnd());
-        byte[] series = utf8(p.series());
-        byte[] out = new byte[FIXED_LENGTH + series.length];
+        String id = p.series();
+        byte[] series = isAscii(id) ? null : utf8(id); // ASCII ids (all ingest accepts) go straight into the record
+        int n = series == null ? id.length() : series.length;
+        byte[] out = new byte[FIXED_LENGTH + n];
         out[0] = VERSION_1;
         putLong(out, 1, start);
         putLong(out, 9, end);
@@ -68,8 +70,14 @@ public final class PointBinary {
         putLong(out, 33, Double.doubleToRawLongBits(p.min()));
         putLong(out, 41, Double.doubleToRawLongBits(p.max()));
         putLong(out, 49, Double.doubleToRawLongBits(p.last()));
-        putInt(out, 57, series.length);
-        System.arraycopy(series, 0, out, FIXED_LENGTH, series.length);
+        putInt(out, 57, n);
+        if (series == null) {
+            for (int i = 0; i < n; i++) {
+                out[FIXED_LENGTH + i] = (byte) id.charAt(i);
+            }
+        } else {
+            System.arraycopy(series, 0, out, FIXED_LENGTH, n);
+        }
         return out;
     }
 
@@ -116,15 +124,16 @@ public final class PointBinary {
         }
     }
 
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static byte[] utf8(String s) {
-        int n = s.length();
-        int i = 0;
-        while (i < n && s.charAt(i) < 0x80) {
-            i++;
-        }
-        if (i == n) {
-            return s.getBytes(StandardCharsets.ISO_8859_1); // all ASCII: the common case, no encoder
-        }
         try {
             // Strict: String.getBytes would write '?' for an unpaired surrogate, silently changing the series id.
             ByteBuffer b = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
