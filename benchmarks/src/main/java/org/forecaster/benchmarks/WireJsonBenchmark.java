@@ -7,7 +7,9 @@ import java.util.concurrent.TimeUnit;
 import org.forecaster.core.wire.ForecastJsonWriter;
 import org.forecaster.core.wire.ForecastRecord;
 import org.forecaster.core.wire.Point;
+import org.forecaster.core.wire.PointBinary;
 import org.forecaster.core.wire.PointJsonReader;
+import org.forecaster.core.wire.PointReader;
 import org.forecaster.core.wire.WireJson;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,7 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The model service's JSON work per point: reading the point from {@code telemetry.points} and writing the
  * forecast with K horizon steps, through Jackson data binding ({@code WireJson}) and through the hand-written
- * {@link PointJsonReader} / {@link ForecastJsonWriter} it uses now. Score: ns per record.
+ * {@link PointJsonReader} / {@link ForecastJsonWriter}; and the point both ways in the binary form of issue 18
+ * ({@link PointBinary}, through {@link PointReader} as the services read it) against the JSON. Score: ns per record.
+ * The point benchmarks do not depend on {@code horizon}: run them with {@code -p horizon=12}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -37,7 +41,9 @@ public class WireJsonBenchmark {
     int horizon;
 
     ForecastRecord forecast;
+    Point point;
     byte[] pointJson;
+    byte[] pointBinary;
     final ForecastJsonWriter writer = new ForecastJsonWriter();
 
     @Setup
@@ -49,7 +55,9 @@ public class WireJsonBenchmark {
             steps.add(new ForecastRecord.Step(t0.plusSeconds(300L * (k + 1)), m, m - 4.118273, m + 4.118273));
         }
         forecast = new ForecastRecord("ec2_cpu_utilization_5f5533", t0, 43.218, 7, false, 0.95, steps);
-        pointJson = WireJson.write(new Point("ec2_cpu_utilization_5f5533", t0, t0.plusSeconds(300), 3, 43.218, 40.1, 45.9, 44.0));
+        point = new Point("ec2_cpu_utilization_5f5533", t0, t0.plusSeconds(300), 3, 43.218, 40.1, 45.9, 44.0);
+        pointJson = WireJson.write(point);
+        pointBinary = PointBinary.write(point);
     }
 
     @Benchmark
@@ -70,5 +78,27 @@ public class WireJsonBenchmark {
     @Benchmark
     public Point readPointStreaming() {
         return PointJsonReader.read(pointJson);
+    }
+
+    /** What the previous release's ingest wrote per point. */
+    @Benchmark
+    public byte[] writePointJsonHandWritten() {
+        return writer.write(point);
+    }
+
+    @Benchmark
+    public byte[] writePointBinary() {
+        return PointBinary.write(point);
+    }
+
+    /** An old JSON record through the services' reader: the first-byte dispatch should cost nothing measurable. */
+    @Benchmark
+    public Point readPointJsonViaPointReader() {
+        return PointReader.read(pointJson);
+    }
+
+    @Benchmark
+    public Point readPointBinary() {
+        return PointReader.read(pointBinary);
     }
 }

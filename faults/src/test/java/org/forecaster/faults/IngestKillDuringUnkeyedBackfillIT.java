@@ -14,8 +14,8 @@ import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.forecaster.core.wire.Point;
+import org.forecaster.core.wire.PointReader;
 import org.forecaster.core.wire.Topics;
-import org.forecaster.core.wire.WireJson;
 import org.forecaster.faults.harness.BrokerProcess;
 import org.forecaster.faults.harness.Dirs;
 import org.forecaster.faults.harness.Feeder;
@@ -125,7 +125,7 @@ class IngestKillDuringUnkeyedBackfillIT {
         Map<String, Point> found = new TreeMap<>();
         List<String> twice = new ArrayList<>(), unexpected = new ArrayList<>(), wrong = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records) {
-            Point p = WireJson.read(r.value(), Point.class);
+            Point p = PointReader.read(r.value());
             String id = r.key() + " @ " + p.windowStart();
             if (found.put(id, p) != null) {
                 twice.add(id);

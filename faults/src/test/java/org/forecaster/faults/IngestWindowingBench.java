@@ -29,8 +29,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.forecaster.core.wire.Point;
+import org.forecaster.core.wire.PointReader;
 import org.forecaster.core.wire.Topics;
-import org.forecaster.core.wire.WireJson;
 import org.forecaster.faults.harness.BrokerProcess;
 import org.forecaster.faults.harness.Dirs;
 import org.forecaster.faults.harness.KafkaIO;
@@ -198,7 +198,7 @@ class IngestWindowingBench {
             while (received.get() < expected && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     long now = System.nanoTime();
-                    Point p = WireJson.read(r.value(), Point.class);
+                    Point p = PointReader.read(r.value());
                     int s = Integer.parseInt(p.series().substring("bench-".length()));
                     int w = (int) (Duration.between(T0, p.windowStart()).toMinutes() / PER_WINDOW);
                     if (w < firstWindow || w > lastWindow) {

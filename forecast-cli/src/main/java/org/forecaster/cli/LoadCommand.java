@@ -2,7 +2,6 @@ package org.forecaster.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +39,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.forecaster.core.wire.Point;
-import org.forecaster.core.wire.PointJsonReader;
+import org.forecaster.core.wire.PointFormat;
+import org.forecaster.core.wire.PointReader;
 import org.forecaster.core.wire.RawEventParser;
 import org.forecaster.core.wire.Topics;
 import org.forecaster.core.wire.WireJson;
@@ -105,6 +105,12 @@ final class LoadCommand implements Callable<Integer> {
                     + " measures the model service's hop alone. Each point is answered by its own forecast, so the latency"
                     + " runs from the point's due time to its committed forecast.")
     boolean points;
+
+    @Option(names = "--points-format", defaultValue = "binary", paramLabel = "FORMAT",
+            converter = PointFormatConverter.class, completionCandidates = PointFormatConverter.Names.class,
+            description = "With --points, the form of the points: binary (default, as ingest writes them since issue 18) or json"
+                    + " (as earlier releases did, for a model service that does not read binary yet).")
+    PointFormat pointsFormat;
 
     @Option(names = "--forecasts-topic", defaultValue = Topics.FORECASTS, paramLabel = "TOPIC",
             description = "Forecasts topic to read (default ${DEFAULT-VALUE}).")
@@ -221,7 +227,7 @@ final class LoadCommand implements Callable<Integer> {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties())) {
             int partitions = partitions(producer.partitionsFor(topic), topic);
             long firstWindow = start != null ? Instant.parse(start).toEpochMilli() : windowAfterLatestEvent();
-            LoadSchedule schedule = new LoadSchedule(series, rate, step.toMillis(), firstWindow, seriesPrefix, partitions, points);
+            LoadSchedule schedule = new LoadSchedule(series, rate, step.toMillis(), firstWindow, seriesPrefix, partitions, points, pointsFormat);
             long total = schedule.eventsIn(seconds(duration));
             Instant lastEventTime = Instant.ofEpochMilli(schedule.eventTimeMillis(total - 1));
             if (lastEventTime.isAfter(Instant.now().plus(FUTURE_LIMIT))) {
@@ -353,8 +359,8 @@ final class LoadCommand implements Callable<Integer> {
             }
             maxLagNanos = Math.max(maxLagNanos, now - due);
             int s = schedule.seriesOf(e);
-            byte[] json = schedule.eventJson(e, random).getBytes(StandardCharsets.UTF_8);
-            producer.send(new ProducerRecord<>(topic, schedule.partitionOf(s), null, schedule.seriesId(s), json), callback);
+            byte[] value = schedule.event(e, random);
+            producer.send(new ProducerRecord<>(topic, schedule.partitionOf(s), null, schedule.seriesId(s), value), callback);
         }
 
         void throwIfFailed(String bootstrap) {
@@ -470,7 +476,7 @@ final class LoadCommand implements Callable<Integer> {
     private long eventMillis(RawEventParser parser, ConsumerRecord<String, byte[]> r) {
         if (points) {
             try {
-                Point p = PointJsonReader.read(r.value());
+                Point p = PointReader.read(r.value());
                 return p.windowStart() == null ? Long.MIN_VALUE : p.windowStart().toEpochMilli();
             } catch (IllegalArgumentException | NullPointerException e) {
                 return Long.MIN_VALUE;
@@ -547,5 +553,24 @@ final class LoadCommand implements Callable<Integer> {
     private static double round(double x, int decimals) {
         double f = Math.pow(10, decimals);
         return Math.round(x * f) / f;
+    }
+
+    /** {@code binary} or {@code json}, as the ingest service's {@code forecast.ingest.points-format} spells them. */
+    static final class PointFormatConverter implements CommandLine.ITypeConverter<PointFormat> {
+        @Override
+        public PointFormat convert(String value) {
+            for (PointFormat f : PointFormat.values()) {
+                if (f.name().equalsIgnoreCase(value)) {
+                    return f;
+                }
+            }
+            throw new CommandLine.TypeConversionException("point format must be binary or json, is '" + value + "'");
+        }
+
+        static final class Names extends java.util.ArrayList<String> {
+            Names() {
+                super(java.util.List.of("binary", "json"));
+            }
+        }
     }
 }

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.SplittableRandom;
 import org.apache.kafka.common.utils.Utils;
 import org.forecaster.core.wire.Point;
+import org.forecaster.core.wire.PointBinary;
+import org.forecaster.core.wire.PointFormat;
 import org.forecaster.core.wire.WireJson;
 
 /**
@@ -30,6 +32,8 @@ final class LoadSchedule {
     private final String prefix;
     /** Points mode: each event is a finished window for telemetry.points, so it answers itself (no closing event). */
     private final boolean points;
+    /** Points mode: the form the points are sent in. */
+    private final PointFormat pointsFormat;
     private final String[] ids;
     private final int[] partitionOf;
 
@@ -42,14 +46,16 @@ final class LoadSchedule {
      * @param partitions        partitions of the raw topic, at least 1
      */
     LoadSchedule(int series, double rate, long stepMillis, long firstWindowMillis, String prefix, int partitions) {
-        this(series, rate, stepMillis, firstWindowMillis, prefix, partitions, false);
+        this(series, rate, stepMillis, firstWindowMillis, prefix, partitions, false, PointFormat.BINARY);
     }
 
     /**
      * @param points true: events are points for {@code telemetry.points} (one per window, bypassing ingest), each
      *               answered by its own forecast; false: raw events, each window closed by the next round's event
+     * @param pointsFormat the form of the points in points mode (binary, or the JSON of releases before issue 18)
      */
-    LoadSchedule(int series, double rate, long stepMillis, long firstWindowMillis, String prefix, int partitions, boolean points) {
+    LoadSchedule(int series, double rate, long stepMillis, long firstWindowMillis, String prefix, int partitions, boolean points,
+                 PointFormat pointsFormat) {
         if (series < 1 || !(rate > 0) || !Double.isFinite(rate) || stepMillis < 2 || partitions < 1) {
             throw new IllegalArgumentException("bad load schedule: " + series + " series, rate " + rate + "/s, step " + stepMillis
                     + " ms, " + partitions + " partitions");
@@ -64,6 +70,7 @@ final class LoadSchedule {
         this.firstWindowMillis = firstWindowMillis;
         this.prefix = prefix;
         this.points = points;
+        this.pointsFormat = java.util.Objects.requireNonNull(pointsFormat, "pointsFormat");
         this.ids = new String[series];
         this.partitionOf = new int[series];
         for (int s = 0; s < series; s++) {
@@ -182,10 +189,12 @@ final class LoadSchedule {
     }
 
     /**
-     * The raw event's JSON ({@code {"series","ts","value"}} with ts in epoch ms, as {@code RawEvent} accepts), or
-     * in points mode the {@link Point} of its window with that value as mean, min, max and last: a daily season in event time with a per-series level and phase, plus Gaussian noise from {@code random}.
+     * The record value of event {@code event}: the raw event's JSON ({@code {"series","ts","value"}} with ts in epoch
+     * ms, as {@code RawEvent} accepts), or in points mode the {@link Point} of its window with that value as mean,
+     * min, max and last, in the schedule's point format. The value is a daily season in event time with a per-series
+     * level and phase, plus Gaussian noise from {@code random}. Thread-safe.
      */
-    String eventJson(long event, SplittableRandom random) {
+    byte[] event(long event, SplittableRandom random) {
         int s = seriesOf(event);
         long ts = eventTimeMillis(event);
         double dayFraction = Math.floorMod(ts, 86_400_000L) / 86_400_000.0;
@@ -193,9 +202,9 @@ final class LoadSchedule {
                 + 2 * random.nextGaussian()) * 1e4) / 1e4;
         if (points) {
             long start = windowStartMillis(roundOf(event));
-            return new String(WireJson.write(new Point(ids[s], Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + stepMillis),
-                    1, value, value, value, value)), StandardCharsets.UTF_8);
+            Point p = new Point(ids[s], Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + stepMillis), 1, value, value, value, value);
+            return pointsFormat == PointFormat.JSON ? WireJson.write(p) : PointBinary.write(p);
         }
-        return "{\"series\":\"" + ids[s] + "\",\"ts\":" + ts + ",\"value\":" + value + "}";
+        return ("{\"series\":\"" + ids[s] + "\",\"ts\":" + ts + ",\"value\":" + value + "}").getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.forecaster.core.wire.ForecastRecord;
 import org.forecaster.core.wire.Point;
-import org.forecaster.core.wire.PointJsonReader;
+import org.forecaster.core.wire.PointBinary;
+import org.forecaster.core.wire.PointFormat;
 import org.forecaster.core.wire.RawEvent;
 import org.forecaster.core.wire.RawEventParser;
 import org.forecaster.core.wire.WireJson;
@@ -91,17 +92,20 @@ class LoadScheduleTest {
 
     @Test
     void shouldAnswerEachPointByItsOwnForecastInPointsMode() {
-        LoadSchedule s = new LoadSchedule(3, 1000, MINUTE, START, "load-", 4, true);
+        LoadSchedule s = new LoadSchedule(3, 1000, MINUTE, START, "load-", 4, true, PointFormat.BINARY);
         assertEquals(7, s.closingEvent(1, 2), "a point closes its own window");
         assertEquals(10, s.closedWindows(10), "every point sent is due a forecast, the last round's too");
-        Point p = PointJsonReader.read(s.eventJson(4, new SplittableRandom(1)).getBytes(StandardCharsets.UTF_8));
+        byte[] binary = s.event(4, new SplittableRandom(1));
+        Point p = PointBinary.read(binary);
+        assertEquals(p, WireJson.read(new LoadSchedule(3, 1000, MINUTE, START, "load-", 4, true, PointFormat.JSON)
+                .event(4, new SplittableRandom(1)), Point.class), "the same point with --points-format json");
         assertEquals("load-1", p.series());
         assertEquals(Instant.ofEpochMilli(START + MINUTE), p.windowStart(), "event 4 is series 1's round 1");
         assertEquals(Instant.ofEpochMilli(START + 2 * MINUTE), p.windowEnd());
         assertEquals(1, p.count());
         assertEquals(p.mean(), p.last());
         assertTrue(p.mean() > 50 && p.mean() < 200, "a value of the daily season: " + p.mean());
-        String raw = new LoadSchedule(3, 1000, MINUTE, START, "load-", 4).eventJson(4, new SplittableRandom(1));
+        String raw = new String(new LoadSchedule(3, 1000, MINUTE, START, "load-", 4).event(4, new SplittableRandom(1)), StandardCharsets.UTF_8);
         assertTrue(raw.endsWith(",\"value\":" + p.mean() + "}"), "the same value as the raw event: " + raw);
     }
 
@@ -133,7 +137,7 @@ class LoadScheduleTest {
         Set<Double> values = new HashSet<>();
         double min = Double.MAX_VALUE, max = -Double.MAX_VALUE;
         for (long e = 0; e < 4 * 288; e++) {
-            String json = s.eventJson(e, random);
+            String json = new String(s.event(e, random), StandardCharsets.UTF_8);
             RawEventParser.Result r = parser.parse(json.getBytes(StandardCharsets.UTF_8), s.seriesId(s.seriesOf(e)));
             assertTrue(r.valid(), () -> json + ": " + r.rejection());
             RawEvent ev = r.event();

@@ -35,8 +35,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.streams.KafkaStreams;
 import org.forecaster.core.wire.Point;
+import org.forecaster.core.wire.PointReader;
 import org.forecaster.core.wire.Topics;
-import org.forecaster.core.wire.WireJson;
 import org.forecaster.testkit.EmbeddedKafka;
 import org.forecaster.testkit.KafkaTestResource;
 import org.forecaster.testkit.MalformedEvents;
@@ -207,7 +207,7 @@ class BadInputIT {
         List<ConsumerRecord<String, byte[]>> points = KafkaTestResource.broker().consumeUntil(Topics.POINTS, l -> l.size() >= expectedCount, DEADLINE, true);
         Map<String, TreeMap<Long, Point>> got = new HashMap<>();
         for (ConsumerRecord<String, byte[]> r : points) {
-            Point p = WireJson.read(r.value(), Point.class);
+            Point p = PointReader.read(r.value());
             assertEquals(p.series(), r.key());
             Point before = got.computeIfAbsent(p.series(), s -> new TreeMap<>()).put(p.windowStart().toEpochMilli(), p);
             assertEquals(null, before, () -> "window emitted twice: " + p);

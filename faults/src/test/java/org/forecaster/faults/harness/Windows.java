@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.forecaster.core.wire.Point;
-import org.forecaster.core.wire.WireJson;
+import org.forecaster.core.wire.PointReader;
 
 /** What ingest-service must emit for {@link Samples#rawEvents}: each window once, with exactly its events' aggregate. */
 public final class Windows {
@@ -26,7 +26,7 @@ public final class Windows {
         Map<String, Point> found = new TreeMap<>();
         List<String> duplicated = new ArrayList<>(), unexpected = new ArrayList<>(), wrong = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records) {
-            Point p = WireJson.read(r.value(), Point.class);
+            Point p = PointReader.read(r.value());
             String id = r.key() + " @ " + p.windowStart();
             if (found.put(id, p) != null) {
                 duplicated.add(id);

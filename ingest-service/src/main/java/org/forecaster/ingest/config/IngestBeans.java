@@ -38,7 +38,8 @@ public class IngestBeans {
         IngestConfig.Window w = config.window();
         return new IngestSpec(config.topics().raw(), config.topics().points(), config.topics().dlq(), w.step(), w.grace(),
                 w.idleClose().orElse(IngestSpec.defaultIdleClose(w.step(), w.grace())), w.inMemoryStores(), limits,
-                new SeriesQuota.Limits(config.quota().maxLiveSeries(), config.quota().maxNewSeriesPerMinute()));
+                new SeriesQuota.Limits(config.quota().maxLiveSeries(), config.quota().maxNewSeriesPerMinute()),
+                config.pointsFormat());
     }
 
     @Produces

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.forecaster.core.wire.PointFormat;
 import org.forecaster.core.wire.Topics;
 
 /** Everything configurable in the ingest service, under {@code forecast.ingest.*} (README lists the keys). */
@@ -22,6 +23,13 @@ public interface IngestConfig {
     RemoteWrite remoteWrite();
 
     Quota quota();
+
+    /**
+     * The form of the points written to {@code telemetry.points}: {@code binary} (issue 18), or {@code json} as earlier
+     * releases wrote them, while a reader of such a release still runs (README, "Points wire format").
+     */
+    @WithDefault("binary")
+    PointFormat pointsFormat();
 
     /**
      * How long SIGTERM waits for Kafka Streams to close (commit, flush, leave) before the service exits anyway, with

@@ -2,6 +2,7 @@ package org.forecaster.ingest.topology;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.forecaster.core.wire.PointFormat;
 import org.forecaster.core.wire.RawEventParser;
 
 /**
@@ -18,11 +19,15 @@ import org.forecaster.core.wire.RawEventParser;
  * @param inMemoryStores changelogged in-memory stores instead of RocksDB (on a 2-core machine their p99 was 149 ms against RocksDB's 3.3 s)
  * @param limits         validation bounds shared with the HTTP endpoint
  * @param quota          per-instance cap on live series and rate of new series (issue 17)
+ * @param pointsFormat   the form points are written in: binary, or the JSON of earlier releases during a rolling
+ *                       upgrade (issue 18)
  */
 public record IngestSpec(String rawTopic, String pointsTopic, String dlqTopic, Duration step, Duration grace,
-                         Duration idleClose, boolean inMemoryStores, RawEventParser.Limits limits, SeriesQuota.Limits quota) {
+                         Duration idleClose, boolean inMemoryStores, RawEventParser.Limits limits, SeriesQuota.Limits quota,
+                         PointFormat pointsFormat) {
     public IngestSpec {
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(pointsFormat, "pointsFormat");
         Objects.requireNonNull(quota, "quota");
         if (blank(rawTopic) || blank(pointsTopic) || blank(dlqTopic)) {
             throw new IllegalArgumentException("topics must be named: raw '" + rawTopic + "', points '" + pointsTopic + "', dlq '" + dlqTopic + "'");

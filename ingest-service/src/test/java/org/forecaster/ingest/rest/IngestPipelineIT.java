@@ -20,8 +20,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.forecaster.core.wire.Point;
+import org.forecaster.core.wire.PointBinary;
+import org.forecaster.core.wire.PointReader;
 import org.forecaster.core.wire.Topics;
-import org.forecaster.core.wire.WireJson;
 import org.forecaster.testkit.EmbeddedKafka;
 import org.forecaster.testkit.KafkaTestResource;
 import org.forecaster.testkit.Management;
@@ -55,7 +56,9 @@ class IngestPipelineIT {
     private static Point awaitPoint(String series, Instant windowStart) {
         List<ConsumerRecord<String, byte[]>> got = KafkaTestResource.broker().consumeUntil(Topics.POINTS,
                 l -> l.stream().anyMatch(r -> series.equals(r.key())), DEADLINE, true);
-        return got.stream().filter(r -> series.equals(r.key())).map(r -> WireJson.read(r.value(), Point.class))
+        // The service's default form since issue 18 (forecast.ingest.points-format=binary).
+        got.stream().filter(r -> series.equals(r.key())).forEach(r -> assertEquals(PointBinary.VERSION_1, r.value()[0], "binary point"));
+        return got.stream().filter(r -> series.equals(r.key())).map(r -> PointReader.read(r.value()))
                 .filter(p -> p.windowStart().equals(windowStart)).findFirst()
                 .orElseThrow(() -> new AssertionError("no point for " + series + " at " + windowStart + " within " + DEADLINE));
     }
@@ -236,7 +239,7 @@ class IngestPipelineIT {
             for (; read[0] < l.size(); read[0]++) {
                 ConsumerRecord<String, byte[]> r = l.get(read[0]);
                 if (r.key() != null && r.key().startsWith("bf-")) {
-                    Point p = WireJson.read(r.value(), Point.class);
+                    Point p = PointReader.read(r.value());
                     points.put(p.series() + "@" + p.windowStart(), p);
                 }
             }
@@ -260,7 +263,7 @@ class IngestPipelineIT {
         java.util.Set<String> seen = new java.util.HashSet<>();
         long twice = KafkaTestResource.broker().consumeUntil(Topics.POINTS, l -> false, Duration.ofSeconds(3), true).stream()
                 .filter(r -> r.key() != null && r.key().startsWith("bf-"))
-                .map(r -> WireJson.read(r.value(), Point.class))
+                .map(r -> PointReader.read(r.value()))
                 .filter(p -> !seen.add(p.series() + "@" + p.windowStart())).count();
         assertEquals(0, twice, "no window twice");
         long lateBackfill = KafkaTestResource.broker().consumeUntil(Topics.DLQ, l -> false, Duration.ofSeconds(2), true).stream()

@@ -35,6 +35,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.forecaster.core.wire.Point;
+import org.forecaster.core.wire.PointReader;
 import org.forecaster.core.wire.Topics;
 import org.forecaster.core.wire.WireJson;
 import org.forecaster.testkit.EmbeddedKafka;
@@ -138,7 +139,7 @@ class RemoteWriteIT {
         // Windowed like any raw event: a point of the constant gauge.
         List<ConsumerRecord<String, byte[]>> points = KafkaTestResource.broker().consumeUntil(Topics.POINTS,
                 l -> !prometheusRunning() || l.stream().anyMatch(r -> queueDepth.equals(r.key())), DEADLINE, true);
-        Point point = points.stream().filter(r -> queueDepth.equals(r.key())).map(r -> WireJson.read(r.value(), Point.class)).findFirst()
+        Point point = points.stream().filter(r -> queueDepth.equals(r.key())).map(r -> PointReader.read(r.value())).findFirst()
                 .orElseThrow(() -> new AssertionError("no point for " + queueDepth + " within " + DEADLINE + "; " + logTail()));
         assertTrue(point.count() >= 1, "count " + point.count());
         assertEquals(7.0, point.mean(), 1e-12);

@@ -37,8 +37,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.forecaster.core.wire.Point;
+import org.forecaster.core.wire.PointReader;
 import org.forecaster.core.wire.Topics;
-import org.forecaster.core.wire.WireJson;
 import org.forecaster.testkit.EmbeddedKafka;
 import org.forecaster.testkit.KafkaTestResource;
 import org.junit.jupiter.api.Test;
@@ -160,7 +160,7 @@ class SecureKafkaIT {
             consumer.subscribe(List.of(Topics.POINTS));
             while (found.size() < wanted.size() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    Point point = WireJson.read(r.value(), Point.class);
+                    Point point = PointReader.read(r.value());
                     if (point.windowStart().equals(wanted.get(r.key()))) {
                         found.put(r.key(), point);
                     }

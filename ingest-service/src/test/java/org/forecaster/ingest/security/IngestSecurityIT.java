@@ -32,8 +32,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.forecaster.core.wire.Point;
+import org.forecaster.core.wire.PointReader;
 import org.forecaster.core.wire.Topics;
-import org.forecaster.core.wire.WireJson;
 import org.forecaster.testkit.EmbeddedKafka;
 import org.forecaster.testkit.KafkaTestResource;
 import org.junit.jupiter.api.Test;
@@ -182,7 +182,7 @@ class IngestSecurityIT {
         List<ConsumerRecord<String, byte[]>> points = broker.consumeUntil(Topics.POINTS,
                 l -> live.stream().allMatch(s -> l.stream().anyMatch(r -> r.key().equals(s))), DEADLINE, true);
         for (String s : live) {
-            Point p = points.stream().filter(r -> r.key().equals(s)).map(r -> WireJson.read(r.value(), Point.class)).findFirst().orElseThrow();
+            Point p = points.stream().filter(r -> r.key().equals(s)).map(r -> PointReader.read(r.value())).findFirst().orElseThrow();
             assertEquals(2, p.count(), s);
             assertEquals(15.0, p.mean(), 1e-9, s);
         }

@@ -18,6 +18,10 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
 import org.forecaster.core.wire.Point;
+import org.forecaster.core.wire.PointBinary;
+import org.forecaster.core.wire.PointFormat;
+import org.forecaster.core.wire.PointReader;
+import org.forecaster.core.wire.WireJson;
 import org.forecaster.core.wire.Topics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class IngestTopologyTest {
@@ -55,6 +60,24 @@ class IngestTopologyTest {
         assertEquals(min, p.min(), "min");
         assertEquals(max, p.max(), "max");
         assertEquals(last, p.last(), "last");
+    }
+
+    /** Issue 18: binary by default; with the JSON setting, the earlier release's bytes exactly. */
+    @ParameterizedTest
+    @EnumSource(PointFormat.class)
+    void shouldWritePointsInTheConfiguredFormat(PointFormat format, @TempDir Path dir) {
+        try (TopologyFixture g = new TopologyFixture(dir, SeriesQuota.Limits.NONE, format)) {
+            g.send("a", at(1), 1.0);
+            g.send("a", at(5), 3.0);
+            g.send("a", at(12), 7.0);
+            List<byte[]> out = g.points.readValuesToList();
+            assertEquals(1, out.size());
+            Point expected = new Point("a", T0, T0.plus(TopologyFixture.STEP), 2, 2.0, 1.0, 3.0, 3.0);
+            byte[] bytes = out.get(0);
+            assertArrayEquals(format == PointFormat.BINARY ? PointBinary.write(expected) : WireJson.write(expected), bytes,
+                    () -> new String(bytes, StandardCharsets.ISO_8859_1));
+            assertEquals(expected, PointReader.read(bytes));
+        }
     }
 
     @Test

@@ -22,9 +22,10 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.test.TestRecord;
 import org.forecaster.core.wire.Point;
+import org.forecaster.core.wire.PointFormat;
+import org.forecaster.core.wire.PointReader;
 import org.forecaster.core.wire.RawEventParser;
 import org.forecaster.core.wire.Topics;
-import org.forecaster.core.wire.WireJson;
 
 /**
  * A TopologyTestDriver over {@link IngestTopology} with step 10 s, grace 2 s, idle close 30 s and a fixed parser clock; the
@@ -40,7 +41,7 @@ final class TopologyFixture implements AutoCloseable {
 
     final TopologyTestDriver driver;
     final TestInputTopic<String, byte[]> raw;
-    final TestOutputTopic<String, Point> points;
+    final TestOutputTopic<String, byte[]> points;
     final TestOutputTopic<String, byte[]> dlq;
     final CountingListener counts = new CountingListener();
 
@@ -49,8 +50,13 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(Path stateDir, SeriesQuota.Limits quota) {
+        this(stateDir, quota, PointFormat.BINARY);
+    }
+
+    /** With points written in {@code format}; {@link #points()} reads either form. */
+    TopologyFixture(Path stateDir, SeriesQuota.Limits quota, PointFormat format) {
         IngestSpec spec = new IngestSpec(Topics.RAW, Topics.POINTS, Topics.DLQ, STEP, GRACE, IDLE_CLOSE, true,
-                RawEventParser.Limits.DEFAULT, quota);
+                RawEventParser.Limits.DEFAULT, quota, format);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "ingest-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -58,8 +64,7 @@ final class TopologyFixture implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
         driver = new TopologyTestDriver(IngestTopology.build(spec, CLOCK, counts), p);
         raw = driver.createInputTopic(Topics.RAW, new StringSerializer(), new ByteArraySerializer());
-        points = driver.createOutputTopic(Topics.POINTS, new StringDeserializer(),
-                (topic, b) -> WireJson.read(b, Point.class));
+        points = driver.createOutputTopic(Topics.POINTS, new StringDeserializer(), new ByteArrayDeserializer());
         dlq = driver.createOutputTopic(Topics.DLQ, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -74,7 +79,7 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     List<Point> points() {
-        return new ArrayList<>(points.readValuesToList());
+        return new ArrayList<>(points.readValuesToList().stream().map(PointReader::read).toList());
     }
 
     @Override

@@ -26,9 +26,10 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.forecaster.core.wire.Point;
+import org.forecaster.core.wire.PointFormat;
+import org.forecaster.core.wire.PointReader;
 import org.forecaster.core.wire.RawEventParser;
 import org.forecaster.core.wire.Topics;
-import org.forecaster.core.wire.WireJson;
 import org.forecaster.testkit.EmbeddedKafka;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +65,7 @@ class UnkeyedBackfillIT {
             broker.createTopics(Map.of(Topics.RAW, RAW_PARTITIONS, Topics.POINTS, RAW_PARTITIONS, Topics.DLQ, 2),
                     Map.of(Topics.RAW, Map.of("message.timestamp.type", "LogAppendTime")));
             IngestSpec spec = new IngestSpec(Topics.RAW, Topics.POINTS, Topics.DLQ, STEP, GRACE, IDLE_CLOSE, true,
-                    RawEventParser.Limits.DEFAULT, SeriesQuota.Limits.NONE);
+                    RawEventParser.Limits.DEFAULT, SeriesQuota.Limits.NONE, PointFormat.BINARY);
             List<ProducerRecord<String, byte[]>> events = backfill();
             try (KafkaProducer<String, byte[]> producer = broker.producer();
                  KafkaStreams streams = new KafkaStreams(IngestTopology.build(spec, InstantSource.system(), IngestListener.NONE),
@@ -156,7 +157,7 @@ class UnkeyedBackfillIT {
         Map<String, Point> found = new HashMap<>();
         List<String> twice = new ArrayList<>(), wrong = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records) {
-            Point p = WireJson.read(r.value(), Point.class);
+            Point p = PointReader.read(r.value());
             String id = p.series() + " @ " + p.windowStart();
             if (found.put(id, p) != null) {
                 twice.add(id);

@@ -24,7 +24,7 @@ import org.forecaster.core.state.StoredState;
 import org.forecaster.core.wire.AnomalyRecord;
 import org.forecaster.core.wire.ForecastJsonWriter;
 import org.forecaster.core.wire.Point;
-import org.forecaster.core.wire.PointJsonReader;
+import org.forecaster.core.wire.PointReader;
 import org.forecaster.core.wire.Topics;
 import org.forecaster.core.wire.WireJson;
 import org.forecaster.serving.weights.LoadedModel;
@@ -172,7 +172,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         noteStart(context.currentSystemTimeMs());
         Point point;
         try {
-            point = PointJsonReader.read(record.value());
+            point = PointReader.read(record.value());
         } catch (IllegalArgumentException | NullPointerException e) {
             gatherDead(record, null, INVALID, "malformed-point", e.getMessage());
             return;

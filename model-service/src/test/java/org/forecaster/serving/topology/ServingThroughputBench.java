@@ -37,6 +37,10 @@ import org.forecaster.core.state.StoredState;
 import org.forecaster.core.wire.Topics;
 import org.forecaster.serving.TestModels;
 import org.forecaster.serving.weights.ModelHolder;
+import org.forecaster.core.wire.Point;
+import org.forecaster.core.wire.PointBinary;
+import org.forecaster.core.wire.PointFormat;
+import org.forecaster.core.wire.WireJson;
 import org.forecaster.testkit.EmbeddedKafka;
 import org.junit.jupiter.api.Test;
 import org.forecaster.serving.metrics.ServingMetrics;
@@ -50,6 +54,21 @@ import org.forecaster.serving.metrics.ServingMetrics;
  * -Dbench.keys=2000 -Dbench.points=100}.
  */
 class ServingThroughputBench {
+    /**
+     * The form of the points produced, {@code -Dbench.format=binary} (default, as ingest writes them since issue 18)
+     * or {@code json} (the earlier releases' form), to compare the two in one sitting.
+     */
+    private static final PointFormat FORMAT = PointFormat.valueOf(System.getProperty("bench.format", "binary").toUpperCase(java.util.Locale.ROOT));
+
+    private static byte[] point(String key, int i, double value) {
+        return point(FORMAT, key, i, value);
+    }
+
+    private static byte[] point(PointFormat format, String key, int i, double value) {
+        Point p = TestModels.point(key, i, value);
+        return format == PointFormat.BINARY ? PointBinary.write(p) : WireJson.write(p);
+    }
+
     /** The processor alone (TopologyTestDriver, no broker): what one core spends per point in our code. */
     @Test
     void measureWithoutBroker() {
@@ -68,7 +87,7 @@ class ServingThroughputBench {
         for (int i = 0; i < perKey; i++) {
             for (int k = 0; k < keys; k++) {
                 ids.add("series-" + k);
-                payloads.add(TestModels.pointJson("series-" + k, i, TestModels.value(k % 4, i)));
+                payloads.add(point("series-" + k, i, TestModels.value(k % 4, i)));
             }
         }
         try (org.apache.kafka.streams.TopologyTestDriver d = new org.apache.kafka.streams.TopologyTestDriver(
@@ -81,7 +100,7 @@ class ServingThroughputBench {
                 int base = round * perKey;
                 for (int j = 0; j < ids.size(); j++) {
                     in.pipeInput(ids.get(j), round == 0 ? payloads.get(j)
-                            : TestModels.pointJson(ids.get(j), base + j / keys, 1.0 + j % 7));
+                            : point(ids.get(j), base + j / keys, 1.0 + j % 7));
                     if (j % 10_000 == 0) {
                         out.readValuesToList();
                     }
@@ -95,6 +114,24 @@ class ServingThroughputBench {
 
     @Test
     void measure() throws Exception {
+        measure(FORMAT);
+    }
+
+    /**
+     * JSON and binary points alternately, {@code -Dbench.rounds} times each (default 2), in one JVM and sitting, so
+     * their ratio is not the machine's drift between runs (issue 18); the first round is the JIT's warm-up.
+     */
+    @Test
+    void measureFormats() throws Exception {
+        for (int r = 0; r < Integer.getInteger("bench.rounds", 2); r++) {
+            // Each form goes first every other round: a later run in the JVM finds the JIT warmer.
+            PointFormat first = r % 2 == 0 ? PointFormat.JSON : PointFormat.BINARY;
+            measure(first);
+            measure(first == PointFormat.JSON ? PointFormat.BINARY : PointFormat.JSON);
+        }
+    }
+
+    private void measure(PointFormat format) throws Exception {
         int keys = Integer.getInteger("bench.keys", 2000), perKey = Integer.getInteger("bench.points", 100);
         int partitions = Integer.getInteger("bench.partitions", 4);
         ModelSpec spec = new ModelSpec(CellType.LSTM, 1, Features.COUNT, 64, 12);
@@ -108,7 +145,7 @@ class ServingThroughputBench {
                 for (int i = 0; i < perKey; i++) {
                     for (int k = 0; k < keys; k++) {
                         String key = "series-" + k;
-                        p.send(new ProducerRecord<>(Topics.POINTS, key, TestModels.pointJson(key, i, TestModels.value(k % 4, i))));
+                        p.send(new ProducerRecord<>(Topics.POINTS, key, point(format, key, i, TestModels.value(k % 4, i))));
                     }
                 }
             }
@@ -181,7 +218,7 @@ class ServingThroughputBench {
                 }
                 KeyState s = new KeyState(spec.stateSize(), 48);
                 for (int i = 0; i < 48; i++) s.remember(i);
-                System.out.printf("bench: batch %d, %d keys x %d points, %d partitions, EOS v2: %d forecasts in %.2f s = %.0f points/s;"
+                System.out.printf("bench: " + format + " points, batch %d, %d keys x %d points, %d partitions, EOS v2: %d forecasts in %.2f s = %.0f points/s;"
                         + " processor step p50 %.1f us, p99 %.1f us (mean %.1f us); stored state %d bytes/key (H=64, ring 48)%n",
                         batch, keys, perKey, partitions, read, seconds, read / seconds, p50, p99, step.mean(java.util.concurrent.TimeUnit.MICROSECONDS),
                         StoredState.encode(s, 0).length);

@@ -4,8 +4,7 @@ import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
-import org.forecaster.core.wire.Point;
-import org.forecaster.core.wire.WireJson;
+import org.forecaster.core.wire.PointReader;
 
 /** Reads the look-back of {@code telemetry.points} (seek by record timestamp) into an assembler. */
 public final class KafkaHistorySource implements HistorySource {
@@ -24,7 +23,7 @@ public final class KafkaHistorySource implements HistorySource {
         AtomicLong malformed = new AtomicLong();
         long read = reader.read(topic, TopicReader.fromTimestamp(now.minus(lookBack).toEpochMilli(), timeout), r -> {
             try {
-                assembler.add(WireJson.read(r.value(), Point.class));
+                assembler.add(PointReader.read(r.value()));
             } catch (IllegalArgumentException | NullPointerException e) {
                 malformed.incrementAndGet();
                 Log.debugf("skipping malformed point at %s-%d@%d: %s", r.topic(), r.partition(), r.offset(), e.getMessage());
