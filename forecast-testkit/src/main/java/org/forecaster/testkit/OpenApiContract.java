@@ -52,20 +52,29 @@ public final class OpenApiContract {
                 Map.Entry<String, JsonNode> op = o.next();
                 if (METHODS.contains(op.getKey())) {
                     checkOperation(op.getKey().toUpperCase() + " " + path.getKey(), op.getValue().path("responses"), schemas,
-                            errorSchema, problems);
+                            doc.path("components").path("responses"), errorSchema, problems);
                 }
             }
         }
         return problems;
     }
 
-    private static void checkOperation(String operation, JsonNode responses, JsonNode schemas, String errorSchema,
-                                       List<String> problems) {
+    private static void checkOperation(String operation, JsonNode responses, JsonNode schemas, JsonNode responseComponents,
+                                       String errorSchema, List<String> problems) {
         boolean success = false;
         for (Iterator<Map.Entry<String, JsonNode>> r = responses.fields(); r.hasNext(); ) {
             Map.Entry<String, JsonNode> response = r.next();
             String status = response.getKey();
-            JsonNode content = response.getValue().path("content");
+            JsonNode body = response.getValue();
+            if (body.has("$ref")) { // a response shared under components/responses
+                String ref = body.get("$ref").asText();
+                body = responseComponents.path(ref.substring(ref.lastIndexOf('/') + 1));
+                if (body.isMissingNode()) {
+                    problems.add(operation + " " + status + ": $ref to a missing response " + ref);
+                    continue;
+                }
+            }
+            JsonNode content = body.path("content");
             if (content.isEmpty()) {
                 if (status.equals("204")) {
                     success = true;

@@ -13,6 +13,9 @@ class OpenApiContractTest {
               "Result": {"type": "object", "properties": {"accepted": {"type": "integer"}}},
               "Conflict": {"type": "object", "properties": {"error": {"type": "string"}, "runId": {"type": "string"}}},
               "Rejection": {"oneOf": [{"$ref": "#/components/schemas/Result"}, {"$ref": "#/components/schemas/ApiError"}]}
+            }, "responses": {
+              "Unauthorized": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}},
+              "Untyped": {"description": "no body"}
             }}""";
 
     private static String doc(String responses) {
@@ -43,6 +46,15 @@ class OpenApiContractTest {
         assertTrue(problems.get(2).startsWith("POST /api/x 503 application/json: error response does not reference ApiError"),
                 problems.get(2));
         assertEquals("POST /api/x: no typed 2xx response", problems.get(3));
+    }
+
+    @Test
+    void shouldFollowResponsesSharedUnderComponents() {
+        String ok = json("200", "{\"$ref\": \"#/components/schemas/Result\"}");
+        assertEquals(List.of(), OpenApiContract.violations(doc(ok + ", \"401\": {\"$ref\": \"#/components/responses/Unauthorized\"}"), "ApiError"));
+        assertEquals(List.of("POST /api/x 404: no content schema", "POST /api/x 503: $ref to a missing response #/components/responses/Gone"),
+                OpenApiContract.violations(doc(ok + ", \"404\": {\"$ref\": \"#/components/responses/Untyped\"}, "
+                        + "\"503\": {\"$ref\": \"#/components/responses/Gone\"}"), "ApiError"));
     }
 
     @Test

@@ -38,7 +38,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -87,8 +86,7 @@ public class ServingResource {
     @Operation(summary = "The model serving now: version, header and weight-swap counters (503 before the first model)")
     @APIResponse(responseCode = "200", description = "the model's header, parameter count, counters and summary",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ModelInfo.class)))
-    @APIResponse(responseCode = "401", description = "missing or wrong read key (unless anonymous reads are on)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
     @APIResponse(responseCode = "503", description = "no model loaded yet",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response model() {
@@ -110,8 +108,7 @@ public class ServingResource {
     @Operation(summary = "Series this instance has forecast since it started (up to live-series names), and the open alerts")
     @APIResponse(responseCode = "200", description = "series ids and open alerts",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SeriesList.class)))
-    @APIResponse(responseCode = "401", description = "missing or wrong read key (unless anonymous reads are on)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
     public Response series() {
         return json(new SeriesList(feed.series(), feed.openAlerts()));
     }
@@ -125,16 +122,10 @@ public class ServingResource {
                     + "forecast carries the current version. A series owned by another instance is redirected there.")
     @APIResponse(responseCode = "200", description = "the forecast, as on the forecasts topic",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ForecastRecord.class)))
-    @APIResponse(responseCode = "307", description = "owned by another instance: Location is this path there, the body names the owner",
-            headers = @Header(name = HttpHeaders.LOCATION, description = "http://owner/api/v1/series/{id}/..."),
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OwnerRedirect.class)))
-    @APIResponse(responseCode = "401", description = "missing or wrong read key (unless anonymous reads are on)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "404", description = "no state for this series on its owner (never seen, or evicted)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "503", description = "the store is not queryable now (starting, rebalancing, restoring) or no model is loaded",
-            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds"),
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "307", ref = ApiDocument.OWNER_REDIRECT)
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "404", ref = ApiDocument.NO_STATE)
+    @APIResponse(responseCode = "503", ref = ApiDocument.STORE_UNAVAILABLE)
     public Response forecast(@PathParam("id") String id, @Context UriInfo uri) {
         return withModelAndState(id, uri, (m, s) -> json(StateViews.forecast(id, s, m, spec)));
     }
@@ -148,16 +139,10 @@ public class ServingResource {
                     + "Values are kept as floats. forecast: as GET /series/{id}/forecast. Routing as there.")
     @APIResponse(responseCode = "200", description = "series, stepMillis, points [{ts, value}], forecast",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SeriesHistory.class)))
-    @APIResponse(responseCode = "307", description = "owned by another instance: Location is this path there, the body names the owner",
-            headers = @Header(name = HttpHeaders.LOCATION, description = "http://owner/api/v1/series/{id}/..."),
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OwnerRedirect.class)))
-    @APIResponse(responseCode = "401", description = "missing or wrong read key (unless anonymous reads are on)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "404", description = "no state for this series on its owner",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "503", description = "the store is not queryable now or no model is loaded",
-            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds"),
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "307", ref = ApiDocument.OWNER_REDIRECT)
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "404", ref = ApiDocument.NO_STATE)
+    @APIResponse(responseCode = "503", ref = ApiDocument.STORE_UNAVAILABLE)
     public Response history(@PathParam("id") String id, @Context UriInfo uri) {
         return withModelAndState(id, uri, (m, s) -> {
             long step = m.header().stepMillis();
@@ -177,11 +162,8 @@ public class ServingResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SeriesSearch.Result.class)))
     @APIResponse(responseCode = "400", description = "limit outside 1..1000 or match longer than 256 characters",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "401", description = "missing or wrong read key (unless anonymous reads are on)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "503", description = "the store is not queryable now (starting, rebalancing, restoring)",
-            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds"),
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "503", ref = ApiDocument.STORE_UNAVAILABLE)
     public Response searchSeries(@QueryParam("match") String match, @QueryParam("limit") Integer limit,
                                  @QueryParam("scope") String scope, @Context HttpHeaders headers) {
         int max = limit == null ? SeriesSearch.DEFAULT_LIMIT : limit;
@@ -214,16 +196,10 @@ public class ServingResource {
                     + "the key to its new owner. Empty for a series that never alerted.")
     @APIResponse(responseCode = "200", description = "{series, alerts: [AnomalyRecord]}",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AlertHistory.class)))
-    @APIResponse(responseCode = "307", description = "owned by another instance: Location is this path there, the body names the owner",
-            headers = @Header(name = HttpHeaders.LOCATION, description = "http://owner/api/v1/series/{id}/..."),
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OwnerRedirect.class)))
-    @APIResponse(responseCode = "401", description = "missing or wrong read key (unless anonymous reads are on)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "404", description = "no state for this series on its owner",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "503", description = "the store is not queryable now",
-            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds"),
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "307", ref = ApiDocument.OWNER_REDIRECT)
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "404", ref = ApiDocument.NO_STATE)
+    @APIResponse(responseCode = "503", ref = ApiDocument.STORE_UNAVAILABLE)
     public Response alerts(@PathParam("id") String id, @Context UriInfo uri) {
         return withState(id, uri, bytes -> {
             byte[] log;
@@ -264,16 +240,10 @@ public class ServingResource {
                     + "close to, not equal to, the bands forecast at the time, and its first few steps carry the warm-up.")
     @APIResponse(responseCode = "200", description = "{series, modelVersion, level, points: [{ts, value, mean, lower, upper}]}",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StateViews.OneStepBand.class)))
-    @APIResponse(responseCode = "307", description = "owned by another instance: Location is this path there, the body names the owner",
-            headers = @Header(name = HttpHeaders.LOCATION, description = "http://owner/api/v1/series/{id}/..."),
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OwnerRedirect.class)))
-    @APIResponse(responseCode = "401", description = "missing or wrong read key (unless anonymous reads are on)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "404", description = "no state for this series on its owner",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "503", description = "the store is not queryable now or no model is loaded",
-            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds"),
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "307", ref = ApiDocument.OWNER_REDIRECT)
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "404", ref = ApiDocument.NO_STATE)
+    @APIResponse(responseCode = "503", ref = ApiDocument.STORE_UNAVAILABLE)
     public Response oneStep(@PathParam("id") String id, @Context UriInfo uri) {
         return withModelAndState(id, uri, (m, s) -> json(StateViews.oneStep(id, s, m, spec)));
     }
@@ -284,16 +254,10 @@ public class ServingResource {
     @Operation(summary = "A series' recurrent state summary, by interactive query of the key-state store; routing as for /forecast")
     @APIResponse(responseCode = "200", description = "version, last ts, steps, cold, expected, sigma, alert, bytes",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SeriesState.class)))
-    @APIResponse(responseCode = "307", description = "owned by another instance: Location is this path there, the body names the owner",
-            headers = @Header(name = HttpHeaders.LOCATION, description = "http://owner/api/v1/series/{id}/..."),
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OwnerRedirect.class)))
-    @APIResponse(responseCode = "401", description = "missing or wrong read key (unless anonymous reads are on)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "404", description = "no state for this series on its owner",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "503", description = "the store is not queryable now",
-            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds"),
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "307", ref = ApiDocument.OWNER_REDIRECT)
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "404", ref = ApiDocument.NO_STATE)
+    @APIResponse(responseCode = "503", ref = ApiDocument.STORE_UNAVAILABLE)
     public Response state(@PathParam("id") String id, @Context UriInfo uri) {
         return withState(id, uri, bytes -> json(SeriesState.of(id, StoredState.decode(bytes), bytes, spec.coldSteps())));
     }
@@ -349,8 +313,7 @@ public class ServingResource {
             + "forecasts topic) or anomaly (data: an AnomalyRecord, as on the anomalies topic)",
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS,
                     schema = @Schema(oneOf = {ForecastRecord.class, AnomalyRecord.class})))
-    @APIResponse(responseCode = "401", description = "missing or wrong read key (unless anonymous reads are on)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
     @APIResponse(responseCode = "503", description = "this instance has forecast.serving.max-sse-subscribers clients already",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Multi<OutboundSseEvent> stream(@QueryParam("series") String series, @Context Sse sse) {
