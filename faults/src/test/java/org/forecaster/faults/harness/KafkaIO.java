@@ -69,6 +69,33 @@ public final class KafkaIO {
         return out;
     }
 
+    /**
+     * The record at {@code offset} of {@code topic}'s partition {@code partition}, waiting up to {@code timeout} for it
+     * to be written (read_uncommitted: for input written by a plain producer).
+     */
+    public static ConsumerRecord<String, byte[]> readAt(String bootstrap, String topic, int partition, long offset, Duration timeout) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        TopicPartition tp = new TopicPartition(topic, partition);
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+            c.assign(List.of(tp));
+            c.seek(tp, offset);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
+                    if (r.offset() >= offset) {
+                        return r;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no record at " + tp + " offset " + offset + " within " + timeout);
+    }
+
     /** The number of committed records of {@code topic} (reads them all; the topics here are small). */
     public static int countCommitted(String bootstrap, String topic) {
         return readCommitted(bootstrap, topic).size();
