@@ -189,6 +189,15 @@ public final class ServiceProcess implements AutoCloseable {
         return dir.resolve(name + "-" + starts + ".gc.log");
     }
 
+    /** Every start's GC log, concatenated. */
+    public String allGcLogs() {
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= starts; i++) {
+            b.append(Logs.read(dir.resolve(name + "-" + i + ".gc.log")));
+        }
+        return b.toString();
+    }
+
     /** All logs of this service, every start's, concatenated. */
     public String allLogs() {
         StringBuilder b = new StringBuilder();
