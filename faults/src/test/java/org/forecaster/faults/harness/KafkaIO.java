@@ -54,12 +54,18 @@ public final class KafkaIO {
             c.assign(partitions);
             c.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = c.endOffsets(partitions, Duration.ofSeconds(20)); // the LSO under read_committed, the high watermark otherwise
+            // 30 s without progress, not in all: a measurement's output of millions of records takes longer to read.
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topic + " to its end offsets " + end + " within 30 s");
+                    throw new AssertionError("could not read " + topic + " to its end offsets " + end + ": no progress for 30 s at "
+                            + out.size() + " records");
                 }
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                var polled = c.poll(Duration.ofMillis(200));
+                if (!polled.isEmpty()) {
+                    deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                }
+                for (ConsumerRecord<String, byte[]> r : polled) {
                     if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
                         out.add(r);
                     }
