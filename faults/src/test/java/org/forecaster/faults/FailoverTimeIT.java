@@ -105,8 +105,8 @@ class FailoverTimeIT {
             c.remove("kafka-streams.consumer.heartbeat.interval.ms");
         } else if (name.matches("s\\d+")) {
             // A killed member is noticed after the session; three heartbeats fit in it, so one lost heartbeat does not
-            // expire a live member. Its open transaction is aborted after as long: until then its pending offset
-            // commit blocks the survivor's offset fetch (KIP-447), and its open transaction the forecasts' visibility.
+            // expire a live member. Its open transaction is aborted after as long: until then the survivor's restore
+            // of the promoted tasks (read_committed) cannot read past it to the changelogs' end, nor readers of forecasts.
             int session = Integer.parseInt(name.substring(1));
             c.put("kafka-streams.consumer.session.timeout.ms", Integer.toString(session));
             c.put("kafka-streams.consumer.heartbeat.interval.ms", Integer.toString(session / 3));
