@@ -64,7 +64,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * (6 s session, 2 s heartbeats, Kafka Streams' 10 s transaction timeout); {@code s1500} is the fast profile of
  * model-service/README.md (1.5 s session, 500 ms heartbeats, 1.5 s transaction timeout). The bound on the visible time
  * ({@code failover.bound-ms}) is asserted for every kill of {@code failover.bounded-setting} (s1500). About 14 minutes on 2 cores at 100k keys with the three default
- * settings, 7–8 with one (docs/benchmarks.md, "Failover time"); run with {@code -Dfailover.run=true
+ * settings, 5 with one (docs/benchmarks.md, "Failover time"); run with {@code -Dfailover.run=true
  * -Dfaults.service.heap=1g -DargLine=-Xmx12g}: the final comparison holds both runs' forecasts in the test JVM.
  */
 @EnabledIfSystemProperty(named = "failover.run", matches = "true",
