@@ -3,25 +3,14 @@ package org.forecaster.faults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.Utils;
 import org.forecaster.core.wire.Topics;
 import org.forecaster.faults.harness.Await;
 import org.forecaster.faults.harness.BrokerProcess;
@@ -31,8 +20,10 @@ import org.forecaster.faults.harness.KafkaIO;
 import org.forecaster.faults.harness.Logs;
 import org.forecaster.faults.harness.OpenLoopPoints;
 import org.forecaster.faults.harness.Outputs;
+import org.forecaster.faults.harness.Restores;
 import org.forecaster.faults.harness.ServiceProcess;
 import org.forecaster.faults.harness.Services;
+import org.forecaster.faults.harness.StreamsGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -74,16 +65,15 @@ class ModelServiceScaleIT {
         Map<String, String> config = Services.modelService();
         config.put("kafka-streams.num.standby.replicas", "1");
         config.put("kafka-streams.acceptable.recovery.lag", RECOVERY_LAG);
-        // Kafka Streams' own account of each restore: "Start restoring changelog partition" (debug), "Finished restoring
-        // changelog ... with a total number of N records".
-        config.put("quarkus.log.category.\"org.apache.kafka.streams.processor.internals.StoreChangelogReader\".level", "DEBUG");
-        // Restore.since reads the text format's timestamps; production's default is JSON lines.
-        config.put("quarkus.log.console.json.enabled", "false");
+        // Kafka Streams' own account of each restore ("Start restoring changelog partition", "Finished restoring ...
+        // with a total number of N records") in the text log format that Restores reads.
+        config.putAll(Restores.LOG_SETTINGS);
         List<ServiceProcess> instances = new ArrayList<>();
         try (BrokerProcess broker = BrokerProcess.start(dir.resolve("broker")); Admin admin = broker.admin()) {
+            StreamsGroup group = new StreamsGroup(admin, GROUP, Topics.POINTS);
             Services.createTopics(broker);
             Services.publishModel(broker, org.forecaster.faults.harness.Samples.bootstrapModel());
-            int partitions = admin.describeTopics(List.of(Topics.POINTS)).allTopicNames().get().get(Topics.POINTS).partitions().size();
+            int partitions = group.partitions();
             instances.add(ServiceProcess.start("model-1", Services.MODEL, dir, broker, config).awaitReady(Duration.ofSeconds(120)));
             List<Step> steps = new ArrayList<>();
             int sent;
@@ -91,9 +81,9 @@ class ModelServiceScaleIT {
             try (OpenLoopPoints feed = new OpenLoopPoints(broker.bootstrap(), Topics.POINTS, KEYS, RATE);
                  ForecastLatencies latencies = new ForecastLatencies(broker.bootstrap(), Topics.FORECASTS, feed)) {
                 steadyFrom = feed.startNanos() + WARM_UP.toNanos();
-                sleepUntil(steadyFrom + STEADY.toNanos());
+                StreamsGroup.sleepUntil(steadyFrom + STEADY.toNanos());
                 for (int target : new int[] {2, 3, 2, 1}) {
-                    Map<TopicPartition, String> before = owners(admin);
+                    Map<TopicPartition, String> before = group.owners();
                     LocalDateTime actionWall = LocalDateTime.now();
                     int from = instances.size();
                     long action = System.nanoTime();
@@ -102,15 +92,15 @@ class ModelServiceScaleIT {
                     } else {
                         instances.removeLast().close(); // SIGTERM, waits for the exit
                     }
-                    awaitStable(admin, target, partitions, instances);
+                    group.awaitStable(target, STEP_TIMEOUT, instances);
                     long stable = System.nanoTime();
-                    Map<TopicPartition, String> after = owners(admin);
-                    awaitCommitted(admin, endOffsets(admin), instances);
+                    Map<TopicPartition, String> after = group.owners();
+                    group.awaitCommitted(group.endOffsets(), STEP_TIMEOUT, instances);
                     long caughtUp = System.nanoTime();
                     List<TopicPartition> moved = after.keySet().stream().filter(tp -> !after.get(tp).equals(before.get(tp))).toList();
                     Step step = new Step(from + " -> " + target, action, stable, caughtUp, moved.size(), keysOn(moved, partitions));
                     steps.add(step);
-                    Restore restore = Restore.since(actionWall, instances);
+                    Restores restore = Restores.since(actionWall, instances);
                     // With no records restored the span is a standby's warm-up up to its promotion, not a restore.
                     String restored = restore.records() == 0 ? "nothing restored from the changelog (standbys promoted)"
                             : String.format("Kafka Streams restored %d changelog records in %d ms (%.0f records/s; %.0f ms per 100k keys moved)",
@@ -118,10 +108,10 @@ class ModelServiceScaleIT {
                                     restore.millis() * 100_000.0 / Math.max(1, step.keysMoved()));
                     System.out.printf("scale %s: stable after %.2f s, caught up after %.2f s; %d partitions (%d keys) moved; %s%n",
                             step.name(), seconds(stable - action), seconds(caughtUp - action), moved.size(), step.keysMoved(), restored);
-                    sleepUntil(caughtUp + STEADY.toNanos());
+                    StreamsGroup.sleepUntil(caughtUp + STEADY.toNanos());
                 }
                 sent = feed.stop();
-                awaitCommitted(admin, endOffsets(admin), instances);
+                group.awaitCommitted(group.endOffsets(), STEP_TIMEOUT, instances);
                 Await.until("every forecast received", Duration.ofSeconds(60), () -> latencies.count() >= sent);
                 latencies.assertHealthy();
                 System.out.printf("feed: %d keys, %d points/s, %d points, sends at most %.0f ms behind their due time%n",
@@ -173,82 +163,11 @@ class ModelServiceScaleIT {
                 ForecastLatencies.quantile(l, 0.5), p99, max, p99 / steadyP99, max / steadyMax);
     }
 
-    /** Which member (by client id) holds each input partition as an active task, in the group's current assignment. */
-    private static Map<TopicPartition, String> owners(Admin admin) throws Exception {
-        Map<TopicPartition, String> out = new HashMap<>();
-        for (MemberDescription m : describe(admin).members()) {
-            m.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(Topics.POINTS))
-                    .forEach(tp -> out.put(tp, m.clientId()));
-        }
-        return out;
-    }
-
-    private static ConsumerGroupDescription describe(Admin admin) throws Exception {
-        return admin.describeConsumerGroups(List.of(GROUP)).all().get().get(GROUP);
-    }
-
-    /**
-     * Until the group is stable with {@code members} members, every one of them active on at least one input
-     * partition and every partition assigned: the work is spread over the instances there are.
-     */
-    private static void awaitStable(Admin admin, int members, int partitions, List<ServiceProcess> watched) {
-        String[] last = {""};
-        Await.until("group " + GROUP + " stable with " + members + " active members", STEP_TIMEOUT, () -> {
-            watched.forEach(ModelServiceScaleIT::assertAlive);
-            try {
-                ConsumerGroupDescription g = describe(admin);
-                last[0] = g.groupState() + " " + g.members().stream().map(m -> m.clientId() + "=" + m.assignment().topicPartitions()).toList();
-                return g.groupState() == GroupState.STABLE && g.members().size() == members
-                        && g.members().stream().allMatch(m -> m.assignment().topicPartitions().stream().anyMatch(tp -> tp.topic().equals(Topics.POINTS)))
-                        && owners(admin).size() == partitions;
-            } catch (Exception e) {
-                last[0] = e.toString();
-                return false;
-            }
-        }, () -> ": " + last[0]);
-    }
-
-    private static Map<TopicPartition, Long> endOffsets(Admin admin) throws Exception {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        admin.describeTopics(List.of(Topics.POINTS)).allTopicNames().get().get(Topics.POINTS).partitions()
-                .forEach(p -> latest.put(new TopicPartition(Topics.POINTS, p.partition()), OffsetSpec.latest()));
-        Map<TopicPartition, Long> out = new HashMap<>();
-        admin.listOffsets(latest).all().get().forEach((tp, r) -> out.put(tp, r.offset()));
-        return out;
-    }
-
-    /** Until the group has committed (under exactly-once: forecast) every input partition up to {@code ends}. */
-    private static void awaitCommitted(Admin admin, Map<TopicPartition, Long> ends, List<ServiceProcess> watched) {
-        Map<TopicPartition, Long> behind = new HashMap<>();
-        Await.until("group " + GROUP + " to commit up to " + ends, STEP_TIMEOUT, () -> {
-            watched.forEach(ModelServiceScaleIT::assertAlive);
-            try {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
-                behind.clear();
-                ends.forEach((tp, end) -> {
-                    OffsetAndMetadata c = committed.get(tp);
-                    if (c == null || c.offset() < end) {
-                        behind.put(tp, end - (c == null ? 0 : c.offset()));
-                    }
-                });
-                return behind.isEmpty();
-            } catch (Exception e) {
-                return false;
-            }
-        }, () -> ": behind " + behind);
-    }
-
-    private static void assertAlive(ServiceProcess s) {
-        if (!s.isAlive()) {
-            throw new AssertionError(s + " died:\n" + Logs.tail(s.log(), 40));
-        }
-    }
-
     /** How many of the feed's keys the default partitioner puts on {@code partitions}. */
     private static int keysOn(List<TopicPartition> moved, int partitions) {
         int n = 0;
         for (int k = 0; k < KEYS; k++) {
-            int p = Utils.toPositive(Utils.murmur2(OpenLoopPoints.key(k).getBytes(StandardCharsets.UTF_8))) % partitions;
+            int p = StreamsGroup.partitionOf(OpenLoopPoints.key(k), partitions);
             if (moved.stream().anyMatch(tp -> tp.partition() == p)) {
                 n++;
             }
@@ -256,64 +175,7 @@ class ModelServiceScaleIT {
         return n;
     }
 
-    /**
-     * What the instances' Kafka Streams logged about restoring active tasks from the changelog since {@code since} (their
-     * log times are this machine's local time): the longest span of one instance from its first "Start restoring" to
-     * its last "Finished restoring", and the changelog records restored by all.
-     */
-    private record Restore(long millis, long records) {
-        private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
-        private static final Pattern RECORDS = Pattern.compile("Finished restoring changelog .* with a total number of (\\d+) records");
-
-        static Restore since(LocalDateTime since, List<ServiceProcess> instances) {
-            long millis = 0, records = 0;
-            for (ServiceProcess s : instances) {
-                LocalDateTime first = null, last = null;
-                for (String line : Logs.read(s.log()).lines().toList()) {
-                    LocalDateTime at = time(line);
-                    if (at == null || at.isBefore(since)) {
-                        continue;
-                    }
-                    if (line.contains("Start restoring changelog partition") && first == null) {
-                        first = at;
-                    }
-                    Matcher restored = RECORDS.matcher(line);
-                    if (restored.find()) {
-                        last = at;
-                        records += Long.parseLong(restored.group(1));
-                    }
-                }
-                if (first != null && last != null) {
-                    millis = Math.max(millis, Duration.between(first, last).toMillis());
-                }
-            }
-            return new Restore(millis, records);
-        }
-
-        private static LocalDateTime time(String line) {
-            if (line.length() < 23 || !Character.isDigit(line.charAt(0))) {
-                return null;
-            }
-            try {
-                return LocalDateTime.parse(line.substring(0, 23), LOG_TIME);
-            } catch (java.time.format.DateTimeParseException e) {
-                return null;
-            }
-        }
-
-        double recordsPerSecond() {
-            return millis == 0 ? Double.NaN : records * 1000.0 / millis;
-        }
-    }
-
     private static double seconds(long nanos) {
         return nanos / 1e9;
-    }
-
-    private static void sleepUntil(long nanoTime) throws InterruptedException {
-        long wait = nanoTime - System.nanoTime();
-        if (wait > 0) {
-            Thread.sleep(Duration.ofNanos(wait)); // a phase of steady load to measure, not a wait for a condition
-        }
     }
 }

@@ -22,6 +22,14 @@ public final class BrokerProcess implements Brokers {
 
     /** Formats a fresh data directory under {@code dir}, starts the broker and waits until it answers. */
     public static BrokerProcess start(Path dir) throws IOException, InterruptedException {
+        return start(dir, "");
+    }
+
+    /**
+     * As {@link #start(Path)}, with {@code settings} ({@code server.properties} lines, such as a lower
+     * {@code group.min.session.timeout.ms}) added to the configuration.
+     */
+    public static BrokerProcess start(Path dir, String settings) throws IOException, InterruptedException {
         BrokerProcess broker = new BrokerProcess(new BrokerNode(1, dir));
         try {
             broker.node.configure(broker.node.voter(), """
@@ -30,7 +38,7 @@ public final class BrokerProcess implements Brokers {
                     transaction.state.log.replication.factor=1
                     transaction.state.log.min.isr=1
                     transaction.state.log.num.partitions=4
-                    """);
+                    """ + settings);
             broker.node.format(Uuid.randomUuid().toString());
             broker.node.launch();
             broker.awaitUp();

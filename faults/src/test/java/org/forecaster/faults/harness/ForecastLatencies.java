@@ -33,13 +33,24 @@ public final class ForecastLatencies implements AutoCloseable {
     private long[] due = new long[1 << 16], latency = new long[1 << 16];
     private int count;
 
+    /** Keys {@code key@observedTs} of forecasts whose arrival is watched, with their latest arrival (nanoTime; 0: none yet). */
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> watched = new java.util.concurrent.ConcurrentHashMap<>();
+
     public ForecastLatencies(String bootstrap, String topic, OpenLoopPoints feed) {
+        this(bootstrap, topic, feed, true);
+    }
+
+    /**
+     * Follows {@code topic}; {@code committedOnly} false reads uncommitted records too (read_uncommitted): then each
+     * forecast shows as soon as it is written, also those of transactions aborted later.
+     */
+    public ForecastLatencies(String bootstrap, String topic, OpenLoopPoints feed, boolean committedOnly) {
         this.feed = feed;
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "faults-latency-" + UUID.randomUUID());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, committedOnly ? "read_committed" : "read_uncommitted");
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -53,8 +64,12 @@ public final class ForecastLatencies implements AutoCloseable {
                 while (!stopping.get()) {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                         long now = System.nanoTime();
-                        long d = feed.dueNanos(r.key(), observed(r.value()));
+                        Instant observed = observed(r.value());
+                        long d = feed.dueNanos(r.key(), observed);
                         add(d, now - d);
+                        if (!watched.isEmpty()) {
+                            watched.computeIfPresent(r.key() + "@" + observed, (k, v) -> now);
+                        }
                     }
                 }
             } catch (RuntimeException e) {
@@ -98,6 +113,19 @@ public final class ForecastLatencies implements AutoCloseable {
             latency[count] = l;
             count++;
         }
+    }
+
+    /**
+     * Records from now on when the forecast of {@code key}'s point observed at {@code observed} arrives (its latest
+     * arrival, so a copy written by a transaction that was aborted later is superseded by the committed one).
+     */
+    public void watch(String key, Instant observed) {
+        watched.put(key + "@" + observed, 0L);
+    }
+
+    /** The latest arrival (nanoTime) of a watched forecast, 0 if it has not arrived since {@link #watch}. */
+    public long arrival(String key, Instant observed) {
+        return watched.getOrDefault(key + "@" + observed, 0L);
     }
 
     /** Forecasts received so far. */

@@ -54,12 +54,18 @@ public final class KafkaIO {
             c.assign(partitions);
             c.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = c.endOffsets(partitions, Duration.ofSeconds(20)); // the LSO under read_committed, the high watermark otherwise
+            // 30 s without progress, not in all: a measurement's output of millions of records takes longer to read.
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topic + " to its end offsets " + end + " within 30 s");
+                    throw new AssertionError("could not read " + topic + " to its end offsets " + end + ": no progress for 30 s at "
+                            + out.size() + " records");
                 }
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                var polled = c.poll(Duration.ofMillis(200));
+                if (!polled.isEmpty()) {
+                    deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                }
+                for (ConsumerRecord<String, byte[]> r : polled) {
                     if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
                         out.add(r);
                     }
@@ -67,6 +73,33 @@ public final class KafkaIO {
             }
         }
         return out;
+    }
+
+    /**
+     * The record at {@code offset} of {@code topic}'s partition {@code partition}, waiting up to {@code timeout} for it
+     * to be written (read_uncommitted: for input written by a plain producer).
+     */
+    public static ConsumerRecord<String, byte[]> readAt(String bootstrap, String topic, int partition, long offset, Duration timeout) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        TopicPartition tp = new TopicPartition(topic, partition);
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+            c.assign(List.of(tp));
+            c.seek(tp, offset);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
+                    if (r.offset() >= offset) {
+                        return r;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no record at " + tp + " offset " + offset + " within " + timeout);
     }
 
     /** The number of committed records of {@code topic} (reads them all; the topics here are small). */

@@ -74,7 +74,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     private void launch() throws IOException {
         starts++;
-        List<String> cmd = new ArrayList<>(List.of(Jvm.java(), "-Xmx" + HEAP, "--add-modules", "jdk.incubator.vector",
+        // The GC's own log of every pause, per start: a measurement can tell a stall of the JVM from one of the service.
+        List<String> cmd = new ArrayList<>(List.of(Jvm.java(), "-Xmx" + HEAP, "-Xlog:gc:file=" + gcLog(), "--add-modules", "jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED", "-Dquarkus.http.port=" + port,
                 "-Dquarkus.management.port=" + managementPort));
         config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
@@ -165,6 +166,11 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** The name given at {@link #start}: its logs and state directory are named after it. */
+    public String name() {
+        return name;
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
@@ -176,6 +182,20 @@ public final class ServiceProcess implements AutoCloseable {
     /** The log of the current (latest) start. */
     public Path log() {
         return dir.resolve(name + "-" + starts + ".log");
+    }
+
+    /** The JVM's GC log ({@code -Xlog:gc}) of the current (latest) start. */
+    public Path gcLog() {
+        return dir.resolve(name + "-" + starts + ".gc.log");
+    }
+
+    /** Every start's GC log, concatenated. */
+    public String allGcLogs() {
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= starts; i++) {
+            b.append(Logs.read(dir.resolve(name + "-" + i + ".gc.log")));
+        }
+        return b.toString();
     }
 
     /** All logs of this service, every start's, concatenated. */

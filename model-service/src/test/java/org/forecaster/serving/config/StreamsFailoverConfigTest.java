@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,25 @@ class StreamsFailoverConfigTest {
         assertEquals(6000, session);
         assertTrue(heartbeat * 3 <= session, "heartbeat " + heartbeat + " ms must fit three times into the session " + session + " ms");
         assertEquals(60_000L, new StreamsConfig(streamsProperties(Map.of())).getLong(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG));
+    }
+
+    @Test
+    void shouldKeepKafkaStreamsExactlyOnceTransactionTimeoutByDefault() throws IOException {
+        Map<String, Object> producer = new StreamsConfig(streamsProperties(Map.of())).getProducerConfigs("c");
+        assertEquals("10000", String.valueOf(producer.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)));
+    }
+
+    @Test
+    void shouldTakeTheFastFailoverProfileFromTheEnvironment() throws IOException {
+        // The opt-in profile of model-service/README.md, as its ConfigMap entries would set it (FailoverTimeIT: s1500).
+        StreamsConfig streams = new StreamsConfig(streamsProperties(Map.of(
+                "KAFKA_STREAMS_CONSUMER_SESSION_TIMEOUT_MS", "1500",
+                "KAFKA_STREAMS_CONSUMER_HEARTBEAT_INTERVAL_MS", "500",
+                "KAFKA_STREAMS_PRODUCER_TRANSACTION_TIMEOUT_MS", "1500")));
+        Map<String, Object> consumer = streams.getMainConsumerConfigs("model-service", "c", 1);
+        assertEquals("1500", String.valueOf(consumer.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)));
+        assertEquals("500", String.valueOf(consumer.get(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)));
+        assertEquals("1500", String.valueOf(streams.getProducerConfigs("c").get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)));
     }
 
     @Test
