@@ -8,14 +8,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -24,14 +21,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.forecaster.core.kernel.KernelsProvider;
-import org.forecaster.core.model.CellType;
-import org.forecaster.core.model.Features;
-import org.forecaster.core.model.Forecaster;
 import org.forecaster.core.model.ModelSpec;
-import org.forecaster.core.model.NormalizerSpec;
-import org.forecaster.core.modelio.ModelFile;
-import org.forecaster.core.modelio.ModelHeader;
-import org.forecaster.core.modelio.ModelWriter;
 import org.forecaster.core.state.KeyState;
 import org.forecaster.core.state.StoredState;
 import org.forecaster.core.wire.Topics;
@@ -73,12 +63,9 @@ class ServingThroughputBench {
     @Test
     void measureWithoutBroker() {
         int keys = Integer.getInteger("bench.keys", 2000), perKey = Integer.getInteger("bench.points", 100);
-        ModelSpec spec = new ModelSpec(CellType.LSTM, 1, Features.COUNT, 64, 12);
-        ModelHeader h = new ModelHeader("bench", 1, null, spec, NormalizerSpec.DEFAULT, TestModels.STEP, null, null, 0, 1,
-                Map.of(), Map.of(), Instant.parse("2024-06-01T00:00:00Z"));
         ServingMetrics metrics = new ServingMetrics(new SimpleMeterRegistry());
         ModelHolder holder = new ModelHolder(KernelsProvider.get(), metrics);
-        holder.offer(ModelWriter.write(new ModelFile(h, Forecaster.initialize(spec, 1, KernelsProvider.get()).parameters())));
+        holder.offer(ServingBenchKit.model(ServingBenchKit.H64));
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -134,10 +121,8 @@ class ServingThroughputBench {
     private void measure(PointFormat format) throws Exception {
         int keys = Integer.getInteger("bench.keys", 2000), perKey = Integer.getInteger("bench.points", 100);
         int partitions = Integer.getInteger("bench.partitions", 4);
-        ModelSpec spec = new ModelSpec(CellType.LSTM, 1, Features.COUNT, 64, 12);
-        ModelHeader h = new ModelHeader("bench", 1, null, spec, NormalizerSpec.DEFAULT, TestModels.STEP, null, null, 0, 1,
-                Map.of(), Map.of(), Instant.parse("2024-06-01T00:00:00Z"));
-        byte[] model = ModelWriter.write(new ModelFile(h, Forecaster.initialize(spec, 1, KernelsProvider.get()).parameters()));
+        ModelSpec spec = ServingBenchKit.H64;
+        byte[] model = ServingBenchKit.model(spec);
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createTopics(Map.of(Topics.POINTS, partitions, Topics.FORECASTS, partitions, Topics.ANOMALIES, 1, Topics.DLQ, 1), Map.of());
             long t0 = System.nanoTime();
@@ -157,57 +142,22 @@ class ServingThroughputBench {
             ModelHolder holder = new ModelHolder(KernelsProvider.get(), metrics);
             holder.offer(model);
             Path state = Files.createTempDirectory("bench-state");
-            Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-" + UUID.randomUUID());
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-            props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-            props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-            // Extra client settings to try, e.g. -Dbench.streams=producer.compression.type=lz4,producer.batch.size=262144
-            for (String kv : System.getProperty("bench.streams", "").split(",")) {
-                if (!kv.isBlank()) {
-                    props.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-                }
-            }
+            Properties props = ServingBenchKit.streamsProps(kafka.bootstrapServers(), "bench-" + UUID.randomUUID(), state);
             String appId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
             java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-            Map<Long, Long> cpuAtStart = serviceThreadCpu(threads, appId);
-            // -Dbench.batch=1 steps each point as it comes (the hop before micro-batching), in the same build and sitting.
-            int batch = Integer.getInteger("bench.batch", ServingSpec.BATCH_MAX_POINTS_WHEN_ON);
-            ServingSpec serving = ServingSpec.defaults().withBatch(batch, ServingSpec.DEFAULT_BATCH_MAX_WAIT);
+            Map<Long, Long> cpuAtStart = ServingBenchKit.serviceThreadCpu(threads, appId);
+            ServingSpec serving = ServingBenchKit.servingSpec();
+            int batch = serving.batchMaxPoints();
             try (KafkaStreams streams = new KafkaStreams(ServingTopology.build(serving, holder, metrics, ServingEvents.NONE), props)) {
                 streams.start();
-                Properties c = new Properties();
-                c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-                c.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-reader");
-                c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-                c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-                long first = 0, last = 0;
-                int read = 0;
-                List<Long> lat = new ArrayList<>();
-                try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
-                    consumer.subscribe(List.of(Topics.FORECASTS));
-                    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-                    while (read < total && System.nanoTime() < deadline) {
-                        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                            long now = System.nanoTime();
-                            if (read == 0) {
-                                first = now;
-                            }
-                            last = now;
-                            read++;
-                        }
-                    }
+                ServingBenchKit.Drain drain;
+                try (KafkaConsumer<String, byte[]> consumer = ServingBenchKit.forecastReader(kafka.bootstrapServers())) {
+                    drain = ServingBenchKit.drain(consumer, total, Duration.ofMinutes(5));
                 }
+                int read = drain.read();
                 assertEquals(total, read);
-                double seconds = (last - first) / 1e9;
-                // CPU of the service's own threads (stream thread, its producer and consumer I/O threads; not the
-                // broker's, not GC or JIT), summed over threads that ran since the start.
-                long cpuNanos = 0;
-                for (Map.Entry<Long, Long> e : serviceThreadCpu(threads, appId).entrySet()) {
-                    cpuNanos += e.getValue() - cpuAtStart.getOrDefault(e.getKey(), 0L);
-                }
+                double seconds = drain.seconds();
+                long cpuNanos = ServingBenchKit.serviceCpuSince(threads, appId, cpuAtStart);
                 System.out.printf("bench: service threads CPU %.2f s = %.0f points per service CPU-second%n", cpuNanos / 1e9,
                         total / (cpuNanos / 1e9));
                 Timer step = registry.get("forecast.step").timer();
@@ -224,19 +174,5 @@ class ServingThroughputBench {
                         StoredState.encode(s, 0).length);
             }
         }
-    }
-
-    /** CPU time (ns) by thread id of the live threads whose name carries the application id. */
-    private static Map<Long, Long> serviceThreadCpu(java.lang.management.ThreadMXBean threads, String appId) {
-        Map<Long, Long> out = new java.util.HashMap<>();
-        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (t != null && t.getThreadName().contains(appId)) {
-                long cpu = threads.getThreadCpuTime(t.getThreadId());
-                if (cpu >= 0) {
-                    out.put(t.getThreadId(), cpu);
-                }
-            }
-        }
-        return out;
     }
 }
