@@ -23,8 +23,10 @@ import java.nio.ByteBuffer;
  *     {@code b} and no later point up to the {@code confirmSteps}-th has a large error (see variance burst), a
  *     <b>spike</b>; otherwise (a point between, beyond on the other side, or noisy after) nothing. Both are decided
  *     {@code confirmSteps} points after the jump. A key that has jumped once per {@code driftSteps} points (a
- *     day) or more often on average (over about a week; a plain average since warm-up at first) follows no jump:
- *     a square daily pattern, or a series that jumps by nature, is left to the anomaly score.</li>
+ *     day) or more often on average (over about a week; a plain average since warm-up at first) reports no jump:
+ *     a square daily pattern, or a series that jumps by nature. Its jumps are followed quietly, to judge the anomaly
+ *     score that the jump held back: one that comes back (a heavy-tailed key's outlier, often a new extreme to a
+ *     novelty score) drops it, one that stays lets it open its alert.</li>
  * <li><b>variance burst</b>: at least {@code burstCount} of the last {@code burstWindow} points have an error of
  *     at least {@code burstZ} typical errors. It lasts until fewer than half that many have. A key whose bursts
  *     have started more often than once per 1,008 points on average (an exponential average over about a week
@@ -148,7 +150,8 @@ public final class AlertKinds {
     /** Bytes of {@link #writeTo}. */
     public static final int ENCODED_SIZE = ENCODED_SIZE_V3 + 4 * Float.BYTES + 2 * Integer.BYTES;
 
-    private static final int BURST_ON = 1, FLAT_FIRED = 2, JUMP_BACK = 4, SCORE_HELD = 8;
+    /** QUIET_JUMP: the pending jump is a jumpy key's, followed only to judge its held score (it reports no kind). */
+    private static final int BURST_ON = 1, FLAT_FIRED = 2, JUMP_BACK = 4, SCORE_HELD = 8, QUIET_JUMP = 16;
     private static final int CAP = 1 << 30;
 
     private final Spec spec;
@@ -209,14 +212,16 @@ public final class AlertKinds {
             boolean jumped = pending == 0 && warm && spec.jumpZ() > 0 && calmBefore <= 1
                     && (Math.abs(z) >= spec.jumpZ() || (scoreHigh && Math.abs(z) >= spec.jumpZ() / 2));
             // A key that jumps (half the jump threshold counts) once a day or more often, a square daily pattern or
-            // a series that jumps by nature: its jumps are not news, so none is followed (the score alone judges
-            // the point, as without kinds).
-            boolean starts = jumped && jumpShare * spec.driftSteps() < 1;
+            // a series that jumps by nature: its jumps are not news. Its jump is followed quietly: one that comes
+            // back (a heavy-tailed key's outlier, often a new record to the novelty score) drops the score it held;
+            // one that stays lets the held score open, as without kinds.
+            boolean starts = jumped, quiet = jumpShare * spec.driftSteps() >= 1;
             double aRate = Math.max(1.0 / Math.max(1, errors - WARMUP_POINTS + 1), 1.0 / REPEAT_MEMORY);
             boolean jumpish = spec.jumpZ() > 0 && Math.abs(z) >= spec.jumpZ() / 2;
             jumpShare = warm ? (float) (jumpShare + aRate * ((jumpish ? 1 : 0) - jumpShare)) : 0;
             if (starts) {
                 pending = 1;
+                flags = quiet ? flags | QUIET_JUMP : flags & ~QUIET_JUMP;
                 jumpBase = expected;
                 jump = (float) (value - expected);
                 jumpSigma = (float) (sigma * typicalError);
@@ -356,6 +361,9 @@ public final class AlertKinds {
     private AlertReason followJump(double value, boolean large) {
         if ((flags & JUMP_BACK) != 0) {
             if (large) {
+                if ((flags & QUIET_JUMP) != 0) {
+                    flags &= ~SCORE_HELD; // a jumpy key's outlier came back and its noise goes on: no news either
+                }
                 cancelJump();
                 return null;
             }
@@ -364,6 +372,9 @@ public final class AlertKinds {
         double dev = (value - jumpBase) * Math.signum(jump);
         if (dev >= Math.abs(jump) / 2) {
             if (pending++ >= spec.confirmSteps()) {
+                if ((flags & QUIET_JUMP) != 0) {
+                    return decided(AlertReason.LEVEL_SHIFT); // reports nothing; its held score opens
+                }
                 fastLevel += jump;
                 slowLevel += jump;
                 sinceChange = 0;
@@ -379,14 +390,25 @@ public final class AlertKinds {
         return pending++ >= spec.confirmSteps() ? decided(AlertReason.SPIKE) : null;
     }
 
+    /**
+     * The kind a followed jump turned out to be. A quiet jump reports none; one that came back (a spike) drops the
+     * score it held, one that stayed lets it open.
+     */
     private AlertReason decided(AlertReason kind) {
+        boolean quiet = (flags & QUIET_JUMP) != 0;
         cancelJump();
+        if (quiet) {
+            if (kind == AlertReason.SPIKE) {
+                flags &= ~SCORE_HELD;
+            }
+            return null;
+        }
         return kind;
     }
 
     private void cancelJump() {
         pending = 0;
-        flags &= ~JUMP_BACK;
+        flags &= ~(JUMP_BACK | QUIET_JUMP);
     }
 
     private AlertReason flatline(double value, double previous) {
