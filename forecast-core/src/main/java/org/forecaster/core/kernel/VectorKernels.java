@@ -420,11 +420,6 @@ public final class VectorKernels implements Kernels {
     /** Rows per panel: 4 vectors of the species, the height of the widest tile. */
     static final int PANEL = 4 * L;
     /**
-     * Whether the 6 x 4 tile fits the register file. The Vector API does not tell the register count; x86 with
-     * 512-bit vectors (AVX-512) has 32, AVX2 and narrower 16, so the species width stands in for it.
-     */
-    static final boolean WIDE_TILE = L >= 16;
-    /**
      * Keys per block: the block's inputs (48 x (I+H) floats) stay in L1 while every panel passes over them once,
      * and each panel, once loaded, serves 8 tiles of 6 keys.
      */
@@ -438,8 +433,10 @@ public final class VectorKernels implements Kernels {
     /**
      * {@inheritDoc}
      *
-     * <p>For each block of {@value #KEY_BLOCK} keys and each panel: tiles of 6 keys ({@link #WIDE_TILE}: one 6 x 4
-     * tile; otherwise two 6 x 2 tiles over the panel's halves), then the remaining keys one at a time. Every tile
+     * <p>For each block of {@value #KEY_BLOCK} keys and each panel: tiles of 6 keys (two 6 x 2 tiles over the panel's
+     * halves), then the remaining keys one at a time. A 6 x 4 tile (24 accumulators) would use AVX-512's 32 registers
+     * better, but such a method is too big for C1's profiled tier ("out of virtual registers", issue 18): HotSpot
+     * then ran it boxed, without the vector intrinsics, 15-100x slower, for seconds or for the whole run. Every tile
      * starts from the packed bias and adds one FMA per input in order, so each output is computed exactly as
      * {@link ScalarKernels#gemmPacked} computes it.
      */
@@ -460,13 +457,9 @@ public final class VectorKernels implements Kernels {
                 int b = kb;
                 for (; b + 5 < kEnd; b += 6) {
                     final int xb = xOff + b * ldx, yb = yOff + b * ldy + r0;
-                    if (WIDE_TILE) {
-                        tile6x4(d, base, cols, x, xb, ldx, y, yb, ldy, valid);
-                    } else {
-                        tile6x2(d, base, cols, x, xb, ldx, y, yb, ldy, valid);
-                        if (valid > 2 * L) {
-                            tile6x2(d, base + 2 * L, cols, x, xb, ldx, y, yb + 2 * L, ldy, valid - 2 * L);
-                        }
+                    tile6x2(d, base, cols, x, xb, ldx, y, yb, ldy, valid);
+                    if (valid > 2 * L) {
+                        tile6x2(d, base + 2 * L, cols, x, xb, ldx, y, yb + 2 * L, ldy, valid - 2 * L);
                     }
                 }
                 for (; b < kEnd; b++) {
@@ -476,114 +469,7 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** 6 keys x 4 vectors (a whole panel): 24 accumulators + 4 weights + 1 broadcast of the 32 AVX-512 registers; 24 FMAs per 4 weight loads and 6 broadcasts. */
-    private static void tile6x4(float[] d, int wBase, int cols, float[] x, int x0, int ldx, float[] y, int y0,
-                                int ldy, int valid) {
-        final FloatVector bias0 = FloatVector.fromArray(S, d, wBase);
-        final FloatVector bias1 = FloatVector.fromArray(S, d, wBase + L);
-        final FloatVector bias2 = FloatVector.fromArray(S, d, wBase + 2 * L);
-        final FloatVector bias3 = FloatVector.fromArray(S, d, wBase + 3 * L);
-        FloatVector a00 = bias0, a01 = bias1, a02 = bias2, a03 = bias3;
-        FloatVector a10 = bias0, a11 = bias1, a12 = bias2, a13 = bias3;
-        FloatVector a20 = bias0, a21 = bias1, a22 = bias2, a23 = bias3;
-        FloatVector a30 = bias0, a31 = bias1, a32 = bias2, a33 = bias3;
-        FloatVector a40 = bias0, a41 = bias1, a42 = bias2, a43 = bias3;
-        FloatVector a50 = bias0, a51 = bias1, a52 = bias2, a53 = bias3;
-        final int x1 = x0 + ldx, x2 = x1 + ldx, x3 = x2 + ldx, x4 = x3 + ldx, x5 = x4 + ldx;
-        for (int c = 0, wi = wBase + PANEL; c < cols; c++, wi += PANEL) {
-            final FloatVector w0 = FloatVector.fromArray(S, d, wi);
-            final FloatVector w1 = FloatVector.fromArray(S, d, wi + L);
-            final FloatVector w2 = FloatVector.fromArray(S, d, wi + 2 * L);
-            final FloatVector w3 = FloatVector.fromArray(S, d, wi + 3 * L);
-            FloatVector xb = FloatVector.broadcast(S, x[x0 + c]);
-            a00 = w0.fma(xb, a00);
-            a01 = w1.fma(xb, a01);
-            a02 = w2.fma(xb, a02);
-            a03 = w3.fma(xb, a03);
-            xb = FloatVector.broadcast(S, x[x1 + c]);
-            a10 = w0.fma(xb, a10);
-            a11 = w1.fma(xb, a11);
-            a12 = w2.fma(xb, a12);
-            a13 = w3.fma(xb, a13);
-            xb = FloatVector.broadcast(S, x[x2 + c]);
-            a20 = w0.fma(xb, a20);
-            a21 = w1.fma(xb, a21);
-            a22 = w2.fma(xb, a22);
-            a23 = w3.fma(xb, a23);
-            xb = FloatVector.broadcast(S, x[x3 + c]);
-            a30 = w0.fma(xb, a30);
-            a31 = w1.fma(xb, a31);
-            a32 = w2.fma(xb, a32);
-            a33 = w3.fma(xb, a33);
-            xb = FloatVector.broadcast(S, x[x4 + c]);
-            a40 = w0.fma(xb, a40);
-            a41 = w1.fma(xb, a41);
-            a42 = w2.fma(xb, a42);
-            a43 = w3.fma(xb, a43);
-            xb = FloatVector.broadcast(S, x[x5 + c]);
-            a50 = w0.fma(xb, a50);
-            a51 = w1.fma(xb, a51);
-            a52 = w2.fma(xb, a52);
-            a53 = w3.fma(xb, a53);
-        }
-        if (valid >= 4 * L) {
-            a00.intoArray(y, y0);
-            a01.intoArray(y, y0 + L);
-            a02.intoArray(y, y0 + 2 * L);
-            a03.intoArray(y, y0 + 3 * L);
-            a10.intoArray(y, y0 + ldy);
-            a11.intoArray(y, y0 + ldy + L);
-            a12.intoArray(y, y0 + ldy + 2 * L);
-            a13.intoArray(y, y0 + ldy + 3 * L);
-            a20.intoArray(y, y0 + 2 * ldy);
-            a21.intoArray(y, y0 + 2 * ldy + L);
-            a22.intoArray(y, y0 + 2 * ldy + 2 * L);
-            a23.intoArray(y, y0 + 2 * ldy + 3 * L);
-            a30.intoArray(y, y0 + 3 * ldy);
-            a31.intoArray(y, y0 + 3 * ldy + L);
-            a32.intoArray(y, y0 + 3 * ldy + 2 * L);
-            a33.intoArray(y, y0 + 3 * ldy + 3 * L);
-            a40.intoArray(y, y0 + 4 * ldy);
-            a41.intoArray(y, y0 + 4 * ldy + L);
-            a42.intoArray(y, y0 + 4 * ldy + 2 * L);
-            a43.intoArray(y, y0 + 4 * ldy + 3 * L);
-            a50.intoArray(y, y0 + 5 * ldy);
-            a51.intoArray(y, y0 + 5 * ldy + L);
-            a52.intoArray(y, y0 + 5 * ldy + 2 * L);
-            a53.intoArray(y, y0 + 5 * ldy + 3 * L);
-        } else { // the last panel: only the rows that exist
-            final VectorMask<Float> m0 = S.indexInRange(0, valid);
-            final VectorMask<Float> m1 = S.indexInRange(L, valid);
-            final VectorMask<Float> m2 = S.indexInRange(2 * L, valid);
-            final VectorMask<Float> m3 = S.indexInRange(3 * L, valid);
-            a00.intoArray(y, y0, m0);
-            a01.intoArray(y, y0 + L, m1);
-            a02.intoArray(y, y0 + 2 * L, m2);
-            a03.intoArray(y, y0 + 3 * L, m3);
-            a10.intoArray(y, y0 + ldy, m0);
-            a11.intoArray(y, y0 + ldy + L, m1);
-            a12.intoArray(y, y0 + ldy + 2 * L, m2);
-            a13.intoArray(y, y0 + ldy + 3 * L, m3);
-            a20.intoArray(y, y0 + 2 * ldy, m0);
-            a21.intoArray(y, y0 + 2 * ldy + L, m1);
-            a22.intoArray(y, y0 + 2 * ldy + 2 * L, m2);
-            a23.intoArray(y, y0 + 2 * ldy + 3 * L, m3);
-            a30.intoArray(y, y0 + 3 * ldy, m0);
-            a31.intoArray(y, y0 + 3 * ldy + L, m1);
-            a32.intoArray(y, y0 + 3 * ldy + 2 * L, m2);
-            a33.intoArray(y, y0 + 3 * ldy + 3 * L, m3);
-            a40.intoArray(y, y0 + 4 * ldy, m0);
-            a41.intoArray(y, y0 + 4 * ldy + L, m1);
-            a42.intoArray(y, y0 + 4 * ldy + 2 * L, m2);
-            a43.intoArray(y, y0 + 4 * ldy + 3 * L, m3);
-            a50.intoArray(y, y0 + 5 * ldy, m0);
-            a51.intoArray(y, y0 + 5 * ldy + L, m1);
-            a52.intoArray(y, y0 + 5 * ldy + 2 * L, m2);
-            a53.intoArray(y, y0 + 5 * ldy + 3 * L, m3);
-        }
-    }
-
-    /** 6 keys x 2 vectors (half a panel): 12 accumulators + 2 weights + 1 broadcast fit the 16 AVX2 registers, where 6 x 4 would spill. */
+    /** 6 keys x 2 vectors (half a panel): 12 accumulators + 2 weights + 1 broadcast fit the 16 AVX2 registers, and C1 compiles it. */
     private static void tile6x2(float[] d, int wBase, int cols, float[] x, int x0, int ldx, float[] y, int y0,
                                 int ldy, int valid) {
         final FloatVector bias0 = FloatVector.fromArray(S, d, wBase);
