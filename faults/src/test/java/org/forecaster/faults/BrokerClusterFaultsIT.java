@@ -42,8 +42,10 @@ import org.junit.jupiter.api.Test;
  * resolve alerts); then every window is emitted exactly once, and the committed forecasts and alerts equal an
  * undisturbed run's (started after the last fault) byte for byte.
  *
- * <p>One cluster, one pair of services and one reference run for both faults: as two tests (until December 2026) they
- * took 2.5-5 minutes each on 2 cores, most of it start-ups and the reference, too long for the normal run.
+ * <p>Part of the normal {@code ./mvnw verify}: about 5 minutes on 2 cores under load (README, fault-injection tests),
+ * with one cluster, one pair of services and one reference run for both faults. As two opt-in tests
+ * ({@code BrokerLeaderKillIT}, {@code RollingBrokerRestartIT}) they took 2.5-5 minutes each, most of it start-ups and
+ * the reference.
  */
 class BrokerClusterFaultsIT {
     /** 6 events per step (3 series, 2 events per window): one step per batch, so the feed always stops at a whole step. */
