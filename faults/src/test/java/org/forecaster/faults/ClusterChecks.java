@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import org.forecaster.core.wire.Topics;
 import org.forecaster.faults.harness.BrokerCluster;
 
-/** What the cluster tests check about the topics before they take a broker away. */
+/** What the cluster test checks about the topics before it takes a broker away. */
 final class ClusterChecks {
     private ClusterChecks() {}
 

@@ -33,7 +33,12 @@ public final class BrokerCluster implements Brokers {
         this.nodes = nodes;
     }
 
-    /** Formats three fresh nodes under {@code dir} ({@code node-1} ...), starts them together and waits for all. */
+    /**
+     * Formats three fresh nodes under {@code dir} ({@code node-1} ...), starts them together and waits for all. The
+     * controller fences a node that has not sent a heartbeat for 6 s (9 s by default), so a killed leader's partitions
+     * move sooner; a live node sends a heartbeat every second (2 s by default), six in that time against four and a
+     * half by default, so a late one does not get it fenced.
+     */
     public static BrokerCluster start(Path dir) throws IOException, InterruptedException {
         List<BrokerNode> nodes = new ArrayList<>();
         for (int id = 1; id <= SIZE; id++) {
@@ -52,8 +57,17 @@ public final class BrokerCluster implements Brokers {
                         transaction.state.log.replication.factor=3
                         transaction.state.log.min.isr=2
                         transaction.state.log.num.partitions=4
+                        broker.heartbeat.interval.ms=1000
+                        broker.session.timeout.ms=6000
                         """);
-                n.format(clusterId);
+            }
+            // Side by side: each format is a JVM start, 5-15 s on a loaded machine.
+            List<Process> formats = new ArrayList<>();
+            for (BrokerNode n : nodes) {
+                formats.add(n.startFormat(clusterId));
+            }
+            for (int i = 0; i < SIZE; i++) {
+                nodes.get(i).awaitFormatted(formats.get(i));
             }
             for (BrokerNode n : nodes) {
                 n.launch(); // together: no node is ready before a majority of the controllers has met

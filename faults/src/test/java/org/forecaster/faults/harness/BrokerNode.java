@@ -54,9 +54,18 @@ public final class BrokerNode implements AutoCloseable {
 
     /** Formats the log directory for cluster {@code clusterId} (all nodes of a cluster share it). */
     void format(String clusterId) throws IOException, InterruptedException {
-        Process format = new ProcessBuilder(Jvm.command(List.of("-Xmx256m"), "kafka.tools.StorageTool",
+        awaitFormatted(startFormat(clusterId));
+    }
+
+    /** Starts formatting without waiting, so a cluster's nodes format side by side: {@link #awaitFormatted}. */
+    Process startFormat(String clusterId) throws IOException {
+        return new ProcessBuilder(Jvm.command(List.of("-Xmx256m"), "kafka.tools.StorageTool",
                 "format", "-t", clusterId, "-c", config().toString()))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("format.log").toFile()).start();
+    }
+
+    /** Waits for {@link #startFormat}'s process; fails, naming its log, if it does not succeed within 60 s. */
+    void awaitFormatted(Process format) throws InterruptedException {
         if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
             format.destroyForcibly();
             throw new IllegalStateException("formatting the storage of node " + id + " failed; see " + dir.resolve("format.log"));

@@ -22,12 +22,13 @@ public final class Feeder implements AutoCloseable {
     private final Thread thread;
     private final AtomicInteger sent = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile boolean stopping;
 
     public Feeder(String bootstrap, List<ProducerRecord<String, byte[]>> records, int batch, Duration every) {
         producer = KafkaIO.producer(bootstrap);
         thread = Thread.ofPlatform().name("feeder").daemon().start(() -> {
             try {
-                for (int i = 0; i < records.size(); i += batch) {
+                for (int i = 0; i < records.size() && !stopping; i += batch) {
                     List<Future<RecordMetadata>> acks = records.subList(i, Math.min(records.size(), i + batch)).stream()
                             .map(producer::send).toList();
                     producer.flush();
@@ -59,6 +60,17 @@ public final class Feeder implements AutoCloseable {
         if (thread.isAlive()) {
             throw new TimeoutException("the input was not all acknowledged within " + timeout + " (" + sent() + " sent)");
         }
+    }
+
+    /**
+     * Sends no batch after the one in flight, waits until that one is acknowledged and returns how many records were
+     * sent: whole batches from the start of the list, so a test that feeds until its faults are over knows its input.
+     * Fails as {@link #awaitDone} does.
+     */
+    public int stop(Duration timeout) throws InterruptedException, TimeoutException {
+        stopping = true;
+        awaitDone(timeout);
+        return sent();
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.forecaster.faults.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +17,37 @@ public final class Windows {
 
     /** Each of the first {@code steps} windows of every series exactly once, equal (record equality: doubles bit for bit) to the window of its events. */
     public static void assertEachExactlyOnce(int steps, List<ConsumerRecord<String, byte[]>> records) {
-        Map<String, double[]> values = Samples.values(steps);
+        Map<String, Integer> perSeries = new TreeMap<>();
+        Samples.SERIES.forEach(s -> perSeries.put(s, steps));
+        assertExactly(perSeries, records);
+    }
+
+    /**
+     * For output read while input is still arriving: every series' windows found so far are its first ones (none
+     * missing before the latest), each once and equal to the window of its events. A series' windows close in time
+     * order and each transaction commits whole, so a read_committed reader sees a prefix of every series. Returns how
+     * many windows that is.
+     */
+    public static int assertPrefixEachExactlyOnce(List<ConsumerRecord<String, byte[]>> records) {
+        Map<String, Integer> perSeries = new TreeMap<>();
+        Samples.SERIES.forEach(s -> perSeries.put(s, 0));
+        for (ConsumerRecord<String, byte[]> r : records) {
+            int step = (int) Duration.between(Samples.T0, PointReader.read(r.value()).windowStart()).dividedBy(Samples.STEP);
+            perSeries.merge(r.key(), step + 1, Math::max);
+        }
+        assertExactly(perSeries, records);
+        return perSeries.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** The windows 0 to {@code perSeries.get(s)} - 1 of every series s exactly once, each with its events' aggregate. */
+    private static void assertExactly(Map<String, Integer> perSeries, List<ConsumerRecord<String, byte[]>> records) {
+        Map<String, double[]> values = Samples.values(perSeries.values().stream().mapToInt(Integer::intValue).max().orElse(0));
         Map<String, Point> expected = new TreeMap<>();
-        values.forEach((s, v) -> {
+        perSeries.forEach((s, steps) -> {
+            double[] v = values.get(s);
+            if (v == null) {
+                throw new AssertionError("a window of " + s + ", which is not one of the sample series " + Samples.SERIES);
+            }
             for (int i = 0; i < steps; i++) {
                 expected.put(s + " @ " + Samples.time(i), Samples.expectedPoint(s, i, v));
             }
