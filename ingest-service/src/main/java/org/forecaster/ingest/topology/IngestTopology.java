@@ -75,18 +75,21 @@ public final class IngestTopology {
                         .withStreamPartitioner(rekeyPartitioner));
 
         SeriesQuota quota = new SeriesQuota(spec.quota()); // one per instance, shared by its windowing tasks
-        // Cached: a series' several events in one commit interval (a catch-up has a few) write its changelog once, at
-        // the commit, instead of once per event; the changelog record per event was the largest cost after parsing.
+        // Uncached: the processor keeps its series in memory and writes the changed ones back at each commit (its
+        // CommitHook), so a series' several events in one commit interval write its changelog once, without the
+        // record cache's bookkeeping on every put.
         builder.addStateStore(Stores.keyValueStoreBuilder(spec.inMemoryStores()
                         ? Stores.inMemoryKeyValueStore(SERIES_WINDOW_STORE) : Stores.persistentKeyValueStore(SERIES_WINDOW_STORE),
-                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
+                Serdes.String(), Serdes.ByteArray()));
+        builder.addStateStore(CommitHook.builder());
         builder.addStateStore(Stores.keyValueStoreBuilder(spec.inMemoryStores()
                         ? Stores.inMemoryKeyValueStore(RAW_PROGRESS_STORE) : Stores.persistentKeyValueStore(RAW_PROGRESS_STORE),
                 Serdes.Integer(), Serdes.ByteArray()));
         Map<String, KStream<String, SeriesWindowProcessor.Output>> windowed = branches.get("ingest-keyed")
                 .merge(rekeyed, Named.as("ingest-merge"))
                 .process(() -> new SeriesWindowProcessor(SERIES_WINDOW_STORE, RAW_PROGRESS_STORE, spec.step(), spec.grace(),
-                                spec.idleClose(), quota, listener), Named.as("ingest-series-window"), SERIES_WINDOW_STORE, RAW_PROGRESS_STORE)
+                                spec.idleClose(), quota, listener), Named.as("ingest-series-window"), SERIES_WINDOW_STORE, RAW_PROGRESS_STORE,
+                        CommitHook.NAME)
                 .split(Named.as("ingest-windowed-"))
                 .branch((k, o) -> o.rejected() != null, Branched.as("late"))
                 .defaultBranch(Branched.as("points"));

@@ -35,6 +35,14 @@ import org.forecaster.core.wire.RawEvent;
  * the raw partitions' progress: an unkeyed backfill of old data must not delay live keyed series. State per series
  * lives in a changelogged key-value store ({@link SeriesWindows}), the raw partitions' progress in another, so both
  * survive restarts with exactly-once.
+ *
+ * <p>Write-behind: a series' state is worked on in a plain in-memory map, and the series changed since the last
+ * commit are written to the (uncached) store when the task commits ({@link CommitHook}, called in
+ * {@code StreamTask.prepareCommit} before the producer's flush and the transaction's commit). So the store's
+ * changelog gets each changed series once per commit, in the same transaction as the points and dead letters of the
+ * events that changed it, and a restore gives exactly the committed state; this replaced Kafka Streams' record cache
+ * on the store, whose bookkeeping on every put was the largest cost left (issue 16). Without a commit hook (a test's
+ * {@code MockProcessorContext}) every change is written at once.
  */
 final class SeriesWindowProcessor implements Processor<String, Routed, String, SeriesWindowProcessor.Output> {
     /** An event to dead-letter (late, or over the series quota), or a closed window's point. */
@@ -60,24 +68,29 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
      */
     private long startedAtMs = Long.MIN_VALUE;
     /**
-     * Each series' state as last decoded or written here, with the very array the store holds for it: a series' next
-     * event skips the decode when the store still returns that array (an in-memory store does; a restore, a RocksDB
-     * store or any other write gives another array, which is decoded). Cleared when it grows past
-     * {@value #MAX_DECODED} series, so it never holds more than a bounded multiple of the store.
+     * Each series' state as this task last read or changed it: ahead of the store for the {@link #dirty} ones until
+     * {@link #writeBack}, equal to it for the others. Cleared after a write-back when it holds more than
+     * {@value #MAX_STATES} series (then the store is the only copy and states are decoded from it again), at
+     * {@link #init} and at {@link #close}, so it is bounded and never outlives its task's store.
      */
-    private final Map<String, Decoded> decoded = new HashMap<>();
-    private static final int MAX_DECODED = 200_000;
+    private final Map<String, SeriesState> states = new HashMap<>();
+    private static final int MAX_STATES = 200_000;
+    /** The series changed since the last write-back, each once. */
+    private final List<SeriesState> dirty = new ArrayList<>();
+    /** Whether changes wait for the commit ({@link CommitHook}); false: each is written at once. */
+    private boolean writeBehind;
     /** The topic of the last record and whether it is the re-key topic ({@link #rekeyed}). */
     private String lastTopic = "";
     private boolean lastTopicRekeyed;
 
-    /** A decoded state and the stored array it stands for ({@code null} while it is being changed). */
-    private static final class Decoded {
-        byte[] stored;
+    /** A series' state in memory, and whether the store is behind it. */
+    private static final class SeriesState {
+        final String series;
         final SeriesWindows windows;
+        boolean dirty;
 
-        Decoded(byte[] stored, SeriesWindows windows) {
-            this.stored = stored;
+        SeriesState(String series, SeriesWindows windows) {
+            this.series = series;
             this.windows = windows;
         }
     }
@@ -98,7 +111,14 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
         this.context = context;
         this.store = context.getStateStore(storeName);
         this.progressStore = context.getStateStore(progressStoreName);
-        decoded.clear(); // a revived task (Kafka Streams may init the same processor again) starts from its store
+        // A revived task (Kafka Streams may init the same processor again) starts from its store.
+        states.clear();
+        dirty.clear();
+        CommitHook hook = context.getStateStore(CommitHook.NAME); // null in a MockProcessorContext without one
+        writeBehind = hook != null;
+        if (hook != null) {
+            hook.onCommit(this::writeBack);
+        }
         adoptLiveSeries();
         // Scan a few times per idle period, at most every 30 s, so a quiet series closes within about 1.25x idle-close.
         Duration scan = Duration.ofMillis(Math.clamp(idleClose.toMillis() / 4, 1, 30_000));
@@ -139,9 +159,18 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
         if (rekeyed) {
             rawWatermark.carried(record.value().sourcePartition(), e.ts().toEpochMilli(), now);
         }
-        byte[] stored = store.get(series);
-        Decoded d = stored == null ? null : decoded.get(series);
-        SeriesWindows s = d != null && d.stored == stored ? d.windows : stored == null ? new SeriesWindows() : SeriesWindows.decode(stored);
+        SeriesState state = states.get(series);
+        boolean isNew = false;
+        if (state == null) {
+            byte[] stored = store.get(series);
+            if (stored == null) {
+                isNew = true;
+            } else {
+                state = new SeriesState(series, SeriesWindows.decode(stored));
+                states.put(series, state);
+            }
+        }
+        SeriesWindows s = state == null ? new SeriesWindows() : state.windows;
         long ts = e.ts().toEpochMilli();
         long start = ts - Math.floorMod(ts, stepMs);
         if (start < s.closedBefore) {
@@ -151,8 +180,8 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
                     null)));
             return;
         }
-        if (s.open.isEmpty() && !(stored == null ? quota.admitNew(now) : quota.admitLive())) {
-            context.forward(record.withValue(new Output(record.value().rejected("series-quota", (stored == null
+        if (s.open.isEmpty() && !(isNew ? quota.admitNew(now) : quota.admitLive())) {
+            context.forward(record.withValue(new Output(record.value().rejected("series-quota", (isNew
                     ? "new series refused: over this instance's limit of live series or of new series per minute"
                     : "series refused: this instance has its limit of live series") + " (forecast.ingest.quota.*)"),
                     null)));
@@ -161,8 +190,9 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
         if (s.open.isEmpty()) {
             liveInTask++;
         }
-        if (d != null) {
-            d.stored = null; // s changes now: until the store holds its new bytes, this entry stands for nothing
+        if (state == null) {
+            state = new SeriesState(series, s);
+            states.put(series, state);
         }
         listener.accepted();
         s.add(start, ts, e.value());
@@ -179,20 +209,33 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
         long closeBefore = watermark < Long.MIN_VALUE + graceMs ? Long.MIN_VALUE : watermark - graceMs;
         emit(series, s.closeUntil(closeBefore, stepMs));
         releaseIfClosed(s);
-        byte[] encoded = s.encode();
-        store.put(series, encoded);
-        remember(series, d, s, encoded);
+        changed(state);
     }
 
-    private void remember(String series, Decoded d, SeriesWindows s, byte[] encoded) {
-        if (d != null && d.windows == s) {
-            d.stored = encoded;
-            return;
+    /** Notes that the store is behind {@code state}: written at the next commit, or now without write-behind. */
+    private void changed(SeriesState state) {
+        if (!writeBehind) {
+            store.put(state.series, state.windows.encode());
+        } else if (!state.dirty) {
+            state.dirty = true;
+            dirty.add(state);
         }
-        if (decoded.size() >= MAX_DECODED) {
-            decoded.clear();
+    }
+
+    /**
+     * Writes every changed series to the store (and so its changelog record to the task's producer). Called at each
+     * commit by Kafka Streams, before the transaction that takes the changelog records commits, and before the
+     * idle scan reads the store.
+     */
+    private void writeBack() {
+        for (SeriesState state : dirty) {
+            store.put(state.series, state.windows.encode());
+            state.dirty = false;
         }
-        decoded.put(series, new Decoded(encoded, s));
+        dirty.clear();
+        if (states.size() > MAX_STATES) {
+            states.clear(); // nothing in it is ahead of the store now
+        }
     }
 
     /** Whether records of {@code topic} came through the re-key topic; the last answer is kept (one topic at a time). */
@@ -224,10 +267,17 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
         }
     }
 
+    /**
+     * Kafka Streams flushes its task's caches (and so calls {@link #writeBack}, {@link CommitHook}) before it closes
+     * the task's processors, on a clean close (then commits) and on a dirty one (then aborts, and the store is
+     * restored from its committed changelog) alike, so nothing changed is lost here.
+     */
     @Override
     public void close() {
         quota.release(liveInTask);
         liveInTask = 0;
+        states.clear();
+        dirty.clear();
     }
 
     /**
@@ -237,6 +287,7 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
      */
     private void closeIdle(long now) {
         long cutoff = now - idleClose.toMillis();
+        writeBack(); // the scan reads the store
         List<KeyValue<String, SeriesWindows>> idle = new ArrayList<>();
         // Collected first, written after the iterator is closed: stores differ in whether iterators tolerate writes.
         try (KeyValueIterator<String, byte[]> it = store.all()) {
@@ -249,7 +300,8 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
             }
         }
         for (KeyValue<String, SeriesWindows> kv : idle) {
-            SeriesWindows s = kv.value;
+            SeriesState state = states.get(kv.key);
+            SeriesWindows s = state != null ? state.windows : kv.value; // the map's copy, kept in step
             emit(kv.key, s.closeUntil(Long.MAX_VALUE, stepMs));
             releaseIfClosed(s);
             store.put(kv.key, s.encode());
