@@ -18,6 +18,7 @@ import org.forecaster.core.wire.Point;
 import org.forecaster.core.wire.RawEventParser;
 import org.forecaster.core.wire.PointReader;
 import org.forecaster.core.wire.WireJson;
+import org.forecaster.streams.CommitHook;
 
 /**
  * The ingest topology as a pure function of its spec: raw events → validated, per-series tumbling
@@ -81,7 +82,7 @@ public final class IngestTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(spec.inMemoryStores()
                         ? Stores.inMemoryKeyValueStore(SERIES_WINDOW_STORE) : Stores.persistentKeyValueStore(SERIES_WINDOW_STORE),
                 Serdes.String(), Serdes.ByteArray()));
-        builder.addStateStore(CommitHook.builder());
+        builder.addStateStore(CommitHook.builder(SeriesWindowProcessor.COMMIT_HOOK));
         builder.addStateStore(Stores.keyValueStoreBuilder(spec.inMemoryStores()
                         ? Stores.inMemoryKeyValueStore(RAW_PROGRESS_STORE) : Stores.persistentKeyValueStore(RAW_PROGRESS_STORE),
                 Serdes.Integer(), Serdes.ByteArray()));
@@ -89,7 +90,7 @@ public final class IngestTopology {
                 .merge(rekeyed, Named.as("ingest-merge"))
                 .process(() -> new SeriesWindowProcessor(SERIES_WINDOW_STORE, RAW_PROGRESS_STORE, spec.step(), spec.grace(),
                                 spec.idleClose(), quota, listener), Named.as("ingest-series-window"), SERIES_WINDOW_STORE, RAW_PROGRESS_STORE,
-                        CommitHook.NAME)
+                        SeriesWindowProcessor.COMMIT_HOOK)
                 .split(Named.as("ingest-windowed-"))
                 .branch((k, o) -> o.rejected() != null, Branched.as("late"))
                 .defaultBranch(Branched.as("points"));

@@ -16,6 +16,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.forecaster.core.wire.Point;
 import org.forecaster.core.wire.RawEvent;
+import org.forecaster.streams.CommitHook;
 
 /**
  * Tumbling windows per series on the series' own event time (issue 16). An event joins its window unless that
@@ -45,6 +46,8 @@ import org.forecaster.core.wire.RawEvent;
  * {@code MockProcessorContext}) every change is written at once.
  */
 final class SeriesWindowProcessor implements Processor<String, Routed, String, SeriesWindowProcessor.Output> {
+    /** The task's {@link CommitHook}, at which the changed series' state is written back. */
+    static final String COMMIT_HOOK = "ingest-commit-hook";
     /** An event to dead-letter (late, or over the series quota), or a closed window's point. */
     record Output(Routed rejected, Point point) {}
 
@@ -114,7 +117,7 @@ final class SeriesWindowProcessor implements Processor<String, Routed, String, S
         // A revived task (Kafka Streams may init the same processor again) starts from its store.
         states.clear();
         dirty.clear();
-        CommitHook hook = context.getStateStore(CommitHook.NAME); // null in a MockProcessorContext without one
+        CommitHook hook = context.getStateStore(COMMIT_HOOK); // null in a MockProcessorContext without one
         writeBehind = hook != null;
         if (hook != null) {
             hook.onCommit(this::writeBack);

@@ -22,6 +22,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.forecaster.core.wire.RawEvent;
 import org.forecaster.core.wire.Topics;
 import org.junit.jupiter.api.Test;
+import org.forecaster.streams.CommitHook;
 
 /**
  * {@link SeriesWindowProcessor}'s write-behind: the series state reaches the store (and so its changelog) only at the
@@ -48,7 +49,7 @@ class SeriesWindowWriteBehindTest {
                 context.addStateStore(s);
             }
             store = context.getStateStore(IngestTopology.SERIES_WINDOW_STORE);
-            hook = writeBehind ? CommitHook.builder().build() : null;
+            hook = writeBehind ? CommitHook.builder(SeriesWindowProcessor.COMMIT_HOOK).build() : null;
             if (hook != null) {
                 hook.init(context.getStateStoreContext(), hook);
                 context.addStateStore(hook);

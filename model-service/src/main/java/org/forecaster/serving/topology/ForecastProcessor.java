@@ -30,6 +30,7 @@ import org.forecaster.core.wire.WireJson;
 import org.forecaster.serving.weights.LoadedModel;
 import org.forecaster.serving.weights.ModelHolder;
 import org.forecaster.serving.metrics.ServingMetrics;
+import org.forecaster.streams.CommitHook;
 
 /**
  * The Kafka side of the per-point step: decodes a point, sorts out what is not stepped, runs core's
@@ -54,6 +55,8 @@ import org.forecaster.serving.metrics.ServingMetrics;
  * it does not hold.
  */
 public final class ForecastProcessor implements Processor<String, byte[], String, byte[]> {
+    /** The task's {@link CommitHook}, at which the micro-batch is flushed. */
+    static final String COMMIT_HOOK = "batch-commit-hook";
     public static final String FORECASTS_SINK = "forecasts-sink";
     public static final String ANOMALIES_SINK = "anomalies-sink";
     public static final String DLQ_SINK = "dlq-sink";
@@ -148,7 +151,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         if (maxPoints > 1 && context instanceof InternalProcessorContext<String, byte[]> ipc) {
             internal = ipc;
             node = ipc.currentNode();
-            CommitHook hook = context.getStateStore(CommitHook.NAME);
+            CommitHook hook = context.getStateStore(COMMIT_HOOK);
             hook.onCommit(this::flush);
             context.schedule(spec.batchMaxWait(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
         }

@@ -13,6 +13,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.forecaster.serving.weights.ModelHolder;
 import org.forecaster.serving.metrics.ServingMetrics;
+import org.forecaster.streams.CommitHook;
 
 /**
  * The model service's topology, as a pure function of its spec and collaborators: points source → {@link
@@ -32,7 +33,7 @@ public final class ServingTopology {
         t.addProcessor(PROCESSOR, () -> new ForecastProcessor(spec, holder, metrics, events), SOURCE);
         t.addStateStore(storeBuilder(spec), PROCESSOR);
         t.addStateStore(alertLogBuilder(spec), PROCESSOR);
-        t.addStateStore(CommitHook.builder(), PROCESSOR);
+        t.addStateStore(CommitHook.builder(ForecastProcessor.COMMIT_HOOK), PROCESSOR);
         t.addSink(ForecastProcessor.FORECASTS_SINK, spec.forecastsTopic(), new StringSerializer(), new ByteArraySerializer(), PROCESSOR);
         t.addSink(ForecastProcessor.ANOMALIES_SINK, spec.anomaliesTopic(), new StringSerializer(), new ByteArraySerializer(), PROCESSOR);
         t.addSink(ForecastProcessor.DLQ_SINK, spec.dlqTopic(), new StringSerializer(), new ByteArraySerializer(), PROCESSOR);

@@ -1,4 +1,4 @@
-package org.forecaster.serving.topology;
+package org.forecaster.streams;
 
 import java.util.Map;
 import org.apache.kafka.streams.processor.StateStore;
@@ -10,21 +10,22 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
 /**
  * A state store that holds nothing and calls its {@link #onCommit} action when Kafka Streams flushes its task's
  * caches, which it does in {@code StreamTask.prepareCommit}: after the last processed record and before the
- * records are flushed to the broker and the consumed offsets are committed. The processor's micro-batch is applied
- * there, so every record whose offset a commit covers has its state writes and outputs in that commit
- * (exactly-once). Kafka Streams' own KTable caches emit downstream from the same call.
+ * records are flushed to the broker and the consumed offsets are committed, and on every close (clean or dirty)
+ * before the processors are closed. A processor writes what it holds back there (model-service's
+ * {@code ForecastProcessor} its micro-batch, ingest-service's {@code SeriesWindowProcessor} its changed series'
+ * state), so every record whose offset a commit covers has its state writes and outputs in that commit's
+ * transaction (exactly-once), as with Kafka Streams' own record caches, which flush from the same call.
  *
  * <p>{@link CachedStateStore} is an internal interface of Kafka Streams (4.1.1, pinned by the Quarkus BOM):
- * {@code ForecastProcessorTest} and {@code ExactRecoveryIT} fail if the call stops coming. Not changelogged.
+ * {@code ForecastProcessorTest}, {@code ExactRecoveryIT}, {@code SeriesWindowProcessorTest} and
+ * {@code IngestTopologyTest} fail if the call stops coming. Not changelogged.
  */
 public final class CommitHook implements StateStore, CachedStateStore<Object, Object> {
-    public static final String NAME = "batch-commit-hook";
-
     private final String name;
     private boolean open;
     private Runnable onCommit;
 
-    CommitHook(String name) {
+    private CommitHook(String name) {
         this.name = name;
     }
 
@@ -80,8 +81,8 @@ public final class CommitHook implements StateStore, CachedStateStore<Object, Ob
         return open;
     }
 
-    /** Builds one hook per task; logging and caching settings do not apply to it. */
-    static StoreBuilder<CommitHook> builder() {
+    /** Builds one hook per task, named {@code name}; logging and caching settings do not apply to it. */
+    public static StoreBuilder<CommitHook> builder(String name) {
         return new StoreBuilder<>() {
             @Override
             public StoreBuilder<CommitHook> withCachingEnabled() {
@@ -105,7 +106,7 @@ public final class CommitHook implements StateStore, CachedStateStore<Object, Ob
 
             @Override
             public CommitHook build() {
-                return new CommitHook(NAME);
+                return new CommitHook(name);
             }
 
             @Override
@@ -120,7 +121,7 @@ public final class CommitHook implements StateStore, CachedStateStore<Object, Ob
 
             @Override
             public String name() {
-                return NAME;
+                return name;
             }
         };
     }
