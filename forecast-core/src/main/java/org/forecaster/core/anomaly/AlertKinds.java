@@ -77,7 +77,7 @@ public final class AlertKinds {
         /**
          * Set so that ordinary noise, daily cycles and missed scrapes do not page (a false page wakes someone): a
          * jump of 8 typical errors (about 6.4 sigma of Gaussian noise) confirmed over 3 points; 6 of 12 points with
-         * 3 typical errors (each about a 1.6 % event in Gaussian noise); a drift of 3 spreads of a day-long level
+         * 3 typical errors (each about a 1.6 % event in Gaussian noise); a drift of 5 spreads of a day-long level
          * against an 8-day one; a flatline of 12 equal values (an hour at 5-minute steps) from a key that repeats
          * a value in at most 10 % of its steps; silent after 12 steps without a point; a shift when errors of one sign
          * exceed 2 typical errors by 10 in sum (k and h picked on the bundled model's generated training scenarios,
