@@ -328,6 +328,11 @@ public final class AlertKinds {
         return undecided;
     }
 
+    /** Whether the pending jump is a jumpy key's, followed quietly (it will report no kind). */
+    public boolean quietJump() {
+        return pending > 0 && (flags & QUIET_JUMP) != 0;
+    }
+
     /** Remembers that an anomaly score passed the threshold while {@link #undecided}, for {@link #takeHeldScore}. */
     public void holdScore() {
         flags |= SCORE_HELD;

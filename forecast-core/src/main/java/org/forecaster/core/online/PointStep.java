@@ -8,6 +8,7 @@ import org.forecaster.core.anomaly.AlertReason;
 import org.forecaster.core.anomaly.AlertRule;
 import org.forecaster.core.anomaly.AnomalyScorer;
 import org.forecaster.core.anomaly.NoveltyScore;
+import org.forecaster.core.anomaly.TailScore;
 import org.forecaster.core.model.Forecaster;
 import org.forecaster.core.stats.Gaussian;
 import org.forecaster.core.model.NormalizerSpec;
@@ -296,6 +297,20 @@ public final class PointStep {
      * points that are quiet: score below the threshold, no kind confirmed, none ongoing (a burst, a flatline) or
      * pending. A {@code silent} alert resolves at the key's next point, which opens nothing itself.
      */
+    /**
+     * Whether a point {@code z} one-step sigmas off its prediction passes the alert threshold on its tail score alone
+     * (the novelty score's, without its seasonal reference): far beyond anything the key's noise makes, so a jumpy
+     * key's jump that does (a spike to ten times its highest value) opens at once instead of waiting for the jump's
+     * shape, which only decides whether a new record, the novelty flag, is news.
+     */
+    private boolean farInTheTail(double z) {
+        if (Double.isNaN(z) || rules.novelty() == null) {
+            return false;
+        }
+        double l = TailScore.surprise(z);
+        return l / (l + rules.novelty().halfSurprise()) >= rules.alertRule().threshold();
+    }
+
     private AlertRule.Transition transition(KeyState state, StepResult r, double value, double previous, boolean alertable) {
         AlertRule rule = rules.alertRule();
         if (state.alertOpen && state.alertReason == null) {
@@ -327,7 +342,7 @@ public final class PointStep {
                 state.anomalyRun = 0;
                 return AlertRule.Transition.NONE;
             }
-            if (kind == null && kinds.undecided()) {
+            if (kind == null && kinds.undecided() && !(opens && kinds.quietJump() && farInTheTail(z))) {
                 if (opens) {
                     kinds.holdScore();
                 }

@@ -160,6 +160,21 @@ class AlertKindsTest {
         assertTrue(!opens.isEmpty() && opens.get(0).index() >= 2000 && opens.get(0).index() <= 2004, describe(shifted));
     }
 
+    /**
+     * A spike far beyond anything the jumpy key's outliers reach (its tail score alone passes the threshold) is news:
+     * it opens at once, without waiting for the jump's shape, and the quiet follow does not take it back.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3, 5})
+    void shouldAlertAtOnceOnASpikeFarBeyondAJumpyKeysOutliers(long seed) {
+        List<Alert> alerts = alerts(series(N, seed, (t, s, e, v) -> heavyTailed(t, s, e) + (t == 2000 ? 300 : 0)));
+        List<Alert> late = alerts.stream().filter(a -> a.index() >= 1500).toList();
+        assertEquals(2, late.size(), describe(alerts));
+        assertEquals(2000, late.get(0).index(), describe(alerts));
+        assertEquals(AnomalyRecord.State.OPEN, late.get(0).record().state(), describe(alerts));
+        assertEquals(AnomalyRecord.State.RESOLVED, late.get(1).record().state(), describe(alerts));
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {2, 3, 5})
     void shouldCallNoiseThatGrowsForAWhileAVarianceBurst(long seed) {
