@@ -288,16 +288,6 @@ public final class PointStep {
     }
 
     /**
-     * Folds the point into the key's alert: without kinds, the {@link AlertRule} on the score (reason
-     * {@code score}). With kinds, their detectors see every point (cold ones too, to learn); on an alertable point
-     * with no alert open and past the rule's probation, a kind the point confirms opens an alert with that reason;
-     * else (a score opens only {@link AlertRule#openMinSigmas} off the prediction), unless a kind is still undecided (a jump not yet confirmed, a burst forming: the score waits for it and,
-     * if no kind follows, opens at the first decided point) or the key is settling after a level shift or drift ({@link AlertKinds#settling}), the score's run opens one with
-     * reason {@code drift} when the day-long level has moved ({@link AlertKinds#explainScore}), else {@code score}. An open alert resolves after the rule's resolve-after
-     * points that are quiet: score below the threshold, no kind confirmed, none ongoing (a burst, a flatline) or
-     * pending. A {@code silent} alert resolves at the key's next point, which opens nothing itself.
-     */
-    /**
      * Whether a point {@code z} one-step sigmas off its prediction passes the alert threshold on its tail score alone
      * (the novelty score's, without its seasonal reference): far beyond anything the key's noise makes, so a jumpy
      * key's jump that does (a spike to ten times its highest value) opens at once instead of waiting for the jump's
@@ -311,6 +301,16 @@ public final class PointStep {
         return l / (l + rules.novelty().halfSurprise()) >= rules.alertRule().threshold();
     }
 
+    /**
+     * Folds the point into the key's alert: without kinds, the {@link AlertRule} on the score (reason
+     * {@code score}). With kinds, their detectors see every point (cold ones too, to learn); on an alertable point
+     * with no alert open and past the rule's probation, a kind the point confirms opens an alert with that reason;
+     * else (a score opens only {@link AlertRule#openMinSigmas} off the prediction), unless a kind is still undecided (a jump not yet confirmed, a burst forming: the score waits for it, except a jumpy key's jump {@link #farInTheTail}, and,
+     * if no kind follows, opens at the first decided point) or the key is settling after a level shift or drift ({@link AlertKinds#settling}), the score's run opens one with
+     * reason {@code drift} when the day-long level has moved ({@link AlertKinds#explainScore}), else {@code score}. An open alert resolves after the rule's resolve-after
+     * points that are quiet: score below the threshold, no kind confirmed, none ongoing (a burst, a flatline) or
+     * pending. A {@code silent} alert resolves at the key's next point, which opens nothing itself.
+     */
     private AlertRule.Transition transition(KeyState state, StepResult r, double value, double previous, boolean alertable) {
         AlertRule rule = rules.alertRule();
         if (state.alertOpen && state.alertReason == null) {
