@@ -35,7 +35,7 @@ class FastWireJsonTest {
         for (int n = 0; n < 5_000; n++) {
             String id = switch (rnd.nextInt(4)) {
                 case 0 -> ODD_IDS[rnd.nextInt(ODD_IDS.length)];
-                case 1 -> randomString(rnd);
+                case 1 -> RandomText.randomString(rnd);
                 default -> "bench-" + rnd.nextInt(100_000);
             };
             Point p = new Point(id, rnd.nextInt(20) == 0 ? null : randomInstant(rnd), randomInstant(rnd),
@@ -135,7 +135,7 @@ class FastWireJsonTest {
     private static ForecastRecord randomForecast(SplittableRandom rnd) {
         String id = switch (rnd.nextInt(4)) {
             case 0 -> ODD_IDS[rnd.nextInt(ODD_IDS.length)];
-            case 1 -> randomString(rnd);
+            case 1 -> RandomText.randomString(rnd);
             default -> "host-" + rnd.nextInt(100_000) + ".cpu";
         };
         List<ForecastRecord.Step> steps = new ArrayList<>();
@@ -145,21 +145,6 @@ class FastWireJsonTest {
         }
         return new ForecastRecord(id, rnd.nextInt(20) == 0 ? null : randomInstant(rnd), randomDouble(rnd),
                 rnd.nextLong(-5, Long.MAX_VALUE), rnd.nextBoolean(), randomDouble(rnd), steps);
-    }
-
-    private static String randomString(SplittableRandom rnd) {
-        StringBuilder s = new StringBuilder();
-        int n = rnd.nextInt(0, 40);
-        for (int i = 0; i < n; i++) {
-            int cp = switch (rnd.nextInt(4)) {
-                case 0 -> rnd.nextInt(0, 0x80);
-                case 1 -> rnd.nextInt(0x80, 0x800);
-                case 2 -> rnd.nextInt(0x800, 0xD800);
-                default -> rnd.nextInt(0x10000, 0x110000);
-            };
-            s.appendCodePoint(cp);
-        }
-        return s.toString();
     }
 
     private static Instant randomInstant(SplittableRandom rnd) {

@@ -148,26 +148,11 @@ class PointBinaryTest {
     private static Point randomPoint(SplittableRandom rnd) {
         String id = switch (rnd.nextInt(4)) {
             case 0 -> ODD_IDS[rnd.nextInt(ODD_IDS.length)];
-            case 1 -> randomString(rnd);
+            case 1 -> RandomText.randomString(rnd);
             default -> "host-" + rnd.nextInt(100_000) + ".cpu";
         };
         return new Point(id, randomInstant(rnd), randomInstant(rnd), randomLong(rnd), randomDouble(rnd), randomDouble(rnd),
                 randomDouble(rnd), randomDouble(rnd));
-    }
-
-    private static String randomString(SplittableRandom rnd) {
-        StringBuilder s = new StringBuilder();
-        int n = rnd.nextInt(0, 40);
-        for (int i = 0; i < n; i++) {
-            int cp = switch (rnd.nextInt(4)) {
-                case 0 -> rnd.nextInt(0, 0x80);
-                case 1 -> rnd.nextInt(0x80, 0x800);
-                case 2 -> rnd.nextInt(0x800, 0xD800);
-                default -> rnd.nextInt(0x10000, 0x110000);
-            };
-            s.appendCodePoint(cp);
-        }
-        return s.toString();
     }
 
     private static Instant randomInstant(SplittableRandom rnd) {
