@@ -31,13 +31,7 @@ public final class RecoveryWorker {
         ServingSpec spec = new ServingSpec(d.pointsTopic(), prefix + ".forecasts", prefix + ".anomalies", prefix + ".dlq",
                 d.storeName(), d.storeType(), d.intervalLevel(), d.maxGapSteps(), d.ringCapacity(), 10, d.scorer(), d.novelty(),
                 d.season(), d.alertRule(), d.stateTtl(), d.ttlScanInterval(), d.modelWait(), d.alertKinds());
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        Properties p = ServingBenchKit.baseStreamsProps(bootstrap, appId, stateDir);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6000);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1000);
         // Small polls so that a kill lands between many small transactions.

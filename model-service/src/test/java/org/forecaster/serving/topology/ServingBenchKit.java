@@ -52,11 +52,8 @@ final class ServingBenchKit {
         return ModelWriter.write(new ModelFile(h, Forecaster.initialize(spec, 1, KernelsProvider.get()).parameters()));
     }
 
-    /**
-     * The service's Streams settings for a bench run, plus any {@code -Dbench.streams=k=v,k=v} to try (e.g.
-     * {@code producer.compression.type=lz4}).
-     */
-    static Properties streamsProps(String bootstrap, String appId, Path stateDir) {
+    /** Exactly-once v2, 100 ms commits, no record cache: the Streams settings the tests' in-JVM services share. */
+    static Properties baseStreamsProps(String bootstrap, String appId, Path stateDir) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -64,6 +61,15 @@ final class ServingBenchKit {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        return props;
+    }
+
+    /**
+     * The service's Streams settings for a bench run, plus any {@code -Dbench.streams=k=v,k=v} to try (e.g.
+     * {@code producer.compression.type=lz4}).
+     */
+    static Properties streamsProps(String bootstrap, String appId, Path stateDir) {
+        Properties props = baseStreamsProps(bootstrap, appId, stateDir);
         for (String kv : System.getProperty("bench.streams", "").split(",")) {
             if (!kv.isBlank()) {
                 int eq = kv.indexOf('=');
