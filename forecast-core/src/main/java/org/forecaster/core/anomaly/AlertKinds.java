@@ -215,11 +215,11 @@ public final class AlertKinds {
             // a series that jumps by nature: its jumps are not news. Its jump is followed quietly: one that comes
             // back (a heavy-tailed key's outlier, often a new record to the novelty score) drops the score it held;
             // one that stays lets the held score open, as without kinds.
-            boolean starts = jumped, quiet = jumpShare * spec.driftSteps() >= 1;
+            boolean quiet = jumpShare * spec.driftSteps() >= 1;
             double aRate = Math.max(1.0 / Math.max(1, errors - WARMUP_POINTS + 1), 1.0 / REPEAT_MEMORY);
             boolean jumpish = spec.jumpZ() > 0 && Math.abs(z) >= spec.jumpZ() / 2;
             jumpShare = warm ? (float) (jumpShare + aRate * ((jumpish ? 1 : 0) - jumpShare)) : 0;
-            if (starts) {
+            if (jumped) {
                 pending = 1;
                 flags = quiet ? flags | QUIET_JUMP : flags & ~QUIET_JUMP;
                 jumpBase = expected;
