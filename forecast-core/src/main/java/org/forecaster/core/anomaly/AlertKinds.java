@@ -29,9 +29,9 @@ import java.nio.ByteBuffer;
  *     novelty score) drops it, one that stays lets it open its alert.</li>
  * <li><b>variance burst</b>: at least {@code burstCount} of the last {@code burstWindow} points have an error of
  *     at least {@code burstZ} typical errors. It lasts until fewer than half that many have. A key whose bursts
- *     have started more often than once per 1,008 points on average (an exponential average over about a week
- *     that starts at 0, this burst included: the second burst within a few days) is bursty by nature: its bursts
- *     are not reported.</li>
+ *     have started more often than 1.5 times per 2,016 points on average (an exponential average over about a week
+ *     that starts at 0, this burst included: the second burst within about 1,400 points, 5 days at 5-minute
+ *     steps) is bursty by nature: its bursts are not reported.</li>
  * <li><b>drift</b>: the key's day-long level (an exponential mean of the values with time constant
  *     {@code driftSteps}) is at least {@code driftZ} spreads away from its long-run level (time constant
  *     {@code driftBaselineSteps}), where the spread is the long-run mean absolute deviation from that level. A
@@ -45,6 +45,11 @@ import java.nio.ByteBuffer;
  *     already {@code flatlineSteps} long is not learnt from). So a series constant from the start (an error counter
  *     that stays 0), or one that rests on a value every night, never flatlines. It lasts while the value repeats.</li>
  * </ul>
+ * A key whose level changes (level shifts and drifts) have been reported more often than 3 times per 2,016 points
+ * on average (exponential, from 0, this change included: the fourth within a day or two, or one every 2.8 days or
+ * more often) changes level by nature, as a tweet volume or a busy service's request rate does: its level changes
+ * are not reported; its detectors still move to the new level and hold the anomaly score for a day after it
+ * ({@link #settling}), as after a reported one.
  * A missing step is neither a point nor an error: it does not end a run of equal values or count in any window.
  * Nothing fires before the key has {@value #WARMUP_POINTS} points with errors (and their typical error).
  *
@@ -128,6 +133,13 @@ public final class AlertKinds {
      * (1,008 points, 3.5 days at 5-minute steps) on average is bursty by nature and does not page for them.
      */
     static final int BURST_MEMORY = 2016;
+    /**
+     * Bursts per {@link #BURST_MEMORY} points (on average, this one included) above which a key is bursty by nature,
+     * and level changes per as many points above which it changes level by nature. Chosen by leave-one-category-out
+     * cross-validation on NAB through the service's alert path, among settings that find every window the defaults
+     * find on the generated training scenarios (docs/evaluation.md, issue 15's eleventh session).
+     */
+    static final double BURSTS_BY_NATURE = 1.5, CHANGES_BY_NATURE = 3;
     /** An error enters the shift CUSUM clipped at this many typical errors: one wild point is a spike's business. */
     static final double SHIFT_CLIP = 4;
     /**
@@ -147,8 +159,10 @@ public final class AlertKinds {
     public static final int ENCODED_SIZE_V3 = 1 + 1 + 2 + 4 * Integer.BYTES + 8 * Float.BYTES + 3 * Double.BYTES;
     /** A jump is back when within this many typical errors of where it started. */
     static final double BACK_Z = 4;
+    /** Bytes of {@link #writeTo} before the level change rate (key states of codec version 4). */
+    public static final int ENCODED_SIZE_V4 = ENCODED_SIZE_V3 + 4 * Float.BYTES + 2 * Integer.BYTES;
     /** Bytes of {@link #writeTo}. */
-    public static final int ENCODED_SIZE = ENCODED_SIZE_V3 + 4 * Float.BYTES + 2 * Integer.BYTES;
+    public static final int ENCODED_SIZE = ENCODED_SIZE_V4 + Float.BYTES;
 
     /** QUIET_JUMP: the pending jump is a jumpy key's, followed only to judge its held score (it reports no kind). */
     private static final int BURST_ON = 1, FLAT_FIRED = 2, JUMP_BACK = 4, SCORE_HELD = 8, QUIET_JUMP = 16;
@@ -167,6 +181,8 @@ public final class AlertKinds {
     private float jumpShare;
     /** Share of points that started a variance burst (exponential with time constant BURST_MEMORY, from 0). */
     private float burstShare;
+    /** Share of points that reported a level shift or drift (exponential with time constant BURST_MEMORY, from 0). */
+    private float changeShare;
     private double jumpBase, fastLevel, slowLevel;
     /** Two-sided CUSUM of the clipped errors in typical errors (up, down), its runs' lengths and summed raw errors. */
     private float shiftUp, shiftDown, shiftUpSum, shiftDownSum;
@@ -257,7 +273,7 @@ public final class AlertKinds {
                 flags |= BURST_ON;
                 cancelJump(); // a jump inside a burst is part of it
                 resetShift();
-                if (burstShare * BURST_MEMORY / 2 < 1) {
+                if (burstShare * BURST_MEMORY / BURSTS_BY_NATURE < 1) {
                     burst = AlertReason.VARIANCE_BURST;
                 }
             } else if ((flags & BURST_ON) != 0 && 2 * count < spec.burstCount()) {
@@ -270,7 +286,21 @@ public final class AlertKinds {
         if (jumpKind != null) {
             resetShift();
         }
-        return flat != null ? flat : jumpKind != null ? jumpKind : burst != null ? burst : shift != null ? shift : drift;
+        AlertReason kind = flat != null ? flat : jumpKind != null ? jumpKind : burst != null ? burst : shift != null ? shift : drift;
+        return byNature(kind);
+    }
+
+    /**
+     * The kind to report: none for a level change of a key that changes level by nature. Its detectors have moved to
+     * the new level as for a reported change, so the anomaly score stays held while the key settles.
+     */
+    private AlertReason byNature(AlertReason kind) {
+        if (errors <= WARMUP_POINTS) {
+            return kind;
+        }
+        boolean change = kind == AlertReason.LEVEL_SHIFT || kind == AlertReason.DRIFT;
+        changeShare = (float) (changeShare + (1.0 / BURST_MEMORY) * ((change ? 1 : 0) - changeShare));
+        return change && changeShare * BURST_MEMORY / CHANGES_BY_NATURE >= 1 ? null : kind;
     }
 
     /**
@@ -495,27 +525,31 @@ public final class AlertKinds {
      * Writes the state (not the spec) at the buffer's position in its byte order, {@value #ENCODED_SIZE} bytes:
      * {@code u8 flags, u8 pending, u16 burstMask, i32 seen, errors, run, sinceChange, f32 typicalError, jump, jumpSigma,
      * repeatShare, longestRun, spread, jumpShare, burstShare, f64 jumpBase, fastLevel, slowLevel, f32 shiftUp,
-     * shiftDown, shiftUpSum, shiftDownSum, i32 shiftUpLength, shiftDownLength}.
+     * shiftDown, shiftUpSum, shiftDownSum, i32 shiftUpLength, shiftDownLength, f32 changeShare}.
      */
     public void writeTo(ByteBuffer out) {
         out.put((byte) flags).put((byte) pending).putShort((short) burstMask).putInt(seen).putInt(errors).putInt(run)
                 .putInt(sinceChange).putFloat(typicalError).putFloat(jump).putFloat(jumpSigma).putFloat(repeatShare).putFloat(longestRun)
                 .putFloat(spread).putFloat(jumpShare).putFloat(burstShare).putDouble(jumpBase).putDouble(fastLevel).putDouble(slowLevel)
                 .putFloat(shiftUp).putFloat(shiftDown).putFloat(shiftUpSum).putFloat(shiftDownSum)
-                .putInt(shiftUpLength).putInt(shiftDownLength);
+                .putInt(shiftUpLength).putInt(shiftDownLength).putFloat(changeShare);
     }
 
     /** Reads a state {@link #writeTo} wrote; throws IllegalArgumentException for one that cannot be. */
     public static AlertKinds readFrom(Spec spec, ByteBuffer in) {
-        return readFrom(spec, in, false);
+        return readFrom(spec, in, ENCODED_SIZE);
     }
 
     /**
-     * As {@link #readFrom(Spec, ByteBuffer)}; {@code withoutShift} reads the {@value #ENCODED_SIZE_V3} bytes written
-     * before the shift CUSUM (codec version 3), whose sums then start at 0.
+     * As {@link #readFrom(Spec, ByteBuffer)} for a state of {@code size} bytes: {@value #ENCODED_SIZE}, or an older
+     * layout: {@value #ENCODED_SIZE_V4} bytes written before the level change rate (key state codec version 4),
+     * which then starts at 0, or {@value #ENCODED_SIZE_V3} written before the shift CUSUM too (codec version 3),
+     * whose sums then start at 0 as well.
      */
-    public static AlertKinds readFrom(Spec spec, ByteBuffer in, boolean withoutShift) {
-        int size = withoutShift ? ENCODED_SIZE_V3 : ENCODED_SIZE;
+    public static AlertKinds readFrom(Spec spec, ByteBuffer in, int size) {
+        if (size != ENCODED_SIZE && size != ENCODED_SIZE_V4 && size != ENCODED_SIZE_V3) {
+            throw new IllegalArgumentException("no alert kinds layout is " + size + " bytes");
+        }
         if (in.remaining() < size) {
             throw new IllegalArgumentException("alert kinds state truncated: " + in.remaining() + " of " + size + " bytes");
         }
@@ -538,7 +572,7 @@ public final class AlertKinds {
         k.jumpBase = in.getDouble();
         k.fastLevel = in.getDouble();
         k.slowLevel = in.getDouble();
-        if (!withoutShift) {
+        if (size >= ENCODED_SIZE_V4) {
             k.shiftUp = in.getFloat();
             k.shiftDown = in.getFloat();
             k.shiftUpSum = in.getFloat();
@@ -549,6 +583,12 @@ public final class AlertKinds {
                     || k.shiftUpLength < 0 || k.shiftDownLength < 0) {
                 throw new IllegalArgumentException("corrupt alert kinds state: shift sums " + k.shiftUp + "/" + k.shiftDown
                         + " over " + k.shiftUpLength + "/" + k.shiftDownLength + " points");
+            }
+        }
+        if (size == ENCODED_SIZE) {
+            k.changeShare = in.getFloat();
+            if (!(k.changeShare >= 0 && k.changeShare <= 1)) {
+                throw new IllegalArgumentException("corrupt alert kinds state: level change rate " + k.changeShare);
             }
         }
         // A jump pending under a longer confirmation than the spec's now is decided at its next point.
@@ -573,7 +613,8 @@ public final class AlertKinds {
                 && Double.compare(fastLevel, k.fastLevel) == 0 && Double.compare(slowLevel, k.slowLevel) == 0
                 && Float.compare(shiftUp, k.shiftUp) == 0 && Float.compare(shiftDown, k.shiftDown) == 0
                 && Float.compare(shiftUpSum, k.shiftUpSum) == 0 && Float.compare(shiftDownSum, k.shiftDownSum) == 0
-                && shiftUpLength == k.shiftUpLength && shiftDownLength == k.shiftDownLength;
+                && shiftUpLength == k.shiftUpLength && shiftDownLength == k.shiftDownLength
+                && Float.compare(changeShare, k.changeShare) == 0;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.forecaster.core.anomaly;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -186,13 +188,14 @@ class AlertKindsTest {
 
     /**
      * One burst in a key's first days does not make it bursty by nature (it once did, as a plain share of the few
-     * points seen, muting the key's bursts for days); a third burst within a few days does. (Not seed 2: there the
-     * first burst's first large error is called a spike and the burst then starts twice, which counts as two.)
+     * points seen, muting the key's bursts for days), nor does one 1,600 points (5.6 days) before the next; a second
+     * burst within 500 points (under two days) of the last does. (Not seed 2: there the first burst's first large
+     * error is called a spike and the burst then starts twice, which counts as two.)
      */
     @ParameterizedTest
     @ValueSource(longs = {3, 5, 7, 11})
-    void shouldReportASecondBurstDaysLaterButNotTheThirdOfABurstyKey(long seed) {
-        int[] starts = {600, 1100, 1350};
+    void shouldReportABurstDaysAfterTheLastButNotOneWithinTwoDaysOfIt(long seed) {
+        int[] starts = {600, 2200, 2700};
         List<Alert> alerts = alerts(series(N, seed, (t, s, e, v) -> {
             for (int start : starts) {
                 if (t >= start && t < start + 60) {
@@ -207,6 +210,40 @@ class AlertKindsTest {
         assertEquals(2, burstOpens.size(), describe(alerts));
         assertTrue(burstOpens.get(0) >= starts[0] && burstOpens.get(0) < starts[0] + 60, describe(alerts));
         assertTrue(burstOpens.get(1) >= starts[1] && burstOpens.get(1) < starts[1] + 60, describe(alerts));
+    }
+
+    /**
+     * A key whose level steps up and down by 6 noise sigmas every 300 points (as a tweet volume or a batch job's load
+     * does), under a model whose level follows with time constant 40 points (the shift CUSUM's case), changes level
+     * by nature: its first three level shifts are reported, from the fourth within days on none is, while the steps
+     * go on. One level shift alone is reported (above).
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3, 5, 7})
+    void shouldNotReportTheLevelShiftsOfAKeyThatChangesLevelByNature(long seed) {
+        List<Integer> shifts = new ArrayList<>();
+        steppingLevel(seed, 3000, shifts);
+        assertEquals(3, shifts.size(), "level shifts at " + shifts);
+        for (int i = 0; i < 3; i++) {
+            int step = 300 * (i + 1);
+            assertTrue(shifts.get(i) >= step && shifts.get(i) < step + 40, "level shifts at " + shifts);
+        }
+    }
+
+    /** A bare detector fed {@code points} of the stepping key above; adds the points that reported a level shift. */
+    static AlertKinds steppingLevel(long seed, int points, List<Integer> shifts) {
+        AlertKinds kinds = new AlertKinds(AlertKinds.Spec.DEFAULT);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double expected = 100, previous = Double.NaN;
+        for (int t = 0; t < points; t++) {
+            double value = 100 + rnd.nextGaussian() + ((t / 300) % 2 == 1 ? 6 : 0);
+            if (kinds.update(value, previous, expected, 1, false) == AlertReason.LEVEL_SHIFT) {
+                shifts.add(t);
+            }
+            expected += (value - expected) / 40;
+            previous = value;
+        }
+        return kinds;
     }
 
     @ParameterizedTest
@@ -269,5 +306,15 @@ class AlertKindsTest {
         assertEquals(k, back);
         assertEquals(k.update(5, 5, 0, 1, false), back.update(5, 5, 0, 1, false));
         assertEquals(k, back);
+
+        // With level changes behind it (a non-zero change rate, the last field), and a corrupt rate rejected.
+        AlertKinds stepped = steppingLevel(3, 1000, new ArrayList<>());
+        ByteBuffer s = ByteBuffer.allocate(AlertKinds.ENCODED_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        stepped.writeTo(s);
+        assertNotEquals(0f, s.getFloat(AlertKinds.ENCODED_SIZE - Float.BYTES), "the change rate");
+        assertEquals(stepped, AlertKinds.readFrom(AlertKinds.Spec.DEFAULT, s.flip()));
+        s.putFloat(AlertKinds.ENCODED_SIZE - Float.BYTES, -1f).rewind();
+        var e = assertThrows(IllegalArgumentException.class, () -> AlertKinds.readFrom(AlertKinds.Spec.DEFAULT, s));
+        assertTrue(e.getMessage().contains("level change rate"), e.getMessage());
     }
 }

@@ -71,12 +71,28 @@ class KeyStateCodecTest {
     }
 
     /**
+     * Version-4 bytes of a sample-shaped state: version 5's without the level change rate at the end of the alert
+     * kinds' state, if it has one.
+     */
+    private static byte[] version4(KeyState state) {
+        byte[] v5 = KeyStateCodec.encode(state);
+        int rateBytes = state.kinds == null ? 0 : AlertKinds.ENCODED_SIZE - AlertKinds.ENCODED_SIZE_V4;
+        // after the scale, the reason and kinds bytes and the kinds' version-4 part
+        int rateAt = state.kinds == null ? v5.length : REASON_AT + 4 + 2 + AlertKinds.ENCODED_SIZE_V4;
+        byte[] v4 = new byte[v5.length - rateBytes];
+        System.arraycopy(v5, 0, v4, 0, rateAt);
+        System.arraycopy(v5, rateAt + rateBytes, v4, rateAt, v5.length - rateAt - rateBytes);
+        v4[0] = 4;
+        return v4;
+    }
+
+    /**
      * Version-3 bytes of a sample-shaped state: version 4's without the interval scale that follows the last value and,
      * if it has alert kinds, without the shift CUSUM's bytes at the end of their state.
      */
     private static byte[] version3(KeyState state) {
-        byte[] v4 = KeyStateCodec.encode(state);
-        int shiftBytes = state.kinds == null ? 0 : AlertKinds.ENCODED_SIZE - AlertKinds.ENCODED_SIZE_V3;
+        byte[] v4 = version4(state);
+        int shiftBytes = state.kinds == null ? 0 : AlertKinds.ENCODED_SIZE_V4 - AlertKinds.ENCODED_SIZE_V3;
         // after the scale, the reason and kinds bytes and the kinds' version-3 part
         int shiftAt = state.kinds == null ? v4.length : REASON_AT + 4 + 2 + AlertKinds.ENCODED_SIZE_V3;
         byte[] v3 = new byte[v4.length - 4 - shiftBytes];
@@ -118,7 +134,7 @@ class KeyStateCodecTest {
 
     /** Version 4 keeps the key's interval calibration; version-3 states read as uncalibrated (factor 1). */
     @Test
-    void keepsTheIntervalScaleAndReadsVersion3AsUncalibrated() {
+    void keepsTheIntervalScaleAndReadsVersions4And3() {
         KeyState s = withKinds(300);
         s.intervalLogScale = 0.4375f;
         KeyState back = KeyStateCodec.decode(KeyStateCodec.encode(s), 0, NOVELTY, KINDS);
@@ -128,6 +144,10 @@ class KeyStateCodecTest {
         KeyState old = KeyStateCodec.decode(version3(s), 0, NOVELTY, KINDS);
         assertEquals(0f, old.intervalLogScale);
         assertArrayEquals(version3(s), version3(old), "everything else as stored (the shift CUSUM starts at 0)");
+
+        KeyState v4 = KeyStateCodec.decode(version4(s), 0, NOVELTY, KINDS);
+        assertEquals(0.4375f, v4.intervalLogScale);
+        assertArrayEquals(version4(s), version4(v4), "version 4 as stored (the level change rate starts at 0)");
 
         byte[] corrupt = KeyStateCodec.encode(s);
         ByteBuffer.wrap(corrupt).order(ByteOrder.LITTLE_ENDIAN).putFloat(REASON_AT, Float.NaN);
@@ -213,7 +233,7 @@ class KeyStateCodecTest {
         KeyState service = withKinds(500);
         service.profile = profile(144);
         byte[] serviceBytes = KeyStateCodec.encode(service);
-        assertEquals(795 + 157 + 100 + 29 + 2 * 144, serviceBytes.length);
+        assertEquals(795 + 157 + 104 + 29 + 2 * 144, serviceBytes.length);
         assertTrue(8 + serviceBytes.length <= 1536, "with the store's last-seen stamp: " + (8 + serviceBytes.length));
         assertEquals(service, KeyStateCodec.decode(serviceBytes, 0, NOVELTY, KINDS));
 
@@ -293,7 +313,7 @@ class KeyStateCodecTest {
     void roundTripsTheAlertKindsAndReasonExactlyAndStaysUnder1Point5KbAtHidden64() {
         KeyState s = withKinds(500);
         byte[] bytes = KeyStateCodec.encode(s);
-        assertEquals(795 + 157 + 100, bytes.length, "the model service's default: novelty without a seasonal part, kinds");
+        assertEquals(795 + 157 + 104, bytes.length, "the model service's default: novelty without a seasonal part, kinds");
         assertTrue(StoredState.PREFIX + bytes.length <= 1536, "with the store's stamp: " + (StoredState.PREFIX + bytes.length));
         KeyState back = KeyStateCodec.decode(bytes, 0, NOVELTY, KINDS);
         assertEquals(s, back);
@@ -308,7 +328,7 @@ class KeyStateCodecTest {
         assertEquals(s, back);
         KeyState seasonal = withNovelty(500, 100);
         seasonal.kinds = new AlertKinds(KINDS);
-        assertEquals(795 + 277 + 100, KeyStateCodec.encode(seasonal).length, "the largest at hidden 64 and a 48-input ring");
+        assertEquals(795 + 277 + 104, KeyStateCodec.encode(seasonal).length, "the largest at hidden 64 and a 48-input ring");
     }
 
     @Test
