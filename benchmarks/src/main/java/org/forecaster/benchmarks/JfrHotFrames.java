@@ -18,7 +18,9 @@ import jdk.jfr.consumer.RecordingFile;
  * {@code ServingThroughputBench}, so a whole-JVM view would mix them): the top frames by self time, and the samples
  * by part of the hop, each attributed to its innermost frame of our code or Kafka's (a JDK frame such as
  * {@code HashMap.get} or {@code Double.toString} counts for the code that called it). Run:
- * {@code java -cp benchmarks/target/benchmarks.jar org.forecaster.benchmarks.JfrHotFrames run.jfr StreamThread [top]}.
+ * {@code java -cp benchmarks/target/benchmarks.jar org.forecaster.benchmarks.JfrHotFrames run.jfr StreamThread [top [skip]]}:
+ * {@code skip} leaves out the samples of the first so many seconds after the threads' first sample, the JIT's warm-up
+ * (in a fresh bench JVM the Vector API runs its boxed Java fallback for 10-20 s, until C2 has compiled the kernels).
  */
 public final class JfrHotFrames {
     /** Parts of the hop, first match wins, by class-name prefix (Forecaster itself is the network step). */
@@ -57,8 +59,26 @@ public final class JfrHotFrames {
     record Profile(int samples, Map<String, Integer> selfFrames, Map<String, Integer> parts) {}
 
     static Profile read(Path recording, String threadNamePart) throws IOException {
+        return read(recording, threadNamePart, 0);
+    }
+
+    /** As {@link #read(Path, String)}, without the samples of the first {@code skipSeconds} after the first one counted. */
+    static Profile read(Path recording, String threadNamePart, double skipSeconds) throws IOException {
         Map<String, Integer> self = new TreeMap<>(), parts = new LinkedHashMap<>();
         int samples = 0;
+        java.time.Instant first = null;
+        if (skipSeconds > 0) { // JFR writes events in chunks, not in time order: find the earliest first
+            try (RecordingFile file = new RecordingFile(recording)) {
+                while (file.hasMoreEvents()) {
+                    RecordedEvent e = file.readEvent();
+                    if (e.getEventType().getName().equals("jdk.ExecutionSample") && matches(e, threadNamePart)
+                            && (first == null || e.getStartTime().isBefore(first))) {
+                        first = e.getStartTime();
+                    }
+                }
+            }
+        }
+        java.time.Instant from = first == null ? null : first.plusNanos((long) (skipSeconds * 1e9));
         try (RecordingFile file = new RecordingFile(recording)) {
             while (file.hasMoreEvents()) {
                 RecordedEvent e = file.readEvent();
@@ -68,7 +88,8 @@ public final class JfrHotFrames {
                 RecordedThread t = e.getThread("sampledThread");
                 String name = t == null ? null : t.getJavaName() != null ? t.getJavaName() : t.getOSName();
                 List<RecordedFrame> frames = e.getStackTrace().getFrames();
-                if (name == null || !name.contains(threadNamePart) || frames.isEmpty()) {
+                if (name == null || !name.contains(threadNamePart) || frames.isEmpty()
+                        || from != null && e.getStartTime().isBefore(from)) {
                     continue;
                 }
                 samples++;
@@ -88,19 +109,26 @@ public final class JfrHotFrames {
         return new Profile(samples, self, parts);
     }
 
+    private static boolean matches(RecordedEvent e, String threadNamePart) {
+        RecordedThread t = e.getThread("sampledThread");
+        String name = t == null ? null : t.getJavaName() != null ? t.getJavaName() : t.getOSName();
+        return name != null && name.contains(threadNamePart);
+    }
+
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
-            System.err.println("usage: JfrHotFrames RECORDING.jfr THREAD_NAME_PART [TOP_FRAMES]");
+            System.err.println("usage: JfrHotFrames RECORDING.jfr THREAD_NAME_PART [TOP_FRAMES [SKIP_SECONDS]]");
             System.exit(2);
         }
         int top = args.length > 2 ? Integer.parseInt(args[2]) : 25;
-        Profile p = read(Path.of(args[0]), args[1]);
+        double skip = args.length > 3 ? Double.parseDouble(args[3]) : 0;
+        Profile p = read(Path.of(args[0]), args[1], skip);
         if (p.samples() == 0) {
             System.err.println("no execution samples on threads whose name contains '" + args[1] + "' (settings=profile?)");
             System.exit(1);
         }
-        System.out.printf("%d samples on threads matching '%s'%n%nby part of the hop (innermost frame of ours or Kafka's):%n",
-                p.samples(), args[1]);
+        System.out.printf("%d samples on threads matching '%s'%s%n%nby part of the hop (innermost frame of ours or Kafka's):%n",
+                p.samples(), args[1], skip > 0 ? " after the first " + args[3] + " s" : "");
         p.parts().entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                 .forEach(e -> System.out.printf("%5.1f %%  %s%n", 100.0 * e.getValue() / p.samples(), e.getKey()));
         System.out.printf("%ntop %d frames by self time:%n", top);

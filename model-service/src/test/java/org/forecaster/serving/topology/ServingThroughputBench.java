@@ -118,7 +118,27 @@ class ServingThroughputBench {
         }
     }
 
+    /**
+     * Batch 1 and {@code -Dbench.batch} (default {@value ServingSpec#BATCH_MAX_POINTS_WHEN_ON}) alternately,
+     * {@code -Dbench.rounds} times each (default 3), in one JVM, the order swapped every round. {@link #measure()} runs
+     * in a fresh JVM, so its 200,000 points include the JIT's warm-up (the first run of {@link #measureFormats()} costs
+     * up to twice the CPU of the later ones); here the later rounds compare the two paths warm.
+     */
+    @Test
+    void measureBatches() throws Exception {
+        int other = Integer.getInteger("bench.batch", ServingSpec.BATCH_MAX_POINTS_WHEN_ON);
+        for (int r = 0; r < Integer.getInteger("bench.rounds", 3); r++) {
+            int first = r % 2 == 0 ? 1 : other;
+            measure(FORMAT, ServingSpec.defaults().withBatch(first, ServingSpec.DEFAULT_BATCH_MAX_WAIT));
+            measure(FORMAT, ServingSpec.defaults().withBatch(first == 1 ? other : 1, ServingSpec.DEFAULT_BATCH_MAX_WAIT));
+        }
+    }
+
     private void measure(PointFormat format) throws Exception {
+        measure(format, ServingBenchKit.servingSpec());
+    }
+
+    private void measure(PointFormat format, ServingSpec serving) throws Exception {
         int keys = Integer.getInteger("bench.keys", 2000), perKey = Integer.getInteger("bench.points", 100);
         int partitions = Integer.getInteger("bench.partitions", 4);
         ModelSpec spec = ServingBenchKit.H64;
@@ -146,7 +166,6 @@ class ServingThroughputBench {
             String appId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
             java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
             Map<Long, Long> cpuAtStart = ServingBenchKit.serviceThreadCpu(threads, appId);
-            ServingSpec serving = ServingBenchKit.servingSpec();
             int batch = serving.batchMaxPoints();
             try (KafkaStreams streams = new KafkaStreams(ServingTopology.build(serving, holder, metrics, ServingEvents.NONE), props)) {
                 streams.start();
@@ -172,6 +191,12 @@ class ServingThroughputBench {
                         + " processor step p50 %.1f us, p99 %.1f us (mean %.1f us); stored state %d bytes/key (H=64, ring 48)%n",
                         batch, keys, perKey, partitions, read, seconds, read / seconds, p50, p99, step.mean(java.util.concurrent.TimeUnit.MICROSECONDS),
                         StoredState.encode(s, 0).length);
+                if (batch > 1) {
+                    var width = registry.get("forecast.batch.stepped").summary();
+                    var flush = registry.get("forecast.batch.points").summary();
+                    System.out.printf("bench: batch %d: %.1f points per flush, %.1f keys per batched step call (max %.0f)%n",
+                            batch, flush.mean(), width.mean(), width.max());
+                }
             }
         }
     }
