@@ -34,7 +34,7 @@ class ShutdownWithoutBrokerIT {
     private static final Duration EXIT_BOUND = Duration.ofSeconds(20);
     /** The exit status of a JVM that ran its shutdown hooks after SIGTERM: 128 + 15. */
     private static final int SIGTERM_EXIT = 143;
-    /** The Kafka Streams services' exit status when their close timed out ({@code StreamsShutdown.EXIT_CLOSE_TIMED_OUT}). */
+    /** The Kafka Streams services' exit status when their close timed out ({@code BoundedClose.EXIT_CLOSE_TIMED_OUT} in forecast-streams). */
     private static final int CLOSE_TIMED_OUT_EXIT = 3;
     private static final int STEPS = 12;
     private static final int WINDOWS = STEPS * Samples.SERIES.size();
