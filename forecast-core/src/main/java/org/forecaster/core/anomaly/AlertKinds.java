@@ -129,8 +129,8 @@ public final class AlertKinds {
     /** An error enters the typical error clipped at this many typical errors. */
     static final double ERROR_CLIP = 5;
     /**
-     * Time constant in points of the burst rate: a key whose bursts have started more often than once per half of it
-     * (1,008 points, 3.5 days at 5-minute steps) on average is bursty by nature and does not page for them.
+     * Time constant in points (a week at 5-minute steps) of the burst rate and the level change rate, by which a key is
+     * bursty or changes level by nature ({@link #BURSTS_BY_NATURE}, {@link #CHANGES_BY_NATURE}).
      */
     static final int BURST_MEMORY = 2016;
     /**
