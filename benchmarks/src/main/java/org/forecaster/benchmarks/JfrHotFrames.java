@@ -2,6 +2,7 @@ package org.forecaster.benchmarks;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,7 @@ public final class JfrHotFrames {
     static Profile read(Path recording, String threadNamePart, double skipSeconds) throws IOException {
         Map<String, Integer> self = new TreeMap<>(), parts = new LinkedHashMap<>();
         int samples = 0;
-        java.time.Instant first = null;
+        Instant first = null;
         if (skipSeconds > 0) { // JFR writes events in chunks, not in time order: find the earliest first
             try (RecordingFile file = new RecordingFile(recording)) {
                 while (file.hasMoreEvents()) {
@@ -78,18 +79,15 @@ public final class JfrHotFrames {
                 }
             }
         }
-        java.time.Instant from = first == null ? null : first.plusNanos((long) (skipSeconds * 1e9));
+        Instant from = first == null ? null : first.plusNanos((long) (skipSeconds * 1e9));
         try (RecordingFile file = new RecordingFile(recording)) {
             while (file.hasMoreEvents()) {
                 RecordedEvent e = file.readEvent();
                 if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null) {
                     continue;
                 }
-                RecordedThread t = e.getThread("sampledThread");
-                String name = t == null ? null : t.getJavaName() != null ? t.getJavaName() : t.getOSName();
                 List<RecordedFrame> frames = e.getStackTrace().getFrames();
-                if (name == null || !name.contains(threadNamePart) || frames.isEmpty()
-                        || from != null && e.getStartTime().isBefore(from)) {
+                if (!matches(e, threadNamePart) || frames.isEmpty() || from != null && e.getStartTime().isBefore(from)) {
                     continue;
                 }
                 samples++;

@@ -87,7 +87,11 @@ final class ServingBenchKit {
      * hop before micro-batching), to compare in the same build and sitting.
      */
     static ServingSpec servingSpec() {
-        int batch = Integer.getInteger("bench.batch", ServingSpec.BATCH_MAX_POINTS_WHEN_ON);
+        return servingSpec(Integer.getInteger("bench.batch", ServingSpec.BATCH_MAX_POINTS_WHEN_ON));
+    }
+
+    /** The service's defaults stepping up to {@code batch} points of a poll together. */
+    static ServingSpec servingSpec(int batch) {
         return ServingSpec.defaults().withBatch(batch, ServingSpec.DEFAULT_BATCH_MAX_WAIT);
     }
 

@@ -129,8 +129,8 @@ class ServingThroughputBench {
         int other = Integer.getInteger("bench.batch", ServingSpec.BATCH_MAX_POINTS_WHEN_ON);
         for (int r = 0; r < Integer.getInteger("bench.rounds", 3); r++) {
             int first = r % 2 == 0 ? 1 : other;
-            measure(FORMAT, ServingSpec.defaults().withBatch(first, ServingSpec.DEFAULT_BATCH_MAX_WAIT));
-            measure(FORMAT, ServingSpec.defaults().withBatch(first == 1 ? other : 1, ServingSpec.DEFAULT_BATCH_MAX_WAIT));
+            measure(FORMAT, ServingBenchKit.servingSpec(first));
+            measure(FORMAT, ServingBenchKit.servingSpec(first == 1 ? other : 1));
         }
     }
 
