@@ -111,6 +111,8 @@ final class SimulateCommand implements Callable<Integer> {
         ForecastJsonWriter forecastJson = new ForecastJsonWriter();
         long forecasts = 0, alerts = 0;
         List<String> series = actuals.series();
+        List<double[]> means = series.stream().map(actuals::means).toList();
+        List<double[]> extremes = series.stream().map(actuals::extremes).toList();
         // Counts every series' slot of every window, gaps included: the total is then exact before the run.
         try (OutputStream f = new BufferedOutputStream(Files.newOutputStream(out.resolve("forecasts.jsonl")));
              OutputStream a = new BufferedOutputStream(Files.newOutputStream(out.resolve("anomalies.jsonl")));
@@ -122,7 +124,7 @@ final class SimulateCommand implements Callable<Integer> {
             for (int w = 0; w < actuals.windows(); w++, p.advance(series.size())) {
                 long now = actuals.windowStart(w).toEpochMilli();
                 for (int k = 0; k < series.size(); k++) {
-                    double v = actuals.means(series.get(k))[w];
+                    double v = means.get(k)[w];
                     KeyState state = states.get(k);
                     if (Double.isNaN(v)) {
                         // No point for this window: the step fills the gap when the next one comes. A key without a
@@ -138,7 +140,8 @@ final class SimulateCommand implements Callable<Integer> {
                         }
                         continue;
                     }
-                    PointStep.Outcome o = pointStep.observe(series.get(k), states.get(k), actuals.windowStart(w), v);
+                    PointStep.Outcome o = pointStep.observe(series.get(k), states.get(k), actuals.windowStart(w), v,
+                            extremes.get(k)[w]);
                     states.set(k, o.state());
                     f.write(forecastJson.write(o.forecast()));
                     f.write('\n');

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.forecaster.cli.Progress;
+import org.forecaster.core.wire.Point;
 import org.forecaster.core.wire.RawEvent;
 import org.forecaster.core.wire.RawEventParser;
 
@@ -22,7 +23,8 @@ import org.forecaster.core.wire.RawEventParser;
  * What the ingest service makes of a raw events file: every line checked by ingest's own {@link RawEventParser}
  * (rejected lines counted by reason, as ingest dead-letters them), and per series the mean of the accepted values
  * in each window {@code [k * step, (k + 1) * step)} since the epoch, on one grid shared by all series from the
- * earliest event's window to the latest's. A window without events is NaN.
+ * earliest event's window to the latest's, with its {@link Point#extreme extreme} as the ingest's point carries it.
+ * A window without events is NaN.
  */
 final class WindowedActuals {
     /** Event times are checked against a clock this far away, so a scenario in any year is accepted as ingest would at its time. */
@@ -32,15 +34,17 @@ final class WindowedActuals {
     private final long stepMillis;
     private final int windows;
     private final Map<String, double[]> means;
+    private final Map<String, double[]> extremes;
     private final long accepted;
     private final Map<String, Long> rejectedByReason;
 
-    private WindowedActuals(long gridStartMillis, long stepMillis, int windows, Map<String, double[]> means, long accepted,
-                            Map<String, Long> rejectedByReason) {
+    private WindowedActuals(long gridStartMillis, long stepMillis, int windows, Map<String, double[]> means,
+                            Map<String, double[]> extremes, long accepted, Map<String, Long> rejectedByReason) {
         this.gridStartMillis = gridStartMillis;
         this.stepMillis = stepMillis;
         this.windows = windows;
         this.means = means;
+        this.extremes = extremes;
         this.accepted = accepted;
         this.rejectedByReason = rejectedByReason;
     }
@@ -86,6 +90,7 @@ final class WindowedActuals {
         int windows = (int) windowCount;
         double[][] sums = new double[seriesIndex.size()][windows];
         int[][] counts = new int[seriesIndex.size()][windows];
+        double[][] mins = new double[seriesIndex.size()][windows], maxs = new double[seriesIndex.size()][windows];
         progress.restart("events pass 2/2", lines[0]);
         forEachLine(file, line -> {
             progress.advance();
@@ -95,18 +100,24 @@ final class WindowedActuals {
                 int s = seriesIndex.get(e.series());
                 int w = (int) ((e.ts().toEpochMilli() - gridStart) / stepMillis);
                 sums[s][w] += e.value();
+                mins[s][w] = counts[s][w] == 0 ? e.value() : Math.min(mins[s][w], e.value());
+                maxs[s][w] = counts[s][w] == 0 ? e.value() : Math.max(maxs[s][w], e.value());
                 counts[s][w]++;
             }
         });
         Map<String, double[]> means = new TreeMap<>();
+        Map<String, double[]> extremes = new HashMap<>();
         seriesIndex.forEach((id, s) -> {
             double[] m = new double[windows];
+            double[] x = new double[windows];
             for (int w = 0; w < windows; w++) {
                 m[w] = counts[s][w] == 0 ? Double.NaN : sums[s][w] / counts[s][w];
+                x[w] = Point.extreme(counts[s][w], m[w], mins[s][w], maxs[s][w]);
             }
             means.put(id, m);
+            extremes.put(id, x);
         });
-        return new WindowedActuals(gridStart, stepMillis, windows, means, acceptedCount[0], rejected);
+        return new WindowedActuals(gridStart, stepMillis, windows, means, extremes, acceptedCount[0], rejected);
     }
 
     private interface LineConsumer {
@@ -151,6 +162,15 @@ final class WindowedActuals {
             throw new IllegalArgumentException("no events for series " + series);
         }
         return Arrays.copyOf(m, m.length);
+    }
+
+    /** The window extremes of one series (a copy), as {@link #means}; NaN for a window of too few events. */
+    double[] extremes(String series) {
+        double[] x = extremes.get(series);
+        if (x == null) {
+            throw new IllegalArgumentException("no events for series " + series);
+        }
+        return Arrays.copyOf(x, x.length);
     }
 
     /** The window index of an instant, or -1 when it is not a window start on the grid. */

@@ -50,6 +50,20 @@ import java.nio.ByteBuffer;
  * more often) changes level by nature, as a tweet volume or a busy service's request rate does: its level changes
  * are not reported; its detectors still move to the new level and hold the anomaly score for a day after it
  * ({@link #settling}), as after a reported one.
+ * <p>A point that is a window of raw events (a live key's point: the mean of a few scrapes) also brings its
+ * <em>extreme</em>, the largest distance of one event from the window's mean, which a short spike of one scrape
+ * keeps whole where the mean dilutes it (to a fifth in a window of five scrapes). A window whose extreme is at least
+ * 1.5 times the largest extreme of the key's recent windows (a maximum that decays by half in
+ * {@value #EXTREME_HALF_LIFE} windows and that reported spikes do not raise), or 3 times it for a heavy-tailed key
+ * (more than {@value #EXTREME_HEAVY_SHARE} of its windows have an extreme 4 times the typical one, as with Student-t
+ * noise), is an <b>outlier</b>. A run of one or two outliers (a spike may straddle two windows) is a <b>spike</b> when
+ * the point after it is back within {@code jumpZ / 2} typical errors of its prediction (else it is the start of
+ * something the other detectors judge); a run of {@value #OUTLIER_BURST_RUN} is a <b>variance burst</b> (unless the
+ * key is bursty by nature). Not before {@value #EXTREME_WARMUP} windows with an extreme (four days at 5-minute
+ * steps: a maximum over less says little of a heavy tail), and not for a key whose runs of outliers start more
+ * often than {@link #OUTLIERS_BY_NATURE} times per 2,016 windows (exponential, from 0: the fourth spike within a few
+ * days): an hourly cron job's spike is its nature. Chosen on the generated training scenarios
+ * (seeds 1-8; NAB's points are single values and have no extreme): docs/evaluation.md, issue 15's twelfth session.
  * A missing step is neither a point nor an error: it does not end a run of equal values or count in any window.
  * Nothing fires before the key has {@value #WARMUP_POINTS} points with errors (and their typical error).
  *
@@ -161,11 +175,27 @@ public final class AlertKinds {
     static final double BACK_Z = 4;
     /** Bytes of {@link #writeTo} before the level change rate (key states of codec version 4). */
     public static final int ENCODED_SIZE_V4 = ENCODED_SIZE_V3 + 4 * Float.BYTES + 2 * Integer.BYTES;
+    /** Bytes of {@link #writeTo} before the window extremes (key states of codec version 5). */
+    public static final int ENCODED_SIZE_V5 = ENCODED_SIZE_V4 + Float.BYTES;
     /** Bytes of {@link #writeTo}. */
-    public static final int ENCODED_SIZE = ENCODED_SIZE_V4 + Float.BYTES;
+    public static final int ENCODED_SIZE = ENCODED_SIZE_V5 + 4 * Float.BYTES + Integer.BYTES + 1;
+    /** Windows with an extreme a key needs before an outlier counts, and the half-life in windows of their maximum. */
+    static final int EXTREME_WARMUP = 1152, EXTREME_HALF_LIFE = 4032;
+    /** An outlier's extreme, in the key's largest recent extreme, for a light-tailed key and a heavy-tailed one. */
+    static final double OUTLIER_LIGHT = 1.5, OUTLIER_HEAVY = 3;
+    /** Outliers in a row that are a variance burst, not a spike. */
+    static final int OUTLIER_BURST_RUN = 3;
+    /** Runs of outliers per {@link #BURST_MEMORY} windows (on average, this one included) above which a key is spiky by nature. */
+    static final double OUTLIERS_BY_NATURE = 3;
+    /** A key of which more than this share of windows have an extreme {@link #EXTREME_TAIL} typical ones is heavy-tailed. */
+    static final double EXTREME_HEAVY_SHARE = 0.003, EXTREME_TAIL = 4;
+    private static final double EXTREME_DECAY = Math.pow(0.5, 1.0 / EXTREME_HALF_LIFE);
+    /** Time constant in windows of the typical extreme (a geometric mean: a heavy tail barely moves it). */
+    private static final int EXTREME_MEMORY = 100;
 
     /** QUIET_JUMP: the pending jump is a jumpy key's, followed only to judge its held score (it reports no kind). */
-    private static final int BURST_ON = 1, FLAT_FIRED = 2, JUMP_BACK = 4, SCORE_HELD = 8, QUIET_JUMP = 16;
+    /** QUIET_OUTLIERS: the current run of outliers is a spiky key's (it reports no kind). */
+    private static final int BURST_ON = 1, FLAT_FIRED = 2, JUMP_BACK = 4, SCORE_HELD = 8, QUIET_JUMP = 16, QUIET_OUTLIERS = 32;
     private static final int CAP = 1 << 30;
 
     private final Spec spec;
@@ -184,6 +214,13 @@ public final class AlertKinds {
     /** Share of points that reported a level shift or drift (exponential with time constant BURST_MEMORY, from 0). */
     private float changeShare;
     private double jumpBase, fastLevel, slowLevel;
+    /**
+     * Window extremes: log of the typical one, the decaying largest, the share of windows with a tail extreme (plain
+     * at first, then exponential over REPEAT_MEMORY), the share that were outliers (exponential over BURST_MEMORY,
+     * from 0), windows with an extreme seen (capped) and the outliers in a row up to the last point (capped at 255).
+     */
+    private float extremeLogTypical = Float.NaN, extremeMax, extremeTailShare, outlierShare;
+    private int extremes, outlierRun;
     /** Two-sided CUSUM of the clipped errors in typical errors (up, down), its runs' lengths and summed raw errors. */
     private float shiftUp, shiftDown, shiftUpSum, shiftDownSum;
     private int shiftUpLength, shiftDownLength;
@@ -211,7 +248,17 @@ public final class AlertKinds {
      * @param scoreHigh whether the point's anomaly score passed the alert threshold (lowers the jump threshold)
      */
     public AlertReason update(double value, double previous, double expected, double sigma, boolean scoreHigh) {
+        return update(value, previous, expected, sigma, scoreHigh, Double.NaN);
+    }
+
+    /**
+     * As {@link #update(double, double, double, double, boolean)} for a point that is a window of raw events whose
+     * {@code extreme} is the largest distance of one event from the window's mean ({@link
+     * org.forecaster.core.wire.Point#extreme}); NaN for a point without one (a single value, or too few events).
+     */
+    public AlertReason update(double value, double previous, double expected, double sigma, boolean scoreHigh, double extreme) {
         sinceChange = Math.min(sinceChange + 1, CAP);
+        AlertReason outlier = outliers(extreme, value, expected, sigma);
         AlertReason flat = flatline(value, previous);
         AlertReason drift = drift(value);
         AlertReason jumpKind = null, burst = null, shift = null;
@@ -281,13 +328,71 @@ public final class AlertKinds {
             }
         }
         // A burst may be forming while large errors gather and the last two points had one.
-        undecided = pending > 0 || (count >= 2 && (burstMask & 3) != 0 && (flags & BURST_ON) == 0 && spec.burstCount() > 0);
+        boolean outliersPending = outlierRun > 0 && outlierRun < OUTLIER_BURST_RUN && (flags & QUIET_OUTLIERS) == 0;
+        undecided = outliersPending || pending > 0
+                || (count >= 2 && (burstMask & 3) != 0 && (flags & BURST_ON) == 0 && spec.burstCount() > 0);
         ongoing = (flags & (BURST_ON | FLAT_FIRED)) != 0;
         if (jumpKind != null) {
             resetShift();
         }
-        AlertReason kind = flat != null ? flat : jumpKind != null ? jumpKind : burst != null ? burst : shift != null ? shift : drift;
+        AlertReason kind = flat != null ? flat : jumpKind != null ? jumpKind : outlier != null ? outlier
+                : burst != null ? burst : shift != null ? shift : drift;
         return byNature(kind);
+    }
+
+    /**
+     * The kind a window's {@code extreme} ends or confirms: a variance burst at the {@value #OUTLIER_BURST_RUN}-th
+     * outlier in a row; a spike at the point after a shorter run if it is back near its prediction (or has none to
+     * judge by: a window without a model's error cannot be a level's start either); else null.
+     */
+    private AlertReason outliers(double extreme, double value, double expected, double sigma) {
+        if (outlier(extreme)) {
+            if (outlierRun == 0) {
+                outlierShare = (float) Math.min(1, outlierShare + 1.0 / BURST_MEMORY); // decayed in outlier()
+                boolean byNature = outlierShare * BURST_MEMORY / OUTLIERS_BY_NATURE >= 1;
+                flags = byNature ? flags | QUIET_OUTLIERS : flags & ~QUIET_OUTLIERS;
+            }
+            outlierRun = Math.min(outlierRun + 1, 255);
+            boolean bursty = burstShare * BURST_MEMORY / BURSTS_BY_NATURE >= 1;
+            return outlierRun == OUTLIER_BURST_RUN && (flags & QUIET_OUTLIERS) == 0 && !bursty ? AlertReason.VARIANCE_BURST : null;
+        }
+        if (outlierRun == 0) {
+            return null;
+        }
+        boolean spike = outlierRun < OUTLIER_BURST_RUN && (flags & QUIET_OUTLIERS) == 0;
+        outlierRun = 0;
+        flags &= ~QUIET_OUTLIERS;
+        if (!spike) {
+            return null;
+        }
+        boolean back = Double.isNaN(expected) || !(sigma > 0) || !(typicalError > 0)
+                || Math.abs(value - expected) / sigma < spec.jumpZ() / 2 * typicalError;
+        return back ? AlertReason.SPIKE : null;
+    }
+
+    /**
+     * Folds a window's extreme (NaN: none) into the key's extremes and returns whether it is an outlier. An
+     * outlier's extreme does not raise the key's largest, so a second spike of the same size is one too.
+     */
+    private boolean outlier(double extreme) {
+        if (!(extreme > 0) || Double.isInfinite(extreme) || spec.jumpZ() == 0) {
+            return false;
+        }
+        double logExtreme = Math.log(extreme);
+        boolean heavy = extremeTailShare > EXTREME_HEAVY_SHARE;
+        boolean outlier = extremes >= EXTREME_WARMUP && extreme >= (heavy ? OUTLIER_HEAVY : OUTLIER_LIGHT) * extremeMax;
+        if (extremes >= EXTREME_WARMUP) {
+            outlierShare = (float) (outlierShare - outlierShare / BURST_MEMORY); // a run's start adds its 1 in outliers()
+        }
+        if (!Float.isNaN(extremeLogTypical)) {
+            boolean tail = logExtreme >= extremeLogTypical + Math.log(EXTREME_TAIL);
+            extremeTailShare = (float) (extremeTailShare + ((tail ? 1 : 0) - extremeTailShare) / Math.min(extremes + 1, REPEAT_MEMORY));
+        }
+        extremeLogTypical = Float.isNaN(extremeLogTypical) ? (float) logExtreme
+                : (float) (extremeLogTypical + Math.max(1.0 / (extremes + 1), 1.0 / EXTREME_MEMORY) * (logExtreme - extremeLogTypical));
+        extremeMax = (float) (outlier ? extremeMax * EXTREME_DECAY : Math.max(extremeMax * EXTREME_DECAY, extreme));
+        extremes = Math.min(extremes + 1, CAP);
+        return outlier;
     }
 
     /**
@@ -525,14 +630,17 @@ public final class AlertKinds {
      * Writes the state (not the spec) at the buffer's position in its byte order, {@value #ENCODED_SIZE} bytes:
      * {@code u8 flags, u8 pending, u16 burstMask, i32 seen, errors, run, sinceChange, f32 typicalError, jump, jumpSigma,
      * repeatShare, longestRun, spread, jumpShare, burstShare, f64 jumpBase, fastLevel, slowLevel, f32 shiftUp,
-     * shiftDown, shiftUpSum, shiftDownSum, i32 shiftUpLength, shiftDownLength, f32 changeShare}.
+     * shiftDown, shiftUpSum, shiftDownSum, i32 shiftUpLength, shiftDownLength, f32 changeShare, extremeLogTypical,
+     * extremeMax, extremeTailShare, outlierShare, i32 extremes, u8 outlierRun}.
      */
     public void writeTo(ByteBuffer out) {
         out.put((byte) flags).put((byte) pending).putShort((short) burstMask).putInt(seen).putInt(errors).putInt(run)
                 .putInt(sinceChange).putFloat(typicalError).putFloat(jump).putFloat(jumpSigma).putFloat(repeatShare).putFloat(longestRun)
                 .putFloat(spread).putFloat(jumpShare).putFloat(burstShare).putDouble(jumpBase).putDouble(fastLevel).putDouble(slowLevel)
                 .putFloat(shiftUp).putFloat(shiftDown).putFloat(shiftUpSum).putFloat(shiftDownSum)
-                .putInt(shiftUpLength).putInt(shiftDownLength).putFloat(changeShare);
+                .putInt(shiftUpLength).putInt(shiftDownLength).putFloat(changeShare).putFloat(extremeLogTypical)
+                .putFloat(extremeMax).putFloat(extremeTailShare).putFloat(outlierShare).putInt(extremes)
+                .put((byte) outlierRun);
     }
 
     /** Reads a state {@link #writeTo} wrote; throws IllegalArgumentException for one that cannot be. */
@@ -542,12 +650,13 @@ public final class AlertKinds {
 
     /**
      * As {@link #readFrom(Spec, ByteBuffer)} for a state of {@code size} bytes: {@value #ENCODED_SIZE}, or an older
-     * layout: {@value #ENCODED_SIZE_V4} bytes written before the level change rate (key state codec version 4),
+     * layout: {@value #ENCODED_SIZE_V5} bytes written before the window extremes (codec version 5), which then start
+     * afresh, {@value #ENCODED_SIZE_V4} bytes written before the level change rate (key state codec version 4),
      * which then starts at 0, or {@value #ENCODED_SIZE_V3} written before the shift CUSUM too (codec version 3),
      * whose sums then start at 0 as well.
      */
     public static AlertKinds readFrom(Spec spec, ByteBuffer in, int size) {
-        if (size != ENCODED_SIZE && size != ENCODED_SIZE_V4 && size != ENCODED_SIZE_V3) {
+        if (size != ENCODED_SIZE && size != ENCODED_SIZE_V5 && size != ENCODED_SIZE_V4 && size != ENCODED_SIZE_V3) {
             throw new IllegalArgumentException("no alert kinds layout is " + size + " bytes");
         }
         if (in.remaining() < size) {
@@ -585,15 +694,29 @@ public final class AlertKinds {
                         + " over " + k.shiftUpLength + "/" + k.shiftDownLength + " points");
             }
         }
-        if (size == ENCODED_SIZE) {
+        if (size >= ENCODED_SIZE_V5) {
             k.changeShare = in.getFloat();
             if (!(k.changeShare >= 0 && k.changeShare <= 1)) {
                 throw new IllegalArgumentException("corrupt alert kinds state: level change rate " + k.changeShare);
             }
         }
+        if (size == ENCODED_SIZE) {
+            k.extremeLogTypical = in.getFloat();
+            k.extremeMax = in.getFloat();
+            k.extremeTailShare = in.getFloat();
+            k.outlierShare = in.getFloat();
+            k.extremes = in.getInt();
+            k.outlierRun = Byte.toUnsignedInt(in.get());
+            if (Float.isInfinite(k.extremeLogTypical) || !(k.extremeMax >= 0) || Float.isInfinite(k.extremeMax)
+                    || !(k.extremeTailShare >= 0 && k.extremeTailShare <= 1) || !(k.outlierShare >= 0 && k.outlierShare <= 1)
+                    || k.extremes < 0) {
+                throw new IllegalArgumentException("corrupt alert kinds state: window extremes " + k.extremeLogTypical + "/"
+                        + k.extremeMax + "/" + k.extremeTailShare + "/" + k.outlierShare + " over " + k.extremes);
+            }
+        }
         // A jump pending under a longer confirmation than the spec's now is decided at its next point.
         k.pending = Math.min(k.pending, spec.confirmSteps());
-        if ((k.flags & ~(BURST_ON | FLAT_FIRED | JUMP_BACK | SCORE_HELD | QUIET_JUMP)) != 0 || k.seen < 0 || k.errors < 0 || k.run < 0 || k.sinceChange < 0) {
+        if ((k.flags & ~(BURST_ON | FLAT_FIRED | JUMP_BACK | SCORE_HELD | QUIET_JUMP | QUIET_OUTLIERS)) != 0 || k.seen < 0 || k.errors < 0 || k.run < 0 || k.sinceChange < 0) {
             throw new IllegalArgumentException("corrupt alert kinds state: flags " + k.flags + ", counts " + k.seen + "/" + k.errors + "/" + k.run);
         }
         return k;
@@ -614,7 +737,9 @@ public final class AlertKinds {
                 && Float.compare(shiftUp, k.shiftUp) == 0 && Float.compare(shiftDown, k.shiftDown) == 0
                 && Float.compare(shiftUpSum, k.shiftUpSum) == 0 && Float.compare(shiftDownSum, k.shiftDownSum) == 0
                 && shiftUpLength == k.shiftUpLength && shiftDownLength == k.shiftDownLength
-                && Float.compare(changeShare, k.changeShare) == 0;
+                && Float.compare(changeShare, k.changeShare) == 0 && Float.compare(extremeLogTypical, k.extremeLogTypical) == 0
+                && Float.compare(extremeMax, k.extremeMax) == 0 && Float.compare(extremeTailShare, k.extremeTailShare) == 0
+                && Float.compare(outlierShare, k.outlierShare) == 0 && extremes == k.extremes && outlierRun == k.outlierRun;
     }
 
     @Override

@@ -171,7 +171,16 @@ public final class PointStep {
      * caller has already sorted out duplicates, late and malformed points.
      */
     public Outcome observe(String series, KeyState state, Instant ts, double value) {
-        return observe(series, state, ts, value, state.novelty);
+        return observe(series, state, ts, value, Double.NaN);
+    }
+
+    /**
+     * As {@link #observe(String, KeyState, Instant, double)} for a point that is a window of raw events with its
+     * {@code extreme} ({@link org.forecaster.core.wire.Point#extreme}; NaN for none), which the alert kinds judge
+     * outliers by.
+     */
+    public Outcome observe(String series, KeyState state, Instant ts, double value, double extreme) {
+        return observe(series, state, ts, value, extreme, state.novelty);
     }
 
     /**
@@ -179,6 +188,10 @@ public final class PointStep {
      * ({@code forecast detect} keeps its scorer beside the state); null scores by the one-step tail probability.
      */
     public Outcome observe(String series, KeyState state, Instant ts, double value, AnomalyScorer scorer) {
+        return observe(series, state, ts, value, Double.NaN, scorer);
+    }
+
+    private Outcome observe(String series, KeyState state, Instant ts, double value, double extreme, AnomalyScorer scorer) {
         boolean rewarmed = stepper.needsRewarm(state, modelVersion);
         if (rewarmed) {
             state = rewarm(state);
@@ -190,7 +203,7 @@ public final class PointStep {
         long t = ts.toEpochMilli();
         StepResult r = scorer != null ? ScoredStep.observe(stepper, state, scorer, seasonSteps, t, value)
                 : stepper.observe(state, t, value);
-        return outcome(series, state, ts, value, previous, r, rewarmed, scorer != null);
+        return outcome(series, state, ts, value, extreme, previous, r, rewarmed, scorer != null);
     }
 
     /**
@@ -226,6 +239,14 @@ public final class PointStep {
      * key {@code i}, valid until the next call.
      */
     public Outcome[] observe(int n, String[] series, KeyState[] states, Instant[] ts, double[] values) {
+        return observe(n, series, states, ts, values, null);
+    }
+
+    /**
+     * As {@link #observe(int, String[], KeyState[], Instant[], double[])} with each point's window {@code extremes}
+     * (as {@link #observe(String, KeyState, Instant, double, double)} takes one; null: none).
+     */
+    public Outcome[] observe(int n, String[] series, KeyState[] states, Instant[] ts, double[] values, double[] extremes) {
         if (n > batchCapacity) {
             throw new IllegalArgumentException("batch of " + n + " points, capacity " + batchCapacity + " (reserveBatch)");
         }
@@ -264,20 +285,20 @@ public final class PointStep {
                 r.score = r.scored ? scorer.update(r.expected, r.sigma, values[i], batchSeasonal[i])
                         : scorer.update(Double.NaN, Double.NaN, values[i], batchSeasonal[i]);
             }
-            batchOutcomes[i] = outcome(series[i], state, ts[i], values[i], batchPrevious[i], r, batchRewarmed[i],
-                    scorer != null);
+            batchOutcomes[i] = outcome(series[i], state, ts[i], values[i], extremes == null ? Double.NaN : extremes[i],
+                    batchPrevious[i], r, batchRewarmed[i], scorer != null);
         }
         return batchOutcomes;
     }
 
     /** The cold flag, the alert transition and the records of a point the stepper (and scorer) has just observed. */
-    private Outcome outcome(String series, KeyState state, Instant ts, double value, double previous, StepResult r,
-                            boolean rewarmed, boolean scoredByScorer) {
+    private Outcome outcome(String series, KeyState state, Instant ts, double value, double extreme, double previous,
+                            StepResult r, boolean rewarmed, boolean scoredByScorer) {
         boolean cold = state.steps < rules.coldSteps();
         // The tail probability of a point without a prediction is 0 by definition, not a measurement; a scorer's
         // score is one (detect scores every point).
         boolean alertable = !cold && (r.scored || scoredByScorer);
-        AlertRule.Transition transition = transition(state, r, value, previous, alertable);
+        AlertRule.Transition transition = transition(state, r, value, extreme, previous, alertable);
         ForecastRecord forecast = new ForecastRecord(series, ts, value, modelVersion, cold, rules.intervalLevel(), steps(r));
         AnomalyRecord alert = transition == AlertRule.Transition.NONE ? null
                 : new AnomalyRecord(series, ts, value, r.expected, r.expected - intervalZ * r.sigma,
@@ -311,7 +332,8 @@ public final class PointStep {
      * points that are quiet: score below the threshold, no kind confirmed, none ongoing (a burst, a flatline) or
      * pending. A {@code silent} alert resolves at the key's next point, which opens nothing itself.
      */
-    private AlertRule.Transition transition(KeyState state, StepResult r, double value, double previous, boolean alertable) {
+    private AlertRule.Transition transition(KeyState state, StepResult r, double value, double extreme, double previous,
+                                            boolean alertable) {
         AlertRule rule = rules.alertRule();
         if (state.alertOpen && state.alertReason == null) {
             state.alertReason = AlertReason.SCORE; // opened before alerts had reasons: by the score
@@ -321,7 +343,7 @@ public final class PointStep {
         boolean opens = rule.opens(r.score, z);
         AlertKinds kinds = state.kinds;
         AlertReason kind = kinds == null ? null
-                : kinds.update(value, previous, r.scored ? r.expected : Double.NaN, r.sigma, alertable && high);
+                : kinds.update(value, previous, r.scored ? r.expected : Double.NaN, r.sigma, alertable && high, extreme);
         if (state.alertOpen && state.alertReason == AlertReason.SILENT) {
             state.alertOpen = false;
             state.anomalyRun = 0;

@@ -9,12 +9,13 @@ import org.forecaster.core.baseline.SeasonalProfile;
 
 /**
  * Compact little-endian bytes for a {@link KeyState}: what the state store and its changelog hold.
- * Layout (version 5): {@code u8 version, i64 modelVersion, i64 lastTimestamp, i64 steps, i64 normCount,
+ * Layout (version 6): {@code u8 version, i64 modelVersion, i64 lastTimestamp, i64 steps, i64 normCount,
  * f64 normMean, f64 normVariance, f64 expected, f64 sigma, i32 anomalyRun, u8 alertOpen,
  * u16 recurrentSize, f32[recurrentSize], u16 ringCapacity, u16 ringSize, f32[ringSize] oldest first,
  * f64 lastValue, f32 intervalLogScale, u8 alertReason (0: none, else {@link AlertReason#code}), u8 kinds (0: none, 1: present),
- * [the alert kinds state as AlertKinds.writeTo writes it, 104 bytes], u8 scorer (0: none, 1: novelty),
+ * [the alert kinds state as AlertKinds.writeTo writes it, 125 bytes], u8 scorer (0: none, 1: novelty),
  * [the novelty state as NoveltyScore.writeTo writes it]}.
+ * Version 5 is the same with the 104-byte alert kinds state of before their window extremes (which then start afresh).
  * Version 4 is the same with the 100-byte alert kinds state of before their level change rate (which then starts at 0).
  * Version 3 is version 4 without the interval scale (read as 0: the model's own widths) and with the 76-byte alert
  * kinds state of before the shift CUSUM (whose sums then start at 0); version 2 also without the
@@ -30,14 +31,14 @@ import org.forecaster.core.baseline.SeasonalProfile;
  *
  * <p>At hidden size 64 with one LSTM layer and a full 48-step ring that is 795 bytes without a scorer or kinds
  * (791 in version 3, 789 in version 2), 952 with a novelty state whose 24-point ring of values is full and which has
- * no seasonal reference (a day of 5-minute steps does not fit 48), 1,056 with the alert kinds' 104 bytes too, and
- * 1,373 with the 144-bin daily profile of the default model (317 bytes; 1,463 with the earlier 96 bins of f32): the
- * model service's default, 1,381 in its store with the 8-byte stamp, within issue 15's 1.5 KB. With a seasonal reference (a season that fits the ring)
+ * no seasonal reference (a day of 5-minute steps does not fit 48), 1,077 with the alert kinds' 125 bytes too, and
+ * 1,394 with the 144-bin daily profile of the default model (317 bytes; 1,484 with the earlier 96 bins of f32): the
+ * model service's default, 1,402 in its store with the 8-byte stamp, within issue 15's 1.5 KB. With a seasonal reference (a season that fits the ring)
  * the novelty state is 120 bytes larger.
  */
 public final class KeyStateCodec {
-    public static final byte VERSION = 5;
-    private static final byte VERSION_1 = 1, VERSION_2 = 2, VERSION_3 = 3, VERSION_4 = 4;
+    public static final byte VERSION = 6;
+    private static final byte VERSION_1 = 1, VERSION_2 = 2, VERSION_3 = 3, VERSION_4 = 4, VERSION_5 = 5;
     private static final byte NO_SCORER = 0, NOVELTY = 1;
     /** Marks the appended profile section. */
     private static final byte PROFILE = 1;
@@ -179,7 +180,8 @@ public final class KeyStateCodec {
             s.alertReason = AlertReason.ofCode(b.get());
             byte hasKinds = b.get();
             int kindsSize = version == VERSION_3 ? AlertKinds.ENCODED_SIZE_V3
-                    : version == VERSION_4 ? AlertKinds.ENCODED_SIZE_V4 : AlertKinds.ENCODED_SIZE;
+                    : version == VERSION_4 ? AlertKinds.ENCODED_SIZE_V4
+                    : version == VERSION_5 ? AlertKinds.ENCODED_SIZE_V5 : AlertKinds.ENCODED_SIZE;
             if (hasKinds == 1 && kinds != null) {
                 s.kinds = AlertKinds.readFrom(kinds, b, kindsSize);
             } else if (hasKinds == 1) {

@@ -7,4 +7,21 @@ import java.time.Instant;
  * falls in {@code [windowStart, windowEnd)}. The model consumes {@link #mean()} as the step's value.
  */
 public record Point(String series, Instant windowStart, Instant windowEnd, long count, double mean, double min,
-                    double max, double last) {}
+                    double max, double last) {
+
+    /** Events a window needs for its {@link #extreme}: with two, both are as far from the mean. */
+    public static final int EXTREME_MIN_COUNT = 3;
+
+    /** The largest distance of one of this window's events from its mean, for the alert kinds' outliers; see {@link #extreme(long, double, double, double)}. */
+    public double extreme() {
+        return extreme(count, mean, min, max);
+    }
+
+    /**
+     * The largest distance of one of a window's {@code count} events from their {@code mean}: a one-scrape spike
+     * that the mean dilutes stands out whole in it. NaN for a window of fewer than {@value #EXTREME_MIN_COUNT} events.
+     */
+    public static double extreme(long count, double mean, double min, double max) {
+        return count < EXTREME_MIN_COUNT ? Double.NaN : Math.max(max - mean, mean - min);
+    }
+}

@@ -307,13 +307,14 @@ class AlertKindsTest {
         assertEquals(k.update(5, 5, 0, 1, false), back.update(5, 5, 0, 1, false));
         assertEquals(k, back);
 
-        // With level changes behind it (a non-zero change rate, the last field), and a corrupt rate rejected.
+        // With level changes behind it (a non-zero change rate, the last field before the window extremes), and a
+        // corrupt rate rejected.
         AlertKinds stepped = steppingLevel(3, 1000, new ArrayList<>());
         ByteBuffer s = ByteBuffer.allocate(AlertKinds.ENCODED_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         stepped.writeTo(s);
-        assertNotEquals(0f, s.getFloat(AlertKinds.ENCODED_SIZE - Float.BYTES), "the change rate");
+        assertNotEquals(0f, s.getFloat(AlertKinds.ENCODED_SIZE_V5 - Float.BYTES), "the change rate");
         assertEquals(stepped, AlertKinds.readFrom(AlertKinds.Spec.DEFAULT, s.flip()));
-        s.putFloat(AlertKinds.ENCODED_SIZE - Float.BYTES, -1f).rewind();
+        s.putFloat(AlertKinds.ENCODED_SIZE_V5 - Float.BYTES, -1f).rewind();
         var e = assertThrows(IllegalArgumentException.class, () -> AlertKinds.readFrom(AlertKinds.Spec.DEFAULT, s));
         assertTrue(e.getMessage().contains("level change rate"), e.getMessage());
     }

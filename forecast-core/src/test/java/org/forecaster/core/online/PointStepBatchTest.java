@@ -54,7 +54,8 @@ class PointStepBatchTest {
     }
 
     /** One point of the stream. */
-    private record Pt(String key, Instant ts, double value) {}
+    /** A point and its window's extreme (NaN for some: a window of too few events). */
+    private record Pt(String key, Instant ts, double value, double extreme) {}
 
     /**
      * {@code count} points over {@code keys} keys, keys picked at random (so a key often repeats within a few
@@ -77,7 +78,8 @@ class PointStepBatchTest {
                 l[0] += r.nextDouble(-40, 40);
             }
             double v = l[0] + r.nextGaussian() + (r.nextDouble() < 0.02 ? r.nextDouble(-30, 30) : 0);
-            out.add(new Pt(key, T0.plusMillis(s[0] * STEP), v));
+            double extreme = r.nextDouble() < 0.05 ? Double.NaN : (1 + Math.abs(r.nextGaussian())) * (r.nextDouble() < 0.02 ? 10 : 1);
+            out.add(new Pt(key, T0.plusMillis(s[0] * STEP), v, extreme));
         }
         return out;
     }
@@ -94,7 +96,7 @@ class PointStepBatchTest {
             PointStep step = i < points.size() / 2 ? first : second;
             Pt p = points.get(i);
             KeyState s = states.computeIfAbsent(p.key(), k -> step.newState());
-            PointStep.Outcome o = step.observe(p.key(), s, p.ts(), p.value());
+            PointStep.Outcome o = step.observe(p.key(), s, p.ts(), p.value(), p.extreme());
             states.put(p.key(), o.state());
             records.add(new String(WireJson.write(o.forecast())));
             if (o.alert() != null) {
@@ -125,6 +127,7 @@ class PointStepBatchTest {
         KeyState[] batch = new KeyState[width];
         Instant[] ts = new Instant[width];
         double[] values = new double[width];
+        double[] extremes = new double[width];
         int i = 0;
         while (i < points.size()) {
             PointStep step = i < points.size() / 2 ? first : second;
@@ -137,9 +140,10 @@ class PointStepBatchTest {
                 batch[n] = states.computeIfAbsent(p.key(), k -> step.newState());
                 ts[n] = p.ts();
                 values[n] = p.value();
+                extremes[n] = p.extreme();
                 n++;
             }
-            PointStep.Outcome[] out = step.observe(n, keys, batch, ts, values);
+            PointStep.Outcome[] out = step.observe(n, keys, batch, ts, values, extremes);
             for (int j = 0; j < n; j++) {
                 states.put(keys[j], out[j].state());
                 records.add(new String(WireJson.write(out[j].forecast())));

@@ -71,12 +71,28 @@ class KeyStateCodecTest {
     }
 
     /**
+     * Version-5 bytes of a sample-shaped state: version 6's without the window extremes at the end of the alert
+     * kinds' state, if it has one.
+     */
+    private static byte[] version5(KeyState state) {
+        byte[] v6 = KeyStateCodec.encode(state);
+        int extremeBytes = state.kinds == null ? 0 : AlertKinds.ENCODED_SIZE - AlertKinds.ENCODED_SIZE_V5;
+        // after the scale, the reason and kinds bytes and the kinds' version-5 part
+        int extremesAt = state.kinds == null ? v6.length : REASON_AT + 4 + 2 + AlertKinds.ENCODED_SIZE_V5;
+        byte[] v5 = new byte[v6.length - extremeBytes];
+        System.arraycopy(v6, 0, v5, 0, extremesAt);
+        System.arraycopy(v6, extremesAt + extremeBytes, v5, extremesAt, v6.length - extremesAt - extremeBytes);
+        v5[0] = 5;
+        return v5;
+    }
+
+    /**
      * Version-4 bytes of a sample-shaped state: version 5's without the level change rate at the end of the alert
      * kinds' state, if it has one.
      */
     private static byte[] version4(KeyState state) {
-        byte[] v5 = KeyStateCodec.encode(state);
-        int rateBytes = state.kinds == null ? 0 : AlertKinds.ENCODED_SIZE - AlertKinds.ENCODED_SIZE_V4;
+        byte[] v5 = version5(state);
+        int rateBytes = state.kinds == null ? 0 : AlertKinds.ENCODED_SIZE_V5 - AlertKinds.ENCODED_SIZE_V4;
         // after the scale, the reason and kinds bytes and the kinds' version-4 part
         int rateAt = state.kinds == null ? v5.length : REASON_AT + 4 + 2 + AlertKinds.ENCODED_SIZE_V4;
         byte[] v4 = new byte[v5.length - rateBytes];
@@ -126,15 +142,18 @@ class KeyStateCodecTest {
         double previous = Double.NaN;
         for (int t = 0; t < points; t++) {
             double v = t == points - 2 ? 90 : 20 + r.nextGaussian(); // ends with a jump pending
-            s.kinds.update(v, previous, 20, 1, false);
+            s.kinds.update(v, previous, 20, 1, false, 1 + Math.abs(r.nextGaussian())); // windows with extremes
             previous = v;
         }
         return s;
     }
 
-    /** Version 4 keeps the key's interval calibration; version-3 states read as uncalibrated (factor 1). */
+    /**
+     * Version 4 keeps the key's interval calibration; version-3 states read as uncalibrated (factor 1); version 5
+     * reads with fresh window extremes.
+     */
     @Test
-    void keepsTheIntervalScaleAndReadsVersions4And3() {
+    void keepsTheIntervalScaleAndReadsVersions5To3() {
         KeyState s = withKinds(300);
         s.intervalLogScale = 0.4375f;
         KeyState back = KeyStateCodec.decode(KeyStateCodec.encode(s), 0, NOVELTY, KINDS);
@@ -148,6 +167,13 @@ class KeyStateCodecTest {
         KeyState v4 = KeyStateCodec.decode(version4(s), 0, NOVELTY, KINDS);
         assertEquals(0.4375f, v4.intervalLogScale);
         assertArrayEquals(version4(s), version4(v4), "version 4 as stored (the level change rate starts at 0)");
+
+        KeyState v5 = KeyStateCodec.decode(version5(s), 0, NOVELTY, KINDS);
+        assertArrayEquals(version5(s), version5(v5), "version 5 as stored");
+        assertNotEquals(s.kinds, v5.kinds, "the sample's window extremes are not in version 5");
+        s.kinds = AlertKinds.readFrom(KINDS, ByteBuffer.wrap(version5(s), REASON_AT + 4 + 2, AlertKinds.ENCODED_SIZE_V5)
+                .order(ByteOrder.LITTLE_ENDIAN), AlertKinds.ENCODED_SIZE_V5);
+        assertEquals(s.kinds, v5.kinds, "the rest of the kinds' state as stored, the extremes afresh");
 
         byte[] corrupt = KeyStateCodec.encode(s);
         ByteBuffer.wrap(corrupt).order(ByteOrder.LITTLE_ENDIAN).putFloat(REASON_AT, Float.NaN);
@@ -233,7 +259,7 @@ class KeyStateCodecTest {
         KeyState service = withKinds(500);
         service.profile = profile(144);
         byte[] serviceBytes = KeyStateCodec.encode(service);
-        assertEquals(795 + 157 + 104 + 29 + 2 * 144, serviceBytes.length);
+        assertEquals(795 + 157 + 125 + 29 + 2 * 144, serviceBytes.length);
         assertTrue(8 + serviceBytes.length <= 1536, "with the store's last-seen stamp: " + (8 + serviceBytes.length));
         assertEquals(service, KeyStateCodec.decode(serviceBytes, 0, NOVELTY, KINDS));
 
@@ -313,7 +339,7 @@ class KeyStateCodecTest {
     void roundTripsTheAlertKindsAndReasonExactlyAndStaysUnder1Point5KbAtHidden64() {
         KeyState s = withKinds(500);
         byte[] bytes = KeyStateCodec.encode(s);
-        assertEquals(795 + 157 + 104, bytes.length, "the model service's default: novelty without a seasonal part, kinds");
+        assertEquals(795 + 157 + 125, bytes.length, "the model service's default: novelty without a seasonal part, kinds");
         assertTrue(StoredState.PREFIX + bytes.length <= 1536, "with the store's stamp: " + (StoredState.PREFIX + bytes.length));
         KeyState back = KeyStateCodec.decode(bytes, 0, NOVELTY, KINDS);
         assertEquals(s, back);
@@ -328,7 +354,7 @@ class KeyStateCodecTest {
         assertEquals(s, back);
         KeyState seasonal = withNovelty(500, 100);
         seasonal.kinds = new AlertKinds(KINDS);
-        assertEquals(795 + 277 + 104, KeyStateCodec.encode(seasonal).length, "the largest at hidden 64 and a 48-input ring");
+        assertEquals(795 + 277 + 125, KeyStateCodec.encode(seasonal).length, "the largest at hidden 64 and a 48-input ring");
     }
 
     @Test
@@ -357,7 +383,7 @@ class KeyStateCodecTest {
         assertEquals(s, back);
         KeyState plain = KeyStateCodec.decode(version2(sample()));
         assertEquals(sample(), plain);
-        assertArrayEquals(KeyStateCodec.encode(sample()), KeyStateCodec.encode(plain), "re-encoded as version 4");
+        assertArrayEquals(KeyStateCodec.encode(sample()), KeyStateCodec.encode(plain), "re-encoded in the current version");
     }
 
     @Test

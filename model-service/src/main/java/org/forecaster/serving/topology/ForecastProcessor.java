@@ -97,6 +97,8 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     private final int[] keyHashes;
     private final Instant[] windowStarts;
     private final double[] means;
+    /** The points' window extremes, which the alert kinds judge outliers by (NaN: too few events). */
+    private final double[] extremes;
     private final byte[] status;
     private final String[] deadReasons, deadMessages;
     private final byte[][] stored;
@@ -108,6 +110,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     private final KeyState[] chunkStates;
     private final Instant[] chunkStarts;
     private final double[] chunkMeans;
+    private final double[] chunkExtremes;
     /**
      * The task's first wall-clock reading ({@link #noteStart}; none yet: MIN_VALUE), and the newest point time it has stepped
      * (none yet: MIN_VALUE).
@@ -129,6 +132,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         this.keyHashes = new int[maxPoints];
         this.windowStarts = new Instant[maxPoints];
         this.means = new double[maxPoints];
+        this.extremes = new double[maxPoints];
         this.status = new byte[maxPoints];
         this.deadReasons = new String[maxPoints];
         this.deadMessages = new String[maxPoints];
@@ -140,6 +144,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         this.chunkStates = new KeyState[maxPoints];
         this.chunkStarts = new Instant[maxPoints];
         this.chunkMeans = new double[maxPoints];
+        this.chunkExtremes = new double[maxPoints];
     }
 
     @Override
@@ -201,6 +206,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         int i = gather(record, key);
         windowStarts[i] = windowStart;
         means[i] = point.mean();
+        extremes[i] = point.extreme();
         status[i] = STEP;
         afterGather();
     }
@@ -336,6 +342,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
                     chunkStates[m] = states[i];
                     chunkStarts[m] = windowStarts[i];
                     chunkMeans[m] = means[i];
+                    chunkExtremes[m] = extremes[i];
                     m++;
                 }
             }
@@ -354,7 +361,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         long start = System.nanoTime();
         PointStep.Outcome[] out;
         try {
-            out = step.observe(m, chunkKeys, chunkStates, chunkStarts, chunkMeans);
+            out = step.observe(m, chunkKeys, chunkStates, chunkStarts, chunkMeans, chunkExtremes);
         } catch (IllegalArgumentException | IllegalStateException | ArithmeticException | DateTimeException e) {
             // Some states of the chunk may be half re-warmed: each point again alone, from its stored bytes.
             for (int j = 0; j < m; j++) {
@@ -375,7 +382,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         try {
             KeyState state = stored[i] == null ? step.newState()
                     : StoredState.decode(stored[i], spec.keyNovelty(), spec.alertKinds());
-            outcomes[i] = step.observe(keys[i], state, windowStarts[i], means[i]);
+            outcomes[i] = step.observe(keys[i], state, windowStarts[i], means[i], extremes[i]);
         } catch (IllegalArgumentException | IllegalStateException | ArithmeticException | DateTimeException e) {
             // Nothing was stored: the key's state is as before this point.
             dead(i, INVALID, "unprocessable-point", e.toString());

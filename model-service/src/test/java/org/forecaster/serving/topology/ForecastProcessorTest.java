@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.SplittableRandom;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -548,6 +549,34 @@ class ForecastProcessorTest {
     }
 
     /**
+     * A point is a window of scrapes: a spike of one scrape, which the window's mean dilutes to a fifth, stands out
+     * whole in the window's maximum, and the alert kinds report it as a spike at the next point (once they have
+     * seen 1,152 of the key's windows). The same means with an ordinary maximum open no spike.
+     */
+    @Test
+    void shouldFindASpikeOfOneScrapeInTheWindowsMaximum() {
+        int at = 1200;
+        for (boolean inTheMax : new boolean[] {true, false}) {
+            Harness h = new Harness(ServingSpec.defaults());
+            SplittableRandom r = new SplittableRandom(5);
+            for (int i = 0; i < at + 20; i++) {
+                double mean = value(0, i) + (i == at ? 1 : 0), spread = 0.3 + 0.1 * r.nextDouble();
+                double max = mean + spread + (i == at && inTheMax ? 4 : 0);
+                Instant start = T0.plusMillis(i * STEP);
+                h.points.pipeInput("w", WireJson.write(new Point("w", start, start.plusMillis(STEP), 5, mean, mean - spread,
+                        max, mean)), start);
+            }
+            List<String> opened = h.anomalies().stream().filter(a -> a.state() == AnomalyRecord.State.OPEN)
+                    .map(a -> (a.ts().toEpochMilli() - T0.toEpochMilli()) / STEP + " " + a.reason()).toList();
+            if (inTheMax) {
+                assertEquals(List.of((at + 1) + " spike"), opened);
+            } else {
+                assertFalse(opened.contains((at + 1) + " spike"), opened.toString());
+            }
+        }
+    }
+
+    /**
      * A key that stops reporting while the others go on opens one {@code silent} alert from the wall-clock scan, once
      * both the wall clock and the newest point are 12 steps past its last point; its next point resolves it.
      */
@@ -684,12 +713,13 @@ class ForecastProcessorTest {
             tail.send("k", i, value(0, i));
         }
         // 8 (last seen) + 795 (recurrent state 128 floats, ring 48 floats, last value, interval scale, alert reason,
-        // kinds and scorer bytes) + 104 (the alert kinds' detectors) + 157 (novelty: its 24-value ring and 6 ranges'
+        // kinds and scorer bytes) + 125 (the alert kinds' detectors) + 157 (novelty: its 24-value ring and 6 ranges'
         // ends; a day of 1-minute steps does not fit the ring, so no seasonal part) + 317 (the profile: level, count,
         // unit and 144 half-float seasonal indices). 954 before the alert kinds, 1,032 before the profile, the
-        // calibration and the shift CUSUM, 1,471 with 96 bins of f32, 1,377 before the kinds' level change rate.
-        assertEquals(1381, novelty.store().get("k").length);
-        assertEquals(1224, tail.store().get("k").length, "the tail scorer keeps no scorer state");
+        // calibration and the shift CUSUM, 1,471 with 96 bins of f32, 1,377 before the kinds' level change rate, 1,381
+        // before their window extremes.
+        assertEquals(1402, novelty.store().get("k").length);
+        assertEquals(1245, tail.store().get("k").length, "the tail scorer keeps no scorer state");
         assertTrue(novelty.store().get("k").length <= 1536, "under 1.5 KB");
     }
 

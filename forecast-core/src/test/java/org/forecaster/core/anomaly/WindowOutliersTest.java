@@ -1,0 +1,193 @@
+package org.forecaster.core.anomaly;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.forecaster.core.wire.Point;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The alert kinds' outliers: windows of 5 scrapes (a daily cycle of 288 windows plus scrape noise), fed to a bare
+ * {@link AlertKinds} with the window's mean, its {@link Point#extreme} and the noiseless cycle as the prediction (its
+ * sigma the mean's). A spike on one scrape moves the mean by a fifth only, too little for the jump detector, and
+ * stands out whole in the extreme.
+ */
+class WindowOutliersTest {
+    static final int DAY = 288, SCRAPES = 5, N = 3000, AT = 1500;
+    static final double SIGMA_OF_MEAN = 1 / Math.sqrt(SCRAPES);
+
+    /** Added to scrape {@code j} of window {@code t}. */
+    interface Injection {
+        double apply(int t, int j);
+    }
+
+    static final Injection NONE = (t, j) -> 0;
+
+    /** Scrape noise: Gaussian, or Student-t with {@code tailDof} degrees of freedom (heavy tails) when > 0. */
+    record Noise(int tailDof, double scale) {
+        double draw(SplittableRandom r) {
+            if (tailDof == 0) {
+                return scale * r.nextGaussian();
+            }
+            double chiSquare = 0;
+            for (int k = 0; k < tailDof; k++) {
+                double g = r.nextGaussian();
+                chiSquare += g * g;
+            }
+            return scale * r.nextGaussian() / Math.sqrt(chiSquare / tailDof);
+        }
+    }
+
+    static final Noise GAUSSIAN = new Noise(0, 1), HEAVY = new Noise(3, 1);
+
+    /** What the detector reported at each window, by index (null: nothing), with the window extremes seen. */
+    record Run(AlertReason[] kinds, double[] extremes, AlertKinds detector) {
+        List<Integer> at(AlertReason kind) {
+            List<Integer> out = new ArrayList<>();
+            for (int t = 0; t < kinds.length; t++) {
+                if (kinds[t] == kind) {
+                    out.add(t);
+                }
+            }
+            return out;
+        }
+
+        double largestExtremeBefore(int t) {
+            double max = 0;
+            for (int i = 0; i < t; i++) {
+                max = Math.max(max, extremes[i]);
+            }
+            return max;
+        }
+    }
+
+    /** Runs {@code n} windows; {@code withExtremes} false feeds them as single values (NaN extremes). */
+    static Run run(long seed, int n, Noise noise, Injection inject, boolean withExtremes) {
+        AlertKinds kinds = new AlertKinds(AlertKinds.Spec.DEFAULT);
+        SplittableRandom r = new SplittableRandom(seed);
+        AlertReason[] reported = new AlertReason[n];
+        double[] extremes = new double[n];
+        double previous = Double.NaN;
+        for (int t = 0; t < n; t++) {
+            double cycle = 100 + 10 * Math.sin(2 * Math.PI * t / DAY);
+            double sum = 0, min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < SCRAPES; j++) {
+                double v = cycle + noise.draw(r) + inject.apply(t, j);
+                sum += v;
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+            double mean = sum / SCRAPES;
+            extremes[t] = Point.extreme(SCRAPES, mean, min, max);
+            reported[t] = kinds.update(mean, previous, cycle, noise.scale() * SIGMA_OF_MEAN, false,
+                    withExtremes ? extremes[t] : Double.NaN);
+            previous = mean;
+        }
+        return new Run(reported, extremes, kinds);
+    }
+
+    static String describe(Run run) {
+        StringBuilder b = new StringBuilder();
+        for (int t = 0; t < run.kinds().length; t++) {
+            if (run.kinds()[t] != null) {
+                b.append(t).append(' ').append(run.kinds()[t]).append("; ");
+            }
+        }
+        return b.toString();
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3, 5})
+    void shouldCallAOneScrapeSpikeThatTheMeanDilutesASpikeAtTheNextWindow(long seed) {
+        Injection spike = (t, j) -> t == AT && j == 2 ? 10 : 0; // 10 sigmas on one scrape, 2 on the mean
+        Run run = run(seed, N, GAUSSIAN, spike, true);
+        assertEquals(List.of(AT + 1), run.at(AlertReason.SPIKE), describe(run));
+        assertEquals(AT + 1, firstReport(run), "nothing before it: " + describe(run));
+        Run means = run(seed, N, GAUSSIAN, spike, false);
+        assertEquals(-1, firstReport(means), "the window means alone are not news: " + describe(means));
+        assertEquals(-1, firstReport(run(seed, N, GAUSSIAN, NONE, true)), "no outlier without the spike");
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3, 5})
+    void shouldCallASpikeAcrossTwoWindowsOneSpike(long seed) {
+        Run run = run(seed, N, GAUSSIAN, (t, j) -> (t == AT && j == 4) || (t == AT + 1 && j == 0) ? -10 : 0, true);
+        assertEquals(List.of(AT + 2), run.at(AlertReason.SPIKE), describe(run));
+        assertEquals(AT + 2, firstReport(run), describe(run));
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3, 5})
+    void shouldCallNoisyScrapesOverThreeWindowsAVarianceBurst(long seed) {
+        SplittableRandom r = new SplittableRandom(seed * 31 + 7);
+        double[][] burst = new double[8][SCRAPES];
+        for (double[] w : burst) {
+            for (int j = 0; j < SCRAPES; j++) {
+                w[j] = 8 * r.nextGaussian();
+            }
+        }
+        Run bursting = run(seed, N, GAUSSIAN, (t, j) -> t >= AT && t < AT + 8 ? burst[t - AT][j] : 0, true);
+        int first = firstReport(bursting);
+        assertEquals(AlertReason.VARIANCE_BURST, first < 0 ? null : bursting.kinds()[first], describe(bursting));
+        assertTrue(first >= AT + 2 && first <= AT + 5, "reported at the third outlier in a row: " + describe(bursting));
+        assertEquals(List.of(), bursting.at(AlertReason.SPIKE), describe(bursting));
+    }
+
+    /**
+     * Student-t scrape noise with 3 degrees of freedom makes new extremes all the time: a key whose windows often hold
+     * an extreme 4 times the typical one needs 3 times its largest recent extreme, not 1.5, for an outlier.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3, 5, 7})
+    void shouldNotReportAHeavyTailedKeysNewExtremesButOneFarBeyondThem(long seed) {
+        Run quiet = run(seed, N, HEAVY, NONE, true);
+        assertEquals(-1, firstReport(quiet), describe(quiet));
+        double largest = quiet.largestExtremeBefore(AT);
+        Run twice = run(seed, N, HEAVY, (t, j) -> t == AT && j == 1 ? 2.5 * largest : 0, true);
+        assertTrue(twice.at(AlertReason.SPIKE).stream().noneMatch(t -> t == AT + 1), "2x its extremes: " + describe(twice));
+        Run far = run(seed, N, HEAVY, (t, j) -> t == AT && j == 1 ? 5 * largest : 0, true);
+        assertTrue(far.at(AlertReason.SPIKE).contains(AT + 1), "5x its extremes: " + describe(far));
+    }
+
+    /**
+     * A spike every 150 windows (an hourly job at coarser steps, or a key that spikes by nature): the first ones are
+     * news, then the key's outlier rate passes {@link AlertKinds#OUTLIERS_BY_NATURE} per 2,016 windows and its spikes
+     * stop paging, while they go on.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3, 5})
+    void shouldStopReportingTheSpikesOfAKeyThatSpikesByNature(long seed) {
+        Run run = run(seed, N, GAUSSIAN, (t, j) -> t >= 1200 && (t - 1200) % 150 == 0 && j == 3 ? 10 : 0, true);
+        List<Integer> spikes = run.at(AlertReason.SPIKE);
+        assertEquals(List.of(1201, 1351, 1501), spikes, describe(run));
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3})
+    void shouldRoundTripTheWindowExtremesExactly(long seed) {
+        Run run = run(seed, AT + 1, GAUSSIAN, (t, j) -> t == AT && j == 2 ? 10 : 0, true); // ends on an outlier
+        AlertKinds k = run.detector();
+        ByteBuffer b = ByteBuffer.allocate(AlertKinds.ENCODED_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        k.writeTo(b);
+        AlertKinds back = AlertKinds.readFrom(AlertKinds.Spec.DEFAULT, b.flip());
+        assertEquals(k, back);
+        assertNotEquals(new AlertKinds(AlertKinds.Spec.DEFAULT), back);
+        assertEquals(AlertReason.SPIKE, back.update(100, 100, 100, SIGMA_OF_MEAN, false, 0.5), "the pending outlier");
+    }
+
+    private static int firstReport(Run run) {
+        for (int t = 0; t < run.kinds().length; t++) {
+            if (run.kinds()[t] != null) {
+                return t;
+            }
+        }
+        return -1;
+    }
+}
