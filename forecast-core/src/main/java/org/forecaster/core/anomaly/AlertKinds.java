@@ -58,12 +58,16 @@ import java.nio.ByteBuffer;
  * (more than {@value #EXTREME_HEAVY_SHARE} of its windows have an extreme 4 times the typical one, as with Student-t
  * noise), is an <b>outlier</b>. A run of one or two outliers (a spike may straddle two windows) is a <b>spike</b> when
  * the point after it is back within {@code jumpZ / 2} typical errors of its prediction (else it is the start of
- * something the other detectors judge); a run of {@value #OUTLIER_BURST_RUN} is a <b>variance burst</b> (unless the
- * key is bursty by nature). Not before {@value #EXTREME_WARMUP} windows with an extreme (four days at 5-minute
+ * something the other detectors judge). Not before {@value #EXTREME_WARMUP} windows with an extreme (four days at 5-minute
  * steps: a maximum over less says little of a heavy tail), and not for a key whose runs of outliers start more
  * often than {@link #OUTLIERS_BY_NATURE} times per 2,016 windows (exponential, from 0: the fourth spike within a few
- * days): an hourly cron job's spike is its nature. Chosen on the generated training scenarios
- * (seeds 1-8; NAB's points are single values and have no extreme): docs/evaluation.md, issue 15's twelfth session.
+ * days): an hourly cron job's spike is its nature. And when the recent windows' extremes (an exponential mean of their
+ * logs, rate {@value #NOISY_RATE} per window) reach {@value #NOISY_RATIO} times the typical one (the same of all
+ * windows, time constant {@value #EXTREME_MEMORY}) the scrapes are <b>noisy</b>: a <b>variance burst</b> (unless the key
+ * is bursty by nature), which lasts until they are back under the square root of that; noise that stays becomes the
+ * typical one within hours. A log mean hardly moves for a heavy tail's single record, which a window's mean error
+ * does. Not before {@value #NOISY_WARMUP} windows. Chosen on the generated training scenarios (seeds 1-8; NAB's points
+ * are single values and have no extreme): docs/evaluation.md, issue 15's twelfth session.
  * A missing step is neither a point nor an error: it does not end a run of equal values or count in any window.
  * Nothing fires before the key has {@value #WARMUP_POINTS} points with errors (and their typical error).
  *
@@ -178,13 +182,22 @@ public final class AlertKinds {
     /** Bytes of {@link #writeTo} before the window extremes (key states of codec version 5). */
     public static final int ENCODED_SIZE_V5 = ENCODED_SIZE_V4 + Float.BYTES;
     /** Bytes of {@link #writeTo}. */
-    public static final int ENCODED_SIZE = ENCODED_SIZE_V5 + 4 * Float.BYTES + Integer.BYTES + 1;
+    public static final int ENCODED_SIZE = ENCODED_SIZE_V5 + 5 * Float.BYTES + Integer.BYTES + 1;
     /** Windows with an extreme a key needs before an outlier counts, and the half-life in windows of their maximum. */
     static final int EXTREME_WARMUP = 1152, EXTREME_HALF_LIFE = 4032;
     /** An outlier's extreme, in the key's largest recent extreme, for a light-tailed key and a heavy-tailed one. */
     static final double OUTLIER_LIGHT = 1.5, OUTLIER_HEAVY = 3;
-    /** Outliers in a row that are a variance burst, not a spike. */
+    /** Outliers in a row that are no spike (a burst of noisy scrapes, for that detector). */
     static final int OUTLIER_BURST_RUN = 3;
+    /**
+     * Noisy scrapes: the recent windows' extremes (an exponential mean of their logs with this rate per window) this
+     * many times the typical one start a variance burst, which lasts until they are back under its square root;
+     * not before NOISY_WARMUP windows with an extreme.
+     */
+    static final double NOISY_RATE = 0.15, NOISY_RATIO = 3;
+    static final int NOISY_WARMUP = 288;
+    /** An extreme at most this share of the value is rounding of equal events, not one of the key's extremes. */
+    static final double EQUAL_EVENTS = 1e-9;
     /** Runs of outliers per {@link #BURST_MEMORY} windows (on average, this one included) above which a key is spiky by nature. */
     static final double OUTLIERS_BY_NATURE = 3;
     /** A key of which more than this share of windows have an extreme {@link #EXTREME_TAIL} typical ones is heavy-tailed. */
@@ -195,7 +208,8 @@ public final class AlertKinds {
 
     /** QUIET_JUMP: the pending jump is a jumpy key's, followed only to judge its held score (it reports no kind). */
     /** QUIET_OUTLIERS: the current run of outliers is a spiky key's (it reports no kind). */
-    private static final int BURST_ON = 1, FLAT_FIRED = 2, JUMP_BACK = 4, SCORE_HELD = 8, QUIET_JUMP = 16, QUIET_OUTLIERS = 32;
+    private static final int BURST_ON = 1, FLAT_FIRED = 2, JUMP_BACK = 4, SCORE_HELD = 8, QUIET_JUMP = 16, QUIET_OUTLIERS = 32,
+            NOISY = 64;
     private static final int CAP = 1 << 30;
 
     private final Spec spec;
@@ -219,13 +233,13 @@ public final class AlertKinds {
      * at first, then exponential over REPEAT_MEMORY), the share that were outliers (exponential over BURST_MEMORY,
      * from 0), windows with an extreme seen (capped) and the outliers in a row up to the last point (capped at 255).
      */
-    private float extremeLogTypical = Float.NaN, extremeMax, extremeTailShare, outlierShare;
+    private float extremeLogTypical = Float.NaN, extremeLogRecent = Float.NaN, extremeMax, extremeTailShare, outlierShare;
     private int extremes, outlierRun;
     /** Two-sided CUSUM of the clipped errors in typical errors (up, down), its runs' lengths and summed raw errors. */
     private float shiftUp, shiftDown, shiftUpSum, shiftDownSum;
     private int shiftUpLength, shiftDownLength;
-    /** What the last update left undecided or ongoing; not part of the state (recomputed per point). */
-    private boolean undecided, ongoing;
+    /** What the last update left undecided or ongoing, and whether noisy scrapes started; not part of the state. */
+    private boolean undecided, ongoing, noisyStarted;
 
     public AlertKinds(Spec spec) {
         if (spec == null) {
@@ -303,7 +317,7 @@ public final class AlertKinds {
         int count = Integer.bitCount(burstMask & windowMask());
         if (spec.burstCount() > 0) {
             // Within the hold after a reported level change the large errors are that change's, not a burst.
-            boolean starts = (flags & BURST_ON) == 0 && count >= spec.burstCount() && sinceChange >= SHIFT_HOLD;
+            boolean starts = (flags & (BURST_ON | NOISY)) == 0 && count >= spec.burstCount() && sinceChange >= SHIFT_HOLD;
             int oneSided = spec.shiftH() == 0 || pending > 0 || repeatShare > SHIFT_MAX_REPEAT_SHARE ? 0
                     : shiftUpLength >= spec.burstCount() && shiftUp >= spec.shiftH() / 2 ? 1
                     : shiftDownLength >= spec.burstCount() && shiftDown >= spec.shiftH() / 2 ? -1 : 0;
@@ -331,7 +345,7 @@ public final class AlertKinds {
         boolean outliersPending = outlierRun > 0 && outlierRun < OUTLIER_BURST_RUN && (flags & QUIET_OUTLIERS) == 0;
         undecided = outliersPending || pending > 0
                 || (count >= 2 && (burstMask & 3) != 0 && (flags & BURST_ON) == 0 && spec.burstCount() > 0);
-        ongoing = (flags & (BURST_ON | FLAT_FIRED)) != 0;
+        ongoing = (flags & (BURST_ON | FLAT_FIRED | NOISY)) != 0;
         if (jumpKind != null) {
             resetShift();
         }
@@ -341,41 +355,53 @@ public final class AlertKinds {
     }
 
     /**
-     * The kind a window's {@code extreme} ends or confirms: a variance burst at the {@value #OUTLIER_BURST_RUN}-th
-     * outlier in a row; a spike at the point after a shorter run if it is back near its prediction (or has none to
-     * judge by: a window without a model's error cannot be a level's start either); else null.
+     * The kind a window's {@code extreme} starts or confirms: a variance burst when noisy scrapes start; a spike at
+     * the point after a run of fewer than {@value #OUTLIER_BURST_RUN} outliers if it is back near its prediction (or
+     * has none to judge by: a window without a model's error cannot be a level's start either) with an ordinary
+     * extreme; else null.
      */
     private AlertReason outliers(double extreme, double value, double expected, double sigma) {
-        if (outlier(extreme)) {
+        boolean outlier = outlier(extreme, value);
+        AlertReason burst = null;
+        if (noisyStarted) {
+            boolean bursty = burstShare * BURST_MEMORY / BURSTS_BY_NATURE >= 1;
+            burstShare = (float) Math.min(1, burstShare + 1.0 / BURST_MEMORY);
+            burst = (flags & BURST_ON) == 0 && !bursty ? AlertReason.VARIANCE_BURST : null;
+        }
+        if (outlier) {
             if (outlierRun == 0) {
                 outlierShare = (float) Math.min(1, outlierShare + 1.0 / BURST_MEMORY); // decayed in outlier()
                 boolean byNature = outlierShare * BURST_MEMORY / OUTLIERS_BY_NATURE >= 1;
                 flags = byNature ? flags | QUIET_OUTLIERS : flags & ~QUIET_OUTLIERS;
             }
             outlierRun = Math.min(outlierRun + 1, 255);
-            boolean bursty = burstShare * BURST_MEMORY / BURSTS_BY_NATURE >= 1;
-            return outlierRun == OUTLIER_BURST_RUN && (flags & QUIET_OUTLIERS) == 0 && !bursty ? AlertReason.VARIANCE_BURST : null;
+            return burst;
         }
         if (outlierRun == 0) {
-            return null;
+            return burst;
         }
-        boolean spike = outlierRun < OUTLIER_BURST_RUN && (flags & QUIET_OUTLIERS) == 0;
+        boolean spike = outlierRun < OUTLIER_BURST_RUN && (flags & (QUIET_OUTLIERS | NOISY)) == 0;
         outlierRun = 0;
         flags &= ~QUIET_OUTLIERS;
         if (!spike) {
-            return null;
+            return burst;
         }
+        // Back: the value near its prediction, and the window's own events ordinary (in noisy scrapes, the first
+        // outliers are the burst's).
+        boolean calm = !(extreme > Math.exp(extremeLogTypical) * EXTREME_TAIL);
         boolean back = Double.isNaN(expected) || !(sigma > 0) || !(typicalError > 0)
                 || Math.abs(value - expected) / sigma < spec.jumpZ() / 2 * typicalError;
-        return back ? AlertReason.SPIKE : null;
+        return back && calm ? AlertReason.SPIKE : null;
     }
 
     /**
      * Folds a window's extreme (NaN: none) into the key's extremes and returns whether it is an outlier. An
      * outlier's extreme does not raise the key's largest, so a second spike of the same size is one too.
      */
-    private boolean outlier(double extreme) {
-        if (!(extreme > 0) || Double.isInfinite(extreme) || spec.jumpZ() == 0) {
+    private boolean outlier(double extreme, double value) {
+        noisyStarted = false;
+        // Events that are all equal (a flatline) leave an extreme of rounding only: no measure of the key's noise.
+        if (!(extreme > EQUAL_EVENTS * Math.abs(value)) || Double.isInfinite(extreme) || spec.jumpZ() == 0) {
             return false;
         }
         double logExtreme = Math.log(extreme);
@@ -388,6 +414,18 @@ public final class AlertKinds {
             boolean tail = logExtreme >= extremeLogTypical + Math.log(EXTREME_TAIL);
             extremeTailShare = (float) (extremeTailShare + ((tail ? 1 : 0) - extremeTailShare) / Math.min(extremes + 1, REPEAT_MEMORY));
         }
+        extremeLogRecent = Float.isNaN(extremeLogRecent) ? (float) logExtreme
+                : (float) (extremeLogRecent + NOISY_RATE * (logExtreme - extremeLogRecent));
+        if (spec.burstCount() > 0 && !Float.isNaN(extremeLogTypical)) {
+            double above = extremeLogRecent - extremeLogTypical;
+            if ((flags & NOISY) != 0 && above < Math.log(NOISY_RATIO) / 2) {
+                flags &= ~NOISY;
+            } else if ((flags & NOISY) == 0 && extremes >= NOISY_WARMUP && above >= Math.log(NOISY_RATIO)) {
+                flags |= NOISY;
+                noisyStarted = true;
+            }
+        }
+        // Noisy scrapes that go on for hours become the key's typical ones: the burst then ends.
         extremeLogTypical = Float.isNaN(extremeLogTypical) ? (float) logExtreme
                 : (float) (extremeLogTypical + Math.max(1.0 / (extremes + 1), 1.0 / EXTREME_MEMORY) * (logExtreme - extremeLogTypical));
         extremeMax = (float) (outlier ? extremeMax * EXTREME_DECAY : Math.max(extremeMax * EXTREME_DECAY, extreme));
@@ -631,7 +669,7 @@ public final class AlertKinds {
      * {@code u8 flags, u8 pending, u16 burstMask, i32 seen, errors, run, sinceChange, f32 typicalError, jump, jumpSigma,
      * repeatShare, longestRun, spread, jumpShare, burstShare, f64 jumpBase, fastLevel, slowLevel, f32 shiftUp,
      * shiftDown, shiftUpSum, shiftDownSum, i32 shiftUpLength, shiftDownLength, f32 changeShare, extremeLogTypical,
-     * extremeMax, extremeTailShare, outlierShare, i32 extremes, u8 outlierRun}.
+     * extremeLogRecent, extremeMax, extremeTailShare, outlierShare, i32 extremes, u8 outlierRun}.
      */
     public void writeTo(ByteBuffer out) {
         out.put((byte) flags).put((byte) pending).putShort((short) burstMask).putInt(seen).putInt(errors).putInt(run)
@@ -639,7 +677,7 @@ public final class AlertKinds {
                 .putFloat(spread).putFloat(jumpShare).putFloat(burstShare).putDouble(jumpBase).putDouble(fastLevel).putDouble(slowLevel)
                 .putFloat(shiftUp).putFloat(shiftDown).putFloat(shiftUpSum).putFloat(shiftDownSum)
                 .putInt(shiftUpLength).putInt(shiftDownLength).putFloat(changeShare).putFloat(extremeLogTypical)
-                .putFloat(extremeMax).putFloat(extremeTailShare).putFloat(outlierShare).putInt(extremes)
+                .putFloat(extremeLogRecent).putFloat(extremeMax).putFloat(extremeTailShare).putFloat(outlierShare).putInt(extremes)
                 .put((byte) outlierRun);
     }
 
@@ -702,12 +740,13 @@ public final class AlertKinds {
         }
         if (size == ENCODED_SIZE) {
             k.extremeLogTypical = in.getFloat();
+            k.extremeLogRecent = in.getFloat();
             k.extremeMax = in.getFloat();
             k.extremeTailShare = in.getFloat();
             k.outlierShare = in.getFloat();
             k.extremes = in.getInt();
             k.outlierRun = Byte.toUnsignedInt(in.get());
-            if (Float.isInfinite(k.extremeLogTypical) || !(k.extremeMax >= 0) || Float.isInfinite(k.extremeMax)
+            if (Float.isInfinite(k.extremeLogTypical) || Float.isInfinite(k.extremeLogRecent) || !(k.extremeMax >= 0) || Float.isInfinite(k.extremeMax)
                     || !(k.extremeTailShare >= 0 && k.extremeTailShare <= 1) || !(k.outlierShare >= 0 && k.outlierShare <= 1)
                     || k.extremes < 0) {
                 throw new IllegalArgumentException("corrupt alert kinds state: window extremes " + k.extremeLogTypical + "/"
@@ -716,7 +755,7 @@ public final class AlertKinds {
         }
         // A jump pending under a longer confirmation than the spec's now is decided at its next point.
         k.pending = Math.min(k.pending, spec.confirmSteps());
-        if ((k.flags & ~(BURST_ON | FLAT_FIRED | JUMP_BACK | SCORE_HELD | QUIET_JUMP | QUIET_OUTLIERS)) != 0 || k.seen < 0 || k.errors < 0 || k.run < 0 || k.sinceChange < 0) {
+        if ((k.flags & ~(BURST_ON | FLAT_FIRED | JUMP_BACK | SCORE_HELD | QUIET_JUMP | QUIET_OUTLIERS | NOISY)) != 0 || k.seen < 0 || k.errors < 0 || k.run < 0 || k.sinceChange < 0) {
             throw new IllegalArgumentException("corrupt alert kinds state: flags " + k.flags + ", counts " + k.seen + "/" + k.errors + "/" + k.run);
         }
         return k;
@@ -738,6 +777,7 @@ public final class AlertKinds {
                 && Float.compare(shiftUpSum, k.shiftUpSum) == 0 && Float.compare(shiftDownSum, k.shiftDownSum) == 0
                 && shiftUpLength == k.shiftUpLength && shiftDownLength == k.shiftDownLength
                 && Float.compare(changeShare, k.changeShare) == 0 && Float.compare(extremeLogTypical, k.extremeLogTypical) == 0
+                && Float.compare(extremeLogRecent, k.extremeLogRecent) == 0
                 && Float.compare(extremeMax, k.extremeMax) == 0 && Float.compare(extremeTailShare, k.extremeTailShare) == 0
                 && Float.compare(outlierShare, k.outlierShare) == 0 && extremes == k.extremes && outlierRun == k.outlierRun;
     }

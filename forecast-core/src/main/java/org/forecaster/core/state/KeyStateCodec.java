@@ -13,7 +13,7 @@ import org.forecaster.core.baseline.SeasonalProfile;
  * f64 normMean, f64 normVariance, f64 expected, f64 sigma, i32 anomalyRun, u8 alertOpen,
  * u16 recurrentSize, f32[recurrentSize], u16 ringCapacity, u16 ringSize, f32[ringSize] oldest first,
  * f64 lastValue, f32 intervalLogScale, u8 alertReason (0: none, else {@link AlertReason#code}), u8 kinds (0: none, 1: present),
- * [the alert kinds state as AlertKinds.writeTo writes it, 125 bytes], u8 scorer (0: none, 1: novelty),
+ * [the alert kinds state as AlertKinds.writeTo writes it, 129 bytes], u8 scorer (0: none, 1: novelty),
  * [the novelty state as NoveltyScore.writeTo writes it]}.
  * Version 5 is the same with the 104-byte alert kinds state of before their window extremes (which then start afresh).
  * Version 4 is the same with the 100-byte alert kinds state of before their level change rate (which then starts at 0).
@@ -31,9 +31,9 @@ import org.forecaster.core.baseline.SeasonalProfile;
  *
  * <p>At hidden size 64 with one LSTM layer and a full 48-step ring that is 795 bytes without a scorer or kinds
  * (791 in version 3, 789 in version 2), 952 with a novelty state whose 24-point ring of values is full and which has
- * no seasonal reference (a day of 5-minute steps does not fit 48), 1,077 with the alert kinds' 125 bytes too, and
- * 1,394 with the 144-bin daily profile of the default model (317 bytes; 1,484 with the earlier 96 bins of f32): the
- * model service's default, 1,402 in its store with the 8-byte stamp, within issue 15's 1.5 KB. With a seasonal reference (a season that fits the ring)
+ * no seasonal reference (a day of 5-minute steps does not fit 48), 1,081 with the alert kinds' 129 bytes too, and
+ * 1,398 with the 144-bin daily profile of the default model (317 bytes; 1,488 with the earlier 96 bins of f32): the
+ * model service's default, 1,406 in its store with the 8-byte stamp, within issue 15's 1.5 KB. With a seasonal reference (a season that fits the ring)
  * the novelty state is 120 bytes larger.
  */
 public final class KeyStateCodec {

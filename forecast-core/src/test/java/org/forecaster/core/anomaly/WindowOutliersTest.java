@@ -125,7 +125,7 @@ class WindowOutliersTest {
 
     @ParameterizedTest
     @ValueSource(longs = {2, 3, 5})
-    void shouldCallNoisyScrapesOverThreeWindowsAVarianceBurst(long seed) {
+    void shouldCallScrapesEightTimesNoisierForFortyMinutesAVarianceBurst(long seed) {
         SplittableRandom r = new SplittableRandom(seed * 31 + 7);
         double[][] burst = new double[8][SCRAPES];
         for (double[] w : burst) {
@@ -136,8 +136,57 @@ class WindowOutliersTest {
         Run bursting = run(seed, N, GAUSSIAN, (t, j) -> t >= AT && t < AT + 8 ? burst[t - AT][j] : 0, true);
         int first = firstReport(bursting);
         assertEquals(AlertReason.VARIANCE_BURST, first < 0 ? null : bursting.kinds()[first], describe(bursting));
-        assertTrue(first >= AT + 2 && first <= AT + 5, "reported at the third outlier in a row: " + describe(bursting));
+        assertTrue(first >= AT + 2 && first <= AT + 8, "reported within 40 minutes: " + describe(bursting));
         assertEquals(List.of(), bursting.at(AlertReason.SPIKE), describe(bursting));
+    }
+
+    /**
+     * Scrape noise that grows fourfold for good is a burst first, then the key's new normal: the burst ends (within
+     * hours for the scrapes' extremes, in a day or two for the window means' errors) instead of holding its alert
+     * open for ever.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3, 5})
+    void shouldEndABurstOfScrapeNoiseThatStays(long seed) {
+        SplittableRandom r = new SplittableRandom(seed * 17 + 1);
+        double[][] noisier = new double[N - AT][SCRAPES];
+        for (double[] w : noisier) {
+            for (int j = 0; j < SCRAPES; j++) {
+                w[j] = 4 * r.nextGaussian();
+            }
+        }
+        Run run = run(seed, N, GAUSSIAN, (t, j) -> t >= AT ? noisier[t - AT][j] : 0, true);
+        assertEquals(AlertReason.VARIANCE_BURST, run.kinds()[firstReport(run)], describe(run));
+        assertTrue(firstReport(run) >= AT && firstReport(run) <= AT + 12, "within an hour: " + describe(run));
+        assertEquals(List.of(firstReport(run)), run.at(AlertReason.VARIANCE_BURST), "one burst: " + describe(run));
+        Run ended = run(seed, AT + 600, GAUSSIAN, (t, j) -> t >= AT ? noisier[t - AT][j] : 0, true);
+        assertTrue(!ended.detector().busy(), "the burst is over 600 windows (2 days) on");
+    }
+
+    /**
+     * A flatline's windows hold equal events, whose extreme is rounding or 0: it says nothing of the key's noise, so the
+     * noise that follows is no burst (it once dragged the typical extreme down by orders of magnitude).
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3, 5})
+    void shouldNotCallTheNoiseAfterAFlatlineABurst(long seed) {
+        AlertKinds kinds = new AlertKinds(AlertKinds.Spec.DEFAULT);
+        double stuck = 100 + 10 * Math.sin(2 * Math.PI * AT / DAY);
+        SplittableRandom r = new SplittableRandom(seed);
+        double previous = Double.NaN;
+        List<Integer> reported = new ArrayList<>();
+        for (int t = 0; t < N; t++) {
+            double cycle = 100 + 10 * Math.sin(2 * Math.PI * t / DAY);
+            boolean flat = t >= AT && t < AT + 60;
+            double mean = flat ? stuck : cycle + SIGMA_OF_MEAN * r.nextGaussian();
+            double extreme = flat ? 1e-14 : Math.abs(r.nextGaussian()) + 0.5;
+            AlertReason kind = kinds.update(mean, previous, cycle, SIGMA_OF_MEAN, false, extreme);
+            if (kind == AlertReason.VARIANCE_BURST || kind == AlertReason.SPIKE) {
+                reported.add(t);
+            }
+            previous = mean;
+        }
+        assertEquals(List.of(), reported);
     }
 
     /**
