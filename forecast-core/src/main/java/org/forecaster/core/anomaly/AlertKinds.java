@@ -52,22 +52,26 @@ import java.nio.ByteBuffer;
  * ({@link #settling}), as after a reported one.
  * <p>A point that is a window of raw events (a live key's point: the mean of a few scrapes) also brings its
  * <em>extreme</em>, the largest distance of one event from the window's mean, which a short spike of one scrape
- * keeps whole where the mean dilutes it (to a fifth in a window of five scrapes). A window whose extreme is at least
- * 1.5 times the largest extreme of the key's recent windows (a maximum that decays by half in
- * {@value #EXTREME_HALF_LIFE} windows and that reported spikes do not raise), or 3 times it for a heavy-tailed key
- * (more than {@value #EXTREME_HEAVY_SHARE} of its windows have an extreme 4 times the typical one, as with Student-t
- * noise), is an <b>outlier</b>. A run of one or two outliers (a spike may straddle two windows) is a <b>spike</b> when
- * the point after it is back within {@code jumpZ / 2} typical errors of its prediction (else it is the start of
- * something the other detectors judge). Not before {@value #EXTREME_WARMUP} windows with an extreme (four days at 5-minute
- * steps: a maximum over less says little of a heavy tail), and not for a key whose runs of outliers start more
- * often than {@link #OUTLIERS_BY_NATURE} times per 2,016 windows (exponential, from 0: the fourth spike within a few
- * days): an hourly cron job's spike is its nature. And when the recent windows' extremes (an exponential mean of their
- * logs, rate {@value #NOISY_RATE} per window) reach {@value #NOISY_RATIO} times the typical one (the same of all
- * windows, time constant {@value #EXTREME_MEMORY}) the scrapes are <b>noisy</b>: a <b>variance burst</b> (unless the key
- * is bursty by nature), which lasts until they are back under the square root of that; noise that stays becomes the
- * typical one within hours. A log mean hardly moves for a heavy tail's single record, which a window's mean error
- * does. Not before {@value #NOISY_WARMUP} windows. Chosen on the generated training scenarios (seeds 1-8; NAB's points
- * are single values and have no extreme): docs/evaluation.md, issue 15's twelfth session.
+ * keeps whole where the mean dilutes it (to a fifth in a window of five scrapes).
+ * <ul>
+ * <li><b>spike</b> (window outliers): a window whose extreme is at least 1.5 times the largest extreme of the key's
+ *     recent windows (a maximum that halves in {@value #EXTREME_HALF_LIFE} windows and that outliers do not raise),
+ *     or 3 times it for a heavy-tailed key (more than {@value #EXTREME_HEAVY_SHARE} of its windows have an extreme 4
+ *     times the typical one, as with Student-t noise), is an outlier. A run of one or two outliers (a spike may
+ *     straddle two windows) is a spike when the point after it is back within {@code jumpZ / 2} typical errors of
+ *     its prediction and has an ordinary extreme (else it is the start of something the other detectors judge). Not
+ *     before {@value #EXTREME_WARMUP} windows with an extreme (four days at 5-minute steps: a maximum over less says
+ *     little of a heavy tail), and not for a key whose runs of outliers start more often than
+ *     {@link #OUTLIERS_BY_NATURE} times per 2,016 windows (exponential, from 0: the fourth within a few days): an
+ *     hourly cron job's spike is its nature.</li>
+ * <li><b>variance burst</b> (noisy scrapes): the recent windows' extremes (an exponential mean of their logs, rate
+ *     {@value #NOISY_RATE} per window) reach {@value #NOISY_RATIO} times the typical one (the same over all windows,
+ *     time constant {@value #EXTREME_MEMORY}), unless the key is bursty by nature. It lasts until they are back under
+ *     the square root of that; noise that stays becomes the typical one within hours. A log mean hardly moves for a
+ *     heavy tail's single record, which a window's mean error does. Not before {@value #NOISY_WARMUP} windows.</li>
+ * </ul>
+ * Both chosen on the generated training scenarios (seeds 1-8; NAB's points are single values and have no extreme):
+ * docs/evaluation.md, issue 15's twelfth session.
  * A missing step is neither a point nor an error: it does not end a run of equal values or count in any window.
  * Nothing fires before the key has {@value #WARMUP_POINTS} points with errors (and their typical error).
  *
@@ -198,9 +202,12 @@ public final class AlertKinds {
     static final int NOISY_WARMUP = 288;
     /** An extreme at most this share of the value is rounding of equal events, not one of the key's extremes. */
     static final double EQUAL_EVENTS = 1e-9;
-    /** Runs of outliers per {@link #BURST_MEMORY} windows (on average, this one included) above which a key is spiky by nature. */
+    /**
+     * Runs of outliers per {@link #BURST_MEMORY} windows (on average, this one included) above which a key is spiky
+     * by nature.
+     */
     static final double OUTLIERS_BY_NATURE = 3;
-    /** A key of which more than this share of windows have an extreme {@link #EXTREME_TAIL} typical ones is heavy-tailed. */
+    /** A key with more than this share of windows {@link #EXTREME_TAIL} typical extremes out is heavy-tailed. */
     static final double EXTREME_HEAVY_SHARE = 0.003, EXTREME_TAIL = 4;
     private static final double EXTREME_DECAY = Math.pow(0.5, 1.0 / EXTREME_HALF_LIFE);
     /** Time constant in windows of the typical extreme (a geometric mean: a heavy tail barely moves it). */
@@ -208,8 +215,8 @@ public final class AlertKinds {
 
     /** QUIET_JUMP: the pending jump is a jumpy key's, followed only to judge its held score (it reports no kind). */
     /** QUIET_OUTLIERS: the current run of outliers is a spiky key's (it reports no kind). */
-    private static final int BURST_ON = 1, FLAT_FIRED = 2, JUMP_BACK = 4, SCORE_HELD = 8, QUIET_JUMP = 16, QUIET_OUTLIERS = 32,
-            NOISY = 64;
+    private static final int BURST_ON = 1, FLAT_FIRED = 2, JUMP_BACK = 4, SCORE_HELD = 8, QUIET_JUMP = 16,
+            QUIET_OUTLIERS = 32, NOISY = 64;
     private static final int CAP = 1 << 30;
 
     private final Spec spec;
@@ -233,7 +240,8 @@ public final class AlertKinds {
      * at first, then exponential over REPEAT_MEMORY), the share that were outliers (exponential over BURST_MEMORY,
      * from 0), windows with an extreme seen (capped) and the outliers in a row up to the last point (capped at 255).
      */
-    private float extremeLogTypical = Float.NaN, extremeLogRecent = Float.NaN, extremeMax, extremeTailShare, outlierShare;
+    private float extremeLogTypical = Float.NaN, extremeLogRecent = Float.NaN;
+    private float extremeMax, extremeTailShare, outlierShare;
     private int extremes, outlierRun;
     /** Two-sided CUSUM of the clipped errors in typical errors (up, down), its runs' lengths and summed raw errors. */
     private float shiftUp, shiftDown, shiftUpSum, shiftDownSum;
@@ -270,7 +278,8 @@ public final class AlertKinds {
      * {@code extreme} is the largest distance of one event from the window's mean ({@link
      * org.forecaster.core.wire.Point#extreme}); NaN for a point without one (a single value, or too few events).
      */
-    public AlertReason update(double value, double previous, double expected, double sigma, boolean scoreHigh, double extreme) {
+    public AlertReason update(double value, double previous, double expected, double sigma, boolean scoreHigh,
+                              double extreme) {
         sinceChange = Math.min(sinceChange + 1, CAP);
         AlertReason outlier = outliers(extreme, value, expected, sigma);
         AlertReason flat = flatline(value, previous);
@@ -317,7 +326,8 @@ public final class AlertKinds {
         int count = Integer.bitCount(burstMask & windowMask());
         if (spec.burstCount() > 0) {
             // Within the hold after a reported level change the large errors are that change's, not a burst.
-            boolean starts = (flags & (BURST_ON | NOISY)) == 0 && count >= spec.burstCount() && sinceChange >= SHIFT_HOLD;
+            boolean starts = (flags & (BURST_ON | NOISY)) == 0 && count >= spec.burstCount()
+                    && sinceChange >= SHIFT_HOLD;
             int oneSided = spec.shiftH() == 0 || pending > 0 || repeatShare > SHIFT_MAX_REPEAT_SHARE ? 0
                     : shiftUpLength >= spec.burstCount() && shiftUp >= spec.shiftH() / 2 ? 1
                     : shiftDownLength >= spec.burstCount() && shiftDown >= spec.shiftH() / 2 ? -1 : 0;
@@ -408,7 +418,8 @@ public final class AlertKinds {
         boolean heavy = extremeTailShare > EXTREME_HEAVY_SHARE;
         boolean outlier = extremes >= EXTREME_WARMUP && extreme >= (heavy ? OUTLIER_HEAVY : OUTLIER_LIGHT) * extremeMax;
         if (extremes >= EXTREME_WARMUP) {
-            outlierShare = (float) (outlierShare - outlierShare / BURST_MEMORY); // a run's start adds its 1 in outliers()
+            // Decays here; a run's start adds its 1 in outliers().
+            outlierShare = (float) (outlierShare - outlierShare / BURST_MEMORY);
         }
         if (!Float.isNaN(extremeLogTypical)) {
             boolean tail = logExtreme >= extremeLogTypical + Math.log(EXTREME_TAIL);

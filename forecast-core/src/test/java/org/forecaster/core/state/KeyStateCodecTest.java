@@ -70,36 +70,29 @@ class KeyStateCodecTest {
         return v1;
     }
 
-    /**
-     * Version-5 bytes of a sample-shaped state: version 6's without the window extremes at the end of the alert
-     * kinds' state, if it has one.
-     */
+    /** Version-5 bytes of a sample-shaped state: version 6's without the window extremes at the end of the kinds' state. */
     private static byte[] version5(KeyState state) {
-        byte[] v6 = KeyStateCodec.encode(state);
-        int extremeBytes = state.kinds == null ? 0 : AlertKinds.ENCODED_SIZE - AlertKinds.ENCODED_SIZE_V5;
-        // after the scale, the reason and kinds bytes and the kinds' version-5 part
-        int extremesAt = state.kinds == null ? v6.length : REASON_AT + 4 + 2 + AlertKinds.ENCODED_SIZE_V5;
-        byte[] v5 = new byte[v6.length - extremeBytes];
-        System.arraycopy(v6, 0, v5, 0, extremesAt);
-        System.arraycopy(v6, extremesAt + extremeBytes, v5, extremesAt, v6.length - extremesAt - extremeBytes);
-        v5[0] = 5;
-        return v5;
+        return withKindsCut(KeyStateCodec.encode(state), state, AlertKinds.ENCODED_SIZE, AlertKinds.ENCODED_SIZE_V5, 5);
+    }
+
+    /** Version-4 bytes of a sample-shaped state: version 5's without the level change rate at the end of the kinds' state. */
+    private static byte[] version4(KeyState state) {
+        return withKindsCut(version5(state), state, AlertKinds.ENCODED_SIZE_V5, AlertKinds.ENCODED_SIZE_V4, 4);
     }
 
     /**
-     * Version-4 bytes of a sample-shaped state: version 5's without the level change rate at the end of the alert
-     * kinds' state, if it has one.
+     * {@code bytes} of a sample-shaped state whose alert kinds' state (if it has one) is cut from {@code fromSize} to
+     * its first {@code toSize} bytes, marked as {@code version}.
      */
-    private static byte[] version4(KeyState state) {
-        byte[] v5 = version5(state);
-        int rateBytes = state.kinds == null ? 0 : AlertKinds.ENCODED_SIZE_V5 - AlertKinds.ENCODED_SIZE_V4;
-        // after the scale, the reason and kinds bytes and the kinds' version-4 part
-        int rateAt = state.kinds == null ? v5.length : REASON_AT + 4 + 2 + AlertKinds.ENCODED_SIZE_V4;
-        byte[] v4 = new byte[v5.length - rateBytes];
-        System.arraycopy(v5, 0, v4, 0, rateAt);
-        System.arraycopy(v5, rateAt + rateBytes, v4, rateAt, v5.length - rateAt - rateBytes);
-        v4[0] = 4;
-        return v4;
+    private static byte[] withKindsCut(byte[] bytes, KeyState state, int fromSize, int toSize, int version) {
+        int cut = state.kinds == null ? 0 : fromSize - toSize;
+        // after the scale, the reason and kinds bytes and the kinds' kept part
+        int at = state.kinds == null ? bytes.length : REASON_AT + 4 + 2 + toSize;
+        byte[] out = new byte[bytes.length - cut];
+        System.arraycopy(bytes, 0, out, 0, at);
+        System.arraycopy(bytes, at + cut, out, at, bytes.length - at - cut);
+        out[0] = (byte) version;
+        return out;
     }
 
     /**
