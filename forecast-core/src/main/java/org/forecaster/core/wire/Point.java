@@ -19,9 +19,14 @@ public record Point(String series, Instant windowStart, Instant windowEnd, long 
 
     /**
      * The largest distance of one of a window's {@code count} events from their {@code mean}: a one-scrape spike
-     * that the mean dilutes stands out whole in it. NaN for a window of fewer than {@value #EXTREME_MIN_COUNT} events.
+     * that the mean dilutes stands out whole in it. NaN for a window of fewer than {@value #EXTREME_MIN_COUNT} events,
+     * and for one whose min and max do not bracket its mean (a point written without them reads them as 0).
      */
     public static double extreme(long count, double mean, double min, double max) {
-        return count < EXTREME_MIN_COUNT ? Double.NaN : Math.max(max - mean, mean - min);
+        if (count < EXTREME_MIN_COUNT || !(min <= mean && mean <= max)) {
+            return Double.NaN;
+        }
+        double extreme = Math.max(max - mean, mean - min);
+        return Double.isFinite(extreme) ? extreme : Double.NaN;
     }
 }
