@@ -210,6 +210,8 @@ public final class AlertKinds {
     /** A key with more than this share of windows {@link #EXTREME_TAIL} typical extremes out is heavy-tailed. */
     static final double EXTREME_HEAVY_SHARE = 0.003, EXTREME_TAIL = 4;
     private static final double EXTREME_DECAY = Math.pow(0.5, 1.0 / EXTREME_HALF_LIFE);
+    /** The typical extreme is a mean of logs: the tail and noisy thresholds as log distances from it. */
+    private static final double LOG_EXTREME_TAIL = Math.log(EXTREME_TAIL), LOG_NOISY_RATIO = Math.log(NOISY_RATIO);
     /** Time constant in windows of the typical extreme (a geometric mean: a heavy tail barely moves it). */
     private static final int EXTREME_MEMORY = 100;
 
@@ -405,8 +407,9 @@ public final class AlertKinds {
     }
 
     /**
-     * Folds a window's extreme (NaN: none) into the key's extremes and returns whether it is an outlier. An
-     * outlier's extreme does not raise the key's largest, so a second spike of the same size is one too.
+     * Folds a window's extreme (NaN: none) into the key's extremes and returns whether it is an outlier; also moves
+     * the noisy-scrapes state, setting {@link #noisyStarted} when it starts. An outlier's extreme does not raise the
+     * key's largest, so a second spike of the same size is one too.
      */
     private boolean outlier(double extreme, double value) {
         noisyStarted = false;
@@ -422,16 +425,16 @@ public final class AlertKinds {
             outlierShare = (float) (outlierShare - outlierShare / BURST_MEMORY);
         }
         if (!Float.isNaN(extremeLogTypical)) {
-            boolean tail = logExtreme >= extremeLogTypical + Math.log(EXTREME_TAIL);
+            boolean tail = logExtreme >= extremeLogTypical + LOG_EXTREME_TAIL;
             extremeTailShare = (float) (extremeTailShare + ((tail ? 1 : 0) - extremeTailShare) / Math.min(extremes + 1, REPEAT_MEMORY));
         }
         extremeLogRecent = Float.isNaN(extremeLogRecent) ? (float) logExtreme
                 : (float) (extremeLogRecent + NOISY_RATE * (logExtreme - extremeLogRecent));
         if (spec.burstCount() > 0 && !Float.isNaN(extremeLogTypical)) {
             double above = extremeLogRecent - extremeLogTypical;
-            if ((flags & NOISY) != 0 && above < Math.log(NOISY_RATIO) / 2) {
+            if ((flags & NOISY) != 0 && above < LOG_NOISY_RATIO / 2) {
                 flags &= ~NOISY;
-            } else if ((flags & NOISY) == 0 && extremes >= NOISY_WARMUP && above >= Math.log(NOISY_RATIO)) {
+            } else if ((flags & NOISY) == 0 && extremes >= NOISY_WARMUP && above >= LOG_NOISY_RATIO) {
                 flags |= NOISY;
                 noisyStarted = true;
             }
