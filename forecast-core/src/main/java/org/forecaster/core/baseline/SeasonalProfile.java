@@ -17,6 +17,17 @@ import java.util.Arrays;
  *   later visits         level' = level + ALPHA (y - index[bin] - level)
  *                        index[bin] += GAMMA (y - level - index[bin])   (with the level before this value)
  * </pre>
+ * One season cannot tell a trend from the season, so a trend during the first season is learnt as a ramp in the
+ * indices, and the level then keeps it by stepping once a season at the phase where the series started: a
+ * new key's forecast jumps at that time of day, every day, until the index smoothing wears the ramp off (a
+ * week). So the level's move over the second season, which is that step, is taken out once, as the third begins
+ * (and the level, stale by a season's trend when the second begins, catches up as the mean of its first values):
+ * <pre>
+ *   k-th value of season 2    later visits' level rate max(ALPHA, 1 / k)
+ *   first value of season 3   step = level - level at the start of season 2
+ *                             index[bin] -= step * (phase of bin after the start, in seasons, in [0, 1))
+ *                             level += step                  (the level goes on where the trend is, not a season back)
+ * </pre>
  * The forecast for a time is {@code level + index[bin]}, NaN while that bin has not been visited (the caller
  * falls back on its own value, as the seasonal model does where the value one season back is unknown). Fixed
  * global smoothing constants: the network corrects the profile, and a per-series fit would need history the
@@ -28,7 +39,7 @@ import java.util.Arrays;
  * 2,000 of its size is far below any series' noise, and it halves the bytes per bin, which pays for 144 bins (10
  * minutes of a day) within a key's budget. The unit follows the data's magnitude (set by the first value; raised,
  * never lowered, when an index would leave the half float's range), so a series of bytes and one of ratios both keep
- * that precision. Mutable, not thread-safe; {@code 28 + 2 * bins} bytes stored.
+ * that precision. Mutable, not thread-safe; {@code 48 + 2 * bins} bytes stored.
  */
 public final class SeasonalProfile {
     /**
@@ -44,6 +55,10 @@ public final class SeasonalProfile {
     public static final int MAX_BINS = 1024;
     /** Set in the stored bin count when the indices are half floats; the first format stored 32-bit floats. */
     private static final int HALF_FORMAT = 0x8000;
+    /** Set in the stored bin count when the start and the second season's level follow the unit (the ramp's state). */
+    private static final int RAMP_FORMAT = 0x4000;
+    /** {@link #start} once the first season's ramp is taken out (or never will be: a profile stored before it). */
+    private static final long NO_START = Long.MIN_VALUE;
     /** An unvisited bin (a half-float NaN). */
     private static final short UNVISITED = Float.floatToFloat16(Float.NaN);
     /** Largest index magnitude in units: half floats reach 65504, and headroom keeps one update from overflowing. */
@@ -57,6 +72,12 @@ public final class SeasonalProfile {
     private int unitExponent;
     private double level;
     private long count;
+    /** Time of the first value, until the first season's ramp is taken out; then {@link #NO_START}. */
+    private long start = NO_START;
+    /** The level when the second season began; NaN before. */
+    private double secondSeasonLevel = Double.NaN;
+    /** Values folded in since the second season began. */
+    private int secondSeasonValues;
 
     /** An empty profile: no level, every bin unvisited. */
     public SeasonalProfile(int bins, long seasonMillis) {
@@ -80,6 +101,9 @@ public final class SeasonalProfile {
         p.unitExponent = unitExponent;
         p.level = level;
         p.count = count;
+        p.start = start;
+        p.secondSeasonLevel = secondSeasonLevel;
+        p.secondSeasonValues = secondSeasonValues;
         return p;
     }
 
@@ -119,8 +143,12 @@ public final class SeasonalProfile {
         if (Double.isInfinite(y)) {
             throw new IllegalArgumentException("profile value must be finite, got " + y);
         }
+        if (start != NO_START) {
+            takeOutFirstSeasonRamp(epochMillis);
+        }
         int b = bin(epochMillis);
         if (count == 0) {
+            start = epochMillis;
             level = y;
             unitExponent = Math.getExponent(Math.max(Math.abs(y), Double.MIN_NORMAL)) - FIRST_VALUE_UNITS_EXPONENT;
             setIndex(b, 0);
@@ -128,10 +156,41 @@ public final class SeasonalProfile {
             setIndex(b, y - level);
         } else {
             double s = indexAt(b), before = level;
-            level = before + ALPHA * (y - s - before);
+            double rate = inSecondSeason() ? Math.max(ALPHA, 1.0 / (secondSeasonValues + 1)) : ALPHA;
+            level = before + rate * (y - s - before);
             setIndex(b, s + GAMMA * (y - before - s));
         }
+        if (inSecondSeason()) {
+            secondSeasonValues++;
+        }
         count++;
+    }
+
+    private boolean inSecondSeason() {
+        return start != NO_START && !Double.isNaN(secondSeasonLevel);
+    }
+
+    /** Notes the level as the second season begins, and takes the first season's ramp out as the third does. */
+    private void takeOutFirstSeasonRamp(long epochMillis) {
+        long since = epochMillis - start;
+        if (since >= seasonMillis && Double.isNaN(secondSeasonLevel)) {
+            secondSeasonLevel = level; // a key silent for all of its second season sees no step here, and keeps its ramp
+            secondSeasonValues = 0;
+        }
+        if (since < 2 * seasonMillis) {
+            return;
+        }
+        double step = level - secondSeasonLevel;
+        int startBin = bin(start);
+        for (int i = 0; i < bins; i++) {
+            if (visited(i)) {
+                setIndex(i, indexAt(i) - step * Math.floorMod(i - startBin, bins) / bins);
+            }
+        }
+        level += step;
+        start = NO_START;
+        secondSeasonLevel = Double.NaN;
+        secondSeasonValues = 0;
     }
 
     private boolean visited(int b) {
@@ -170,24 +229,27 @@ public final class SeasonalProfile {
 
     /** Bytes {@link #writeTo} writes. */
     public int encodedSize() {
-        return Short.BYTES + Long.BYTES + Double.BYTES + Long.BYTES + Short.BYTES + Short.BYTES * bins;
+        return Short.BYTES + Long.BYTES + Double.BYTES + Long.BYTES + Short.BYTES + Long.BYTES + Double.BYTES + Integer.BYTES
+                + Short.BYTES * bins;
     }
 
     /**
-     * Writes {@code u16 (bins | 0x8000), i64 seasonMillis, f64 level, i64 count, i16 unitExponent, f16[bins] indices
-     * (NaN: unvisited)}.
+     * Writes {@code u16 (bins | 0xC000), i64 seasonMillis, f64 level, i64 count, i16 unitExponent, i64 start (MIN:
+     * none), f64 secondSeasonLevel (NaN: not yet), i32 secondSeasonValues, f16[bins] indices (NaN: unvisited)}.
      */
     public void writeTo(ByteBuffer out) {
-        out.putShort((short) (bins | HALF_FORMAT)).putLong(seasonMillis).putDouble(level).putLong(count).putShort((short) unitExponent);
+        out.putShort((short) (bins | HALF_FORMAT | RAMP_FORMAT)).putLong(seasonMillis).putDouble(level).putLong(count)
+                .putShort((short) unitExponent).putLong(start).putDouble(secondSeasonLevel).putInt(secondSeasonValues);
         for (short s : index) {
             out.putShort(s);
         }
     }
 
     /**
-     * Reads what {@link #writeTo} wrote, or the first format ({@code u16 bins, i64, f64, i64, f32[bins]}, whose
-     * indices are rounded to half floats on reading: such a profile goes on within 1 part in 2,000 of where it
-     * was); rejects bytes that cannot be a profile.
+     * Reads what {@link #writeTo} wrote, or an earlier format: without the start and second season's level (flag
+     * 0x4000 clear; such a profile keeps any ramp it has), or the first format ({@code u16 bins, i64, f64, i64,
+     * f32[bins]}, whose indices are rounded to half floats on reading: such a profile goes on within 1 part in 2,000
+     * of where it was); rejects bytes that cannot be a profile.
      */
     public static SeasonalProfile readFrom(ByteBuffer in) {
         if (in.remaining() < Short.BYTES + 3 * Long.BYTES) {
@@ -195,11 +257,12 @@ public final class SeasonalProfile {
         }
         int stored = Short.toUnsignedInt(in.getShort());
         boolean half = (stored & HALF_FORMAT) != 0;
-        int bins = stored & ~HALF_FORMAT;
+        boolean ramp = half && (stored & RAMP_FORMAT) != 0;
+        int bins = stored & ~(HALF_FORMAT | (half ? RAMP_FORMAT : 0));
         long season = in.getLong();
         double level = in.getDouble();
         long count = in.getLong();
-        int indexBytes = half ? Short.BYTES + Short.BYTES * bins : Float.BYTES * bins;
+        int indexBytes = half ? Short.BYTES + (ramp ? Long.BYTES + Double.BYTES + Integer.BYTES : 0) + Short.BYTES * bins : Float.BYTES * bins;
         if (bins < 1 || bins > MAX_BINS || season < bins || count < 0 || (count > 0) == Double.isNaN(level)
                 || Double.isInfinite(level) || in.remaining() < indexBytes) {
             throw new IllegalArgumentException("corrupt seasonal profile: " + bins + " bins over " + season + " ms, level "
@@ -210,6 +273,16 @@ public final class SeasonalProfile {
         p.count = count;
         if (half) {
             p.unitExponent = in.getShort();
+            if (ramp) {
+                p.start = in.getLong();
+                p.secondSeasonLevel = in.getDouble();
+                p.secondSeasonValues = in.getInt();
+                if (count == 0 && p.start != NO_START || Double.isInfinite(p.secondSeasonLevel) || p.secondSeasonValues < 0
+                        || p.start == NO_START && !Double.isNaN(p.secondSeasonLevel)) {
+                    throw new IllegalArgumentException("corrupt seasonal profile: start " + p.start + ", second season's level "
+                            + p.secondSeasonLevel + " after " + p.secondSeasonValues + " of its " + count + " values");
+                }
+            }
             for (int i = 0; i < bins; i++) {
                 short h = in.getShort();
                 float v = Float.float16ToFloat(h);
@@ -233,7 +306,9 @@ public final class SeasonalProfile {
     @Override
     public boolean equals(Object o) {
         return o instanceof SeasonalProfile p && bins == p.bins && seasonMillis == p.seasonMillis && count == p.count
-                && unitExponent == p.unitExponent && Double.compare(level, p.level) == 0 && Arrays.equals(index, p.index);
+                && unitExponent == p.unitExponent && Double.compare(level, p.level) == 0 && start == p.start
+                && Double.compare(secondSeasonLevel, p.secondSeasonLevel) == 0 && secondSeasonValues == p.secondSeasonValues
+                && Arrays.equals(index, p.index);
     }
 
     @Override

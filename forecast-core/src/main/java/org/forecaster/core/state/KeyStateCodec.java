@@ -23,8 +23,10 @@ import org.forecaster.core.baseline.SeasonalProfile;
  * read (alert reason none, a fresh kinds state when kinds are wanted, last value NaN for version 1).
  *
  * <p>Appended section, same version (issue 15): {@code u8 profile (1), [the profile as SeasonalProfile.writeTo
- * writes it: u16 (bins | 0x8000), i64 seasonMillis, f64 level, i64 count, i16 unitExponent, f16[bins]; profiles
- * written before half-float indices, without the 0x8000 flag and unit, hold f32[bins] and are still read]}, written only when the key has a
+ * writes it: u16 (bins | 0xC000), i64 seasonMillis, f64 level, i64 count, i16 unitExponent, i64 start, f64
+ * secondSeasonLevel, i32 secondSeasonValues, f16[bins]; profiles written before the first season's ramp was taken
+ * out have no 0x4000 flag and no start, level or values of the ramp, and those written before half-float indices,
+ * without the 0x8000 flag and unit, hold f32[bins]; both are still read]}, written only when the key has a
  * {@link SeasonalProfile}. States that end after the scorer section (every state written before it, and those of
  * keys without a profile) read with a null profile; bytes written with it are rejected by a decoder without it
  * ("bytes after its end"), so the services must be rolled forward together.
@@ -32,8 +34,8 @@ import org.forecaster.core.baseline.SeasonalProfile;
  * <p>At hidden size 64 with one LSTM layer and a full 48-step ring that is 795 bytes without a scorer or kinds
  * (791 in version 3, 789 in version 2), 952 with a novelty state whose 24-point ring of values is full and which has
  * no seasonal reference (a day of 5-minute steps does not fit 48), 1,081 with the alert kinds' 129 bytes too, and
- * 1,398 with the 144-bin daily profile of the default model (317 bytes; 1,488 with the earlier 96 bins of f32): the
- * model service's default, 1,406 in its store with the 8-byte stamp, within issue 15's 1.5 KB. With a seasonal reference (a season that fits the ring)
+ * 1,418 with the 144-bin daily profile of the default model (337 bytes; 1,488 with the earlier 96 bins of f32): the
+ * model service's default, 1,426 in its store with the 8-byte stamp, within issue 15's 1.5 KB. With a seasonal reference (a season that fits the ring)
  * the novelty state is 120 bytes larger.
  */
 public final class KeyStateCodec {

@@ -243,7 +243,7 @@ class KeyStateCodecTest {
     }
 
     /**
-     * Issue 15: the profile is one appended, flag-marked section of 29 + 2 * bins bytes; the model service's default
+     * Issue 15: the profile is one appended, flag-marked section of 49 + 2 * bins bytes; the model service's default
      * shape (hidden 64, full ring, novelty without a seasonal part, alert kinds) with a 144-bin daily profile stays
      * within the issue's 1.5 KB per key.
      */
@@ -252,21 +252,21 @@ class KeyStateCodecTest {
         KeyState service = withKinds(500);
         service.profile = profile(144);
         byte[] serviceBytes = KeyStateCodec.encode(service);
-        assertEquals(795 + 157 + 129 + 29 + 2 * 144, serviceBytes.length);
+        assertEquals(795 + 157 + 129 + 49 + 2 * 144, serviceBytes.length);
         assertTrue(8 + serviceBytes.length <= 1536, "with the store's last-seen stamp: " + (8 + serviceBytes.length));
         assertEquals(service, KeyStateCodec.decode(serviceBytes, 0, NOVELTY, KINDS));
 
         KeyState s = withNovelty(500, 100);
         s.profile = profile(48);
         byte[] bytes = KeyStateCodec.encode(s);
-        assertEquals(795 + 277 + 29 + 2 * 48, bytes.length);
+        assertEquals(795 + 277 + 49 + 2 * 48, bytes.length);
         KeyState back = KeyStateCodec.decode(bytes, NOVELTY);
         assertEquals(s, back);
         assertEquals(s.profile.forecast(42), back.profile.forecast(42), 0);
 
         KeyState plain = sample();
         plain.profile = profile(48);
-        assertEquals(795 + 29 + 2 * 48, KeyStateCodec.encode(plain).length);
+        assertEquals(795 + 49 + 2 * 48, KeyStateCodec.encode(plain).length);
         assertEquals(plain, KeyStateCodec.decode(KeyStateCodec.encode(plain)));
 
         KeyState skipped = KeyStateCodec.decode(bytes); // the novelty state is read past, the profile kept

@@ -718,8 +718,8 @@ class ForecastProcessorTest {
         // unit and 144 half-float seasonal indices). 954 before the alert kinds, 1,032 before the profile, the
         // calibration and the shift CUSUM, 1,471 with 96 bins of f32, 1,377 before the kinds' level change rate, 1,381
         // before their window extremes.
-        assertEquals(1406, novelty.store().get("k").length);
-        assertEquals(1249, tail.store().get("k").length, "the tail scorer keeps no scorer state");
+        assertEquals(1426, novelty.store().get("k").length);
+        assertEquals(1269, tail.store().get("k").length, "the tail scorer keeps no scorer state");
         assertTrue(novelty.store().get("k").length <= 1536, "under 1.5 KB");
     }
 
