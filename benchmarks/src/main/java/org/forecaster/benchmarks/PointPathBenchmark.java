@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One point for one key through the core calls the model service's {@code ForecastProcessor} makes per point, in
  * its order: decode the key's stored bytes ({@link StoredState}, codec v6 with novelty, alert kinds and the seasonal
- * profile), step it as a batch of one ({@link PointStep#observe(int, String[], KeyState[], Instant[], double[],
+ * profile) into the batch slot's pooled state, step it as a batch of one ({@link PointStep#observe(int, String[], KeyState[], Instant[], double[],
  * double[])}: re-warm check, model step, novelty score, alert kinds with the window extreme, alert rule, the
  * {@code ForecastRecord}), encode the new state into a fresh array (the one the store keeps).
  *
@@ -87,6 +87,10 @@ public class PointPathBenchmark {
     final Instant[] batchStarts = new Instant[1];
     final double[] batchMeans = new double[1], batchExtremes = new double[1];
     final ForecastJsonWriter json = new ForecastJsonWriter();
+    /** The processor's pooled state of the batch slot, which each point's stored bytes are decoded into. */
+    KeyState pooled;
+    /** The processor's reused encode and decode buffer. */
+    final StoredState.Buffer buffer = new StoredState.Buffer();
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -180,10 +184,11 @@ public class PointPathBenchmark {
 
     /** Decode, step, encode: the op without its point's reading and JSON. */
     private PointStep.Outcome stepStored(int k) {
-        KeyState state = StoredState.decode(stored[k], novelty, kinds);
+        KeyState state = buffer.decode(stored[k], novelty, kinds, pooled);
+        pooled = state;
         batchStates[0] = state;
         PointStep.Outcome out = step.observe(1, batchKeys, batchStates, batchStarts, batchMeans, batchExtremes)[0];
-        stored[k] = StoredState.encode(out.state(), T0);
+        stored[k] = buffer.encode(out.state(), T0);
         return out;
     }
 
@@ -221,12 +226,13 @@ public class PointPathBenchmark {
                 long t2 = mx.getCurrentThreadAllocatedBytes();
                 int k = b.gather();
                 long t3 = mx.getCurrentThreadAllocatedBytes();
-                KeyState state = StoredState.decode(b.stored[k], b.novelty, b.kinds);
+                KeyState state = b.buffer.decode(b.stored[k], b.novelty, b.kinds, b.pooled);
+                b.pooled = state;
                 long t4 = mx.getCurrentThreadAllocatedBytes();
                 b.batchStates[0] = state;
                 PointStep.Outcome out = b.step.observe(1, b.batchKeys, b.batchStates, b.batchStarts, b.batchMeans, b.batchExtremes)[0];
                 long t5 = mx.getCurrentThreadAllocatedBytes();
-                b.stored[k] = StoredState.encode(out.state(), T0);
+                b.stored[k] = b.buffer.encode(out.state(), T0);
                 long t6 = mx.getCurrentThreadAllocatedBytes();
                 byte[] j = b.json.write(out.forecast());
                 long t7 = mx.getCurrentThreadAllocatedBytes();
