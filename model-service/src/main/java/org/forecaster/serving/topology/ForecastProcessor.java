@@ -23,7 +23,6 @@ import org.forecaster.core.state.KeyState;
 import org.forecaster.core.state.StoredState;
 import org.forecaster.core.wire.AnomalyRecord;
 import org.forecaster.core.wire.ForecastJsonWriter;
-import org.forecaster.core.wire.Point;
 import org.forecaster.core.wire.PointReader;
 import org.forecaster.core.wire.Topics;
 import org.forecaster.core.wire.WireJson;
@@ -70,6 +69,8 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     private final ServingMetrics metrics;
     private final ServingEvents events;
     private final ForecastJsonWriter forecastJson = new ForecastJsonWriter();
+    /** Each record's point is read into this (reused: a binary point builds no Point object, end time or series id). */
+    private final PointReader.Fields pointFields = new PointReader.Fields();
     /** Encodes and decodes the per-point states through one reused buffer: no ByteBuffer per point. */
     private final StoredState.Buffer stateBuffer = new StoredState.Buffer();
     /** What a gathered point is waiting for: a step, or its dead letter or duplicate count. */
@@ -188,9 +189,9 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     @Override
     public void process(Record<String, byte[]> record) {
         noteStart(context.currentSystemTimeMs());
-        Point point;
+        PointReader.Fields point = pointFields;
         try {
-            point = PointReader.read(record.value());
+            PointReader.read(record.value(), point);
         } catch (IllegalArgumentException | NullPointerException e) {
             gatherDead(record, null, INVALID, "malformed-point", e.getMessage());
             return;
