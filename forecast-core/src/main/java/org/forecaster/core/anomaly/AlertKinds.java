@@ -228,8 +228,8 @@ public final class AlertKinds {
     /** Large errors of the last 16 points, newest in bit 0. */
     private int burstMask;
     /** Points seen, points with an error, the current run of equal values, points since a level change; all capped. */
-    private int seen, errors, run, sinceChange = CAP;
-    private float typicalError = Float.NaN, jump, jumpSigma, repeatShare = 1, longestRun, spread;
+    private int seen, errors, run, sinceChange;
+    private float typicalError, jump, jumpSigma, repeatShare, longestRun, spread;
     /** Share of points that started a jump (plain at first, then exponential with time constant REPEAT_MEMORY). */
     private float jumpShare;
     /** Share of points that started a variance burst (exponential with time constant BURST_MEMORY, from 0). */
@@ -242,7 +242,7 @@ public final class AlertKinds {
      * at first, then exponential over REPEAT_MEMORY), the share that were outliers (exponential over BURST_MEMORY,
      * from 0), windows with an extreme seen (capped) and the outliers in a row up to the last point (capped at 255).
      */
-    private float extremeLogTypical = Float.NaN, extremeLogRecent = Float.NaN;
+    private float extremeLogTypical, extremeLogRecent;
     private float extremeMax, extremeTailShare, outlierShare;
     private int extremes, outlierRun;
     /** Two-sided CUSUM of the clipped errors in typical errors (up, down), its runs' lengths and summed raw errors. */
@@ -256,6 +256,23 @@ public final class AlertKinds {
             throw new IllegalArgumentException("alert kinds need a spec");
         }
         this.spec = spec;
+        clear();
+    }
+
+    /** Back to a new key's state: every field, so that a reused object ({@link #readFrom(Spec, ByteBuffer, int, AlertKinds)}) keeps nothing of its last key. */
+    private void clear() {
+        flags = pending = burstMask = seen = errors = run = 0;
+        sinceChange = CAP;
+        typicalError = Float.NaN;
+        jump = jumpSigma = longestRun = spread = jumpShare = burstShare = changeShare = 0;
+        repeatShare = 1;
+        jumpBase = fastLevel = slowLevel = 0;
+        extremeLogTypical = extremeLogRecent = Float.NaN;
+        extremeMax = extremeTailShare = outlierShare = 0;
+        extremes = outlierRun = 0;
+        shiftUp = shiftDown = shiftUpSum = shiftDownSum = 0;
+        shiftUpLength = shiftDownLength = 0;
+        undecided = ongoing = noisyStarted = false;
     }
 
     public Spec spec() {
@@ -708,13 +725,24 @@ public final class AlertKinds {
      * whose sums then start at 0 as well.
      */
     public static AlertKinds readFrom(Spec spec, ByteBuffer in, int size) {
+        return readFrom(spec, in, size, null);
+    }
+
+    /**
+     * As {@link #readFrom(Spec, ByteBuffer, int)}, into {@code into} (cleared first) when it has {@code spec}, else into
+     * a new object; returns the one read.
+     */
+    public static AlertKinds readFrom(Spec spec, ByteBuffer in, int size, AlertKinds into) {
         if (size != ENCODED_SIZE && size != ENCODED_SIZE_V5 && size != ENCODED_SIZE_V4 && size != ENCODED_SIZE_V3) {
             throw new IllegalArgumentException("no alert kinds layout is " + size + " bytes");
         }
         if (in.remaining() < size) {
             throw new IllegalArgumentException("alert kinds state truncated: " + in.remaining() + " of " + size + " bytes");
         }
-        AlertKinds k = new AlertKinds(spec);
+        AlertKinds k = into != null && into.spec.equals(spec) ? into : new AlertKinds(spec);
+        if (k == into) {
+            k.clear();
+        }
         k.flags = in.get();
         k.pending = Byte.toUnsignedInt(in.get());
         k.burstMask = Short.toUnsignedInt(in.getShort());

@@ -265,6 +265,14 @@ public final class NoveltyScore implements AnomalyScorer {
      * Rejects bytes that cannot be such a state.
      */
     public static NoveltyScore readFrom(Spec spec, ByteBuffer in) {
+        return readFrom(spec, in, null);
+    }
+
+    /**
+     * As {@link #readFrom(Spec, ByteBuffer)}, into {@code into} (every field overwritten) when it has {@code spec} and
+     * the state was written under its {@code meanRows}, else into a new object; returns the one read.
+     */
+    public static NoveltyScore readFrom(Spec spec, ByteBuffer in, NoveltyScore into) {
         if (in.remaining() < 3) {
             throw new IllegalArgumentException("a novelty score state needs at least 45 bytes, got " + in.remaining());
         }
@@ -280,7 +288,15 @@ public final class NoveltyScore implements AnomalyScorer {
             throw new IllegalArgumentException("a novelty score state needs " + (3 + fixed) + " bytes or more, got "
                     + (3 + in.remaining()));
         }
-        NoveltyScore s = new NoveltyScore(n == spec.meanRows() ? spec : spec.withMeanRows(n));
+        NoveltyScore s;
+        if (into != null && n == spec.meanRows() && into.spec.equals(spec)) {
+            s = into; // a reused state: what is not read below is set as a new one has it
+            s.seasonalMad = s.seasonalMeanMin = s.seasonalMeanMax = Double.NaN;
+            Arrays.fill(s.values, 0f);
+            Arrays.fill(s.differences, Float.NaN);
+        } else {
+            s = new NoveltyScore(n == spec.meanRows() ? spec : spec.withMeanRows(n));
+        }
         s.valueMin = in.getDouble();
         s.valueMax = in.getDouble();
         s.meanMin = in.getDouble();

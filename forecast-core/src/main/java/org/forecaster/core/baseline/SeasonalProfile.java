@@ -252,6 +252,11 @@ public final class SeasonalProfile {
      * of where it was); rejects bytes that cannot be a profile.
      */
     public static SeasonalProfile readFrom(ByteBuffer in) {
+        return readFrom(in, null);
+    }
+
+    /** As {@link #readFrom(ByteBuffer)}, into {@code into} (every field overwritten) when it has the read shape, else into a new profile. */
+    public static SeasonalProfile readFrom(ByteBuffer in, SeasonalProfile into) {
         if (in.remaining() < Short.BYTES + 3 * Long.BYTES) {
             throw new IllegalArgumentException("a seasonal profile needs at least 26 bytes, got " + in.remaining());
         }
@@ -268,7 +273,7 @@ public final class SeasonalProfile {
             throw new IllegalArgumentException("corrupt seasonal profile: " + bins + " bins over " + season + " ms, level "
                     + level + " after " + count + " values, " + in.remaining() + " bytes left");
         }
-        SeasonalProfile p = new SeasonalProfile(bins, season);
+        SeasonalProfile p = into != null && into.fits(bins, season) ? into : new SeasonalProfile(bins, season);
         p.level = level;
         p.count = count;
         if (half) {
@@ -293,6 +298,7 @@ public final class SeasonalProfile {
             }
         } else {
             p.unitExponent = Math.getExponent(Math.max(Math.abs(level), Double.MIN_NORMAL)) - FIRST_VALUE_UNITS_EXPONENT;
+            Arrays.fill(p.index, UNVISITED); // a reused profile's bins
             for (int i = 0; i < bins; i++) {
                 float s = in.getFloat();
                 if (!Float.isNaN(s)) {

@@ -1,7 +1,6 @@
 package org.forecaster.core.online;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.forecaster.core.anomaly.AlertKinds;
 import org.forecaster.core.anomaly.AlertReason;
@@ -96,6 +95,7 @@ public final class PointStep {
     private long[] batchMillis;
     private boolean[] batchRewarmed;
     private Outcome[] batchOutcomes;
+    private ForecastRecord.Step[] stepScratch = new ForecastRecord.Step[0];
 
     /** A step for the model of version {@code modelVersion} on series of step {@code stepMillis}. */
     public PointStep(Forecaster model, NormalizerSpec normalizer, long stepMillis, long modelVersion, Rules rules) {
@@ -431,11 +431,17 @@ public final class PointStep {
         return old;
     }
 
-    private static List<ForecastRecord.Step> steps(StepResult r) {
-        List<ForecastRecord.Step> steps = new ArrayList<>(r.horizon());
-        for (int k = 0; k < r.horizon(); k++) {
-            steps.add(new ForecastRecord.Step(Instant.ofEpochMilli(r.timestamps[k]), r.mean[k], r.lower[k], r.upper[k]));
+    /**
+     * The forecast's steps as an immutable list, which {@link ForecastRecord} keeps as it is: gathered in a reused
+     * array, so the list's one copy of it is all besides the steps (an ArrayList cost its array and List.copyOf two more).
+     */
+    private List<ForecastRecord.Step> steps(StepResult r) {
+        if (stepScratch.length != r.horizon()) {
+            stepScratch = new ForecastRecord.Step[r.horizon()];
         }
-        return steps;
+        for (int k = 0; k < r.horizon(); k++) {
+            stepScratch[k] = new ForecastRecord.Step(Instant.ofEpochMilli(r.timestamps[k]), r.mean[k], r.lower[k], r.upper[k]);
+        }
+        return List.of(stepScratch);
     }
 }

@@ -130,6 +130,7 @@ public final class KeyState implements AlertRun {
         }
         ringStart = 0;
         ringSize = size;
+        Arrays.fill(ring, size, ring.length, 0f); // a reused state keeps nothing of its last key
         return ring;
     }
 

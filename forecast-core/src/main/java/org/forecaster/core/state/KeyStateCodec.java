@@ -125,11 +125,32 @@ public final class KeyStateCodec {
      * gets a fresh one.
      */
     public static KeyState decode(byte[] bytes, int offset, NoveltyScore.Spec novelty, AlertKinds.Spec kinds) {
+        return decode(bytes, offset, novelty, kinds, null);
+    }
+
+    /**
+     * As {@link #decode(byte[], int, NoveltyScore.Spec, AlertKinds.Spec)}, into {@code into} when it has the read
+     * recurrent size and ring capacity, else into a new state; returns the one decoded. Every field of the state and
+     * of its novelty, kinds and profile objects (reused where their shape fits) is overwritten, so the result equals a
+     * fresh decode whatever {@code into} held (the model service decodes each point's key into a pooled state). On an
+     * exception {@code into} is left half written: decode into it again before using it.
+     */
+    public static KeyState decode(byte[] bytes, int offset, NoveltyScore.Spec novelty, AlertKinds.Spec kinds, KeyState into) {
         int length = bytes.length - offset;
         if (offset < 0 || length < FIXED) {
             throw new IllegalArgumentException("key state of " + length + " bytes is shorter than the " + FIXED + "-byte header");
         }
-        ByteBuffer b = ByteBuffer.wrap(bytes, offset, length).order(ByteOrder.LITTLE_ENDIAN);
+        return decode(ByteBuffer.wrap(bytes, offset, length).order(ByteOrder.LITTLE_ENDIAN), novelty, kinds, into);
+    }
+
+    /**
+     * As {@link #decode(byte[], int, NoveltyScore.Spec, AlertKinds.Spec, KeyState)} for the encoding that fills the
+     * little-endian buffer {@code b} from its position to its limit; leaves the position at the limit.
+     */
+    public static KeyState decode(ByteBuffer b, NoveltyScore.Spec novelty, AlertKinds.Spec kinds, KeyState into) {
+        if (b.remaining() < FIXED) {
+            throw new IllegalArgumentException("key state of " + b.remaining() + " bytes is shorter than the " + FIXED + "-byte header");
+        }
         byte version = b.get();
         if (version < VERSION_1 || version > VERSION) {
             throw new IllegalArgumentException("key state version " + version + " is not supported (expected " + VERSION_1
@@ -153,7 +174,11 @@ public final class KeyStateCodec {
         if (capacity == 0 || size > capacity || (version == VERSION_1 ? b.remaining() != 4 * size : b.remaining() < 4 * size + after)) {
             throw new IllegalArgumentException("key state ring of " + size + "/" + capacity + " does not match " + b.remaining() + " bytes left");
         }
-        KeyState s = new KeyState(recurrentSize, capacity);
+        KeyState s = into != null && into.recurrent.length == recurrentSize && into.ringCapacity() == capacity ? into
+                : new KeyState(recurrentSize, capacity);
+        AlertKinds oldKinds = s.kinds;
+        NoveltyScore oldNovelty = s.novelty;
+        SeasonalProfile oldProfile = s.profile;
         for (int i = 0; i < recurrentSize; i++) {
             s.recurrent[i] = b.getFloat(recurrentAt + 4 * i);
         }
@@ -172,6 +197,10 @@ public final class KeyStateCodec {
         s.anomalyRun = run;
         s.alertOpen = open;
         s.lastValue = version == VERSION_1 ? Double.NaN : b.getDouble();
+        s.intervalLogScale = 0;
+        s.alertReason = null;
+        s.kinds = null;
+        s.profile = null;
         if (version >= VERSION_4) {
             s.intervalLogScale = b.getFloat();
             if (!(Math.abs(s.intervalLogScale) <= 10)) {
@@ -185,7 +214,7 @@ public final class KeyStateCodec {
                     : version == VERSION_4 ? AlertKinds.ENCODED_SIZE_V4
                     : version == VERSION_5 ? AlertKinds.ENCODED_SIZE_V5 : AlertKinds.ENCODED_SIZE;
             if (hasKinds == 1 && kinds != null) {
-                s.kinds = AlertKinds.readFrom(kinds, b, kindsSize);
+                s.kinds = AlertKinds.readFrom(kinds, b, kindsSize, oldKinds);
             } else if (hasKinds == 1) {
                 if (b.remaining() < kindsSize) {
                     throw new IllegalArgumentException("key state truncated in its alert kinds: " + b.remaining() + " bytes left");
@@ -201,7 +230,8 @@ public final class KeyStateCodec {
         byte scorer = version == VERSION_1 ? NO_SCORER : b.get();
         if (scorer == NOVELTY) {
             // Without a spec the novelty state is read past (under any spec) and left out.
-            NoveltyScore read = NoveltyScore.readFrom(novelty == null ? NoveltyScore.Spec.DEFAULT : novelty, b);
+            NoveltyScore read = novelty == null ? NoveltyScore.readFrom(NoveltyScore.Spec.DEFAULT, b)
+                    : NoveltyScore.readFrom(novelty, b, oldNovelty);
             s.novelty = novelty == null ? null : read;
         } else if (scorer == NO_SCORER) {
             s.novelty = novelty == null ? null : new NoveltyScore(novelty);
@@ -210,7 +240,7 @@ public final class KeyStateCodec {
         }
         if (version != VERSION_1 && b.hasRemaining() && b.get(b.position()) == PROFILE) {
             b.get();
-            s.profile = SeasonalProfile.readFrom(b);
+            s.profile = SeasonalProfile.readFrom(b, oldProfile);
         }
         if (b.hasRemaining()) {
             throw new IllegalArgumentException("key state has " + b.remaining() + " bytes after its end");

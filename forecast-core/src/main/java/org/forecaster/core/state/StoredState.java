@@ -2,6 +2,7 @@ package org.forecaster.core.state;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import org.forecaster.core.anomaly.AlertKinds;
 import org.forecaster.core.anomaly.NoveltyScore;
 
@@ -49,10 +50,61 @@ public final class StoredState {
      * have none (see {@link KeyStateCodec#decode(byte[], int, NoveltyScore.Spec, AlertKinds.Spec)}).
      */
     public static KeyState decode(byte[] bytes, NoveltyScore.Spec novelty, AlertKinds.Spec kinds) {
+        return decode(bytes, novelty, kinds, null);
+    }
+
+    /**
+     * As {@link #decode(byte[], NoveltyScore.Spec, AlertKinds.Spec)}, into {@code into} where its shape fits (see
+     * {@link KeyStateCodec#decode(byte[], int, NoveltyScore.Spec, AlertKinds.Spec, KeyState)}); returns the state decoded.
+     */
+    public static KeyState decode(byte[] bytes, NoveltyScore.Spec novelty, AlertKinds.Spec kinds, KeyState into) {
         if (bytes.length < PREFIX + 1) {
             throw new IllegalArgumentException("stored state of " + bytes.length + " bytes is too short");
         }
-        return KeyStateCodec.decode(bytes, PREFIX, novelty, kinds);
+        return KeyStateCodec.decode(bytes, PREFIX, novelty, kinds, into);
+    }
+
+    /**
+     * Encodes and decodes store values through one reused buffer instead of a new {@link ByteBuffer} per call: the
+     * model service's per-point path then allocates only the encoded array it stores (one per stream task; not
+     * thread-safe). The same bytes and states as {@link StoredState#encode} and {@link StoredState#decode}.
+     */
+    public static final class Buffer {
+        private ByteBuffer buffer = ByteBuffer.allocate(2048).order(ByteOrder.LITTLE_ENDIAN);
+
+        /** As {@link StoredState#encode}: written into the reused buffer, then copied out into the exact array. */
+        public byte[] encode(KeyState state, long lastSeenMillis) {
+            int n = PREFIX + KeyStateCodec.encodedSize(state);
+            ByteBuffer b = room(n);
+            b.putLong(lastSeenMillis);
+            KeyStateCodec.encode(state, b);
+            if (b.position() != n) {
+                throw new IllegalStateException("key state encoded into " + b.position() + " bytes, expected " + n);
+            }
+            return Arrays.copyOf(b.array(), n);
+        }
+
+        /**
+         * As {@link StoredState#decode(byte[], NoveltyScore.Spec, AlertKinds.Spec, KeyState)}, from a copy of
+         * {@code bytes} in the reused buffer.
+         */
+        public KeyState decode(byte[] bytes, NoveltyScore.Spec novelty, AlertKinds.Spec kinds, KeyState into) {
+            if (bytes.length < PREFIX + 1) {
+                throw new IllegalArgumentException("stored state of " + bytes.length + " bytes is too short");
+            }
+            ByteBuffer b = room(bytes.length);
+            System.arraycopy(bytes, 0, b.array(), 0, bytes.length);
+            b.position(PREFIX).limit(bytes.length);
+            return KeyStateCodec.decode(b, novelty, kinds, into);
+        }
+
+        /** The buffer cleared, grown first if shorter than {@code n} bytes. */
+        private ByteBuffer room(int n) {
+            if (buffer.capacity() < n) {
+                buffer = ByteBuffer.allocate(Math.max(n, 2 * buffer.capacity())).order(ByteOrder.LITTLE_ENDIAN);
+            }
+            return buffer.clear();
+        }
     }
 
     /** The wall-clock time the key was last seen, read without decoding the state. */

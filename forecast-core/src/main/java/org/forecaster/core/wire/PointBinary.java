@@ -88,6 +88,38 @@ public final class PointBinary {
      *                                  a negative series length, or a series id that is not UTF-8
      */
     public static Point read(byte[] bytes) {
+        int n = check(bytes);
+        return new Point(series(bytes, n), Instant.ofEpochMilli(getLong(bytes, 1)), Instant.ofEpochMilli(getLong(bytes, 9)),
+                getLong(bytes, 17), Double.longBitsToDouble(getLong(bytes, 25)), Double.longBitsToDouble(getLong(bytes, 33)),
+                Double.longBitsToDouble(getLong(bytes, 41)), Double.longBitsToDouble(getLong(bytes, 49)));
+    }
+
+    /**
+     * Reads the fields the model service steps by into {@code into} without building the point ({@link
+     * PointReader#read(byte[], PointReader.Fields)}): the same checks and exceptions as {@link #read}, the series
+     * id's UTF-8 included, but the id is decoded only when asked for.
+     */
+    static void read(byte[] bytes, PointReader.Fields into) {
+        int n = check(bytes);
+        for (int i = FIXED_LENGTH; i < bytes.length; i++) {
+            if (bytes[i] < 0) {
+                series(bytes, n); // not ASCII: checked as read checks it (allocates, for such ids only)
+                break;
+            }
+        }
+        double mean = Double.longBitsToDouble(getLong(bytes, 25));
+        into.set(bytes, null, Instant.ofEpochMilli(getLong(bytes, 1)), mean,
+                Point.extreme(getLong(bytes, 17), mean, Double.longBitsToDouble(getLong(bytes, 33)),
+                        Double.longBitsToDouble(getLong(bytes, 41))));
+    }
+
+    /** The series id of a record {@link #read(byte[], PointReader.Fields)} has read. */
+    static String series(byte[] bytes) {
+        return series(bytes, bytes.length - FIXED_LENGTH);
+    }
+
+    /** Checks what {@link #read} checks before decoding, with its messages; returns the series id's length. */
+    private static int check(byte[] bytes) {
         if (bytes.length == 0) {
             throw new IllegalArgumentException("empty point record");
         }
@@ -104,9 +136,7 @@ public final class PointBinary {
             throw new IllegalArgumentException("binary point declares a series id of " + n + " bytes but "
                     + (bytes.length - FIXED_LENGTH) + " follow the fixed fields");
         }
-        return new Point(series(bytes, n), Instant.ofEpochMilli(getLong(bytes, 1)), Instant.ofEpochMilli(getLong(bytes, 9)),
-                getLong(bytes, 17), Double.longBitsToDouble(getLong(bytes, 25)), Double.longBitsToDouble(getLong(bytes, 33)),
-                Double.longBitsToDouble(getLong(bytes, 41)), Double.longBitsToDouble(getLong(bytes, 49)));
+        return n;
     }
 
     private static long millis(String what, Instant t) {

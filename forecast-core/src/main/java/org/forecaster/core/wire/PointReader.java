@@ -1,5 +1,7 @@
 package org.forecaster.core.wire;
 
+import java.time.Instant;
+
 /**
  * Reads a {@link Point} from a {@code telemetry.points} record in either form, binary ({@link PointBinary}, what
  * ingest writes since issue 18) or JSON (what earlier releases wrote, and ingest with
@@ -22,5 +24,55 @@ public final class PointReader {
             return PointBinary.read(record);
         }
         return PointJsonReader.read(record);
+    }
+
+    /**
+     * As {@link #read(byte[])}, into the reused {@code into}: the same records read and the same exceptions, but a
+     * binary record builds no {@link Point}, window end or series id (decoded only if asked for), so the model
+     * service allocates only the window start per point (its forecast keeps it).
+     */
+    public static void read(byte[] record, Fields into) {
+        if (record != null && record.length > 0 && PointBinary.isBinaryTag(record[0])) {
+            PointBinary.read(record, into);
+        } else {
+            Point p = PointJsonReader.read(record);
+            into.set(null, p, p.windowStart(), p.mean(), p.extreme());
+        }
+    }
+
+    /** The fields of the last point {@link #read(byte[], Fields)} read; reused from record to record, not thread-safe. */
+    public static final class Fields {
+        private byte[] binary;
+        private Point json;
+        private Instant windowStart;
+        private double mean, extreme;
+
+        void set(byte[] binary, Point json, Instant windowStart, double mean, double extreme) {
+            this.binary = binary;
+            this.json = json;
+            this.windowStart = windowStart;
+            this.mean = mean;
+            this.extreme = extreme;
+        }
+
+        /** {@link Point#series()}: decoded now from a binary record. */
+        public String series() {
+            return json != null ? json.series() : PointBinary.series(binary);
+        }
+
+        /** {@link Point#windowStart()}. */
+        public Instant windowStart() {
+            return windowStart;
+        }
+
+        /** {@link Point#mean()}. */
+        public double mean() {
+            return mean;
+        }
+
+        /** {@link Point#extreme()}. */
+        public double extreme() {
+            return extreme;
+        }
     }
 }

@@ -137,6 +137,54 @@ class PointBinaryTest {
                         () -> PointBinary.write(new Point("bad\uD800-", t, t, 1, 1, 1, 1, 1))).getMessage());
     }
 
+    /**
+     * {@link PointReader#read(byte[], PointReader.Fields)} (the model service's reused read) gives what the point of
+     * {@link PointReader#read(byte[])} has, bit for bit, or the same exception message, for every record here:
+     * random binary and JSON points, odd ids, and every rejection of the tests above.
+     */
+    @Test
+    void shouldReadFieldsIntoAReusedObjectAsThePointHasThem() {
+        PointReader.Fields fields = new PointReader.Fields();
+        SplittableRandom rnd = new SplittableRandom(19);
+        java.util.List<byte[]> records = new java.util.ArrayList<>();
+        for (int n = 0; n < 5_000; n++) {
+            Point p = randomPoint(rnd);
+            records.add(PointBinary.write(p));
+            records.add(WireJson.write(p));
+        }
+        byte[] valid = PointBinary.write(new Point("series-1", Instant.EPOCH, Instant.EPOCH, 1, 1, 1, 1, 1));
+        for (int len = 0; len <= valid.length + 1; len++) {
+            records.add(Arrays.copyOf(valid, len));
+        }
+        for (int tag = 0; tag < 0x20; tag++) {
+            byte[] b = valid.clone();
+            b[0] = (byte) tag;
+            records.add(b);
+        }
+        byte[] badUtf8 = valid.clone();
+        badUtf8[61] = (byte) 0xC3;
+        records.add(badUtf8);
+        for (String f : new String[] {" {\"series\":\"s\",\"mean\":1}", "{\"series\":\"s\"", "", "nonsense"}) {
+            records.add(f.getBytes(StandardCharsets.UTF_8));
+        }
+        for (byte[] r : records) {
+            Object expected = outcome(() -> PointReader.read(r));
+            if (expected instanceof Point p) {
+                expected = Arrays.asList(p.series(), String.valueOf(p.windowStart()), Double.doubleToRawLongBits(p.mean()),
+                        Double.doubleToRawLongBits(p.extreme()));
+            }
+            Object actual;
+            try {
+                PointReader.read(r, fields);
+                actual = Arrays.asList(fields.series(), String.valueOf(fields.windowStart()),
+                        Double.doubleToRawLongBits(fields.mean()), Double.doubleToRawLongBits(fields.extreme()));
+            } catch (IllegalArgumentException e) {
+                actual = e.getMessage();
+            }
+            assertEquals(expected, actual, HexFormat.of().formatHex(r));
+        }
+    }
+
     private static Object outcome(java.util.function.Supplier<Point> read) {
         try {
             return read.get();

@@ -23,7 +23,6 @@ import org.forecaster.core.state.KeyState;
 import org.forecaster.core.state.StoredState;
 import org.forecaster.core.wire.AnomalyRecord;
 import org.forecaster.core.wire.ForecastJsonWriter;
-import org.forecaster.core.wire.Point;
 import org.forecaster.core.wire.PointReader;
 import org.forecaster.core.wire.Topics;
 import org.forecaster.core.wire.WireJson;
@@ -70,6 +69,10 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     private final ServingMetrics metrics;
     private final ServingEvents events;
     private final ForecastJsonWriter forecastJson = new ForecastJsonWriter();
+    /** Each record's point is read into this (reused: a binary point builds no Point object, end time or series id). */
+    private final PointReader.Fields pointFields = new PointReader.Fields();
+    /** Encodes and decodes the per-point states through one reused buffer: no ByteBuffer per point. */
+    private final StoredState.Buffer stateBuffer = new StoredState.Buffer();
     /** What a gathered point is waiting for: a step, or its dead letter or duplicate count. */
     private static final byte STEP = 0, DUPLICATE = 1, INVALID = 2, LATE = 3;
 
@@ -103,6 +106,13 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     private final String[] deadReasons, deadMessages;
     private final byte[][] stored;
     private final KeyState[] states;
+    /**
+     * Reused states, one per batch slot: slot {@code i}'s stored bytes are decoded into {@code pool[i]} (every field
+     * overwritten, see {@link StoredState#decode(byte[], org.forecaster.core.anomaly.NoveltyScore.Spec,
+     * org.forecaster.core.anomaly.AlertKinds.Spec, KeyState)}), so a point allocates no state of its own. Safe because
+     * a batch holds a key once and nothing keeps a state past {@link #flush}: it is encoded into the store before.
+     */
+    private final KeyState[] pool;
     private final PointStep.Outcome[] outcomes;
     /** One call's worth of the batch (the points still to step), up to {@link #width}. */
     private final int[] chunkSlots;
@@ -138,6 +148,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         this.deadMessages = new String[maxPoints];
         this.stored = new byte[maxPoints][];
         this.states = new KeyState[maxPoints];
+        this.pool = new KeyState[maxPoints];
         this.outcomes = new PointStep.Outcome[maxPoints];
         this.chunkSlots = new int[maxPoints];
         this.chunkKeys = new String[maxPoints];
@@ -178,9 +189,9 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     @Override
     public void process(Record<String, byte[]> record) {
         noteStart(context.currentSystemTimeMs());
-        Point point;
+        PointReader.Fields point = pointFields;
         try {
-            point = PointReader.read(record.value());
+            PointReader.read(record.value(), point);
         } catch (IllegalArgumentException | NullPointerException e) {
             gatherDead(record, null, INVALID, "malformed-point", e.getMessage());
             return;
@@ -311,7 +322,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
             stored[i] = bytes;
             KeyState state;
             try {
-                state = bytes == null ? step.newState() : StoredState.decode(bytes, spec.keyNovelty(), spec.alertKinds());
+                state = bytes == null ? step.newState() : decodePooled(i, bytes);
             } catch (RuntimeException e) {
                 // The stored state stays as it is, for inspection; the key's points go to the DLQ until it expires.
                 dead(i, INVALID, "bad-state", "stored state of " + keys[i] + " cannot be decoded: " + e.getMessage());
@@ -328,6 +339,13 @@ public final class ForecastProcessor implements Processor<String, byte[], String
                 }
             }
         }
+    }
+
+    /** Decodes slot {@code i}'s stored state into its pooled state (a new one when the shape changed, kept for next time). */
+    private KeyState decodePooled(int i, byte[] bytes) {
+        KeyState state = stateBuffer.decode(bytes, spec.keyNovelty(), spec.alertKinds(), pool[i]);
+        pool[i] = state;
+        return state;
     }
 
     /** Steps the points still to step, up to {@link #width} at a time, in input order. */
@@ -380,8 +398,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     private void stepAlone(int i) {
         long start = System.nanoTime();
         try {
-            KeyState state = stored[i] == null ? step.newState()
-                    : StoredState.decode(stored[i], spec.keyNovelty(), spec.alertKinds());
+            KeyState state = stored[i] == null ? step.newState() : decodePooled(i, stored[i]);
             outcomes[i] = step.observe(keys[i], state, windowStarts[i], means[i], extremes[i]);
         } catch (IllegalArgumentException | IllegalStateException | ArithmeticException | DateTimeException e) {
             // Nothing was stored: the key's state is as before this point.
@@ -414,7 +431,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
                 PointStep.Outcome out = outcomes[i];
                 String key = keys[i];
                 newestPoint = Math.max(newestPoint, windowStarts[i].toEpochMilli());
-                store.put(key, StoredState.encode(out.state(), context.currentSystemTimeMs()));
+                store.put(key, stateBuffer.encode(out.state(), context.currentSystemTimeMs()));
                 metrics.point();
                 if (out.rewarmed()) {
                     metrics.rewarm();
@@ -423,14 +440,14 @@ public final class ForecastProcessor implements Processor<String, byte[], String
                 if (out.result().stateReset) {
                     metrics.stateReset();
                 }
-                context.forward(record.withKey(key).withValue(forecastJson.write(out.forecast()))
-                        .withHeaders(new RecordHeaders()), FORECASTS_SINK);
+                // The input's time, no headers: one record, where withKey, withValue, withHeaders made three (each
+                // with its own copy of the headers).
+                context.forward(new Record<>(key, forecastJson.write(out.forecast()), record.timestamp()), FORECASTS_SINK);
                 metrics.forecast(out.cold());
                 events.forecast(out.forecast());
                 AnomalyRecord alert = out.alert();
                 if (alert != null) {
-                    context.forward(record.withKey(key).withValue(WireJson.write(alert)).withHeaders(new RecordHeaders()),
-                            ANOMALIES_SINK);
+                    context.forward(new Record<>(key, WireJson.write(alert), record.timestamp()), ANOMALIES_SINK);
                     counted(key, alert);
                 }
             }
