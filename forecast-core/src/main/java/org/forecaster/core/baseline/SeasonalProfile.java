@@ -276,6 +276,9 @@ public final class SeasonalProfile {
         SeasonalProfile p = into != null && into.fits(bins, season) ? into : new SeasonalProfile(bins, season);
         p.level = level;
         p.count = count;
+        p.start = NO_START; // a reused profile's, unless the bytes hold one
+        p.secondSeasonLevel = Double.NaN;
+        p.secondSeasonValues = 0;
         if (half) {
             p.unitExponent = in.getShort();
             if (ramp) {

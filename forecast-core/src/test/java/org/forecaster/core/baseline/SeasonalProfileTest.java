@@ -1,6 +1,7 @@
 package org.forecaster.core.baseline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -232,6 +233,9 @@ class SeasonalProfileTest {
         old.putShort((short) (now.getShort(0) & ~0x4000)).put(now.array(), 2, 26).put(now.array(), 48, 2 * 24);
         SeasonalProfile back = SeasonalProfile.readFrom(old.flip());
         assertEquals(p.count(), back.count());
+        SeasonalProfile reused = p.copy(); // holds a start and a second season's level, which the old bytes do not
+        assertSame(reused, SeasonalProfile.readFrom(old.rewind(), reused));
+        assertEquals(back, reused, "read into a reused profile: nothing of its own left");
         for (int h = 0; h < 24; h++) {
             assertEquals(p.forecast(T0 + h * HOUR), back.forecast(T0 + h * HOUR), 0, "hour " + h);
         }
