@@ -75,8 +75,7 @@ class SeasonalProfileTest {
         for (int t = 0; t < 100; t += 1 + t % 3) {
             p.update(T0 + t * HOUR, daily(T0 + t * HOUR) + t % 5);
         }
-        ByteBuffer b = ByteBuffer.allocate(p.encodedSize()).order(ByteOrder.LITTLE_ENDIAN);
-        p.writeTo(b);
+        ByteBuffer b = written(p);
         assertEquals(48 + 2 * 24, b.position());
         SeasonalProfile back = SeasonalProfile.readFrom(b.flip());
         assertEquals(p, back);
@@ -205,13 +204,8 @@ class SeasonalProfileTest {
     /** A profile stored between its second and third season goes on identically, ramp and all. */
     @Test
     void roundTripsInItsSecondSeason() {
-        SeasonalProfile p = new SeasonalProfile(24, DAY);
-        for (int t = 0; t < 36; t++) {
-            p.update(T0 + t * HOUR, daily(T0 + t * HOUR) + t);
-        }
-        ByteBuffer b = ByteBuffer.allocate(p.encodedSize()).order(ByteOrder.LITTLE_ENDIAN);
-        p.writeTo(b);
-        SeasonalProfile back = SeasonalProfile.readFrom(b.flip());
+        SeasonalProfile p = rising(24, 36);
+        SeasonalProfile back = SeasonalProfile.readFrom(written(p).flip());
         assertEquals(p, back);
         for (int t = 36; t < 60; t++) {
             p.update(T0 + t * HOUR, daily(T0 + t * HOUR) + t);
@@ -220,15 +214,26 @@ class SeasonalProfileTest {
         assertEquals(p, back);
     }
 
+    /** A profile of {@code bins} over a day that has seen {@code hours} hourly values rising by 1 an hour. */
+    private static SeasonalProfile rising(int bins, int hours) {
+        SeasonalProfile p = new SeasonalProfile(bins, DAY);
+        for (int t = 0; t < hours; t++) {
+            p.update(T0 + t * HOUR, daily(T0 + t * HOUR) + t);
+        }
+        return p;
+    }
+
+    private static ByteBuffer written(SeasonalProfile p) {
+        ByteBuffer b = ByteBuffer.allocate(p.encodedSize()).order(ByteOrder.LITTLE_ENDIAN);
+        p.writeTo(b);
+        return b;
+    }
+
     /** Half-float bytes from before the ramp (no start stored) are read; such a profile keeps its indices as they are. */
     @Test
     void readsTheHalfFormatWithoutAStart() {
-        SeasonalProfile p = new SeasonalProfile(24, DAY);
-        for (int t = 0; t < 30; t++) {
-            p.update(T0 + t * HOUR, daily(T0 + t * HOUR) + t);
-        }
-        ByteBuffer now = ByteBuffer.allocate(p.encodedSize()).order(ByteOrder.LITTLE_ENDIAN);
-        p.writeTo(now);
+        SeasonalProfile p = rising(24, 30);
+        ByteBuffer now = written(p);
         ByteBuffer old = ByteBuffer.allocate(p.encodedSize() - 20).order(ByteOrder.LITTLE_ENDIAN);
         old.putShort((short) (now.getShort(0) & ~0x4000)).put(now.array(), 2, 26).put(now.array(), 48, 2 * 24);
         SeasonalProfile back = SeasonalProfile.readFrom(old.flip());
@@ -268,8 +273,7 @@ class SeasonalProfileTest {
     void rejectsAnInfiniteStoredIndex() {
         SeasonalProfile p = new SeasonalProfile(4, DAY);
         p.update(T0, 5);
-        ByteBuffer b = ByteBuffer.allocate(p.encodedSize()).order(ByteOrder.LITTLE_ENDIAN);
-        p.writeTo(b);
+        ByteBuffer b = written(p);
         b.putShort(48, Float.floatToFloat16(Float.POSITIVE_INFINITY));
         assertThrows(IllegalArgumentException.class, () -> SeasonalProfile.readFrom(b.flip()));
     }
