@@ -21,6 +21,11 @@ import org.apache.kafka.common.resource.ResourceType;
  * The services' Kafka ACLs, read from {@code kafka-acls.txt} (kept in {@code deploy/}, packaged into this jar):
  * one principal per service, least privilege. The Kubernetes KafkaUsers mirror the same file, so what the tests
  * attack is what production enforces.
+ *
+ * <p>{@code deploy/local/LocalKafkaUsers.java} ({@code bin/run-local --secure}) parses the same table with the same
+ * names on purpose: it runs as a single source file on the local broker's class path, where this test-support
+ * module is not (and should not be): that path holds only the broker's jars, no module of this build. Change both
+ * together.
  */
 public final class KafkaAcls {
     public static final String RESOURCE = "/kafka-acls.txt";

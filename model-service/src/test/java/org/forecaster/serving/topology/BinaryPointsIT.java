@@ -1,6 +1,5 @@
 package org.forecaster.serving.topology;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,19 +10,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.forecaster.core.kernel.KernelsProvider;
 import org.forecaster.core.wire.Point;
 import org.forecaster.core.wire.PointBinary;
 import org.forecaster.core.wire.Topics;
 import org.forecaster.core.wire.WireJson;
 import org.forecaster.serving.TestModels;
-import org.forecaster.serving.metrics.ServingMetrics;
-import org.forecaster.serving.weights.ModelHolder;
 import org.forecaster.testkit.EmbeddedKafka;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,8 +39,7 @@ class BinaryPointsIT {
     @Test
     void shouldForecastBinaryAndOldJsonPointsAsTheJsonAlone() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            kafka.createTopics(Map.of("json.points", 2, "mixed.points", 2, "json.forecasts", 2, "mixed.forecasts", 2,
-                    "json.anomalies", 1, "mixed.anomalies", 1, "json.dlq", 1, "mixed.dlq", 1), Map.of());
+            ServingItKit.createTopics(kafka, Map.of("json.points", 2, "mixed.points", 2), 2, List.of("json", "mixed"));
             List<ProducerRecord<String, byte[]>> json = new ArrayList<>(), mixed = new ArrayList<>();
             for (int i = 0; i < STEPS; i++) {
                 for (int k = 0; k < KEYS; k++) {
@@ -69,19 +63,14 @@ class BinaryPointsIT {
             try (KafkaStreams a = streams(kafka, "json"); KafkaStreams b = streams(kafka, "mixed")) {
                 a.start();
                 b.start();
-                List<ConsumerRecord<String, byte[]>> fromJson = kafka.consumeUntil("json.forecasts", l -> l.size() >= forecasts,
-                        Duration.ofSeconds(120), true);
-                List<ConsumerRecord<String, byte[]>> fromMixed = kafka.consumeUntil("mixed.forecasts", l -> l.size() >= forecasts,
-                        Duration.ofSeconds(120), true);
+                List<ConsumerRecord<String, byte[]>> fromJson = ServingItKit.forecasts(kafka, "json", forecasts);
+                List<ConsumerRecord<String, byte[]>> fromMixed = ServingItKit.forecasts(kafka, "mixed", forecasts);
                 assertEquals(forecasts, fromJson.size(), "forecasts from JSON points");
                 assertEquals(forecasts, fromMixed.size(), "forecasts from binary and JSON points");
+                Map<String, List<byte[]>> x = ServingItKit.byKey(fromJson), y = ServingItKit.byKey(fromMixed);
                 for (int k = 0; k < KEYS; k++) {
                     String key = "key-" + k;
-                    List<byte[]> x = values(fromJson, key), y = values(fromMixed, key);
-                    assertEquals(x.size(), y.size(), key);
-                    for (int i = 0; i < x.size(); i++) {
-                        assertArrayEquals(x.get(i), y.get(i), key + " #" + i);
-                    }
+                    ServingItKit.assertSameValues(x.getOrDefault(key, List.of()), y.getOrDefault(key, List.of()), key);
                 }
                 List<ConsumerRecord<String, byte[]>> dead = kafka.consumeUntil("mixed.dlq", l -> l.size() >= 2, Duration.ofSeconds(30), true);
                 assertEquals(2, dead.size(), "the two bad records, nothing else");
@@ -93,31 +82,13 @@ class BinaryPointsIT {
                         EmbeddedKafka.header(unknown, Topics.DLQ_MESSAGE));
                 ConsumerRecord<String, byte[]> cut = dead.stream().filter(r -> Arrays.equals(truncated, r.value())).findFirst().orElseThrow();
                 assertEquals("truncated binary point: 30 bytes, version 1 has at least 61", EmbeddedKafka.header(cut, Topics.DLQ_MESSAGE));
-                assertTrue(kafka.consumeUntil("json.dlq", l -> false, Duration.ofSeconds(2), true).isEmpty(), "no JSON point dead-lettered");
+                assertTrue(ServingItKit.drain(kafka, "json.dlq", Duration.ofSeconds(2)).isEmpty(), "no JSON point dead-lettered");
             }
         }
     }
 
-    private static List<byte[]> values(List<ConsumerRecord<String, byte[]>> records, String key) {
-        return records.stream().filter(r -> key.equals(r.key())).map(ConsumerRecord::value).toList();
-    }
-
     private KafkaStreams streams(EmbeddedKafka kafka, String prefix) {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        ServingMetrics metrics = new ServingMetrics(registry);
-        ModelHolder holder = new ModelHolder(KernelsProvider.get(), metrics);
-        assertTrue(holder.offer(TestModels.modelBytes(1, 7)).accepted());
-        ServingSpec d = ServingSpec.defaults();
-        ServingSpec spec = new ServingSpec(prefix + ".points", prefix + ".forecasts", prefix + ".anomalies", prefix + ".dlq",
-                d.storeName(), d.storeType(), d.intervalLevel(), 3, d.ringCapacity(), 10, d.scorer(), d.novelty(),
-                d.season(), d.alertRule(), d.stateTtl(), d.ttlScanInterval(), d.modelWait(), d.alertKinds());
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, prefix);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.STATE_DIR_CONFIG, tmp.resolve(prefix).toString());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
-        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        return new KafkaStreams(ServingTopology.build(spec, holder, metrics, ServingEvents.NONE), p);
+        ServingSpec spec = ServingItKit.spec(prefix + ".points", prefix, ServingSpec.defaults().alertRule());
+        return ServingItKit.streams(kafka, tmp, prefix, spec, KernelsProvider.get(), new SimpleMeterRegistry());
     }
 }

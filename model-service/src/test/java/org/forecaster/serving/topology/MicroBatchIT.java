@@ -1,6 +1,5 @@
 package org.forecaster.serving.topology;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,23 +9,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.SplittableRandom;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.forecaster.core.anomaly.AlertRule;
 import org.forecaster.core.kernel.Kernels;
 import org.forecaster.core.kernel.KernelsProvider;
 import org.forecaster.core.kernel.ScalarKernels;
 import org.forecaster.core.wire.Topics;
 import org.forecaster.serving.TestModels;
-import org.forecaster.serving.metrics.ServingMetrics;
-import org.forecaster.serving.weights.ModelHolder;
 import org.forecaster.testkit.EmbeddedKafka;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,14 +50,8 @@ class MicroBatchIT {
     @Test
     void shouldCommitTheSameOutputsInBatchesAsOneAtATime() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            Map<String, Integer> topics = new LinkedHashMap<>();
-            topics.put(Topics.POINTS, 4);
-            for (String prefix : List.of("scalar-one", "scalar-batch", "machine-one", "machine-batch")) {
-                topics.put(prefix + ".forecasts", 4);
-                topics.put(prefix + ".anomalies", 1);
-                topics.put(prefix + ".dlq", 1);
-            }
-            kafka.createTopics(topics, Map.of());
+            ServingItKit.createTopics(kafka, Map.of(Topics.POINTS, 4), 4,
+                    List.of("scalar-one", "scalar-batch", "machine-one", "machine-batch"));
             List<ProducerRecord<String, byte[]>> points = points();
             kafka.send(points);
             int forecasts = (int) points.stream().filter(p -> p.headers().lastHeader("expect-forecast") != null).count();
@@ -82,19 +70,17 @@ class MicroBatchIT {
              KafkaStreams b1 = streams(kafka, many, 64, kernels, batchRegistry)) {
             a1.start();
             b1.start();
-            List<ConsumerRecord<String, byte[]>> a = kafka.consumeUntil(one + ".forecasts", l -> l.size() >= forecasts,
-                    Duration.ofSeconds(120), true);
-            List<ConsumerRecord<String, byte[]>> b = kafka.consumeUntil(many + ".forecasts", l -> l.size() >= forecasts,
-                    Duration.ofSeconds(120), true);
+            List<ConsumerRecord<String, byte[]>> a = ServingItKit.forecasts(kafka, one, forecasts);
+            List<ConsumerRecord<String, byte[]>> b = ServingItKit.forecasts(kafka, many, forecasts);
             assertEquals(forecasts, a.size(), run + ": forecasts one at a time");
             assertEquals(forecasts, b.size(), run + ": forecasts in batches");
-            assertSameByKey(a, b, run + " forecasts");
-            List<ConsumerRecord<String, byte[]>> alertsA = kafka.consumeUntil(one + ".anomalies", l -> false, Duration.ofSeconds(3), true);
-            List<ConsumerRecord<String, byte[]>> alertsB = kafka.consumeUntil(many + ".anomalies", l -> false, Duration.ofSeconds(3), true);
+            ServingItKit.assertSameByKey(a, b, run + " forecasts");
+            List<ConsumerRecord<String, byte[]>> alertsA = ServingItKit.drain(kafka, one + ".anomalies", Duration.ofSeconds(3));
+            List<ConsumerRecord<String, byte[]>> alertsB = ServingItKit.drain(kafka, many + ".anomalies", Duration.ofSeconds(3));
             assertTrue(alertsA.size() >= 2, run + ": alerts opened and resolved: " + alertsA.size());
-            assertSameByKey(alertsA, alertsB, run + " alerts");
-            List<ConsumerRecord<String, byte[]>> dlqA = kafka.consumeUntil(one + ".dlq", l -> false, Duration.ofSeconds(3), true);
-            List<ConsumerRecord<String, byte[]>> dlqB = kafka.consumeUntil(many + ".dlq", l -> false, Duration.ofSeconds(3), true);
+            ServingItKit.assertSameByKey(alertsA, alertsB, run + " alerts");
+            List<ConsumerRecord<String, byte[]>> dlqA = ServingItKit.drain(kafka, one + ".dlq", Duration.ofSeconds(3));
+            List<ConsumerRecord<String, byte[]>> dlqB = ServingItKit.drain(kafka, many + ".dlq", Duration.ofSeconds(3));
             assertEquals(reasons(dlqA), reasons(dlqB), run + ": dead letters by key, reason and source offset, in order");
             assertTrue(reasons(dlqA).contains("late"), "late points were dead-lettered: " + reasons(dlqA));
             assertTrue(reasons(dlqA).contains("malformed-point"), "malformed points were dead-lettered");
@@ -149,42 +135,9 @@ class MicroBatchIT {
 
     private KafkaStreams streams(EmbeddedKafka kafka, String prefix, int maxPoints, Kernels kernels,
                                  SimpleMeterRegistry registry) {
-        ServingMetrics metrics = new ServingMetrics(registry);
-        ModelHolder holder = new ModelHolder(kernels, metrics);
-        assertTrue(holder.offer(TestModels.modelBytes(1, 7)).accepted());
-        ServingSpec d = ServingSpec.defaults();
-        ServingSpec spec = new ServingSpec(d.pointsTopic(), prefix + ".forecasts", prefix + ".anomalies", prefix + ".dlq",
-                d.storeName(), d.storeType(), d.intervalLevel(), 3, d.ringCapacity(), 10, d.scorer(), d.novelty(),
-                d.season(), new AlertRule(0.97, 1, 3, 10), d.stateTtl(), d.ttlScanInterval(), d.modelWait(), d.alertKinds())
+        ServingSpec spec = ServingItKit.spec(ServingSpec.defaults().pointsTopic(), prefix, new AlertRule(0.97, 1, 3, 10))
                 .withBatch(maxPoints, Duration.ofMillis(5));
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, prefix);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.STATE_DIR_CONFIG, tmp.resolve(prefix).toString());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
-        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        return new KafkaStreams(ServingTopology.build(spec, holder, metrics, ServingEvents.NONE), p);
-    }
-
-    private static void assertSameByKey(List<ConsumerRecord<String, byte[]>> a, List<ConsumerRecord<String, byte[]>> b,
-                                        String what) {
-        Map<String, List<byte[]>> x = byKey(a), y = byKey(b);
-        assertEquals(x.keySet(), y.keySet(), what + " keys");
-        for (String key : x.keySet()) {
-            assertEquals(x.get(key).size(), y.get(key).size(), what + " of " + key);
-            for (int i = 0; i < x.get(key).size(); i++) {
-                assertArrayEquals(x.get(key).get(i), y.get(key).get(i), what + " of " + key + " #" + i);
-            }
-        }
-    }
-
-    private static Map<String, List<byte[]>> byKey(List<ConsumerRecord<String, byte[]>> records) {
-        Map<String, List<byte[]>> m = new java.util.TreeMap<>();
-        for (ConsumerRecord<String, byte[]> r : records) {
-            m.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
-        }
-        return m;
+        return ServingItKit.streams(kafka, tmp, prefix, spec, kernels, registry);
     }
 
     /** Per key, in order: reason and source partition and offset of each dead letter. */
