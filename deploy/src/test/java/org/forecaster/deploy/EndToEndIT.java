@@ -203,8 +203,8 @@ class EndToEndIT {
         // The dashboard finds a series by a piece of its id (server-side search) and marks its alert transitions:
         // a spike to ten times the CPU series' highest value (99.9), five minutes after its last point, opens one.
         String cpu = "ec2_cpu_utilization_77c1ca";
-        Matcher lastTs = Pattern.compile("\"lastTimestamp\":\"([^\"]+)\"")
-                .matcher(get("http://127.0.0.1:" + model + "/api/v1/series/" + cpu + "/state"));
+        String cpuState = get("http://127.0.0.1:" + model + "/api/v1/series/" + cpu + "/state");
+        Matcher lastTs = Pattern.compile("\"lastTimestamp\":\"([^\"]+)\"").matcher(cpuState);
         assertTrue(lastTs.find(), "the CPU series' state");
         Instant last = Instant.parse(lastTs.group(1));
         StringBuilder spike = new StringBuilder();
@@ -216,9 +216,15 @@ class EndToEndIT {
                 .header("X-Api-Key", KEY).header("Content-Type", "application/x-ndjson")
                 .POST(HttpRequest.BodyPublishers.ofString(spike.toString())).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(202, spiked.statusCode(), spiked.body());
-        await("the spike's alert", Duration.ofMinutes(1), () -> readAll(bootstrap, "anomalies").stream()
-                .anyMatch(r -> cpu.equals(r.key()) && text(r).contains("\"state\":\"OPEN\"")
-                        && Instant.parse(text(r).replaceAll(".*\"ts\":\"([^\"]+)\".*", "$1")).isAfter(last)));
+        try {
+            await("the spike's alert", Duration.ofMinutes(1), () -> readAll(bootstrap, "anomalies").stream()
+                    .anyMatch(r -> cpu.equals(r.key()) && text(r).contains("\"state\":\"OPEN\"")
+                            && Instant.parse(text(r).replaceAll(".*\"ts\":\"([^\"]+)\".*", "$1")).isAfter(last)));
+        } catch (AssertionError e) {
+            throw new AssertionError("the CPU series before the spike: " + cpuState + "\nits alert transitions:\n"
+                    + readAll(bootstrap, "anomalies").stream().filter(r -> cpu.equals(r.key())).map(EndToEndIT::text)
+                            .collect(java.util.stream.Collectors.joining("\n")), e);
+        }
         // Types into the search box, then picks the one result; all by the page's own handlers.
         String act = "var s=document.getElementById('search');"
                 + "if(document.body.dataset.searchResults&&s.value!=='cpu_util'){s.value='cpu_util';s.dispatchEvent(new Event('input'))}"

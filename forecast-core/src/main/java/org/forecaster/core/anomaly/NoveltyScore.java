@@ -122,6 +122,18 @@ public final class NoveltyScore implements AnomalyScorer {
         Arrays.fill(differences, Float.NaN);
     }
 
+    /**
+     * How far {@code value} lies outside the range of every value folded in so far, in widths of that range (0
+     * inside it); NaN before two different values. Read before {@link #update} folds the value in.
+     */
+    public double widthsBeyondRange(double value) {
+        double width = valueMax - valueMin;
+        if (!(width > 0)) {
+            return Double.NaN;
+        }
+        return Math.max(0, Math.max(value - valueMax, valueMin - value)) / width;
+    }
+
     @Override
     public double update(double expected, double sigma, double value, double seasonal) {
         if (!Double.isFinite(value)) {

@@ -200,10 +200,11 @@ public final class PointStep {
             state.kinds = new AlertKinds(rules.kinds());
         }
         double previous = state.lastValue;
+        double beyondRange = state.novelty != null ? state.novelty.widthsBeyondRange(value) : Double.NaN;
         long t = ts.toEpochMilli();
         StepResult r = scorer != null ? ScoredStep.observe(stepper, state, scorer, seasonSteps, t, value)
                 : stepper.observe(state, t, value);
-        return outcome(series, state, ts, value, extreme, previous, r, rewarmed, scorer != null);
+        return outcome(series, state, ts, value, extreme, beyondRange, previous, r, rewarmed, scorer != null);
     }
 
     /**
@@ -281,24 +282,25 @@ public final class PointStep {
             KeyState state = states[i];
             StepResult r = results[i];
             AnomalyScorer scorer = state.novelty;
+            double beyondRange = state.novelty != null ? state.novelty.widthsBeyondRange(values[i]) : Double.NaN;
             if (scorer != null) {
                 r.score = r.scored ? scorer.update(r.expected, r.sigma, values[i], batchSeasonal[i])
                         : scorer.update(Double.NaN, Double.NaN, values[i], batchSeasonal[i]);
             }
             batchOutcomes[i] = outcome(series[i], state, ts[i], values[i], extremes == null ? Double.NaN : extremes[i],
-                    batchPrevious[i], r, batchRewarmed[i], scorer != null);
+                    beyondRange, batchPrevious[i], r, batchRewarmed[i], scorer != null);
         }
         return batchOutcomes;
     }
 
     /** The cold flag, the alert transition and the records of a point the stepper (and scorer) has just observed. */
-    private Outcome outcome(String series, KeyState state, Instant ts, double value, double extreme, double previous,
-                            StepResult r, boolean rewarmed, boolean scoredByScorer) {
+    private Outcome outcome(String series, KeyState state, Instant ts, double value, double extreme, double beyondRange,
+                            double previous, StepResult r, boolean rewarmed, boolean scoredByScorer) {
         boolean cold = state.steps < rules.coldSteps();
         // The tail probability of a point without a prediction is 0 by definition, not a measurement; a scorer's
         // score is one (detect scores every point).
         boolean alertable = !cold && (r.scored || scoredByScorer);
-        AlertRule.Transition transition = transition(state, r, value, extreme, previous, alertable);
+        AlertRule.Transition transition = transition(state, r, value, extreme, beyondRange, previous, alertable);
         ForecastRecord forecast = new ForecastRecord(series, ts, value, modelVersion, cold, rules.intervalLevel(), steps(r));
         AnomalyRecord alert = transition == AlertRule.Transition.NONE ? null
                 : new AnomalyRecord(series, ts, value, r.expected, r.expected - intervalZ * r.sigma,
@@ -307,6 +309,14 @@ public final class PointStep {
                         modelVersion, state.alertReason.wireName());
         return new Outcome(state, r, rewarmed, cold, forecast, alert);
     }
+
+    /**
+     * Range widths beyond everything a key has reported (its all-time range) at which a jumpy key's jump opens at
+     * once, like one {@link #farInTheTail}: a spike to ten times a 0-100 key's highest value is 9 widths out, whatever
+     * the model's sigma. The tail test alone depends on that sigma, which differs between retrained models: a
+     * model fine-tuned by the trainer held such a spike as a quiet jump, the spike came back, and nothing opened.
+     */
+    static final double BEYOND_RANGE = 1;
 
     /**
      * Whether a point {@code z} one-step sigmas off its prediction passes the alert threshold on its tail score alone
@@ -326,14 +336,14 @@ public final class PointStep {
      * Folds the point into the key's alert: without kinds, the {@link AlertRule} on the score (reason
      * {@code score}). With kinds, their detectors see every point (cold ones too, to learn); on an alertable point
      * with no alert open and past the rule's probation, a kind the point confirms opens an alert with that reason;
-     * else (a score opens only {@link AlertRule#openMinSigmas} off the prediction), unless a kind is still undecided (a jump not yet confirmed, a burst forming: the score waits for it, except a jumpy key's jump {@link #farInTheTail}, and,
+     * else (a score opens only {@link AlertRule#openMinSigmas} off the prediction), unless a kind is still undecided (a jump not yet confirmed, a burst forming: the score waits for it, except a jumpy key's jump {@link #farInTheTail} or {@link #BEYOND_RANGE} out of its range, and,
      * if no kind follows, opens at the first decided point) or the key is settling after a level shift or drift ({@link AlertKinds#settling}), the score's run opens one with
      * reason {@code drift} when the day-long level has moved ({@link AlertKinds#explainScore}), else {@code score}. An open alert resolves after the rule's resolve-after
      * points that are quiet: score below the threshold, no kind confirmed, none ongoing (a burst, a flatline) or
      * pending. A {@code silent} alert resolves at the key's next point, which opens nothing itself.
      */
-    private AlertRule.Transition transition(KeyState state, StepResult r, double value, double extreme, double previous,
-                                            boolean alertable) {
+    private AlertRule.Transition transition(KeyState state, StepResult r, double value, double extreme, double beyondRange,
+                                            double previous, boolean alertable) {
         AlertRule rule = rules.alertRule();
         if (state.alertOpen && state.alertReason == null) {
             state.alertReason = AlertReason.SCORE; // opened before alerts had reasons: by the score
@@ -364,7 +374,7 @@ public final class PointStep {
                 state.anomalyRun = 0;
                 return AlertRule.Transition.NONE;
             }
-            if (kind == null && kinds.undecided() && !(opens && kinds.quietJump() && farInTheTail(z))) {
+            if (kind == null && kinds.undecided() && !(opens && kinds.quietJump() && (farInTheTail(z) || beyondRange >= BEYOND_RANGE))) {
                 if (opens) {
                     kinds.holdScore();
                 }
