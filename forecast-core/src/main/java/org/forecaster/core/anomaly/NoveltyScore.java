@@ -96,13 +96,13 @@ public final class NoveltyScore implements AnomalyScorer {
 
     private final Spec spec;
     /** Running mean absolute seasonal difference; NaN until the first one. */
-    private double seasonalMad = Double.NaN;
+    private double seasonalMad;
     /** Earlier ranges of the value, its mean and the mean seasonal difference; NaN until the first of each. */
-    private double valueMin = Double.NaN, valueMax = Double.NaN;
-    private double meanMin = Double.NaN, meanMax = Double.NaN;
-    private double seasonalMeanMin = Double.NaN, seasonalMeanMax = Double.NaN;
+    private double valueMin, valueMax;
+    private double meanMin, meanMax;
+    private double seasonalMeanMin, seasonalMeanMax;
     /** The recent value range: the value range shrinking by recentDecay of its width per point; NaN until the first. */
-    private double recentMin = Double.NaN, recentMax = Double.NaN;
+    private double recentMin, recentMax;
     /**
      * The last meanRows values and seasonal differences (NaN where the seasonal value was unknown). A ring entry is
      * read only once the ring is full of entries of the current run, so the differences outside the run are kept NaN
@@ -113,13 +113,23 @@ public final class NoveltyScore implements AnomalyScorer {
     /** Values seen and consecutive known seasonal differences, both capped at meanRows. */
     private int valuesSeen, differencesRun;
     /** Points since the last novelty, counting the current one; saturates. */
-    private int sinceNovelty = Integer.MAX_VALUE;
+    private int sinceNovelty;
 
     public NoveltyScore(Spec spec) {
         this.spec = spec;
         this.values = new float[spec.meanRows()];
         this.differences = new float[spec.meanRows()];
+        clear();
+    }
+
+    /** Back to a new key's state: every field, so that a reused object ({@link #readFrom(Spec, ByteBuffer, NoveltyScore)}) keeps nothing of its last key. */
+    private void clear() {
+        seasonalMad = valueMin = valueMax = meanMin = meanMax = Double.NaN;
+        seasonalMeanMin = seasonalMeanMax = recentMin = recentMax = Double.NaN;
+        Arrays.fill(values, 0f);
         Arrays.fill(differences, Float.NaN);
+        ringNext = valuesSeen = differencesRun = 0;
+        sinceNovelty = Integer.MAX_VALUE;
     }
 
     /**
@@ -302,10 +312,8 @@ public final class NoveltyScore implements AnomalyScorer {
         }
         NoveltyScore s;
         if (into != null && n == spec.meanRows() && into.spec.equals(spec)) {
-            s = into; // a reused state: what is not read below is set as a new one has it
-            s.seasonalMad = s.seasonalMeanMin = s.seasonalMeanMax = Double.NaN;
-            Arrays.fill(s.values, 0f);
-            Arrays.fill(s.differences, Float.NaN);
+            s = into;
+            s.clear(); // what is not read below is as a new one has it
         } else {
             s = new NoveltyScore(n == spec.meanRows() ? spec : spec.withMeanRows(n));
         }

@@ -312,19 +312,23 @@ public final class PointStep {
 
     /**
      * Range widths beyond everything a key has reported (its all-time range) at which a jumpy key's jump opens at
-     * once, like one {@link #farInTheTail}: a spike to ten times a 0-100 key's highest value is 9 widths out, whatever
+     * once ({@link #farOut}): a spike to ten times a 0-100 key's highest value is 9 widths out, whatever
      * the model's sigma. The tail test alone depends on that sigma, which differs between retrained models: a
      * model fine-tuned by the trainer held such a spike as a quiet jump, the spike came back, and nothing opened.
      */
     static final double BEYOND_RANGE = 1;
 
     /**
-     * Whether a point {@code z} one-step sigmas off its prediction passes the alert threshold on its tail score alone
-     * (the novelty score's, without its seasonal reference): far beyond anything the key's noise makes, so a jumpy
-     * key's jump that does (a spike to ten times its highest value) opens at once instead of waiting for the jump's
-     * shape, which only decides whether a new record, the novelty flag, is news.
+     * Whether a point {@code z} one-step sigmas off its prediction, {@code beyondRange} widths beyond the key's
+     * all-time range, is far beyond anything the key's noise makes: {@link #BEYOND_RANGE} widths out, or its tail
+     * score alone (the novelty score's, without its seasonal reference) passes the alert threshold. A jumpy key's jump
+     * that is (a spike to ten times its highest value) opens at once instead of waiting for the jump's shape, which
+     * only decides whether a new record, the novelty flag, is news.
      */
-    private boolean farInTheTail(double z) {
+    private boolean farOut(double z, double beyondRange) {
+        if (beyondRange >= BEYOND_RANGE) {
+            return true;
+        }
         if (Double.isNaN(z) || rules.novelty() == null) {
             return false;
         }
@@ -336,7 +340,7 @@ public final class PointStep {
      * Folds the point into the key's alert: without kinds, the {@link AlertRule} on the score (reason
      * {@code score}). With kinds, their detectors see every point (cold ones too, to learn); on an alertable point
      * with no alert open and past the rule's probation, a kind the point confirms opens an alert with that reason;
-     * else (a score opens only {@link AlertRule#openMinSigmas} off the prediction), unless a kind is still undecided (a jump not yet confirmed, a burst forming: the score waits for it, except a jumpy key's jump {@link #farInTheTail} or {@link #BEYOND_RANGE} out of its range, and,
+     * else (a score opens only {@link AlertRule#openMinSigmas} off the prediction), unless a kind is still undecided (a jump not yet confirmed, a burst forming: the score waits for it, except a jumpy key's jump {@link #farOut}, and,
      * if no kind follows, opens at the first decided point) or the key is settling after a level shift or drift ({@link AlertKinds#settling}), the score's run opens one with
      * reason {@code drift} when the day-long level has moved ({@link AlertKinds#explainScore}), else {@code score}. An open alert resolves after the rule's resolve-after
      * points that are quiet: score below the threshold, no kind confirmed, none ongoing (a burst, a flatline) or
@@ -374,7 +378,7 @@ public final class PointStep {
                 state.anomalyRun = 0;
                 return AlertRule.Transition.NONE;
             }
-            if (kind == null && kinds.undecided() && !(opens && kinds.quietJump() && (farInTheTail(z) || beyondRange >= BEYOND_RANGE))) {
+            if (kind == null && kinds.undecided() && !(opens && kinds.quietJump() && farOut(z, beyondRange))) {
                 if (opens) {
                     kinds.holdScore();
                 }
