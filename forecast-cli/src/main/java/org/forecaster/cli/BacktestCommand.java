@@ -19,6 +19,7 @@ import org.forecaster.core.kernel.Kernels;
 import org.forecaster.core.kernel.KernelsProvider;
 import org.forecaster.core.model.CellType;
 import org.forecaster.core.model.Forecaster;
+import org.forecaster.core.model.IntervalShape;
 import org.forecaster.core.model.ModelSpec;
 import org.forecaster.core.model.StepResult;
 import org.forecaster.core.model.Stepper;
@@ -26,6 +27,7 @@ import org.forecaster.core.modelio.ModelFile;
 import org.forecaster.core.modelio.ModelHeader;
 import org.forecaster.core.modelio.ModelWriter;
 import org.forecaster.core.state.KeyState;
+import org.forecaster.core.train.IntervalShapeFit;
 import org.forecaster.core.train.Series;
 import org.forecaster.core.train.TbpttTrainer;
 import org.forecaster.core.train.TimeSplit;
@@ -336,9 +338,28 @@ final class BacktestCommand implements Callable<Integer> {
                         + s.stepMillis() + " ms, " + data.get(0).id() + " has " + step + " ms");
             }
         }
+        IntervalShape shape = intervalShape(cfg, r, data);
+        shape.putInto(metrics);
+        spec.commandLine().getErr().println("interval shape fitted on the validation slice: " + shape);
         ModelHeader h = new ModelHeader(modelName, 1, null, cfg.spec(), cfg.normalizer(), step, null, null,
                 data.size(), cfg.seed(), metrics, conf, Instant.now());
         Files.write(saveModel, ModelWriter.write(new ModelFile(h, r.parameters())));
+    }
+
+    /**
+     * The saved model's interval shape, fitted on each series' validation slice (the part early stopping held back)
+     * through the online stepper, as the service will run it.
+     */
+    private IntervalShape intervalShape(TrainConfig cfg, TrainResult r, List<Series> data) {
+        Forecaster model = new Forecaster(cfg.spec(), r.parameters(), KernelsProvider.get());
+        IntervalShape flat = IntervalShape.flat(cfg.spec().horizon());
+        IntervalShapeFit fit = new IntervalShapeFit(flat, level / 100);
+        for (Series s : data) {
+            Stepper stepper = new Stepper(model, cfg.normalizer(), s.stepMillis(), level / 100, Integer.MAX_VALUE,
+                    Math.max(1, season), flat);
+            fit.add(stepper, s, cfg.split().trainEnd(s.length()), s.length());
+        }
+        return fit.shape();
     }
 
     /** "1: 0.512 / 0.430, 2: ..." so a run that stalled (a plateau, an early stop) shows where. */

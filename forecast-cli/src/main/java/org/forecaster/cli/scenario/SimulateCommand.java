@@ -106,7 +106,8 @@ final class SimulateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         PointStep pointStep = new PointStep(new Forecaster(file.header().spec(), file.parameters(), KernelsProvider.get()),
-                file.header().normalizer(), file.header().stepMillis(), file.header().version(), rules);
+                file.header().normalizer(), file.header().stepMillis(), file.header().version(), rules,
+                file.header().intervalShape());
         Files.createDirectories(out);
         ForecastJsonWriter forecastJson = new ForecastJsonWriter();
         long forecasts = 0, alerts = 0;

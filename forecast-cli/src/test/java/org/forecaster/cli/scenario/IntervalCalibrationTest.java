@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 15: the 95 % intervals the service publishes cover 93-97 % of generated telemetry, light-tailed or heavy,
  * with the bundled first model. Its Gaussian head alone covered 86 % and 99.7 % of a noisy and a quiet training
  * scenario (docs/evaluation.md, "Interval calibration"); the per-key calibration in the Stepper brings both kinds of
- * series into the band.
+ * series into the band, and the model's interval shape (fitted on its validation slice) keeps every horizon there.
  */
 class IntervalCalibrationTest {
     private static final Path BUNDLED_MODEL = Path.of("..", "deploy", "local", "bootstrap-model.fcst");
@@ -24,9 +24,16 @@ class IntervalCalibrationTest {
     @TempDir
     Path dir;
 
+    /**
+     * {@code laterWithin}: how far from 95 % the steps after the first may be. On heavy tails the model's interval
+     * shape holds them within a point: without it the bundled model's coverage rose with the horizon there, 95.0 % at
+     * h = 1 to 96.7 % at h = 12 on this scenario (97.1-97.7 % on the noisier training scenarios). On the quiet one the
+     * pooled shape narrows h = 12 a little too much (94.6 %, against 96.1 % without it): the band only.
+     */
     @ParameterizedTest(name = "noise {1}, Student-t with {2} degrees of freedom")
-    @CsvSource({"31, 0.02, 30", "32, 0.2, 3"})
-    void intervalsCoverWhatTheyClaimOnGeneratedTelemetry(int seed, double noise, int tailDof) throws IOException {
+    @CsvSource({"31, 0.02, 30, 0.02", "32, 0.2, 3, 0.01"})
+    void intervalsCoverWhatTheyClaimOnGeneratedTelemetry(int seed, double noise, int tailDof, double laterWithin)
+            throws IOException {
         assertTrue(Files.isRegularFile(BUNDLED_MODEL), "the bundled model at " + BUNDLED_MODEL.toAbsolutePath());
         Path scn = dir.resolve("scn"), sim = dir.resolve("sim"), score = dir.resolve("score.json");
         assertEquals(0, ScenarioCli.run("scenario", "generate", "--out", scn.toString(), "--seed", Integer.toString(seed),
@@ -42,6 +49,9 @@ class IntervalCalibrationTest {
         for (JsonNode row : rows) {
             double coverage = row.get("coverage").asDouble();
             assertTrue(coverage >= 0.93 && coverage <= 0.97, "h=" + row.get("h") + ": coverage " + coverage);
+            if (row.get("h").asInt() > 1) {
+                assertEquals(0.95, coverage, laterWithin, "h=" + row.get("h"));
+            }
         }
         assertEquals(12, rows.size());
     }

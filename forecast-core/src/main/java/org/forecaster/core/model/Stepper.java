@@ -38,6 +38,7 @@ public final class Stepper {
     static final double MAX_LOG_SCALE = 1.79;
 
     private final Forecaster model;
+    private final IntervalShape shape;
     private final Normalizer normalizer;
     private final long stepMillis;
     private final double intervalZ;
@@ -66,6 +67,15 @@ public final class Stepper {
      */
     public Stepper(Forecaster model, NormalizerSpec normalizer, long stepMillis, double intervalLevel,
                    int maxGapSteps, int ringCapacity) {
+        this(model, normalizer, stepMillis, intervalLevel, maxGapSteps, ringCapacity, IntervalShape.flat(model.spec().horizon()));
+    }
+
+    /**
+     * A stepper whose intervals at each horizon are also widened by {@code shape} (the model header's, fitted on a
+     * held-back slice), over the key's own scale.
+     */
+    public Stepper(Forecaster model, NormalizerSpec normalizer, long stepMillis, double intervalLevel,
+                   int maxGapSteps, int ringCapacity, IntervalShape shape) {
         if (stepMillis <= 0) {
             throw new IllegalArgumentException("step must be positive, got " + stepMillis + " ms");
         }
@@ -80,7 +90,12 @@ public final class Stepper {
             throw new IllegalArgumentException("ring capacity " + ringCapacity + " cannot hold the model's season lag of "
                     + model.spec().seasonLag() + " steps");
         }
+        if (shape.horizon() != model.spec().horizon()) {
+            throw new IllegalArgumentException("interval shape of " + shape.horizon() + " steps for a model of "
+                    + model.spec().horizon());
+        }
         this.model = model;
+        this.shape = shape;
         this.normalizer = new Normalizer(normalizer);
         this.stepMillis = stepMillis;
         this.intervalZ = Gaussian.quantile(0.5 + intervalLevel / 2);
@@ -97,6 +112,10 @@ public final class Stepper {
 
     public Forecaster model() {
         return model;
+    }
+
+    public IntervalShape shape() {
+        return shape;
     }
 
     public long stepMillis() {
@@ -665,7 +684,7 @@ public final class Stepper {
         double widen = Math.exp(intervalLogScale);
         for (int k = 0; k < r.horizon(); k++) {
             double m = normalizer.denormalize(out[k]);
-            double sd = sigmaAt(k) * widen;
+            double sd = sigmaAt(k) * widen * shape.width(k);
             r.timestamps[k] = timestamp + (k + 1) * stepMillis;
             r.mean[k] = m;
             r.lower[k] = m - intervalZ * sd;

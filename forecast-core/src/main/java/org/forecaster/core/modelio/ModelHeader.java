@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.forecaster.core.model.IntervalShape;
 import org.forecaster.core.model.ModelSpec;
 import org.forecaster.core.model.NormalizerSpec;
 
@@ -26,7 +27,9 @@ import org.forecaster.core.model.NormalizerSpec;
  * @param trainedTo     end of the training data range, exclusive, or null if unknown; not before {@code trainedFrom}
  * @param seriesCount   number of series trained on, at least 0 (0 for an untrained, initialised model)
  * @param seed          seed of the training run
- * @param metrics       evaluation results by name (for example {@code "val.nll"}), finite values; may be empty
+ * @param metrics       evaluation results by name (for example {@code "val.nll"}), finite values; may be empty; the
+ *                      {@link IntervalShape} fitted on the held-back slice ({@code interval.shape.h<k>}) is one
+ *                      the service uses
  * @param config        training configuration by key, for reproduction; may be empty
  * @param createdAt     when the file was produced
  */
@@ -86,10 +89,16 @@ public record ModelHeader(
                 throw new IllegalArgumentException("metric " + e.getKey() + " must be finite, got " + e.getValue());
             }
         }
+        IntervalShape.fromMetrics(metrics, spec.horizon()); // the shape's entries are read by the service: refuse bad ones here
         config = sortedCopy(config, "config");
         if (createdAt == null) {
             throw new IllegalArgumentException("createdAt is required");
         }
+    }
+
+    /** The forecast intervals' shape over the horizons stored in {@link #metrics} (flat when none is). */
+    public IntervalShape intervalShape() {
+        return IntervalShape.fromMetrics(metrics, spec.horizon());
     }
 
     private static <V> SortedMap<String, V> sortedCopy(Map<String, V> map, String what) {

@@ -9,6 +9,7 @@ import org.forecaster.core.anomaly.AnomalyScorer;
 import org.forecaster.core.anomaly.NoveltyScore;
 import org.forecaster.core.anomaly.TailScore;
 import org.forecaster.core.model.Forecaster;
+import org.forecaster.core.model.IntervalShape;
 import org.forecaster.core.stats.Gaussian;
 import org.forecaster.core.model.NormalizerSpec;
 import org.forecaster.core.model.StepResult;
@@ -99,8 +100,15 @@ public final class PointStep {
 
     /** A step for the model of version {@code modelVersion} on series of step {@code stepMillis}. */
     public PointStep(Forecaster model, NormalizerSpec normalizer, long stepMillis, long modelVersion, Rules rules) {
+        this(model, normalizer, stepMillis, modelVersion, rules, IntervalShape.flat(model.spec().horizon()));
+    }
+
+    /** A step whose forecast intervals also take the model's {@link IntervalShape} (from its header). */
+    public PointStep(Forecaster model, NormalizerSpec normalizer, long stepMillis, long modelVersion, Rules rules,
+                     IntervalShape shape) {
         this.ringCapacity = Math.max(rules.ringCapacity(), model.spec().seasonLag());
-        this.stepper = new Stepper(model, normalizer, stepMillis, rules.intervalLevel(), rules.maxGapSteps(), ringCapacity);
+        this.stepper = new Stepper(model, normalizer, stepMillis, rules.intervalLevel(), rules.maxGapSteps(), ringCapacity,
+                shape);
         this.stepMillis = stepMillis;
         this.modelVersion = modelVersion;
         this.rules = rules;

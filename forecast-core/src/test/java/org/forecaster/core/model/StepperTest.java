@@ -52,6 +52,29 @@ class StepperTest {
     }
 
     @Test
+    void anIntervalShapeScalesEachHorizonsIntervalAndLeavesMeansAndTheKeysCalibrationAlone() {
+        ModelSpec spec = new ModelSpec(CellType.LSTM, 2, Features.COUNT, 8, 4);
+        Forecaster model = Forecaster.initialize(spec, 3, ScalarKernels.INSTANCE);
+        IntervalShape shape = IntervalShape.of(1, 0.9, 0.7, 2.5);
+        Stepper flat = new Stepper(model, NormalizerSpec.DEFAULT, STEP, 0.95, 100, 16);
+        Stepper shaped = new Stepper(model, NormalizerSpec.DEFAULT, STEP, 0.95, 100, 16, shape);
+        KeyState a = flat.newState(1), b = shaped.newState(1);
+        double[] v = values(80, 2);
+        for (int i = 0; i < v.length; i++) {
+            StepResult ra = flat.observe(a, T0 + i * STEP, v[i]);
+            StepResult rb = shaped.observe(b, T0 + i * STEP, v[i]);
+            for (int k = 0; k < 4; k++) {
+                assertEquals(ra.mean[k], rb.mean[k], 0.0);
+                double halfA = (ra.upper[k] - ra.lower[k]) / 2, halfB = (rb.upper[k] - rb.lower[k]) / 2;
+                assertEquals(halfA * shape.width(k), halfB, 1e-9 * halfA, "step " + i + ", h" + (k + 1));
+            }
+        }
+        assertEquals(a, b); // the one-step calibration moved the same way: it does not see the shape
+        assertThrows(IllegalArgumentException.class,
+                () -> new Stepper(model, NormalizerSpec.DEFAULT, STEP, 0.95, 100, 16, IntervalShape.flat(3)));
+    }
+
+    @Test
     void gapsAreFilledWithTheModelsOwnForecastAndFlaggedMissing() {
         Stepper s = stepper(4);
         KeyState st = s.newState(1);

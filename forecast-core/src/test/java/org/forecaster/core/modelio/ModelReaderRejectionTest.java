@@ -253,6 +253,14 @@ class ModelReaderRejectionTest {
                 "parent version must be in [1, 3)");
         rejected(withHeader(json.replace("\"stepMillis\":60000", "\"stepMillis\":-5")), Reason.HEADER,
                 "step must be positive milliseconds, got -5");
+        // The interval shape's entries are read by the service: a factor out of bounds or for a horizon the model
+        // does not have is refused with the file, not clamped or ignored.
+        rejected(withHeader(json.replace("\"val.nll\"", "\"interval.shape.h2\"")), Reason.HEADER,
+                "interval shape at h2 must be in [0.25, 4.0], got -0.8125");
+        rejected(withHeader(json.replace("\"val.mae\"", "\"interval.shape.h3\"")), Reason.HEADER,
+                "metric interval.shape.h3 names no horizon in 2..2 of the model (h1 is always 1)");
+        rejected(withHeader(json.replace("\"val.mae\"", "\"interval.shape.h1\"")), Reason.HEADER,
+                "metric interval.shape.h1 names no horizon in 2..2");
     }
 
     @Test

@@ -142,7 +142,7 @@ public record ServingSpec(String pointsTopic, String forecastsTopic, String anom
     /** The per-point step for {@code model} under this spec: one per thread (scratch buffers). */
     public PointStep pointStep(LoadedModel model) {
         return new PointStep(model.forecaster(), model.header().normalizer(), model.header().stepMillis(), model.version(),
-                stepRules());
+                stepRules(), model.header().intervalShape());
     }
 
     /** The season in steps for a model of step {@code stepMillis}; 0 when it has none (see {@code season}). */

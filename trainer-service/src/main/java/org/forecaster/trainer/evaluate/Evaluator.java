@@ -8,10 +8,12 @@ import org.forecaster.core.baseline.NaiveForecast;
 import org.forecaster.core.baseline.SeasonalNaiveForecast;
 import org.forecaster.core.kernel.Kernels;
 import org.forecaster.core.model.Forecaster;
+import org.forecaster.core.model.IntervalShape;
 import org.forecaster.core.model.ModelSpec;
 import org.forecaster.core.model.NormalizerSpec;
 import org.forecaster.core.model.Stepper;
 import org.forecaster.core.train.HorizonEvaluation;
+import org.forecaster.core.train.IntervalShapeFit;
 import org.forecaster.core.train.OneStepEvaluation;
 import org.forecaster.core.train.Series;
 import org.forecaster.core.train.TbpttTrainer;
@@ -59,7 +61,26 @@ public final class Evaluator {
         return b;
     }
 
-    public Scores score(ModelSpec spec, NormalizerSpec normalizer, float[] params, List<Series> data) {
+    /**
+     * A candidate's {@link IntervalShape}, fitted on the validation range of every series ({@link TimeSplit#trainEnd}
+     * to {@link TimeSplit#validationEnd}: held back from the gradient, before the test range that {@link #score} uses)
+     * through the online stepper.
+     */
+    public IntervalShape fitShape(ModelSpec spec, NormalizerSpec normalizer, float[] params, List<Series> data) {
+        Forecaster model = new Forecaster(spec, params, kernels);
+        IntervalShape flat = IntervalShape.flat(spec.horizon());
+        IntervalShapeFit fit = new IntervalShapeFit(flat, intervalLevel);
+        for (Series s : data) {
+            int from = base.split().trainEnd(s.length()), until = base.split().validationEnd(s.length());
+            if (from < until) {
+                fit.add(new Stepper(model, normalizer, s.stepMillis(), intervalLevel, MAX_GAP_STEPS, RING, flat), s, from, until);
+            }
+        }
+        return fit.shape();
+    }
+
+    /** Scores a model whose forecast intervals have the given shape (its header's; a candidate's from {@link #fitShape}). */
+    public Scores score(ModelSpec spec, NormalizerSpec normalizer, float[] params, IntervalShape shape, List<Series> data) {
         Forecaster model = new Forecaster(spec, params, kernels);
         double rel = 0, mae = 0, naiveRel = 0;
         long inside = 0, points = 0;
@@ -70,11 +91,11 @@ public final class Evaluator {
         for (Series s : data) {
             int from = base.split().validationEnd(s.length());
             if (from >= 1 && from < s.length()) {
-                Stepper online = new Stepper(model, normalizer, s.stepMillis(), intervalLevel, MAX_GAP_STEPS, RING);
+                Stepper online = new Stepper(model, normalizer, s.stepMillis(), intervalLevel, MAX_GAP_STEPS, RING, shape);
                 perSeries.add(HorizonEvaluation.score(HorizonEvaluation.of(online), s, from, s.length(), horizons, baselines,
                         seasonSteps));
             }
-            Stepper stepper = new Stepper(model, normalizer, s.stepMillis(), intervalLevel, MAX_GAP_STEPS, RING);
+            Stepper stepper = new Stepper(model, normalizer, s.stepMillis(), intervalLevel, MAX_GAP_STEPS, RING, shape);
             OneStepEvaluation e = OneStepEvaluation.run(stepper, s, base.split().validationEnd(s.length()), s.length(),
                     Math.min(seasonSteps, Math.max(1, s.length() - 1)));
             if (e.count() == 0) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.forecaster.core.kernel.Kernels;
+import org.forecaster.core.model.IntervalShape;
 import org.forecaster.core.modelio.ModelAcceptance;
 import org.forecaster.core.modelio.ModelFile;
 import org.forecaster.core.modelio.ModelHeader;
@@ -126,9 +127,11 @@ public final class RetrainJob {
         a.bestValidation = result.bestValidation();
 
         Evaluator evaluator = new Evaluator(config, s.seasonSteps(), s.intervalLevel(), s.gate().horizons(), kernels);
-        Scores candidate = evaluator.score(config.spec(), config.normalizer(), result.parameters(), data.series());
+        IntervalShape shape = evaluator.fitShape(config.spec(), config.normalizer(), result.parameters(), data.series());
+        Scores candidate = evaluator.score(config.spec(), config.normalizer(), result.parameters(), shape, data.series());
         Scores current = prod == null ? null
-                : evaluator.score(prod.header().spec(), prod.header().normalizer(), prod.parameters(), data.series());
+                : evaluator.score(prod.header().spec(), prod.header().normalizer(), prod.parameters(),
+                        prod.header().intervalShape(), data.series());
         a.candidate = candidate;
         a.production = current;
         Decision decision = Decision.decide(candidate, current, s.margin(), s.force(), s.gate(), s.intervalLevel());
@@ -142,6 +145,7 @@ public final class RetrainJob {
         if (refused == null && publish) {
             long version = production.highestVersion() + 1; // cannot overflow: nextVersionRefusal checked the ceiling
             Map<String, Double> metrics = new LinkedHashMap<>(candidate.asMetrics());
+            shape.putInto(metrics);
             trainingFigures.forEach((k, v) -> {
                 if (Double.isFinite(v)) {
                     metrics.put(k, v);

@@ -1,6 +1,7 @@
 package org.forecaster.trainer.schedule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -157,6 +158,27 @@ class RetrainJobTest {
         assertEquals(7, e.get("productionVersion").asLong());
         assertEquals(8, e.get("candidateVersion").asLong());
         assertTrue(e.get("production").get("relativeMae").isNumber());
+    }
+
+    @Test
+    void shouldPublishTheIntervalShapeFittedOnTheValidationSliceAndScoreProductionWithItsOwn() throws IOException {
+        TrainConfig fourSteps = goodConfig().withSpec(new ModelSpec(CellType.LSTM, 1, Features.COUNT, 8, 4));
+        TrainerSettings forced = new TrainerSettings("global", Duration.ofDays(60), STEP.toMillis(), 100, 5000, 50, fourSteps,
+                false, 0.02, 24, 0.95, 16 << 20, true, DEFAULT_GATE);
+        RunReport first = job(forced).run(CLOCK.instant());
+        assertEquals(Outcome.PUBLISHED, first.outcome(), first.reason());
+        ModelHeader h = ModelReader.read(topics.weights.getLast()).header();
+        for (String k : List.of("interval.shape.h2", "interval.shape.h3", "interval.shape.h4")) {
+            assertTrue(h.metrics().containsKey(k), k + " in " + h.metrics());
+        }
+        assertNotEquals(1.0, h.intervalShape().width(2), h.intervalShape().toString());
+
+        // The next run scores that model as production with the shape it was published with, so on the same data its
+        // figures are the ones it was published on (a flat shape would move the coverage at h = 3).
+        RunReport second = job(forced).run(CLOCK.instant());
+        assertEquals(1L, second.productionVersion());
+        assertEquals(first.candidate().horizons().coverage(3), second.production().horizons().coverage(3), 0.0);
+        assertEquals(first.candidate().horizons().coverage(1), second.production().horizons().coverage(1), 0.0);
     }
 
     @Test
