@@ -226,7 +226,7 @@ public interface ServingConfig {
         double flatlineMaxRepeatShare();
 
         /** Steps (of the model's step) without a point, by wall clock and by the task's newest point, that make a key silent; 0: off. */
-        @WithDefault("12")
+        @WithDefault("6")
         int silentSteps();
 
         /** Allowance per point of the level-shift and drift CUSUM on the one-step errors, in typical errors. */

@@ -578,11 +578,13 @@ class ForecastProcessorTest {
 
     /**
      * A key that stops reporting while the others go on opens one {@code silent} alert from the wall-clock scan, once
-     * both the wall clock and the newest point are 12 steps past its last point; its next point resolves it.
+     * both the wall clock and the newest point are the silent steps (6 by default) past its last point; its next point
+     * resolves it.
      */
     @Test
     void shouldOpenASilentAlertForAKeyThatStopsReportingAndResolveItWhenPointsReturn() {
         Harness h = new Harness(spec());
+        int silent = spec().alertKinds().silentSteps();
         for (int i = 0; i < 30; i++) {
             h.send("a", i, value(0, i));
             h.send("b", i, value(1, i));
@@ -590,8 +592,8 @@ class ForecastProcessorTest {
         for (int i = 30; i < 50; i++) {
             h.send("b", i, value(1, i)); // "a" stops at 29; the points move on 20 steps
         }
-        h.driver.advanceWallClockTime(Duration.ofMillis(11 * STEP));
-        assertEquals(List.of(), h.anomalies(), "11 steps of wall clock are not yet silence");
+        h.driver.advanceWallClockTime(Duration.ofMillis((silent - 1) * STEP));
+        assertEquals(List.of(), h.anomalies(), (silent - 1) + " steps of wall clock are not yet silence");
         h.driver.advanceWallClockTime(Duration.ofMillis(2 * STEP));
         List<AnomalyRecord> alerts = h.anomalies();
         assertEquals(1, alerts.size(), alerts.toString());
@@ -599,7 +601,7 @@ class ForecastProcessorTest {
         assertEquals("a", open.series());
         assertEquals(AnomalyRecord.State.OPEN, open.state());
         assertEquals("silent", open.reason());
-        assertEquals(T0.plusMillis((29 + 12) * STEP), open.ts(), "silent from the 12th missing step on");
+        assertEquals(T0.plusMillis((29 + silent) * STEP), open.ts(), "silent from the " + silent + "th missing step on");
         assertEquals(value(0, 29), open.value(), "the last value seen");
         assertTrue(StoredState.alertOpen(h.store().get("a")));
         assertEquals(1, registry.get("forecast.alerts").tag("transition", "open").counter().count());
