@@ -5,10 +5,24 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Writes a {@link ForecastRecord} (or a {@link Point}) as JSON byte for byte as {@link WireJson#write} does (same field order, number
- * forms, instant forms and string escapes; the tests compare the two on random records), about five times faster:
- * the model service writes one per point, and Jackson's general path was the largest cost per point after the
- * broker. Not thread-safe: it reuses its buffers, so keep one per stream task.
+ * Writes a {@link ForecastRecord} (or a {@link Point}) as JSON in {@link WireJson#write}'s shape (same field order,
+ * instant forms and string escapes; the tests compare the two on random records), several times faster: the model
+ * service writes one per point, and Jackson's general path was the largest cost per point after the broker. Not
+ * thread-safe: it reuses its buffers, so keep one per stream task.
+ *
+ * <p><b>Numbers.</b> A {@link Point}'s numbers are written as Jackson writes them ({@link Double#toString}: the
+ * shortest decimal that reads back as the same double), byte for byte. A {@link ForecastRecord}'s doubles
+ * ({@code observedValue}, {@code level}, each step's {@code mean}, {@code lower}, {@code upper}) carry the model's
+ * precision instead: the model computes in float32, so each is written as {@code Float.toString((float) v)} would
+ * write it, the shortest decimal that {@link Float#parseFloat} reads back as exactly {@code (float) v} (at most nine
+ * significant digits, at least one digit after the point: {@code 43.218}, {@code 12.0}, {@code -0.0}; plain for
+ * 10<sup>-3</sup> &le; |v| &lt; 10<sup>7</sup>, {@code 1.0E7} / {@code 2.5E-4} outside), written into the buffer by
+ * {@link FloatDecimal} without a String. Reading such a number back as a double gives the decimal, not
+ * {@code (float) v}'s exact binary value; {@code (float)} of what is read is {@code (float) v}. Exceptions, as
+ * before this form: NaN and the infinities are the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}
+ * (as Jackson writes them), and a finite double beyond float's range ({@code (float) v} infinite) keeps its double
+ * form, which reads back as v itself (so {@code (float)} of it is still {@code (float) v}). {@code modelVersion} is
+ * an integer as before.
  */
 public final class ForecastJsonWriter {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -16,6 +30,8 @@ public final class ForecastJsonWriter {
     private byte[] buf = new byte[4096];
     private int pos;
     private final StringBuilder number = new StringBuilder(32);
+    /** The date text of the last instant written: a forecast's steps mostly fall on one day. */
+    private final IsoInstants.Day day = new IsoInstants.Day();
 
     /** The record's JSON in a new array sized exactly. */
     public byte[] write(ForecastRecord r) {
@@ -27,24 +43,22 @@ public final class ForecastJsonWriter {
         ascii(",\"observedTs\":");
         instant(r.observedTs());
         ascii(",\"observedValue\":");
-        number(r.observedValue());
+        floatNumber(r.observedValue());
         ascii(",\"modelVersion\":");
-        number.setLength(0);
-        number.append(r.modelVersion());
-        ascii(number);
+        integer(r.modelVersion());
         ascii(r.cold() ? ",\"cold\":true,\"level\":" : ",\"cold\":false,\"level\":");
-        number(r.level());
+        floatNumber(r.level());
         ascii(",\"steps\":[");
         for (int k = 0; k < steps.size(); k++) {
             ForecastRecord.Step s = steps.get(k);
             ascii(k == 0 ? "{\"ts\":" : ",{\"ts\":");
             instant(s.ts());
             ascii(",\"mean\":");
-            number(s.mean());
+            floatNumber(s.mean());
             ascii(",\"lower\":");
-            number(s.lower());
+            floatNumber(s.lower());
             ascii(",\"upper\":");
-            number(s.upper());
+            floatNumber(s.upper());
             buf[pos++] = '}';
         }
         ascii("]}");
@@ -62,9 +76,7 @@ public final class ForecastJsonWriter {
         ascii(",\"windowEnd\":");
         instant(p.windowEnd());
         ascii(",\"count\":");
-        number.setLength(0);
-        number.append(p.count());
-        ascii(number);
+        integer(p.count());
         ascii(",\"mean\":");
         number(p.mean());
         ascii(",\"min\":");
@@ -83,8 +95,42 @@ public final class ForecastJsonWriter {
             return;
         }
         buf[pos++] = '"';
-        pos = IsoInstants.write(t, buf, pos);
+        pos = IsoInstants.write(t, buf, pos, day);
         buf[pos++] = '"';
+    }
+
+    /**
+     * A forecast's number at float precision (see the class comment): {@code Float.toString((float) v)}'s text; NaN,
+     * infinities and doubles beyond float's range as {@link #number(double)} writes them.
+     */
+    private void floatNumber(double v) {
+        float f = (float) v;
+        if (Float.isFinite(f)) {
+            pos = FloatDecimal.write(f, buf, pos);
+        } else {
+            number(v);
+        }
+    }
+
+    /** A long's decimal digits, as Jackson writes it. */
+    private void integer(long v) {
+        if (v < 0) {
+            if (v == Long.MIN_VALUE) {
+                ascii("-9223372036854775808");
+                return;
+            }
+            buf[pos++] = '-';
+            v = -v;
+        }
+        int n = 1;
+        for (long x = v; x >= 10; x /= 10) {
+            n++;
+        }
+        for (int i = pos + n - 1; i >= pos; i--) {
+            buf[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        pos += n;
     }
 
     /** Double.toString's shortest form, as Jackson writes it; NaN and infinities as strings, as Jackson does. */

@@ -1,0 +1,182 @@
+package org.forecaster.core.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The forecast's numbers at the model's float precision (issue 18): each double v is written as
+ * {@code Float.toString((float) v)} writes it, so that {@code Float.parseFloat} of the text is exactly
+ * {@code (float) v}; NaN and the infinities as the strings Jackson writes; finite doubles beyond float's range in their
+ * double form. {@code Float.toString} is the reference throughout.
+ */
+class ForecastJsonNumbersTest {
+    private final ForecastJsonWriter writer = new ForecastJsonWriter();
+
+    /** The text the writer gives v as a forecast's observedValue. */
+    private String text(double v) {
+        String json = new String(writer.write(new ForecastRecord("s", null, v, 1, false, 0.95, List.of())), StandardCharsets.US_ASCII);
+        int from = json.indexOf("\"observedValue\":") + "\"observedValue\":".length();
+        return json.substring(from, json.indexOf(",\"modelVersion\"", from));
+    }
+
+    /** The rule for one double, checked on its text. */
+    private static void assertRule(double v, String text) {
+        float f = (float) v;
+        if (Double.isNaN(v)) {
+            assertEquals("\"NaN\"", text);
+        } else if (Double.isInfinite(v)) {
+            assertEquals(v > 0 ? "\"Infinity\"" : "\"-Infinity\"", text);
+        } else if (Float.isInfinite(f)) {
+            // Read as Jackson reads it (a double), this is v itself, so (float) of it is (float) v, infinite. (Float.parseFloat
+            // of the shortened double text can give MAX_VALUE for a double just above float's rounding midpoint.)
+            assertEquals(Double.toString(v), text, "a finite double beyond float's range keeps its double form");
+            assertEquals(v, Double.parseDouble(text));
+            assertEquals(f, (float) Double.parseDouble(text));
+        } else {
+            assertEquals(Float.toString(f), text, () -> "v = " + v);
+            assertEquals(Float.floatToRawIntBits(f), Float.floatToRawIntBits(Float.parseFloat(text)), () -> "v = " + v + ", text " + text);
+            assertTrue(text.length() <= FloatDecimal.MAX_LENGTH, text);
+        }
+    }
+
+    @Test
+    void randomDoublesOfAllMagnitudesReadBackAsTheirFloat() {
+        SplittableRandom rnd = new SplittableRandom(18);
+        for (int n = 0; n < 300_000; n++) {
+            double v = switch (rnd.nextInt(8)) {
+                case 0 -> Double.longBitsToDouble(rnd.nextLong()); // any double: most beyond float's range or below it
+                case 1 -> Float.intBitsToFloat(rnd.nextInt()); // any float, exactly
+                case 2 -> rnd.nextGaussian() * Math.pow(10, rnd.nextInt(-46, 40)); // float's whole range, not exact floats
+                case 3 -> (rnd.nextBoolean() ? 1 : -1) * Float.MIN_VALUE * rnd.nextInt(1, 1 << 24); // subnormal floats
+                case 4 -> (rnd.nextBoolean() ? 1 : -1) * rnd.nextDouble() * 0x1p-126 * 4; // near float's subnormal range
+                case 5 -> (double) rnd.nextLong(-100_000_000L, 100_000_000L); // integers around float's exact range
+                case 6 -> rnd.nextGaussian() * 50 + 40; // what forecasts hold
+                default -> new double[] {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+                        Double.MIN_VALUE, -Double.MIN_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, Float.MAX_VALUE,
+                        -Float.MAX_VALUE, Float.MIN_VALUE, Float.MIN_NORMAL, 3.4028235677973366E38, 3.4028236E38, 1e39,
+                        7.006492321624085E-46, 7.006492321624087E-46, 1e-46}[rnd.nextInt(19)];
+            };
+            assertRule(v, text(v));
+        }
+    }
+
+    @Test
+    void everyFloatOnAStrideAndEverySubnormalIsFloatToString() {
+        byte[] out = new byte[FloatDecimal.MAX_LENGTH];
+        for (long bits = 0; bits <= 0xFFFF_FFFFL; bits += 1_009) {
+            check(Float.intBitsToFloat((int) bits), out);
+        }
+        for (int t = 0; t < 1 << 23; t += 3) {
+            check(Float.intBitsToFloat(t), out);
+            check(Float.intBitsToFloat(t | 0x8000_0000), out);
+        }
+    }
+
+    /** Powers of ten and of two (where the rounding interval is lopsided), and their neighbours. */
+    @Test
+    void powersOfTenAndTwoAndTheirNeighbours() {
+        byte[] out = new byte[FloatDecimal.MAX_LENGTH];
+        for (int e = -46; e <= 39; e++) {
+            float p = Float.parseFloat("1e" + e);
+            for (float f : new float[] {p, Math.nextUp(p), Math.nextDown(p), -p}) {
+                check(f, out);
+            }
+            assertRule(Math.pow(10, e), text(Math.pow(10, e)));
+        }
+        for (int e = -149; e <= 127; e++) {
+            float p = Math.scalb(1f, e);
+            for (float f : new float[] {p, Math.nextUp(p), Math.nextDown(p), 3 * p, -p}) {
+                check(f, out);
+            }
+        }
+    }
+
+    private static void check(float f, byte[] out) {
+        if (!Float.isFinite(f)) {
+            return;
+        }
+        int len = FloatDecimal.write(f, out, 0);
+        String text = new String(out, 0, len, StandardCharsets.US_ASCII);
+        assertEquals(Float.toString(f), text, () -> "bits " + Integer.toHexString(Float.floatToRawIntBits(f)));
+    }
+
+    @Test
+    void roundingCarriesAndNotationBoundaries() {
+        String[][] cases = {
+                {"9.9999999", "10.0"}, {"9.99999999", "10.0"}, {"0.99999999", "1.0"}, {"99.9999999", "100.0"},
+                {"9999999.5", "1.0E7"}, {"9999999.0", "9999999.0"}, {"1e7", "1.0E7"}, {"12345678.9", "1.2345679E7"},
+                {"0.001", "0.001"}, {"9.999999e-4", "9.999999E-4"}, {"0.0009999999999", "0.001"}, {"1e-5", "1.0E-5"},
+                {"43.218", "43.218"}, {"41.3", "41.3"}, {"0.1", "0.1"}, {"0.3", "0.3"}, {"1.0000001", "1.0000001"},
+                {"1.00000001", "1.0"}, {"0.95", "0.95"}, {"100", "100.0"}, {"16777216", "1.6777216E7"},
+                {"16777217", "1.6777216E7"}, {"-2.5", "-2.5"}, {"-0.0", "-0.0"}, {"0", "0.0"},
+                {"3.4028235e38", "3.4028235E38"}, {"1.4e-45", "1.4E-45"}, {"1e-46", "0.0"}, {"-1e-46", "-0.0"},
+                {"0.1234567890123", "0.12345679"}, {"41.300000000000004", "41.3"}, {"2.0000000000000004", "2.0"},
+        };
+        for (String[] c : cases) {
+            double v = Double.parseDouble(c[0]);
+            assertEquals(c[1], text(v), c[0]);
+            assertRule(v, text(v));
+        }
+    }
+
+    /** The whole record reads back through Jackson into the same record at float precision. */
+    @Test
+    void recordsReadBackThroughJacksonAtFloatPrecision() {
+        SplittableRandom rnd = new SplittableRandom(181);
+        for (int n = 0; n < 3_000; n++) {
+            ForecastRecord r = FastWireJsonTest.randomForecast(rnd);
+            ForecastRecord back = WireJson.read(writer.write(r), ForecastRecord.class);
+            assertEquals(r.series(), back.series());
+            assertEquals(r.observedTs(), back.observedTs());
+            assertEquals(r.modelVersion(), back.modelVersion());
+            assertEquals(r.cold(), back.cold());
+            assertFloatEqual(r.observedValue(), back.observedValue());
+            assertFloatEqual(r.level(), back.level());
+            assertEquals(r.steps().size(), back.steps().size());
+            for (int k = 0; k < r.steps().size(); k++) {
+                ForecastRecord.Step s = r.steps().get(k), b = back.steps().get(k);
+                assertEquals(s.ts(), b.ts());
+                assertFloatEqual(s.mean(), b.mean());
+                assertFloatEqual(s.lower(), b.lower());
+                assertFloatEqual(s.upper(), b.upper());
+            }
+        }
+    }
+
+    /** (float) of the double read back is (float) of the original, bit for bit (-0.0 kept, NaN as NaN). */
+    private static void assertFloatEqual(double original, double read) {
+        if (Double.isNaN(original)) {
+            assertTrue(Double.isNaN(read));
+            return;
+        }
+        assertEquals(Float.floatToRawIntBits((float) original), Float.floatToRawIntBits((float) read), () -> original + " read as " + read);
+        if (Float.isInfinite((float) original) && Double.isFinite(original)) {
+            assertEquals(original, read, "beyond float's range: the double itself");
+        }
+    }
+
+    /** Instants written with the writer's day cache, in runs on one day and jumps between days, as without it. */
+    @Test
+    void instantsWithTheDayCacheMatchIsoInstant() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        IsoInstants.Day day = new IsoInstants.Day();
+        byte[] out = new byte[IsoInstants.MAX_LENGTH];
+        Instant t = Instant.parse("2014-04-10T23:30:00Z");
+        for (int n = 0; n < 200_000; n++) {
+            t = switch (rnd.nextInt(10)) {
+                case 0 -> FastWireJsonTest.randomInstant(rnd);
+                case 1 -> t.minusSeconds(rnd.nextLong(0, 200_000));
+                case 2 -> t.plusMillis(rnd.nextLong(0, 600_000));
+                default -> t.plusSeconds(300); // a forecast's steps
+            };
+            int len = IsoInstants.write(t, out, 0, day);
+            assertEquals(t.toString(), new String(out, 0, len, StandardCharsets.US_ASCII));
+        }
+    }
+}
