@@ -5,10 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Writes a {@link ForecastRecord} (or a {@link Point}) as JSON in {@link WireJson#write}'s shape (same field order,
- * instant forms and string escapes; the tests compare the two on random records), several times faster: the model
- * service writes one per point, and Jackson's general path was the largest cost per point after the broker. Not
- * thread-safe: it reuses its buffers, so keep one per stream task.
+ * Writes a {@link ForecastRecord} (or a {@link Point}) as JSON byte for byte as {@link WireJson#write} does (same field
+ * order, number forms, instant forms and string escapes; the tests compare the two on random records), several times
+ * faster: the model service writes one per point, and Jackson's general path was the largest cost per point after
+ * the broker. Not thread-safe: it reuses its buffers, so keep one per stream task.
  *
  * <p><b>Numbers.</b> A {@link Point}'s numbers are written as Jackson writes them ({@link Double#toString}: the
  * shortest decimal that reads back as the same double), byte for byte. A {@link ForecastRecord}'s doubles
@@ -17,7 +17,7 @@ import java.util.List;
  * write it, the shortest decimal that {@link Float#parseFloat} reads back as exactly {@code (float) v} (at most nine
  * significant digits, at least one digit after the point: {@code 43.218}, {@code 12.0}, {@code -0.0}; plain for
  * 10<sup>-3</sup> &le; |v| &lt; 10<sup>7</sup>, {@code 1.0E7} / {@code 2.5E-4} outside), written into the buffer by
- * {@link FloatDecimal} without a String. Reading such a number back as a double gives the decimal, not
+ * {@link FloatDecimal} without a String (Jackson writes the same through {@link FloatPrecisionSerializer}). Reading such a number back as a double gives the decimal, not
  * {@code (float) v}'s exact binary value; {@code (float)} of what is read is {@code (float) v}. Exceptions, as
  * before this form: NaN and the infinities are the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}
  * (as Jackson writes them), and a finite double beyond float's range ({@code (float) v} infinite) keeps its double

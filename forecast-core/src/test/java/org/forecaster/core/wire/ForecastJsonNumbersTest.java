@@ -1,10 +1,14 @@
 package org.forecaster.core.wire;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -123,6 +127,37 @@ class ForecastJsonNumbersTest {
             assertEquals(c[1], text(v), c[0]);
             assertRule(v, text(v));
         }
+    }
+
+    /**
+     * The shape is Jackson's ordinary data binding's (without the record's float-precision annotation) for the record
+     * with each double first rounded to its float's shortest decimal: the annotation changes only the numbers.
+     */
+    @Test
+    @SuppressWarnings("deprecation")
+    void bytesArePlainDataBindingOfTheRecordRoundedToFloats() throws Exception {
+        ObjectMapper plain = WireJson.mapper().copy().configure(MapperFeature.USE_ANNOTATIONS, false);
+        SplittableRandom rnd = new SplittableRandom(182);
+        for (int n = 0; n < 3_000; n++) {
+            ForecastRecord r = FastWireJsonTest.randomForecast(rnd);
+            ForecastRecord rounded = atFloatPrecision(r);
+            assertArrayEquals(plain.writeValueAsBytes(rounded), writer.write(r), () -> "record " + r);
+        }
+    }
+
+    /** The record with each double replaced by the decimal of {@code Float.toString((float) v)} (NaN, infinities and doubles beyond float's range kept). */
+    private static ForecastRecord atFloatPrecision(ForecastRecord r) {
+        List<ForecastRecord.Step> steps = new ArrayList<>();
+        for (ForecastRecord.Step s : r.steps()) {
+            steps.add(new ForecastRecord.Step(s.ts(), atFloatPrecision(s.mean()), atFloatPrecision(s.lower()), atFloatPrecision(s.upper())));
+        }
+        return new ForecastRecord(r.series(), r.observedTs(), atFloatPrecision(r.observedValue()), r.modelVersion(), r.cold(),
+                atFloatPrecision(r.level()), steps);
+    }
+
+    private static double atFloatPrecision(double v) {
+        float f = (float) v;
+        return Float.isFinite(f) ? Double.parseDouble(Float.toString(f)) : v;
     }
 
     /** The whole record reads back through Jackson into the same record at float precision. */
