@@ -150,8 +150,8 @@ final class FloatDecimal {
             f /= 10;
             e++;
         }
-        int len = f >= 100_000_000 ? 9 : 1;
-        while (f >= POW10[len]) {
+        int len = (32 - Integer.numberOfLeadingZeros(f)) * 1233 >>> 12; // floor(log10(2^bits)), bits <= 30
+        if (f >= POW10[len]) {
             len++;
         }
         int exp = e + len; // |v| = 0.d1..dlen 10^exp
@@ -210,16 +210,15 @@ final class FloatDecimal {
 
     /** The n lowest decimal digits of v (leading zeros included) at out[pos, pos + n). */
     private static void digits(int v, int n, byte[] out, int pos) {
-        int i = pos + n;
-        while (i - pos >= 2) {
+        for (int i = pos + n - 2; i >= pos; i -= 2) { // a counted loop: two digits per division
             int q = v / 100;
             int r = v - q * 100;
-            out[--i] = DIGIT_ONES[r];
-            out[--i] = DIGIT_TENS[r];
+            out[i] = DIGIT_TENS[r];
+            out[i + 1] = DIGIT_ONES[r];
             v = q;
         }
-        if (i > pos) {
-            out[--i] = (byte) ('0' + v % 10);
+        if ((n & 1) != 0) {
+            out[pos] = (byte) ('0' + v);
         }
     }
 

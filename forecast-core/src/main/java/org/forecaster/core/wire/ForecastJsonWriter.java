@@ -27,6 +27,23 @@ import java.util.List;
 public final class ForecastJsonWriter {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
+    /** The forecast's field names and punctuation, copied as bytes (a char-by-char copy was 5-8 % of the hop's samples). */
+    private static final byte[] SERIES = bytesOf("{\"series\":");
+    private static final byte[] OBSERVED_TS = bytesOf(",\"observedTs\":");
+    private static final byte[] OBSERVED_VALUE = bytesOf(",\"observedValue\":");
+    private static final byte[] MODEL_VERSION = bytesOf(",\"modelVersion\":");
+    private static final byte[] STEPS = bytesOf(",\"steps\":[");
+    private static final byte[] MEAN = bytesOf(",\"mean\":");
+    private static final byte[] LOWER = bytesOf(",\"lower\":");
+    private static final byte[] UPPER = bytesOf(",\"upper\":");
+    private static final byte[] END = bytesOf("]}");
+    private static final byte[] COLD_LEVEL = bytesOf(",\"cold\":true,\"level\":"), WARM_LEVEL = bytesOf(",\"cold\":false,\"level\":");
+    private static final byte[] FIRST_TS = bytesOf("{\"ts\":"), NEXT_TS = bytesOf(",{\"ts\":");
+
+    private static byte[] bytesOf(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     private byte[] buf = new byte[4096];
     private int pos;
     private final StringBuilder number = new StringBuilder(32);
@@ -38,30 +55,30 @@ public final class ForecastJsonWriter {
         pos = 0;
         List<ForecastRecord.Step> steps = r.steps();
         ensure(256 + 6 * r.series().length() + steps.size() * (4 * IsoInstants.MAX_LENGTH + 3 * 32));
-        ascii("{\"series\":");
+        bytes(SERIES);
         string(r.series());
-        ascii(",\"observedTs\":");
+        bytes(OBSERVED_TS);
         instant(r.observedTs());
-        ascii(",\"observedValue\":");
+        bytes(OBSERVED_VALUE);
         floatNumber(r.observedValue());
-        ascii(",\"modelVersion\":");
+        bytes(MODEL_VERSION);
         integer(r.modelVersion());
-        ascii(r.cold() ? ",\"cold\":true,\"level\":" : ",\"cold\":false,\"level\":");
+        bytes(r.cold() ? COLD_LEVEL : WARM_LEVEL);
         floatNumber(r.level());
-        ascii(",\"steps\":[");
+        bytes(STEPS);
         for (int k = 0; k < steps.size(); k++) {
             ForecastRecord.Step s = steps.get(k);
-            ascii(k == 0 ? "{\"ts\":" : ",{\"ts\":");
+            bytes(k == 0 ? FIRST_TS : NEXT_TS);
             instant(s.ts());
-            ascii(",\"mean\":");
+            bytes(MEAN);
             floatNumber(s.mean());
-            ascii(",\"lower\":");
+            bytes(LOWER);
             floatNumber(s.lower());
-            ascii(",\"upper\":");
+            bytes(UPPER);
             floatNumber(s.upper());
             buf[pos++] = '}';
         }
-        ascii("]}");
+        bytes(END);
         return Arrays.copyOf(buf, pos);
     }
 
@@ -144,6 +161,11 @@ public final class ForecastJsonWriter {
             ascii(number);
             buf[pos++] = '"';
         }
+    }
+
+    private void bytes(byte[] b) {
+        System.arraycopy(b, 0, buf, pos, b.length);
+        pos += b.length;
     }
 
     /** ASCII text as bytes (field names, and numbers already formatted into {@link #number}). */
