@@ -57,8 +57,7 @@ class SimulateCommandTest {
             for (int i = 0; i < own.size(); i++) {
                 String[] cells = rows.get(i + 1).split(",");
                 assertEquals(Instant.parse(cells[0]), own.get(i).observedTs(), series + " point " + i);
-                // forecasts carry the model's float precision (issue 18)
-                assertEquals((float) Double.parseDouble(cells[1]), (float) own.get(i).observedValue(), series + " point " + i);
+                assertEquals(Double.parseDouble(cells[1]), own.get(i).observedValue(), series + " point " + i);
                 assertEquals(4, own.get(i).modelVersion());
                 assertEquals(3, own.get(i).steps().size());
             }

@@ -10,19 +10,18 @@ import java.util.List;
  * faster: the model service writes one per point, and Jackson's general path was the largest cost per point after
  * the broker. Not thread-safe: it reuses its buffers, so keep one per stream task.
  *
- * <p><b>Numbers.</b> A {@link Point}'s numbers are written as Jackson writes them ({@link Double#toString}: the
- * shortest decimal that reads back as the same double), byte for byte. A {@link ForecastRecord}'s doubles
- * ({@code observedValue}, {@code level}, each step's {@code mean}, {@code lower}, {@code upper}) carry the model's
- * precision instead: the model computes in float32, so each is written as {@code Float.toString((float) v)} would
- * write it, the shortest decimal that {@link Float#parseFloat} reads back as exactly {@code (float) v} (at most nine
- * significant digits, at least one digit after the point: {@code 43.218}, {@code 12.0}, {@code -0.0}; plain for
- * 10<sup>-3</sup> &le; |v| &lt; 10<sup>7</sup>, {@code 1.0E7} / {@code 2.5E-4} outside), written into the buffer by
- * {@link FloatDecimal} without a String (Jackson writes the same through {@link FloatPrecisionSerializer}). Reading such a number back as a double gives the decimal, not
- * {@code (float) v}'s exact binary value; {@code (float)} of what is read is {@code (float) v}. Exceptions, as
- * before this form: NaN and the infinities are the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}
- * (as Jackson writes them), and a finite double beyond float's range ({@code (float) v} infinite) keeps its double
- * form, which reads back as v itself (so {@code (float)} of it is still {@code (float) v}). {@code modelVersion} is
- * an integer as before.
+ * <p><b>Numbers.</b> A {@link Point}'s numbers, and a forecast's {@code observedValue} (the input, echoed), are written
+ * as Jackson writes them ({@link Double#toString}: the shortest decimal that reads back as the same double), byte for
+ * byte. A forecast step's {@code mean}, {@code lower} and {@code upper} carry the model's precision instead where that
+ * loses nothing ({@link ForecastRecord.Step#atFloatPrecision}: the float grain within 1e-4 of the step's interval
+ * half-width, true of any series whose spread is not tiny against its magnitude), and the interval {@code level}
+ * always: such a number is written as {@code Float.toString((float) v)} would write it, the shortest decimal that
+ * {@link Float#parseFloat} reads back as exactly {@code (float) v} (at most nine significant digits, at least one digit
+ * after the point: {@code 43.218}, {@code 12.0}, {@code -0.0}; plain for 10<sup>-3</sup> &le; |v| &lt; 10<sup>7</sup>,
+ * {@code 1.0E7} / {@code 2.5E-4} outside), into the buffer by {@link FloatDecimal} without a String (Jackson writes the
+ * same through {@link FloatPrecisionSerializer}); the shortest double form costs about twice as much. NaN and the
+ * infinities are the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"} (as Jackson writes them), and a
+ * double beyond float's range keeps its double form. {@code modelVersion} is an integer as before.
  */
 public final class ForecastJsonWriter {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -60,7 +59,7 @@ public final class ForecastJsonWriter {
         bytes(OBSERVED_TS);
         instant(r.observedTs());
         bytes(OBSERVED_VALUE);
-        floatNumber(r.observedValue());
+        number(r.observedValue());
         bytes(MODEL_VERSION);
         integer(r.modelVersion());
         bytes(r.cold() ? COLD_LEVEL : WARM_LEVEL);
@@ -70,12 +69,13 @@ public final class ForecastJsonWriter {
             ForecastRecord.Step s = steps.get(k);
             bytes(k == 0 ? FIRST_TS : NEXT_TS);
             instant(s.ts());
+            double half = s.halfWidth();
             bytes(MEAN);
-            floatNumber(s.mean());
+            stepNumber(s.mean(), half);
             bytes(LOWER);
-            floatNumber(s.lower());
+            stepNumber(s.lower(), half);
             bytes(UPPER);
-            floatNumber(s.upper());
+            stepNumber(s.upper(), half);
             buf[pos++] = '}';
         }
         bytes(END);
@@ -124,6 +124,15 @@ public final class ForecastJsonWriter {
         float f = (float) v;
         if (Float.isFinite(f)) {
             pos = FloatDecimal.write(f, buf, pos);
+        } else {
+            number(v);
+        }
+    }
+
+    /** A step's number: in float form where {@link ForecastRecord.Step#atFloatPrecision} allows, else as a double. */
+    private void stepNumber(double v, double halfWidth) {
+        if (ForecastRecord.Step.atFloatPrecision(v, halfWidth)) {
+            pos = FloatDecimal.write((float) v, buf, pos);
         } else {
             number(v);
         }

@@ -17,7 +17,7 @@ class FastWireJsonTest {
     private static final String[] ODD_IDS = {"", "a\"b", "back\\slash", "tab\there", "nl\nx", "\u0000\u001f\u007f",
             "\b\f\r", "ü-é", "日本", "emoji-\uD83D\uDE00", "slash/ok", "x".repeat(300)};
 
-    /** Jackson writes a forecast's doubles with {@link FloatPrecisionSerializer} ({@code Float.toString((float) v)}). */
+    /** Jackson writes a forecast's numbers with {@link FloatPrecisionSerializer} (float form where the rule allows). */
     @Test
     void forecastBytesEqualJacksonOnRandomRecords() {
         SplittableRandom rnd = new SplittableRandom(7);

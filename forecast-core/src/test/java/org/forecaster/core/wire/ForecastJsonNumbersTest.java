@@ -14,19 +14,20 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The forecast's numbers at the model's float precision (issue 18): each double v is written as
+ * The forecast's numbers at the model's float precision (issue 18): a number in float form is written as
  * {@code Float.toString((float) v)} writes it, so that {@code Float.parseFloat} of the text is exactly
  * {@code (float) v}; NaN and the infinities as the strings Jackson writes; finite doubles beyond float's range in their
- * double form. {@code Float.toString} is the reference throughout.
+ * double form. {@code Float.toString} is the reference throughout. The level is always in float form (the probe
+ * below); a step's numbers where the float grain is fine against the step's interval; the observed value never.
  */
 class ForecastJsonNumbersTest {
     private final ForecastJsonWriter writer = new ForecastJsonWriter();
 
-    /** The text the writer gives v as a forecast's observedValue. */
+    /** The text the writer gives v as a forecast's level (always in float form). */
     private String text(double v) {
-        String json = new String(writer.write(new ForecastRecord("s", null, v, 1, false, 0.95, List.of())), StandardCharsets.US_ASCII);
-        int from = json.indexOf("\"observedValue\":") + "\"observedValue\":".length();
-        return json.substring(from, json.indexOf(",\"modelVersion\"", from));
+        String json = new String(writer.write(new ForecastRecord("s", null, 1, 1, false, v, List.of())), StandardCharsets.US_ASCII);
+        int from = json.indexOf("\"level\":") + "\"level\":".length();
+        return json.substring(from, json.indexOf(",\"steps\"", from));
     }
 
     /** The rule for one double, checked on its text. */
@@ -149,10 +150,16 @@ class ForecastJsonNumbersTest {
     private static ForecastRecord atFloatPrecision(ForecastRecord r) {
         List<ForecastRecord.Step> steps = new ArrayList<>();
         for (ForecastRecord.Step s : r.steps()) {
-            steps.add(new ForecastRecord.Step(s.ts(), atFloatPrecision(s.mean()), atFloatPrecision(s.lower()), atFloatPrecision(s.upper())));
+            double half = s.halfWidth();
+            steps.add(new ForecastRecord.Step(s.ts(), atFloatPrecision(s.mean(), half), atFloatPrecision(s.lower(), half),
+                    atFloatPrecision(s.upper(), half)));
         }
-        return new ForecastRecord(r.series(), r.observedTs(), atFloatPrecision(r.observedValue()), r.modelVersion(), r.cold(),
+        return new ForecastRecord(r.series(), r.observedTs(), r.observedValue(), r.modelVersion(), r.cold(),
                 atFloatPrecision(r.level()), steps);
+    }
+
+    private static double atFloatPrecision(double v, double halfWidth) {
+        return ForecastRecord.Step.atFloatPrecision(v, halfWidth) ? Double.parseDouble(Float.toString((float) v)) : v;
     }
 
     private static double atFloatPrecision(double v) {
@@ -171,17 +178,47 @@ class ForecastJsonNumbersTest {
             assertEquals(r.observedTs(), back.observedTs());
             assertEquals(r.modelVersion(), back.modelVersion());
             assertEquals(r.cold(), back.cold());
-            assertFloatEqual(r.observedValue(), back.observedValue());
+            assertEquals(r.observedValue(), back.observedValue(), 0.0, "the observed value, exactly");
             assertFloatEqual(r.level(), back.level());
             assertEquals(r.steps().size(), back.steps().size());
             for (int k = 0; k < r.steps().size(); k++) {
                 ForecastRecord.Step s = r.steps().get(k), b = back.steps().get(k);
                 assertEquals(s.ts(), b.ts());
-                assertFloatEqual(s.mean(), b.mean());
-                assertFloatEqual(s.lower(), b.lower());
-                assertFloatEqual(s.upper(), b.upper());
+                assertStepNumber(s.mean(), b.mean(), s.halfWidth());
+                assertStepNumber(s.lower(), b.lower(), s.halfWidth());
+                assertStepNumber(s.upper(), b.upper(), s.halfWidth());
             }
         }
+    }
+
+    /** A step's number read back: in float form within the rule's tolerance of the original, else exactly it. */
+    private static void assertStepNumber(double original, double read, double halfWidth) {
+        if (ForecastRecord.Step.atFloatPrecision(original, halfWidth)) {
+            assertFloatEqual(original, read);
+            assertTrue(Math.abs(read - original) <= ForecastRecord.Step.OF_HALF_WIDTH * halfWidth, () -> original + " read as " + read);
+        } else if (Double.isNaN(original)) {
+            assertTrue(Double.isNaN(read));
+        } else {
+            assertEquals(original, read, 0.0);
+        }
+    }
+
+    /**
+     * The model's float precision is relative to a series' spread, not its magnitude: a gauge near 1.7e9 (epoch
+     * seconds) forecast to +-50 would lose up to 64 in float form, so its steps keep every digit; a series near 200
+     * forecast to +-10 goes out in float form.
+     */
+    @Test
+    void aStepKeepsEveryDigitWhereTheFloatGrainIsCoarseAgainstItsInterval() {
+        ForecastRecord.Step gauge = new ForecastRecord.Step(null, 1_733_526_000.372, 1_733_525_950.372, 1_733_526_050.372);
+        ForecastRecord.Step usual = new ForecastRecord.Step(null, 213.04705810546875 + 1e-9, 203.04705810546875, 223.04705810546875);
+        String json = new String(writer.write(new ForecastRecord("s", null, 1_733_526_000.25, 1, false, 0.95,
+                List.of(gauge, usual))), StandardCharsets.US_ASCII);
+        assertTrue(json.contains("\"observedValue\":1.73352600025E9,"), json);
+        assertTrue(json.contains("\"mean\":1.733526000372E9,\"lower\":1.733525950372E9,\"upper\":1.733526050372E9}"), json);
+        assertTrue(json.contains("\"mean\":213.04706,\"lower\":203.04706,\"upper\":223.04706}"), json);
+        assertArrayEquals(WireJson.write(new ForecastRecord("s", null, 1_733_526_000.25, 1, false, 0.95, List.of(gauge, usual))),
+                json.getBytes(StandardCharsets.US_ASCII), "Jackson writes the same");
     }
 
     /** (float) of the double read back is (float) of the original, bit for bit (-0.0 kept, NaN as NaN). */
