@@ -219,9 +219,11 @@ class ScorerTest {
         assertTrue(r.out().contains("1 of 6 labelled windows found"), r.out());
         var tree = WireJson.mapper().readTree(json.toFile());
         assertEquals(3, tree.get("forecast").size());
-        // The model is naive on the same window means, so its column equals the naive baseline's.
+        // The model is naive on the same window means, so its column equals the naive baseline's, up to the float
+        // precision the forecasts file carries (issue 18; the baseline is computed in double).
         for (var row : tree.get("forecast")) {
-            assertEquals(row.get("naive").doubleValue(), row.get("model").doubleValue(), 1e-12, row.toString());
+            assertEquals(row.get("naive").doubleValue(), row.get("model").doubleValue(), 1e-6 * row.get("naive").doubleValue(),
+                    row.toString());
         }
     }
 

@@ -18,6 +18,20 @@ public final class IsoInstants {
 
     /** Appends the ISO form of {@code t} to {@code out} as ASCII bytes; returns the new position. */
     static int write(Instant t, byte[] out, int pos) {
+        return write(t, out, pos, null);
+    }
+
+    /**
+     * The last day a writer wrote and its {@code yyyy-MM-dd} text: a forecast's instants mostly fall on one day, and
+     * then only the time of day is computed. Not thread-safe; one per writer.
+     */
+    static final class Day {
+        private long day = Long.MIN_VALUE;
+        private final byte[] text = new byte[10];
+    }
+
+    /** {@link #write(Instant, byte[], int)}, reusing {@code last}'s date text when {@code t} falls on its day (null: no reuse). */
+    static int write(Instant t, byte[] out, int pos, Day last) {
         long seconds = t.getEpochSecond();
         int nanos = t.getNano();
         if (nanos % 1_000_000 != 0 || seconds < MIN_MILLIS / 1000 || seconds >= MAX_MILLIS / 1000) {
@@ -28,7 +42,37 @@ public final class IsoInstants {
             return pos;
         }
         long days = Math.floorDiv(seconds, 86_400L);
-        int secOfDay = (int) Math.floorMod(seconds, 86_400L);
+        int secOfDay = (int) (seconds - days * 86_400L);
+        if (last != null && last.day == days) {
+            System.arraycopy(last.text, 0, out, pos, 10);
+            pos += 10;
+        } else {
+            int start = pos;
+            pos = date(days, out, pos);
+            if (last != null) {
+                last.day = days;
+                System.arraycopy(out, start, last.text, 0, 10);
+            }
+        }
+        out[pos++] = 'T';
+        int hour = secOfDay / 3600, rest = secOfDay - hour * 3600, minute = rest / 60;
+        pos = two(hour, out, pos);
+        out[pos++] = ':';
+        pos = two(minute, out, pos);
+        out[pos++] = ':';
+        pos = two(rest - minute * 60, out, pos);
+        if (nanos != 0) {
+            int millis = nanos / 1_000_000;
+            out[pos++] = '.';
+            out[pos++] = (byte) ('0' + millis / 100);
+            pos = two(millis % 100, out, pos);
+        }
+        out[pos++] = 'Z';
+        return pos;
+    }
+
+    /** {@code yyyy-MM-dd} of a day (since 1970-01-01) of the years 0000..9999. */
+    private static int date(long days, byte[] out, int pos) {
         // Civil date from days since 1970-01-01 (Howard Hinnant's days_from_civil inverse).
         long z = days + 719_468;
         long era = Math.floorDiv(z, 146_097);
@@ -39,34 +83,22 @@ public final class IsoInstants {
         int day = (int) (doy - (153 * mp + 2) / 5 + 1);
         int month = (int) (mp < 10 ? mp + 3 : mp - 9);
         int year = (int) (yoe + era * 400 + (month <= 2 ? 1 : 0));
-        pos = digits(year, 4, out, pos);
+        pos = two(year / 100, out, pos);
+        pos = two(year % 100, out, pos);
         out[pos++] = '-';
-        pos = digits(month, 2, out, pos);
+        pos = two(month, out, pos);
         out[pos++] = '-';
-        pos = digits(day, 2, out, pos);
-        out[pos++] = 'T';
-        pos = digits(secOfDay / 3600, 2, out, pos);
-        out[pos++] = ':';
-        pos = digits(secOfDay / 60 % 60, 2, out, pos);
-        out[pos++] = ':';
-        pos = digits(secOfDay % 60, 2, out, pos);
-        if (nanos != 0) {
-            out[pos++] = '.';
-            pos = digits(nanos / 1_000_000, 3, out, pos);
-        }
-        out[pos++] = 'Z';
-        return pos;
+        return two(day, out, pos);
     }
 
     /** The longest form {@link #write} produces (a fallback of a far year with nanoseconds). */
     static final int MAX_LENGTH = 40;
 
-    private static int digits(int v, int width, byte[] out, int pos) {
-        for (int i = width - 1; i >= 0; i--) {
-            out[pos + i] = (byte) ('0' + v % 10);
-            v /= 10;
-        }
-        return pos + width;
+    /** Two digits of 0..99 from a table, without a division. */
+    private static int two(int v, byte[] out, int pos) {
+        out[pos] = FloatDecimal.DIGIT_TENS[v];
+        out[pos + 1] = FloatDecimal.DIGIT_ONES[v];
+        return pos + 2;
     }
 
     /**

@@ -17,6 +17,7 @@ class FastWireJsonTest {
     private static final String[] ODD_IDS = {"", "a\"b", "back\\slash", "tab\there", "nl\nx", "\u0000\u001f\u007f",
             "\b\f\r", "ü-é", "日本", "emoji-\uD83D\uDE00", "slash/ok", "x".repeat(300)};
 
+    /** Jackson writes a forecast's numbers with {@link FloatPrecisionSerializer} (float form where the rule allows). */
     @Test
     void forecastBytesEqualJacksonOnRandomRecords() {
         SplittableRandom rnd = new SplittableRandom(7);
@@ -132,7 +133,7 @@ class FastWireJsonTest {
         assertNotNull(PointJsonReader.tryFast("{\"mean\":1.5,\"series\":\"s\",\"x\":null}".getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static ForecastRecord randomForecast(SplittableRandom rnd) {
+    static ForecastRecord randomForecast(SplittableRandom rnd) {
         String id = switch (rnd.nextInt(4)) {
             case 0 -> ODD_IDS[rnd.nextInt(ODD_IDS.length)];
             case 1 -> RandomText.randomString(rnd);
@@ -147,7 +148,7 @@ class FastWireJsonTest {
                 rnd.nextLong(-5, Long.MAX_VALUE), rnd.nextBoolean(), randomDouble(rnd), steps);
     }
 
-    private static Instant randomInstant(SplittableRandom rnd) {
+    static Instant randomInstant(SplittableRandom rnd) {
         return switch (rnd.nextInt(6)) {
             case 0 -> Instant.ofEpochSecond(rnd.nextLong(-400_000_000_000L, 400_000_000_000L), rnd.nextInt(1_000_000_000));
             case 1 -> Instant.ofEpochSecond(rnd.nextLong(-62167219200L - 10, 253402300800L + 10));
@@ -165,7 +166,7 @@ class FastWireJsonTest {
         return d;
     }
 
-    private static double randomDouble(SplittableRandom rnd) {
+    static double randomDouble(SplittableRandom rnd) {
         return switch (rnd.nextInt(8)) {
             case 0 -> Double.longBitsToDouble(rnd.nextLong());
             case 1 -> new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 0.0,
