@@ -821,6 +821,161 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Two loops over the key's vectors instead of ten kernel calls: {@code lstmCellPass} (i, f, g and the cell
+     * update) and {@code lstmOutputPass} (o, tanh(c), h), each vector's values in registers between the steps, with
+     * the same formulas and rounding as {@link #sigmoid}, {@link #tanh} and the products, so the bits equal the
+     * default's calls (tested). The formulas are written out, not in vector-valued helper methods (which the JIT may
+     * leave un-inlined and then box); two methods, not one, so that each stays small enough for C1's profiled tier
+     * (both compile at tier 3). Loops rather than one call per vector: the iterations are independent, so the
+     * long dependency chains of the activations overlap (a call per vector was 1.4x slower than the separate calls).
+     */
+    @Override
+    public void lstmPointwise(float[] gates, int gOff, float[] cPrev, int cpOff, float[] c, int cOff,
+                              float[] tanhC, int tOff, float[] state, int sOff, int n) {
+        Shapes.range(gates, gOff, 4 * n, "lstmPointwise gates");
+        Shapes.range(cPrev, cpOff, n, "lstmPointwise cPrev");
+        Shapes.range(c, cOff, n, "lstmPointwise c");
+        Shapes.range(tanhC, tOff, n, "lstmPointwise tanhC");
+        Shapes.range(state, sOff, 2 * n, "lstmPointwise state");
+        lstmCellPass(gates, gOff, cPrev, cpOff, c, cOff, state, sOff + n, n);
+        lstmOutputPass(gates, gOff + 3 * n, c, cOff, tanhC, tOff, state, sOff, n);
+    }
+
+    /** i, f, g activated in place, c = f*c_prev + i*g to c and state; a loop of independent vectors. */
+    private static void lstmCellPass(float[] gates, int gOff, float[] cPrev, int cpOff, float[] c, int cOff,
+                                     float[] state, int sOff, int n) {
+        final FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int j = 0; j < n; j += L) {
+            final VectorMask<Float> mask = S.indexInRange(j, n);
+            final int g0 = gOff + j, cp0 = cpOff + j, c0 = cOff + j, s0 = sOff + j;
+            final FloatVector xi = FloatVector.fromArray(S, gates, g0, mask);
+            final FloatVector xf = FloatVector.fromArray(S, gates, g0 + n, mask);
+            final FloatVector xg = FloatVector.fromArray(S, gates, g0 + 2 * n, mask);
+            FloatVector vi, vf, vg;
+            { // sigmoid, as in sigmoid()
+                FloatVector ax = xi.abs();
+                FloatVector y = ax.neg();
+                FloatVector t = y.fma(LOG2E, ROUND);
+                FloatVector k = t.sub(ROUND);
+                FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), y);
+                r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+                FloatVector p = r.fma(P0, P1);
+                p = p.fma(r, FloatVector.broadcast(S, P2));
+                p = p.fma(r, FloatVector.broadcast(S, P3));
+                p = p.fma(r, FloatVector.broadcast(S, P4));
+                p = p.fma(r, FloatVector.broadcast(S, P5));
+                FloatVector pm1 = p.fma(r.mul(r), r);
+                FloatVector sc = t.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector e = sc.fma(pm1, sc);
+                e = e.blend(0f, ax.compare(VectorOperators.GT, SIGMOID_SATURATE));
+                FloatVector q = one.div(e.add(1f));
+                vi = q.blend(e.mul(q), xi.compare(VectorOperators.LT, 0f));
+            }
+            { // sigmoid, as in sigmoid()
+                FloatVector ax = xf.abs();
+                FloatVector y = ax.neg();
+                FloatVector t = y.fma(LOG2E, ROUND);
+                FloatVector k = t.sub(ROUND);
+                FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), y);
+                r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+                FloatVector p = r.fma(P0, P1);
+                p = p.fma(r, FloatVector.broadcast(S, P2));
+                p = p.fma(r, FloatVector.broadcast(S, P3));
+                p = p.fma(r, FloatVector.broadcast(S, P4));
+                p = p.fma(r, FloatVector.broadcast(S, P5));
+                FloatVector pm1 = p.fma(r.mul(r), r);
+                FloatVector sc = t.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector e = sc.fma(pm1, sc);
+                e = e.blend(0f, ax.compare(VectorOperators.GT, SIGMOID_SATURATE));
+                FloatVector q = one.div(e.add(1f));
+                vf = q.blend(e.mul(q), xf.compare(VectorOperators.LT, 0f));
+            }
+            { // tanh, as in tanh()
+                FloatVector ax = xg.abs();
+                FloatVector y = ax.mul(-2f);
+                FloatVector t = y.fma(LOG2E, ROUND);
+                FloatVector k = t.sub(ROUND);
+                FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), y);
+                r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+                FloatVector p = r.fma(P0, P1);
+                p = p.fma(r, FloatVector.broadcast(S, P2));
+                p = p.fma(r, FloatVector.broadcast(S, P3));
+                p = p.fma(r, FloatVector.broadcast(S, P4));
+                p = p.fma(r, FloatVector.broadcast(S, P5));
+                FloatVector pm1 = p.fma(r.mul(r), r);
+                FloatVector sc = t.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector m = sc.fma(pm1, sc.sub(1f));
+                FloatVector a = m.div(m.add(2f)).abs();
+                a = a.blend(1f, ax.compare(VectorOperators.GT, TANH_ONE));
+                vg = a.reinterpretAsInts().or(xg.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
+            }
+            vi.intoArray(gates, g0, mask);
+            vf.intoArray(gates, g0 + n, mask);
+            vg.intoArray(gates, g0 + 2 * n, mask);
+            // c = f*c_prev + i*g, each product rounded, then the sum: as hadamard, hadamard, axpy(1)
+            final FloatVector cn = vi.mul(vg).add(vf.mul(FloatVector.fromArray(S, cPrev, cp0, mask)));
+            cn.intoArray(c, c0, mask);
+            cn.intoArray(state, s0, mask);
+        }
+    }
+
+    /** o activated in place from {@code oOff}, tanh(c) to tanhC, h = o*tanh(c) to state; a loop of independent vectors. */
+    private static void lstmOutputPass(float[] gates, int oOff, float[] c, int cOff, float[] tanhC, int tOff,
+                                       float[] state, int sOff, int n) {
+        final FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int j = 0; j < n; j += L) {
+            final VectorMask<Float> mask = S.indexInRange(j, n);
+            final int o0 = oOff + j, c0 = cOff + j, t0 = tOff + j, s0 = sOff + j;
+            final FloatVector xo = FloatVector.fromArray(S, gates, o0, mask);
+            final FloatVector xc = FloatVector.fromArray(S, c, c0, mask);
+            FloatVector vo, tc;
+            { // sigmoid, as in sigmoid()
+                FloatVector ax = xo.abs();
+                FloatVector y = ax.neg();
+                FloatVector t = y.fma(LOG2E, ROUND);
+                FloatVector k = t.sub(ROUND);
+                FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), y);
+                r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+                FloatVector p = r.fma(P0, P1);
+                p = p.fma(r, FloatVector.broadcast(S, P2));
+                p = p.fma(r, FloatVector.broadcast(S, P3));
+                p = p.fma(r, FloatVector.broadcast(S, P4));
+                p = p.fma(r, FloatVector.broadcast(S, P5));
+                FloatVector pm1 = p.fma(r.mul(r), r);
+                FloatVector sc = t.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector e = sc.fma(pm1, sc);
+                e = e.blend(0f, ax.compare(VectorOperators.GT, SIGMOID_SATURATE));
+                FloatVector q = one.div(e.add(1f));
+                vo = q.blend(e.mul(q), xo.compare(VectorOperators.LT, 0f));
+            }
+            { // tanh, as in tanh()
+                FloatVector ax = xc.abs();
+                FloatVector y = ax.mul(-2f);
+                FloatVector t = y.fma(LOG2E, ROUND);
+                FloatVector k = t.sub(ROUND);
+                FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), y);
+                r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+                FloatVector p = r.fma(P0, P1);
+                p = p.fma(r, FloatVector.broadcast(S, P2));
+                p = p.fma(r, FloatVector.broadcast(S, P3));
+                p = p.fma(r, FloatVector.broadcast(S, P4));
+                p = p.fma(r, FloatVector.broadcast(S, P5));
+                FloatVector pm1 = p.fma(r.mul(r), r);
+                FloatVector sc = t.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector m = sc.fma(pm1, sc.sub(1f));
+                FloatVector a = m.div(m.add(2f)).abs();
+                a = a.blend(1f, ax.compare(VectorOperators.GT, TANH_ONE));
+                tc = a.reinterpretAsInts().or(xc.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
+            }
+            vo.intoArray(gates, o0, mask);
+            tc.intoArray(tanhC, t0, mask);
+            vo.mul(tc).intoArray(state, s0, mask);
+        }
+    }
+
     @Override
     public String name() {
         return "vector-" + S.vectorBitSize();
