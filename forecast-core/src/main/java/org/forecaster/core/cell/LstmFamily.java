@@ -146,21 +146,21 @@ abstract sealed class LstmFamily implements RecurrentCell permits LstmCell, Peep
         final int h = hidden, g4 = 4 * h, s = 2 * h, pe = peepOffset(pOff);
         final float[] gates = cache.gates, cPrev = cache.cPrev, c = cache.c, tanhC = cache.tanhC;
         final int row = b * g4, cr = b * h;
-        if (peephole) {
-            for (int j = 0; j < h; j++) {
-                gates[row + j] += params[pe + j] * cPrev[cr + j];
-                gates[row + h + j] += params[pe + h + j] * cPrev[cr + j];
-            }
+        if (!peephole) { // one fused pass (two loops); the same bits as the calls below
+            k.lstmPointwise(gates, row, cPrev, cr, c, cr, tanhC, cr, stateOut, b * s, h);
+            return;
+        }
+        for (int j = 0; j < h; j++) {
+            gates[row + j] += params[pe + j] * cPrev[cr + j];
+            gates[row + h + j] += params[pe + h + j] * cPrev[cr + j];
         }
         k.sigmoid(gates, row, 2 * h);
         k.tanh(gates, row + 2 * h, h);
         k.hadamard(gates, row + h, cPrev, cr, c, cr, h);                // f * c_prev
         k.hadamard(gates, row, gates, row + 2 * h, tanhC, cr, h);       // i * g (tanhC as scratch)
         k.axpy(1f, tanhC, cr, c, cr, h);
-        if (peephole) {
-            for (int j = 0; j < h; j++) {
-                gates[row + 3 * h + j] += params[pe + 2 * h + j] * c[cr + j];
-            }
+        for (int j = 0; j < h; j++) {
+            gates[row + 3 * h + j] += params[pe + 2 * h + j] * c[cr + j];
         }
         k.sigmoid(gates, row + 3 * h, h);
         System.arraycopy(c, cr, tanhC, cr, h);

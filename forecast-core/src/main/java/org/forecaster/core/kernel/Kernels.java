@@ -85,6 +85,29 @@ public interface Kernels {
     /** Hyperbolic tangent in place on {@code a[off .. off+n)}. */
     void tanh(float[] a, int off, int n);
 
+    /**
+     * The LSTM's element-wise step for one key of hidden size {@code n}. In: the pre-activations {@code i, f, g, o}
+     * at {@code gates[gOff + q*n + j]} ({@code q = 0..3}) and {@code c_prev} at {@code cPrev[cpOff + j]}. Out, for
+     * {@code j < n}: the gates in place as {@code sigmoid(i), sigmoid(f), tanh(g), sigmoid(o)};
+     * {@code c[cOff + j] = f*c_prev + i*g}; {@code tanhC[tOff + j] = tanh(c)}; {@code state[sOff + j] = o*tanh(c)}
+     * and {@code state[sOff + n + j] = c}. Each product is rounded, then the sum: the result is exactly that of the
+     * calls below ({@link #sigmoid}, {@link #tanh}, {@link #hadamard}, {@link #axpy}), which this default makes, so
+     * an implementation that overrides it gives its own kernels' bits in one pass.
+     */
+    default void lstmPointwise(float[] gates, int gOff, float[] cPrev, int cpOff, float[] c, int cOff,
+                               float[] tanhC, int tOff, float[] state, int sOff, int n) {
+        sigmoid(gates, gOff, 2 * n);
+        tanh(gates, gOff + 2 * n, n);
+        hadamard(gates, gOff + n, cPrev, cpOff, c, cOff, n);               // f * c_prev
+        hadamard(gates, gOff, gates, gOff + 2 * n, tanhC, tOff, n);        // i * g (tanhC as scratch)
+        axpy(1f, tanhC, tOff, c, cOff, n);
+        sigmoid(gates, gOff + 3 * n, n);
+        System.arraycopy(c, cOff, tanhC, tOff, n);
+        tanh(tanhC, tOff, n);
+        hadamard(gates, gOff + 3 * n, tanhC, tOff, state, sOff, n);
+        System.arraycopy(c, cOff, state, sOff + n, n);
+    }
+
     /** Short name for logs and benchmark tables, e.g. {@code "scalar"} or {@code "vector-512"}. */
     String name();
 }

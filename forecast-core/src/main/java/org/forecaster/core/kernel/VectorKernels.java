@@ -433,10 +433,13 @@ public final class VectorKernels implements Kernels {
     /**
      * {@inheritDoc}
      *
-     * <p>For each block of {@value #KEY_BLOCK} keys and each panel: tiles of 6 keys (two 6 x 2 tiles over the panel's
-     * halves), then the remaining keys one at a time. A 6 x 4 tile (24 accumulators) would use AVX-512's 32 registers
-     * better, but such a method is too big for C1's profiled tier ("out of virtual registers", issue 18): HotSpot
-     * then ran it boxed, without the vector intrinsics, 15-100x slower, for seconds or for the whole run. Every tile
+     * <p>For each block of {@value #KEY_BLOCK} keys and each panel: tiles of 6 keys, then the remaining keys one at a
+     * time. With 32 vector registers ({@link #WIDE_TILE}) a panel whose rows all exist takes one 6 x 4 tile
+     * ({@link #tile6x4}); other panels, and every panel on narrower species, two 6 x 2 tiles over its halves. A
+     * 6 x 4 tile that also had masked stores was too big for C1's profiled tier ("out of virtual registers", issue
+     * 18): HotSpot then ran it boxed, without the vector intrinsics, 15-100x slower, for seconds or for the whole
+     * run; the one here has only plain stores and compiles at tier 3 (checked with {@code -XX:TieredStopAtLevel=3
+     * -XX:+LogCompilation}). Every tile
      * starts from the packed bias and adds one FMA per input in order, so each output is computed exactly as
      * {@link ScalarKernels#gemmPacked} computes it.
      */
@@ -455,6 +458,11 @@ public final class VectorKernels implements Kernels {
             for (int r0 = 0, base = 0; r0 < rows; r0 += PANEL, base += panelSize) {
                 final int valid = rows - r0;
                 int b = kb;
+                if (WIDE_TILE && valid >= PANEL) {
+                    for (; b + 5 < kEnd; b += 6) {
+                        tile6x4(d, base, cols, x, xOff + b * ldx, ldx, y, yOff + b * ldy + r0, ldy);
+                    }
+                }
                 for (; b + 5 < kEnd; b += 6) {
                     final int xb = xOff + b * ldx, yb = yOff + b * ldy + r0;
                     tile6x2(d, base, cols, x, xb, ldx, y, yb, ldy, valid);
@@ -467,6 +475,93 @@ public final class VectorKernels implements Kernels {
                 }
             }
         }
+    }
+
+    /**
+     * Whether full panels take {@link #tile6x4}: with 32 vector registers (AVX-512) its 24 accumulators, 4 weights and
+     * a broadcast fit; with 16 (AVX2 and narrower) they would spill, so there the 6 x 2 tiles do all panels.
+     */
+    static final boolean WIDE_TILE = S.vectorBitSize() >= 512;
+
+    /**
+     * 6 keys x a full panel (4 vectors): 24 FMAs per 4 weight loads and 6 broadcasts, where two 6 x 2 tiles need 16
+     * loads. Only for panels whose rows all exist, so its stores are plain: the 6 x 4 tile that had a masked copy of
+     * its stores too (or only masked ones) was too big for C1's profiled tier (issue 18); this one, like
+     * {@code gemmBlock6}, is not.
+     */
+    private static void tile6x4(float[] d, int wBase, int cols, float[] x, int x0, int ldx, float[] y, int y0, int ldy) {
+        final FloatVector bias0 = FloatVector.fromArray(S, d, wBase);
+        final FloatVector bias1 = FloatVector.fromArray(S, d, wBase + L);
+        final FloatVector bias2 = FloatVector.fromArray(S, d, wBase + 2 * L);
+        final FloatVector bias3 = FloatVector.fromArray(S, d, wBase + 3 * L);
+        FloatVector a00 = bias0, a01 = bias1, a02 = bias2, a03 = bias3;
+        FloatVector a10 = bias0, a11 = bias1, a12 = bias2, a13 = bias3;
+        FloatVector a20 = bias0, a21 = bias1, a22 = bias2, a23 = bias3;
+        FloatVector a30 = bias0, a31 = bias1, a32 = bias2, a33 = bias3;
+        FloatVector a40 = bias0, a41 = bias1, a42 = bias2, a43 = bias3;
+        FloatVector a50 = bias0, a51 = bias1, a52 = bias2, a53 = bias3;
+        final int x1 = x0 + ldx, x2 = x1 + ldx, x3 = x2 + ldx, x4 = x3 + ldx, x5 = x4 + ldx;
+        for (int c = 0, wi = wBase + PANEL; c < cols; c++, wi += PANEL) {
+            final FloatVector w0 = FloatVector.fromArray(S, d, wi);
+            final FloatVector w1 = FloatVector.fromArray(S, d, wi + L);
+            final FloatVector w2 = FloatVector.fromArray(S, d, wi + 2 * L);
+            final FloatVector w3 = FloatVector.fromArray(S, d, wi + 3 * L);
+            FloatVector xb;
+            xb = FloatVector.broadcast(S, x[x0 + c]);
+            a00 = w0.fma(xb, a00);
+            a01 = w1.fma(xb, a01);
+            a02 = w2.fma(xb, a02);
+            a03 = w3.fma(xb, a03);
+            xb = FloatVector.broadcast(S, x[x1 + c]);
+            a10 = w0.fma(xb, a10);
+            a11 = w1.fma(xb, a11);
+            a12 = w2.fma(xb, a12);
+            a13 = w3.fma(xb, a13);
+            xb = FloatVector.broadcast(S, x[x2 + c]);
+            a20 = w0.fma(xb, a20);
+            a21 = w1.fma(xb, a21);
+            a22 = w2.fma(xb, a22);
+            a23 = w3.fma(xb, a23);
+            xb = FloatVector.broadcast(S, x[x3 + c]);
+            a30 = w0.fma(xb, a30);
+            a31 = w1.fma(xb, a31);
+            a32 = w2.fma(xb, a32);
+            a33 = w3.fma(xb, a33);
+            xb = FloatVector.broadcast(S, x[x4 + c]);
+            a40 = w0.fma(xb, a40);
+            a41 = w1.fma(xb, a41);
+            a42 = w2.fma(xb, a42);
+            a43 = w3.fma(xb, a43);
+            xb = FloatVector.broadcast(S, x[x5 + c]);
+            a50 = w0.fma(xb, a50);
+            a51 = w1.fma(xb, a51);
+            a52 = w2.fma(xb, a52);
+            a53 = w3.fma(xb, a53);
+        }
+        a00.intoArray(y, y0);
+        a01.intoArray(y, y0 + L);
+        a02.intoArray(y, y0 + 2 * L);
+        a03.intoArray(y, y0 + 3 * L);
+        a10.intoArray(y, y0 + ldy);
+        a11.intoArray(y, y0 + ldy + L);
+        a12.intoArray(y, y0 + ldy + 2 * L);
+        a13.intoArray(y, y0 + ldy + 3 * L);
+        a20.intoArray(y, y0 + 2 * ldy);
+        a21.intoArray(y, y0 + 2 * ldy + L);
+        a22.intoArray(y, y0 + 2 * ldy + 2 * L);
+        a23.intoArray(y, y0 + 2 * ldy + 3 * L);
+        a30.intoArray(y, y0 + 3 * ldy);
+        a31.intoArray(y, y0 + 3 * ldy + L);
+        a32.intoArray(y, y0 + 3 * ldy + 2 * L);
+        a33.intoArray(y, y0 + 3 * ldy + 3 * L);
+        a40.intoArray(y, y0 + 4 * ldy);
+        a41.intoArray(y, y0 + 4 * ldy + L);
+        a42.intoArray(y, y0 + 4 * ldy + 2 * L);
+        a43.intoArray(y, y0 + 4 * ldy + 3 * L);
+        a50.intoArray(y, y0 + 5 * ldy);
+        a51.intoArray(y, y0 + 5 * ldy + L);
+        a52.intoArray(y, y0 + 5 * ldy + 2 * L);
+        a53.intoArray(y, y0 + 5 * ldy + 3 * L);
     }
 
     /** 6 keys x 2 vectors (half a panel): 12 accumulators + 2 weights + 1 broadcast fit the 16 AVX2 registers, and C1 compiles it. */
@@ -723,6 +818,161 @@ public final class VectorKernels implements Kernels {
             th = th.blend(1f, ax.compare(VectorOperators.GT, TANH_ONE));
             IntVector sign = x.reinterpretAsInts().and(0x80000000);
             th.reinterpretAsInts().or(sign).reinterpretAsFloats().intoArray(a, i, mask);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Two loops over the key's vectors instead of ten kernel calls: {@code lstmCellPass} (i, f, g and the cell
+     * update) and {@code lstmOutputPass} (o, tanh(c), h), each vector's values in registers between the steps, with
+     * the same formulas and rounding as {@link #sigmoid}, {@link #tanh} and the products, so the bits equal the
+     * default's calls (tested). The formulas are written out, not in vector-valued helper methods (which the JIT may
+     * leave un-inlined and then box); two methods, not one, so that each stays small enough for C1's profiled tier
+     * (both compile at tier 3). Loops rather than one call per vector: the iterations are independent, so the
+     * long dependency chains of the activations overlap (a call per vector was 1.4x slower than the separate calls).
+     */
+    @Override
+    public void lstmPointwise(float[] gates, int gOff, float[] cPrev, int cpOff, float[] c, int cOff,
+                              float[] tanhC, int tOff, float[] state, int sOff, int n) {
+        Shapes.range(gates, gOff, 4 * n, "lstmPointwise gates");
+        Shapes.range(cPrev, cpOff, n, "lstmPointwise cPrev");
+        Shapes.range(c, cOff, n, "lstmPointwise c");
+        Shapes.range(tanhC, tOff, n, "lstmPointwise tanhC");
+        Shapes.range(state, sOff, 2 * n, "lstmPointwise state");
+        lstmCellPass(gates, gOff, cPrev, cpOff, c, cOff, state, sOff + n, n);
+        lstmOutputPass(gates, gOff + 3 * n, c, cOff, tanhC, tOff, state, sOff, n);
+    }
+
+    /** i, f, g activated in place, c = f*c_prev + i*g to c and state; a loop of independent vectors. */
+    private static void lstmCellPass(float[] gates, int gOff, float[] cPrev, int cpOff, float[] c, int cOff,
+                                     float[] state, int sOff, int n) {
+        final FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int j = 0; j < n; j += L) {
+            final VectorMask<Float> mask = S.indexInRange(j, n);
+            final int g0 = gOff + j, cp0 = cpOff + j, c0 = cOff + j, s0 = sOff + j;
+            final FloatVector xi = FloatVector.fromArray(S, gates, g0, mask);
+            final FloatVector xf = FloatVector.fromArray(S, gates, g0 + n, mask);
+            final FloatVector xg = FloatVector.fromArray(S, gates, g0 + 2 * n, mask);
+            FloatVector vi, vf, vg;
+            { // sigmoid, as in sigmoid()
+                FloatVector ax = xi.abs();
+                FloatVector y = ax.neg();
+                FloatVector t = y.fma(LOG2E, ROUND);
+                FloatVector k = t.sub(ROUND);
+                FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), y);
+                r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+                FloatVector p = r.fma(P0, P1);
+                p = p.fma(r, FloatVector.broadcast(S, P2));
+                p = p.fma(r, FloatVector.broadcast(S, P3));
+                p = p.fma(r, FloatVector.broadcast(S, P4));
+                p = p.fma(r, FloatVector.broadcast(S, P5));
+                FloatVector pm1 = p.fma(r.mul(r), r);
+                FloatVector sc = t.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector e = sc.fma(pm1, sc);
+                e = e.blend(0f, ax.compare(VectorOperators.GT, SIGMOID_SATURATE));
+                FloatVector q = one.div(e.add(1f));
+                vi = q.blend(e.mul(q), xi.compare(VectorOperators.LT, 0f));
+            }
+            { // sigmoid, as in sigmoid()
+                FloatVector ax = xf.abs();
+                FloatVector y = ax.neg();
+                FloatVector t = y.fma(LOG2E, ROUND);
+                FloatVector k = t.sub(ROUND);
+                FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), y);
+                r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+                FloatVector p = r.fma(P0, P1);
+                p = p.fma(r, FloatVector.broadcast(S, P2));
+                p = p.fma(r, FloatVector.broadcast(S, P3));
+                p = p.fma(r, FloatVector.broadcast(S, P4));
+                p = p.fma(r, FloatVector.broadcast(S, P5));
+                FloatVector pm1 = p.fma(r.mul(r), r);
+                FloatVector sc = t.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector e = sc.fma(pm1, sc);
+                e = e.blend(0f, ax.compare(VectorOperators.GT, SIGMOID_SATURATE));
+                FloatVector q = one.div(e.add(1f));
+                vf = q.blend(e.mul(q), xf.compare(VectorOperators.LT, 0f));
+            }
+            { // tanh, as in tanh()
+                FloatVector ax = xg.abs();
+                FloatVector y = ax.mul(-2f);
+                FloatVector t = y.fma(LOG2E, ROUND);
+                FloatVector k = t.sub(ROUND);
+                FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), y);
+                r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+                FloatVector p = r.fma(P0, P1);
+                p = p.fma(r, FloatVector.broadcast(S, P2));
+                p = p.fma(r, FloatVector.broadcast(S, P3));
+                p = p.fma(r, FloatVector.broadcast(S, P4));
+                p = p.fma(r, FloatVector.broadcast(S, P5));
+                FloatVector pm1 = p.fma(r.mul(r), r);
+                FloatVector sc = t.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector m = sc.fma(pm1, sc.sub(1f));
+                FloatVector a = m.div(m.add(2f)).abs();
+                a = a.blend(1f, ax.compare(VectorOperators.GT, TANH_ONE));
+                vg = a.reinterpretAsInts().or(xg.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
+            }
+            vi.intoArray(gates, g0, mask);
+            vf.intoArray(gates, g0 + n, mask);
+            vg.intoArray(gates, g0 + 2 * n, mask);
+            // c = f*c_prev + i*g, each product rounded, then the sum: as hadamard, hadamard, axpy(1)
+            final FloatVector cn = vi.mul(vg).add(vf.mul(FloatVector.fromArray(S, cPrev, cp0, mask)));
+            cn.intoArray(c, c0, mask);
+            cn.intoArray(state, s0, mask);
+        }
+    }
+
+    /** o activated in place from {@code oOff}, tanh(c) to tanhC, h = o*tanh(c) to state; a loop of independent vectors. */
+    private static void lstmOutputPass(float[] gates, int oOff, float[] c, int cOff, float[] tanhC, int tOff,
+                                       float[] state, int sOff, int n) {
+        final FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int j = 0; j < n; j += L) {
+            final VectorMask<Float> mask = S.indexInRange(j, n);
+            final int o0 = oOff + j, c0 = cOff + j, t0 = tOff + j, s0 = sOff + j;
+            final FloatVector xo = FloatVector.fromArray(S, gates, o0, mask);
+            final FloatVector xc = FloatVector.fromArray(S, c, c0, mask);
+            FloatVector vo, tc;
+            { // sigmoid, as in sigmoid()
+                FloatVector ax = xo.abs();
+                FloatVector y = ax.neg();
+                FloatVector t = y.fma(LOG2E, ROUND);
+                FloatVector k = t.sub(ROUND);
+                FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), y);
+                r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+                FloatVector p = r.fma(P0, P1);
+                p = p.fma(r, FloatVector.broadcast(S, P2));
+                p = p.fma(r, FloatVector.broadcast(S, P3));
+                p = p.fma(r, FloatVector.broadcast(S, P4));
+                p = p.fma(r, FloatVector.broadcast(S, P5));
+                FloatVector pm1 = p.fma(r.mul(r), r);
+                FloatVector sc = t.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector e = sc.fma(pm1, sc);
+                e = e.blend(0f, ax.compare(VectorOperators.GT, SIGMOID_SATURATE));
+                FloatVector q = one.div(e.add(1f));
+                vo = q.blend(e.mul(q), xo.compare(VectorOperators.LT, 0f));
+            }
+            { // tanh, as in tanh()
+                FloatVector ax = xc.abs();
+                FloatVector y = ax.mul(-2f);
+                FloatVector t = y.fma(LOG2E, ROUND);
+                FloatVector k = t.sub(ROUND);
+                FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), y);
+                r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);
+                FloatVector p = r.fma(P0, P1);
+                p = p.fma(r, FloatVector.broadcast(S, P2));
+                p = p.fma(r, FloatVector.broadcast(S, P3));
+                p = p.fma(r, FloatVector.broadcast(S, P4));
+                p = p.fma(r, FloatVector.broadcast(S, P5));
+                FloatVector pm1 = p.fma(r.mul(r), r);
+                FloatVector sc = t.reinterpretAsInts().sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector m = sc.fma(pm1, sc.sub(1f));
+                FloatVector a = m.div(m.add(2f)).abs();
+                a = a.blend(1f, ax.compare(VectorOperators.GT, TANH_ONE));
+                tc = a.reinterpretAsInts().or(xc.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
+            }
+            vo.intoArray(gates, o0, mask);
+            tc.intoArray(tanhC, t0, mask);
+            vo.mul(tc).intoArray(state, s0, mask);
         }
     }
 

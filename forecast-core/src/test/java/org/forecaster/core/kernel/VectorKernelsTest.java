@@ -419,6 +419,74 @@ class VectorKernelsTest {
         }
     }
 
+    /** The LSTM element-wise step by separate kernel calls: what {@link Kernels#lstmPointwise}'s default does. */
+    private static void pointwiseByCalls(Kernels k, float[] gates, int gOff, float[] cPrev, int cpOff, float[] c,
+                                         int cOff, float[] tanhC, int tOff, float[] state, int sOff, int n) {
+        k.sigmoid(gates, gOff, 2 * n);
+        k.tanh(gates, gOff + 2 * n, n);
+        k.hadamard(gates, gOff + n, cPrev, cpOff, c, cOff, n);
+        k.hadamard(gates, gOff, gates, gOff + 2 * n, tanhC, tOff, n);
+        k.axpy(1f, tanhC, tOff, c, cOff, n);
+        k.sigmoid(gates, gOff + 3 * n, n);
+        System.arraycopy(c, cOff, tanhC, tOff, n);
+        k.tanh(tanhC, tOff, n);
+        k.hadamard(gates, gOff + 3 * n, tanhC, tOff, state, sOff, n);
+        System.arraycopy(c, cOff, state, sOff + n, n);
+    }
+
+    /**
+     * The fused LSTM element-wise step: bit-identical to the vector kernels called one by one (so fused and unfused
+     * steps agree exactly), within the activations' stated error of the scalar reference, and nothing outside its
+     * ranges written; every length up to four vectors and some hidden sizes of models, at random offsets.
+     */
+    @Test
+    void lstmPointwiseEqualsTheSeparateCallsAndIsCloseToScalar() {
+        int[] extra = {37, 64, 128, 256, 259};
+        for (int t = 0; t <= MAX + extra.length; t++) {
+            int n = t <= MAX ? t : extra[t - MAX - 1];
+            long seed = seed(13, n, 0, 0);
+            SplittableRandom rnd = new SplittableRandom(seed);
+            int gOff = pad(rnd), cpOff = pad(rnd), cOff = pad(rnd), tOff = pad(rnd), sOff = pad(rnd);
+            float[] gates = randomArray(rnd, gOff + 4 * n + pad(rnd));
+            for (int i = 0; i < gates.length; i++) {
+                gates[i] *= 3;
+            }
+            float[] cPrev = randomArray(rnd, cpOff + n + pad(rnd));
+            float[] c = randomArray(rnd, cOff + n + pad(rnd));
+            float[] tanhC = randomArray(rnd, tOff + n + pad(rnd));
+            float[] state = randomArray(rnd, sOff + 2 * n + pad(rnd));
+            float[][] fused = {gates.clone(), c.clone(), tanhC.clone(), state.clone()};
+            float[][] calls = {gates.clone(), c.clone(), tanhC.clone(), state.clone()};
+            float[][] ref = {gates.clone(), c.clone(), tanhC.clone(), state.clone()};
+            VEC.lstmPointwise(fused[0], gOff, cPrev, cpOff, fused[1], cOff, fused[2], tOff, fused[3], sOff, n);
+            pointwiseByCalls(VEC, calls[0], gOff, cPrev, cpOff, calls[1], cOff, calls[2], tOff, calls[3], sOff, n);
+            REF.lstmPointwise(ref[0], gOff, cPrev, cpOff, ref[1], cOff, ref[2], tOff, ref[3], sOff, n);
+            String[] names = {"gates", "c", "tanhC", "state"};
+            for (int a = 0; a < 4; a++) {
+                assertEquals(Arrays.toString(calls[a]), Arrays.toString(fused[a]),
+                        "lstmPointwise " + names[a] + " n=" + n + " seed=" + seed);
+            }
+            // Against the scalar reference: each activation within its bound; c sums two products of activations
+            // (|c_prev| <= 8, |g| <= 1), tanh(c) and h carry c's error on.
+            double sErr = VectorKernels.SIGMOID_MAX_ERROR, tErr = VectorKernels.TANH_MAX_ERROR;
+            double[] tolG = untouched(gates.length), tolC = untouched(c.length), tolT = untouched(tanhC.length);
+            double[] tolS = untouched(state.length);
+            for (int j = 0; j < n; j++) {
+                tolG[gOff + j] = tolG[gOff + n + j] = tolG[gOff + 3 * n + j] = sErr;
+                tolG[gOff + 2 * n + j] = tErr;
+                double cTol = Math.abs(cPrev[cpOff + j]) * sErr + sErr + tErr + 4 * EPS * (1 + Math.abs(ref[1][cOff + j]));
+                tolC[cOff + j] = cTol;
+                tolS[sOff + n + j] = cTol;
+                tolT[tOff + j] = cTol + tErr;
+                tolS[sOff + j] = cTol + tErr + sErr + 2 * EPS;
+            }
+            assertClose("lstmPointwise gates n=" + n + " seed=" + seed, gates, ref[0], fused[0], tolG);
+            assertClose("lstmPointwise c n=" + n + " seed=" + seed, c, ref[1], fused[1], tolC);
+            assertClose("lstmPointwise tanhC n=" + n + " seed=" + seed, tanhC, ref[2], fused[2], tolT);
+            assertClose("lstmPointwise state n=" + n + " seed=" + seed, state, ref[3], fused[3], tolS);
+        }
+    }
+
     /** Every float step of 2^-17 in [-30, 30] (about 7.9 million points) plus the special values. */
     private static float[] activationSweep() {
         float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, -Float.MIN_NORMAL,
