@@ -56,30 +56,20 @@ public final class IntervalShapeFit {
         }
         int k = counts.length;
         float[] v = series.values();
-        // ring of the last k forecasts: row t % k holds {mean, half} per step of the forecast made at origin t
-        double[][] mean = new double[k][k], half = new double[k][k];
-        boolean[] made = new boolean[k];
         KeyState state = stepper.newState(1);
-        for (int t = 0; t < until; t++) {
-            if (!Float.isNaN(v[t]) && t >= from) {
-                for (int h = 1; h <= k && h <= t; h++) {
-                    int origin = (t - h) % k;
-                    if (made[origin] && half[origin][h - 1] > 0) {
-                        add(h - 1, Math.abs(v[t] - mean[origin][h - 1]) / half[origin][h - 1]);
-                    }
-                }
-            }
-            int row = t % k;
-            made[row] = false;
+        // As HorizonEvaluation: the forecast made at each observed origin is scored at once against the values ahead.
+        for (int t = 0; t < until - 1; t++) {
             if (Float.isNaN(v[t])) {
                 continue; // the service forecasts only when a point arrives
             }
             StepResult r = stepper.observe(state, series.timestamp(t), v[t]);
-            for (int h = 0; h < k; h++) {
-                mean[row][h] = r.mean[h];
-                half[row][h] = (r.upper[h] - r.lower[h]) / 2;
+            for (int h = 1; h <= k && t + h < until; h++) {
+                int target = t + h;
+                double half = (r.upper[h - 1] - r.lower[h - 1]) / 2;
+                if (target >= from && !Float.isNaN(v[target]) && half > 0) {
+                    add(h - 1, Math.abs(v[target] - r.mean[h - 1]) / half);
+                }
             }
-            made[row] = true;
         }
     }
 
