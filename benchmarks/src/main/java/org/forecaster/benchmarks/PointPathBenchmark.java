@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * One point for one key through the core calls the model service's {@code ForecastProcessor} makes per point, in
  * its order: decode the key's stored bytes ({@link StoredState}, codec v6 with novelty, alert kinds and the seasonal
  * profile) into the batch slot's pooled state, step it as a batch of one ({@link PointStep#observe(int, String[], KeyState[], Instant[], double[],
- * double[])}: re-warm check, model step, novelty score, alert kinds with the window extreme, alert rule, the
+ * long[], double[], double[])}: re-warm check, model step, novelty score, alert kinds with the window's events, alert rule, the
  * {@code ForecastRecord}), encode the new state into a fresh array (the one the store keeps).
  *
  * <p>Model as the service's default: one-layer LSTM, H = 64, K = 12, 5-minute step, ring of 48, the trainer's
@@ -85,7 +85,8 @@ public class PointPathBenchmark {
     final String[] batchKeys = new String[1];
     final KeyState[] batchStates = new KeyState[1];
     final Instant[] batchStarts = new Instant[1];
-    final double[] batchMeans = new double[1], batchExtremes = new double[1];
+    final double[] batchMeans = new double[1], batchMins = new double[1], batchMaxs = new double[1];
+    final long[] batchCounts = new long[1];
     final ForecastJsonWriter json = new ForecastJsonWriter();
     /** The processor's pooled state of the batch slot, which each point's stored bytes are decoded into. */
     KeyState pooled;
@@ -147,7 +148,7 @@ public class PointPathBenchmark {
 
     /** The same step on an in-memory state, without the bytes in between. */
     private void stepDirect(KeyState s, int k, long i) {
-        step.observe(names[k], s, Instant.ofEpochMilli(T0 + i * STEP_MILLIS), value(k, i), extreme(k, i));
+        step.observe(names[k], s, Instant.ofEpochMilli(T0 + i * STEP_MILLIS), value(k, i), SCRAPES, low(k, i), high(k, i));
     }
 
     /** Gaussian noise read by index, so that making a value allocates nothing in the op. */
@@ -167,9 +168,16 @@ public class PointPathBenchmark {
         return 50 + 10 * Math.sin(2 * Math.PI * i / 288.0 + k) + 2 * NOISE[(int) ((k * 7919L + i) % NOISE.length)];
     }
 
-    /** The window's extreme (its largest event's distance from the mean), as ingest computes it from min and max. */
-    static double extreme(int k, long i) {
-        return 3 + Math.abs(NOISE[(int) ((k * 104729L + i) % NOISE.length)]);
+    /** Scrapes per window. */
+    static final long SCRAPES = 5;
+
+    /** The window's lowest and highest event around its mean. */
+    static double low(int k, long i) {
+        return value(k, i) - 3 - Math.abs(NOISE[(int) ((k * 104729L + i) % NOISE.length)]);
+    }
+
+    static double high(int k, long i) {
+        return value(k, i) + 2 + Math.abs(NOISE[(int) ((k * 15485863L + i) % NOISE.length)]);
     }
 
     /** The point's key, time and values into the batch of one, as the processor gathers it. */
@@ -180,7 +188,9 @@ public class PointPathBenchmark {
         batchKeys[0] = names[k];
         batchStarts[0] = Instant.ofEpochMilli(T0 + i * STEP_MILLIS); // the processor has the point's parsed Instant
         batchMeans[0] = value(k, i);
-        batchExtremes[0] = extreme(k, i);
+        batchCounts[0] = SCRAPES;
+        batchMins[0] = low(k, i);
+        batchMaxs[0] = high(k, i);
         return k;
     }
 
@@ -189,7 +199,7 @@ public class PointPathBenchmark {
         KeyState state = buffer.decode(stored[k], novelty, kinds, pooled);
         pooled = state;
         batchStates[0] = state;
-        PointStep.Outcome out = step.observe(1, batchKeys, batchStates, batchStarts, batchMeans, batchExtremes)[0];
+        PointStep.Outcome out = step.observe(1, batchKeys, batchStates, batchStarts, batchMeans, batchCounts, batchMins, batchMaxs)[0];
         stored[k] = buffer.encode(out.state(), T0);
         return out;
     }
@@ -232,7 +242,7 @@ public class PointPathBenchmark {
                 b.pooled = state;
                 long t4 = mx.getCurrentThreadAllocatedBytes();
                 b.batchStates[0] = state;
-                PointStep.Outcome out = b.step.observe(1, b.batchKeys, b.batchStates, b.batchStarts, b.batchMeans, b.batchExtremes)[0];
+                PointStep.Outcome out = b.step.observe(1, b.batchKeys, b.batchStates, b.batchStarts, b.batchMeans, b.batchCounts, b.batchMins, b.batchMaxs)[0];
                 long t5 = mx.getCurrentThreadAllocatedBytes();
                 b.stored[k] = b.buffer.encode(out.state(), T0);
                 long t6 = mx.getCurrentThreadAllocatedBytes();

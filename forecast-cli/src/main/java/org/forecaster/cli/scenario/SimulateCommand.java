@@ -113,7 +113,7 @@ final class SimulateCommand implements Callable<Integer> {
         long forecasts = 0, alerts = 0;
         List<String> series = actuals.series();
         List<double[]> means = series.stream().map(actuals::means).toList();
-        List<double[]> extremes = series.stream().map(actuals::extremes).toList();
+        List<WindowedActuals.Events> events = series.stream().map(actuals::events).toList();
         // Counts every series' slot of every window, gaps included: the total is then exact before the run.
         try (OutputStream f = new BufferedOutputStream(Files.newOutputStream(out.resolve("forecasts.jsonl")));
              OutputStream a = new BufferedOutputStream(Files.newOutputStream(out.resolve("anomalies.jsonl")));
@@ -141,8 +141,9 @@ final class SimulateCommand implements Callable<Integer> {
                         }
                         continue;
                     }
+                    WindowedActuals.Events e = events.get(k);
                     PointStep.Outcome o = pointStep.observe(series.get(k), states.get(k), actuals.windowStart(w), v,
-                            extremes.get(k)[w]);
+                            e.counts()[w], e.mins()[w], e.maxs()[w]);
                     states.set(k, o.state());
                     f.write(forecastJson.write(o.forecast()));
                     f.write('\n');

@@ -23,7 +23,8 @@ import org.forecaster.core.wire.RawEventParser;
  * What the ingest service makes of a raw events file: every line checked by ingest's own {@link RawEventParser}
  * (rejected lines counted by reason, as ingest dead-letters them), and per series the mean of the accepted values
  * in each window {@code [k * step, (k + 1) * step)} since the epoch, on one grid shared by all series from the
- * earliest event's window to the latest's, with its {@link Point#extreme extreme} as the ingest's point carries it.
+ * earliest event's window to the latest's, with its events' count, lowest and highest value as the ingest's point
+ * carries them.
  * A window without events is NaN.
  */
 final class WindowedActuals {
@@ -34,17 +35,17 @@ final class WindowedActuals {
     private final long stepMillis;
     private final int windows;
     private final Map<String, double[]> means;
-    private final Map<String, double[]> extremes;
+    private final Map<String, Events> events;
     private final long accepted;
     private final Map<String, Long> rejectedByReason;
 
     private WindowedActuals(long gridStartMillis, long stepMillis, int windows, Map<String, double[]> means,
-                            Map<String, double[]> extremes, long accepted, Map<String, Long> rejectedByReason) {
+                            Map<String, Events> events, long accepted, Map<String, Long> rejectedByReason) {
         this.gridStartMillis = gridStartMillis;
         this.stepMillis = stepMillis;
         this.windows = windows;
         this.means = means;
-        this.extremes = extremes;
+        this.events = events;
         this.accepted = accepted;
         this.rejectedByReason = rejectedByReason;
     }
@@ -106,18 +107,16 @@ final class WindowedActuals {
             }
         });
         Map<String, double[]> means = new TreeMap<>();
-        Map<String, double[]> extremes = new HashMap<>();
+        Map<String, Events> events = new HashMap<>();
         seriesIndex.forEach((id, s) -> {
             double[] m = new double[windows];
-            double[] x = new double[windows];
             for (int w = 0; w < windows; w++) {
                 m[w] = counts[s][w] == 0 ? Double.NaN : sums[s][w] / counts[s][w];
-                x[w] = Point.extreme(counts[s][w], m[w], mins[s][w], maxs[s][w]);
             }
             means.put(id, m);
-            extremes.put(id, x);
+            events.put(id, new Events(counts[s], mins[s], maxs[s]));
         });
-        return new WindowedActuals(gridStart, stepMillis, windows, means, extremes, acceptedCount[0], rejected);
+        return new WindowedActuals(gridStart, stepMillis, windows, means, events, acceptedCount[0], rejected);
     }
 
     private interface LineConsumer {
@@ -164,13 +163,21 @@ final class WindowedActuals {
         return Arrays.copyOf(m, m.length);
     }
 
-    /** The window extremes of one series (a copy), as {@link #means}; NaN for a window of too few events. */
-    double[] extremes(String series) {
-        double[] x = extremes.get(series);
-        if (x == null) {
+    /** Per window of a series, as {@link #means}: its accepted events' count, lowest and highest value (0 and 0 when none). */
+    record Events(int[] counts, double[] mins, double[] maxs) {
+        /** The largest distance of one event of window {@code w} from its mean ({@link Point#extreme}); NaN for too few. */
+        double extreme(int w, double mean) {
+            return Point.extreme(counts[w], mean, mins[w], maxs[w]);
+        }
+    }
+
+    /** The window events of one series (shared, not copied), as {@link #means}. */
+    Events events(String series) {
+        Events e = events.get(series);
+        if (e == null) {
             throw new IllegalArgumentException("no events for series " + series);
         }
-        return Arrays.copyOf(x, x.length);
+        return e;
     }
 
     /** The window index of an instant, or -1 when it is not a window start on the grid. */

@@ -179,16 +179,16 @@ public final class PointStep {
      * caller has already sorted out duplicates, late and malformed points.
      */
     public Outcome observe(String series, KeyState state, Instant ts, double value) {
-        return observe(series, state, ts, value, Double.NaN);
+        return observe(series, state, ts, value, 1, value, value);
     }
 
     /**
-     * As {@link #observe(String, KeyState, Instant, double)} for a point that is a window of raw events with its
-     * {@code extreme} ({@link org.forecaster.core.wire.Point#extreme}; NaN for none), which the alert kinds judge
-     * outliers by.
+     * As {@link #observe(String, KeyState, Instant, double)} for a point that is a window of {@code count} raw events
+     * between {@code min} and {@code max}, {@code value} their mean ({@link org.forecaster.core.wire.Point}'s fields),
+     * which the alert kinds judge outliers by.
      */
-    public Outcome observe(String series, KeyState state, Instant ts, double value, double extreme) {
-        return observe(series, state, ts, value, extreme, state.novelty);
+    public Outcome observe(String series, KeyState state, Instant ts, double value, long count, double min, double max) {
+        return observe(series, state, ts, value, count, min, max, state.novelty);
     }
 
     /**
@@ -196,10 +196,11 @@ public final class PointStep {
      * ({@code forecast detect} keeps its scorer beside the state); null scores by the one-step tail probability.
      */
     public Outcome observe(String series, KeyState state, Instant ts, double value, AnomalyScorer scorer) {
-        return observe(series, state, ts, value, Double.NaN, scorer);
+        return observe(series, state, ts, value, 1, value, value, scorer);
     }
 
-    private Outcome observe(String series, KeyState state, Instant ts, double value, double extreme, AnomalyScorer scorer) {
+    private Outcome observe(String series, KeyState state, Instant ts, double value, long count, double min, double max,
+                            AnomalyScorer scorer) {
         boolean rewarmed = stepper.needsRewarm(state, modelVersion);
         if (rewarmed) {
             state = rewarm(state);
@@ -212,7 +213,7 @@ public final class PointStep {
         long t = ts.toEpochMilli();
         StepResult r = scorer != null ? ScoredStep.observe(stepper, state, scorer, seasonSteps, t, value)
                 : stepper.observe(state, t, value);
-        return outcome(series, state, ts, value, extreme, beyondRange, previous, r, rewarmed, scorer != null);
+        return outcome(series, state, ts, value, count, min, max, beyondRange, previous, r, rewarmed, scorer != null);
     }
 
     /**
@@ -248,14 +249,16 @@ public final class PointStep {
      * key {@code i}, valid until the next call.
      */
     public Outcome[] observe(int n, String[] series, KeyState[] states, Instant[] ts, double[] values) {
-        return observe(n, series, states, ts, values, null);
+        return observe(n, series, states, ts, values, null, null, null);
     }
 
     /**
-     * As {@link #observe(int, String[], KeyState[], Instant[], double[])} with each point's window {@code extremes}
+     * As {@link #observe(int, String[], KeyState[], Instant[], double[])} with each point's window of {@code counts}
+     * events between {@code mins} and {@code maxs}
      * (as {@link #observe(String, KeyState, Instant, double, double)} takes one; null: none).
      */
-    public Outcome[] observe(int n, String[] series, KeyState[] states, Instant[] ts, double[] values, double[] extremes) {
+    public Outcome[] observe(int n, String[] series, KeyState[] states, Instant[] ts, double[] values, long[] counts,
+                             double[] mins, double[] maxs) {
         if (n > batchCapacity) {
             throw new IllegalArgumentException("batch of " + n + " points, capacity " + batchCapacity + " (reserveBatch)");
         }
@@ -295,20 +298,22 @@ public final class PointStep {
                 r.score = r.scored ? scorer.update(r.expected, r.sigma, values[i], batchSeasonal[i])
                         : scorer.update(Double.NaN, Double.NaN, values[i], batchSeasonal[i]);
             }
-            batchOutcomes[i] = outcome(series[i], state, ts[i], values[i], extremes == null ? Double.NaN : extremes[i],
+            boolean window = counts != null;
+            batchOutcomes[i] = outcome(series[i], state, ts[i], values[i], window ? counts[i] : 1,
+                    window ? mins[i] : values[i], window ? maxs[i] : values[i],
                     beyondRange, batchPrevious[i], r, batchRewarmed[i], scorer != null);
         }
         return batchOutcomes;
     }
 
     /** The cold flag, the alert transition and the records of a point the stepper (and scorer) has just observed. */
-    private Outcome outcome(String series, KeyState state, Instant ts, double value, double extreme, double beyondRange,
-                            double previous, StepResult r, boolean rewarmed, boolean scoredByScorer) {
+    private Outcome outcome(String series, KeyState state, Instant ts, double value, long count, double min, double max,
+                            double beyondRange, double previous, StepResult r, boolean rewarmed, boolean scoredByScorer) {
         boolean cold = state.steps < rules.coldSteps();
         // The tail probability of a point without a prediction is 0 by definition, not a measurement; a scorer's
         // score is one (detect scores every point).
         boolean alertable = !cold && (r.scored || scoredByScorer);
-        AlertRule.Transition transition = transition(state, r, value, extreme, beyondRange, previous, alertable);
+        AlertRule.Transition transition = transition(state, r, value, count, min, max, beyondRange, previous, alertable);
         ForecastRecord forecast = new ForecastRecord(series, ts, value, modelVersion, cold, rules.intervalLevel(), steps(r));
         AnomalyRecord alert = transition == AlertRule.Transition.NONE ? null
                 : new AnomalyRecord(series, ts, value, r.expected, r.expected - intervalZ * r.sigma,
@@ -354,7 +359,8 @@ public final class PointStep {
      * points that are quiet: score below the threshold, no kind confirmed, none ongoing (a burst, a flatline) or
      * pending. A {@code silent} alert resolves at the key's next point, which opens nothing itself.
      */
-    private AlertRule.Transition transition(KeyState state, StepResult r, double value, double extreme, double beyondRange,
+    private AlertRule.Transition transition(KeyState state, StepResult r, double value, long count, double min, double max,
+                                            double beyondRange,
                                             double previous, boolean alertable) {
         AlertRule rule = rules.alertRule();
         if (state.alertOpen && state.alertReason == null) {
@@ -365,7 +371,7 @@ public final class PointStep {
         boolean opens = rule.opens(r.score, z);
         AlertKinds kinds = state.kinds;
         AlertReason kind = kinds == null ? null
-                : kinds.update(value, previous, r.scored ? r.expected : Double.NaN, r.sigma, alertable && high, extreme);
+                : kinds.update(value, previous, r.scored ? r.expected : Double.NaN, r.sigma, alertable && high, count, min, max);
         if (state.alertOpen && state.alertReason == AlertReason.SILENT) {
             state.alertOpen = false;
             state.anomalyRun = 0;

@@ -108,9 +108,8 @@ public final class PointBinary {
             }
         }
         double mean = Double.longBitsToDouble(getLong(bytes, 25));
-        into.set(bytes, null, Instant.ofEpochMilli(getLong(bytes, 1)), mean,
-                Point.extreme(getLong(bytes, 17), mean, Double.longBitsToDouble(getLong(bytes, 33)),
-                        Double.longBitsToDouble(getLong(bytes, 41))));
+        into.set(bytes, null, Instant.ofEpochMilli(getLong(bytes, 1)), mean, getLong(bytes, 17),
+                Double.longBitsToDouble(getLong(bytes, 33)), Double.longBitsToDouble(getLong(bytes, 41)));
     }
 
     /** The series id of a record {@link #read(byte[], PointReader.Fields)} has read. */

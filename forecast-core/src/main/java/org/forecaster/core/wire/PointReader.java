@@ -36,7 +36,7 @@ public final class PointReader {
             PointBinary.read(record, into);
         } else {
             Point p = PointJsonReader.read(record);
-            into.set(null, p, p.windowStart(), p.mean(), p.extreme());
+            into.set(null, p, p.windowStart(), p.mean(), p.count(), p.min(), p.max());
         }
     }
 
@@ -45,14 +45,17 @@ public final class PointReader {
         private byte[] binary;
         private Point json;
         private Instant windowStart;
-        private double mean, extreme;
+        private double mean, min, max;
+        private long count;
 
-        void set(byte[] binary, Point json, Instant windowStart, double mean, double extreme) {
+        void set(byte[] binary, Point json, Instant windowStart, double mean, long count, double min, double max) {
             this.binary = binary;
             this.json = json;
             this.windowStart = windowStart;
             this.mean = mean;
-            this.extreme = extreme;
+            this.count = count;
+            this.min = min;
+            this.max = max;
         }
 
         /** {@link Point#series()}: decoded now from a binary record. */
@@ -70,9 +73,24 @@ public final class PointReader {
             return mean;
         }
 
+        /** {@link Point#count()}. */
+        public long count() {
+            return count;
+        }
+
+        /** {@link Point#min()}. */
+        public double min() {
+            return min;
+        }
+
+        /** {@link Point#max()}. */
+        public double max() {
+            return max;
+        }
+
         /** {@link Point#extreme()}. */
         public double extreme() {
-            return extreme;
+            return Point.extreme(count, mean, min, max);
         }
     }
 }

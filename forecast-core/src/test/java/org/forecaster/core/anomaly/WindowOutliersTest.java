@@ -70,11 +70,19 @@ class WindowOutliersTest {
 
     /** Runs {@code n} windows; {@code withExtremes} false feeds them as single values (NaN extremes). */
     static Run run(long seed, int n, Noise noise, Injection inject, boolean withExtremes) {
+        return run(seed, n, noise, inject, withExtremes, 0);
+    }
+
+    /**
+     * As {@link #run(long, int, Noise, Injection, boolean)} with a prediction that follows the last window's error by
+     * {@code follow} (0: the noiseless cycle), as a model pulled by its last input does.
+     */
+    static Run run(long seed, int n, Noise noise, Injection inject, boolean withExtremes, double follow) {
         AlertKinds kinds = new AlertKinds(AlertKinds.Spec.DEFAULT);
         SplittableRandom r = new SplittableRandom(seed);
         AlertReason[] reported = new AlertReason[n];
         double[] extremes = new double[n];
-        double previous = Double.NaN;
+        double previous = Double.NaN, lastError = 0;
         for (int t = 0; t < n; t++) {
             double cycle = 100 + 10 * Math.sin(2 * Math.PI * t / DAY);
             double sum = 0, min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
@@ -85,10 +93,12 @@ class WindowOutliersTest {
                 max = Math.max(max, v);
             }
             double mean = sum / SCRAPES;
+            double expected = cycle + follow * lastError;
             extremes[t] = Point.extreme(SCRAPES, mean, min, max);
-            reported[t] = kinds.update(mean, previous, cycle, noise.scale() * SIGMA_OF_MEAN, false,
-                    withExtremes ? extremes[t] : Double.NaN);
+            reported[t] = withExtremes ? kinds.update(mean, previous, expected, noise.scale() * SIGMA_OF_MEAN, false, SCRAPES, min, max)
+                    : kinds.update(mean, previous, expected, noise.scale() * SIGMA_OF_MEAN, false);
             previous = mean;
+            lastError = mean - cycle;
         }
         return new Run(reported, extremes, kinds);
     }
@@ -180,7 +190,7 @@ class WindowOutliersTest {
             boolean flat = t >= AT && t < AT + 60;
             double mean = flat ? stuck : cycle + SIGMA_OF_MEAN * r.nextGaussian();
             double extreme = flat ? 1e-14 : Math.abs(r.nextGaussian()) + 0.5;
-            AlertReason kind = kinds.update(mean, previous, cycle, SIGMA_OF_MEAN, false, extreme);
+            AlertReason kind = kinds.update(mean, previous, cycle, SIGMA_OF_MEAN, false, SCRAPES, mean - extreme, mean + extreme / 2);
             if (kind == AlertReason.VARIANCE_BURST || kind == AlertReason.SPIKE) {
                 reported.add(t);
             }
@@ -206,6 +216,38 @@ class WindowOutliersTest {
     }
 
     /**
+     * Two scrapes of one window 30 noise scales out inside Student-t noise (3 degrees of freedom): each is under
+     * the 3 times the key's largest recent extreme that an outlier of such a heavy-tailed key needs, so the extreme
+     * alone cannot tell them from the tail; but one wild scrape never moves the rest of its window with it, and two do.
+     * One scrape of the same size stays quiet.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3, 5, 7})
+    void shouldCallTwoScrapesFarOutInsideAHeavyTailASpikeButNotOne(long seed) {
+        Run quiet = run(seed, N, HEAVY, NONE, true);
+        double size = 30;
+        assertTrue(size < AlertKinds.OUTLIER_HEAVY * quiet.largestExtremeBefore(AT), "inside the tail: " + quiet.largestExtremeBefore(AT));
+        Run two = run(seed, N, HEAVY, (t, j) -> t == AT && (j == 1 || j == 2) ? size : 0, true);
+        assertEquals(List.of(AT + 1), two.at(AlertReason.SPIKE), describe(two));
+        Run one = run(seed, N, HEAVY, (t, j) -> t == AT && j == 1 ? size : 0, true);
+        assertEquals(List.of(), one.at(AlertReason.SPIKE), describe(one));
+    }
+
+    /**
+     * The same two scrapes under a prediction that follows the last window's error halfway: the window after the
+     * spike then misses the prediction by half the spike's mean, on the other side, which is no "back within 4
+     * typical errors" of it; the value has come back past it, and that is a spike's end too.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3, 5, 7})
+    void shouldCallTwoScrapesFarOutASpikeWhenThePredictionFollowedThem(long seed) {
+        Run two = run(seed, N, HEAVY, (t, j) -> t == AT && (j == 1 || j == 3) ? 30 : 0, true, 0.5);
+        assertEquals(List.of(AT + 1), two.at(AlertReason.SPIKE), describe(two));
+        Run stays = run(seed, N, HEAVY, (t, j) -> t >= AT && (t > AT || j >= 3) ? 30 : 0, true, 0.5);
+        assertTrue(stays.at(AlertReason.SPIKE).isEmpty(), "a level shift in the window's last scrapes: " + describe(stays));
+    }
+
+    /**
      * A spike every 150 windows (an hourly job at coarser steps, or a key that spikes by nature): the first ones are
      * news, then the key's outlier rate passes {@link AlertKinds#OUTLIERS_BY_NATURE} per 2,016 windows and its spikes
      * stop paging, while they go on.
@@ -228,7 +270,7 @@ class WindowOutliersTest {
         AlertKinds back = AlertKinds.readFrom(AlertKinds.Spec.DEFAULT, b.flip());
         assertEquals(k, back);
         assertNotEquals(new AlertKinds(AlertKinds.Spec.DEFAULT), back);
-        assertEquals(AlertReason.SPIKE, back.update(100, 100, 100, SIGMA_OF_MEAN, false, 0.5), "the pending outlier");
+        assertEquals(AlertReason.SPIKE, back.update(100, 100, 100, SIGMA_OF_MEAN, false, SCRAPES, 99.5, 100.25), "the pending outlier");
     }
 
     private static int firstReport(Run run) {

@@ -54,8 +54,8 @@ class PointStepBatchTest {
     }
 
     /** One point of the stream. */
-    /** A point and its window's extreme (NaN for some: a window of too few events). */
-    private record Pt(String key, Instant ts, double value, double extreme) {}
+    /** A point and its window of events (a single value for some: 1 event). */
+    private record Pt(String key, Instant ts, double value, long count, double min, double max) {}
 
     /**
      * {@code count} points over {@code keys} keys, keys picked at random (so a key often repeats within a few
@@ -78,8 +78,14 @@ class PointStepBatchTest {
                 l[0] += r.nextDouble(-40, 40);
             }
             double v = l[0] + r.nextGaussian() + (r.nextDouble() < 0.02 ? r.nextDouble(-30, 30) : 0);
-            double extreme = r.nextDouble() < 0.05 ? Double.NaN : (1 + Math.abs(r.nextGaussian())) * (r.nextDouble() < 0.02 ? 10 : 1);
-            out.add(new Pt(key, T0.plusMillis(s[0] * STEP), v, extreme));
+            if (r.nextDouble() < 0.05) {
+                out.add(new Pt(key, T0.plusMillis(s[0] * STEP), v, 1, v, v));
+                continue;
+            }
+            // Some windows hold an outlier scrape, some several (their mean moved with them).
+            double below = (1 + Math.abs(r.nextGaussian())) * (r.nextDouble() < 0.02 ? 10 : 1);
+            double above = (1 + Math.abs(r.nextGaussian())) * (r.nextDouble() < 0.02 ? 10 : 1);
+            out.add(new Pt(key, T0.plusMillis(s[0] * STEP), v, 5, v - below, v + above));
         }
         return out;
     }
@@ -96,7 +102,7 @@ class PointStepBatchTest {
             PointStep step = i < points.size() / 2 ? first : second;
             Pt p = points.get(i);
             KeyState s = states.computeIfAbsent(p.key(), k -> step.newState());
-            PointStep.Outcome o = step.observe(p.key(), s, p.ts(), p.value(), p.extreme());
+            PointStep.Outcome o = step.observe(p.key(), s, p.ts(), p.value(), p.count(), p.min(), p.max());
             states.put(p.key(), o.state());
             records.add(new String(WireJson.write(o.forecast())));
             if (o.alert() != null) {
@@ -127,7 +133,8 @@ class PointStepBatchTest {
         KeyState[] batch = new KeyState[width];
         Instant[] ts = new Instant[width];
         double[] values = new double[width];
-        double[] extremes = new double[width];
+        long[] counts = new long[width];
+        double[] mins = new double[width], maxs = new double[width];
         int i = 0;
         while (i < points.size()) {
             PointStep step = i < points.size() / 2 ? first : second;
@@ -140,10 +147,12 @@ class PointStepBatchTest {
                 batch[n] = states.computeIfAbsent(p.key(), k -> step.newState());
                 ts[n] = p.ts();
                 values[n] = p.value();
-                extremes[n] = p.extreme();
+                counts[n] = p.count();
+                mins[n] = p.min();
+                maxs[n] = p.max();
                 n++;
             }
-            PointStep.Outcome[] out = step.observe(n, keys, batch, ts, values, extremes);
+            PointStep.Outcome[] out = step.observe(n, keys, batch, ts, values, counts, mins, maxs);
             for (int j = 0; j < n; j++) {
                 states.put(keys[j], out[j].state());
                 records.add(new String(WireJson.write(out[j].forecast())));

@@ -135,7 +135,8 @@ class KeyStateCodecTest {
         double previous = Double.NaN;
         for (int t = 0; t < points; t++) {
             double v = t == points - 2 ? 90 : 20 + r.nextGaussian(); // ends with a jump pending
-            s.kinds.update(v, previous, 20, 1, false, 1 + Math.abs(r.nextGaussian())); // windows with extremes
+            double extreme = 1 + Math.abs(r.nextGaussian());
+            s.kinds.update(v, previous, 20, 1, false, 5, v - extreme / 2, v + extreme); // windows of 5 events
             previous = v;
         }
         return s;

@@ -63,7 +63,7 @@ class PooledDecodeTest {
             if (spikeEvery > 0 && i % spikeEvery == spikeEvery - 1) {
                 v += 40 * noise;
             }
-            step.observe("k", s, Instant.ofEpochMilli(T0 + i * STEP), v, i % 3 == 0 ? Double.NaN : 3 * noise);
+            step.observe("k", s, Instant.ofEpochMilli(T0 + i * STEP), v, i % 3 == 0 ? 1 : 5, v - 3 * noise, v + noise);
         }
         return s;
     }
@@ -102,11 +102,11 @@ class PooledDecodeTest {
             // The same point on both: the same forecast, alert and stored bytes.
             long ts = StoredState.lastTimestamp(bytes) + STEP;
             double value = fresh.lastValue * 1.5 + 1;
-            PointStep.Outcome a = withProfile.observe("k", fresh, Instant.ofEpochMilli(ts), value, 2.0);
+            PointStep.Outcome a = withProfile.observe("k", fresh, Instant.ofEpochMilli(ts), value, 5, value - 2, value + 1);
             byte[] freshBytes = StoredState.encode(a.state(), 1);
             var freshForecast = a.forecast();
             var freshAlert = a.alert();
-            PointStep.Outcome b = withProfile.observe("k", reused, Instant.ofEpochMilli(ts), value, 2.0);
+            PointStep.Outcome b = withProfile.observe("k", reused, Instant.ofEpochMilli(ts), value, 5, value - 2, value + 1);
             assertEquals(freshForecast, b.forecast(), "key " + k + " at round " + round);
             assertEquals(freshAlert, b.alert());
             assertArrayEquals(freshBytes, StoredState.encode(b.state(), 1));

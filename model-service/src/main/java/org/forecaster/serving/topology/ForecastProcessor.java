@@ -100,8 +100,9 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     private final int[] keyHashes;
     private final Instant[] windowStarts;
     private final double[] means;
-    /** The points' window extremes, which the alert kinds judge outliers by (NaN: too few events). */
-    private final double[] extremes;
+    /** The points' windows: events, lowest and highest, which the alert kinds judge outliers by. */
+    private final long[] counts;
+    private final double[] mins, maxs;
     private final byte[] status;
     private final String[] deadReasons, deadMessages;
     private final byte[][] stored;
@@ -120,7 +121,8 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     private final KeyState[] chunkStates;
     private final Instant[] chunkStarts;
     private final double[] chunkMeans;
-    private final double[] chunkExtremes;
+    private final long[] chunkCounts;
+    private final double[] chunkMins, chunkMaxs;
     /**
      * The task's first wall-clock reading ({@link #noteStart}; none yet: MIN_VALUE), and the newest point time it has stepped
      * (none yet: MIN_VALUE).
@@ -142,7 +144,9 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         this.keyHashes = new int[maxPoints];
         this.windowStarts = new Instant[maxPoints];
         this.means = new double[maxPoints];
-        this.extremes = new double[maxPoints];
+        this.counts = new long[maxPoints];
+        this.mins = new double[maxPoints];
+        this.maxs = new double[maxPoints];
         this.status = new byte[maxPoints];
         this.deadReasons = new String[maxPoints];
         this.deadMessages = new String[maxPoints];
@@ -155,7 +159,9 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         this.chunkStates = new KeyState[maxPoints];
         this.chunkStarts = new Instant[maxPoints];
         this.chunkMeans = new double[maxPoints];
-        this.chunkExtremes = new double[maxPoints];
+        this.chunkCounts = new long[maxPoints];
+        this.chunkMins = new double[maxPoints];
+        this.chunkMaxs = new double[maxPoints];
     }
 
     @Override
@@ -217,7 +223,9 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         int i = gather(record, key);
         windowStarts[i] = windowStart;
         means[i] = point.mean();
-        extremes[i] = point.extreme();
+        counts[i] = point.count();
+        mins[i] = point.min();
+        maxs[i] = point.max();
         status[i] = STEP;
         afterGather();
     }
@@ -360,7 +368,9 @@ public final class ForecastProcessor implements Processor<String, byte[], String
                     chunkStates[m] = states[i];
                     chunkStarts[m] = windowStarts[i];
                     chunkMeans[m] = means[i];
-                    chunkExtremes[m] = extremes[i];
+                    chunkCounts[m] = counts[i];
+                    chunkMins[m] = mins[i];
+                    chunkMaxs[m] = maxs[i];
                     m++;
                 }
             }
@@ -379,7 +389,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         long start = System.nanoTime();
         PointStep.Outcome[] out;
         try {
-            out = step.observe(m, chunkKeys, chunkStates, chunkStarts, chunkMeans, chunkExtremes);
+            out = step.observe(m, chunkKeys, chunkStates, chunkStarts, chunkMeans, chunkCounts, chunkMins, chunkMaxs);
         } catch (IllegalArgumentException | IllegalStateException | ArithmeticException | DateTimeException e) {
             // Some states of the chunk may be half re-warmed: each point again alone, from its stored bytes.
             for (int j = 0; j < m; j++) {
@@ -399,7 +409,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         long start = System.nanoTime();
         try {
             KeyState state = stored[i] == null ? step.newState() : decodePooled(i, stored[i]);
-            outcomes[i] = step.observe(keys[i], state, windowStarts[i], means[i], extremes[i]);
+            outcomes[i] = step.observe(keys[i], state, windowStarts[i], means[i], counts[i], mins[i], maxs[i]);
         } catch (IllegalArgumentException | IllegalStateException | ArithmeticException | DateTimeException e) {
             // Nothing was stored: the key's state is as before this point.
             dead(i, INVALID, "unprocessable-point", e.toString());
