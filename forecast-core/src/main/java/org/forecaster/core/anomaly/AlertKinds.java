@@ -51,7 +51,10 @@ import org.forecaster.core.wire.Point;
  * more often) changes level by nature, as a tweet volume or a busy service's request rate does: its level changes
  * are not reported; its detectors still move to the new level and hold the anomaly score for a day after it
  * ({@link #settling}), as after a reported one.
- * <p>A point that is a window of raw events (a live key's point: the mean of a few scrapes) also brings its
+ * <p>A point that is a window of raw events (a live key's point: the mean of a few scrapes) is judged by the detectors
+ * above through its <em>trimmed mean</em>, the mean of its events without the lowest and the highest: one wild scrape
+ * of a heavy-tailed key moves the mean by a fifth of its size in a window of five, and the trimmed mean not at all,
+ * while a change of level moves both (the model still forecasts the mean). It also brings its
  * <em>extreme</em>, the largest distance of one event from the window's mean, which a short spike of one scrape
  * keeps whole where the mean dilutes it (to a fifth in a window of five scrapes).
  * <ul>
@@ -314,13 +317,16 @@ public final class AlertKinds {
 
     /**
      * As {@link #update(double, double, double, double, boolean)} for a point that is a window of {@code events} raw
-     * events between {@code min} and {@code max}, {@code value} their mean (a {@link Point}'s fields); a count below
-     * {@value Point#EXTREME_MIN_COUNT} (a single value: 1, or 0 with NaN bounds) judges no outlier.
+     * events between {@code min} and {@code max}, {@code mean} their mean (a {@link Point}'s fields); a count below
+     * {@value Point#EXTREME_MIN_COUNT} (a single value: 1, or 0 with NaN bounds) judges no outlier. Every detector but
+     * the window outliers judges the window by its {@link Point#trimmedMean trimmed mean}, which one wild scrape does
+     * not move.
      */
-    public AlertReason update(double value, double previous, double expected, double sigma, boolean scoreHigh,
+    public AlertReason update(double mean, double previous, double expected, double sigma, boolean scoreHigh,
                               long events, double min, double max) {
         sinceChange = Math.min(sinceChange + 1, CAP);
-        AlertReason outlier = outliers(events, min, max, value, previous, expected, sigma);
+        AlertReason outlier = outliers(events, min, max, mean, previous, expected, sigma);
+        double value = Point.trimmedMean(events, mean, min, max);
         AlertReason flat = flatline(value, previous);
         AlertReason drift = drift(value);
         AlertReason jumpKind = null, burst = null, shift = null;

@@ -17,6 +17,7 @@ import org.forecaster.core.model.Stepper;
 import org.forecaster.core.state.KeyState;
 import org.forecaster.core.wire.AnomalyRecord;
 import org.forecaster.core.wire.ForecastRecord;
+import org.forecaster.core.wire.Point;
 
 /**
  * The per-point step of one key, the one code path of the model service's processor, its REST views and
@@ -209,9 +210,10 @@ public final class PointStep {
             state.kinds = new AlertKinds(rules.kinds());
         }
         double previous = state.lastValue;
-        double beyondRange = state.novelty != null ? state.novelty.widthsBeyondRange(value) : Double.NaN;
+        double judged = Point.trimmedMean(count, value, min, max);
+        double beyondRange = state.novelty != null ? state.novelty.widthsBeyondRange(judged) : Double.NaN;
         long t = ts.toEpochMilli();
-        StepResult r = scorer != null ? ScoredStep.observe(stepper, state, scorer, seasonSteps, t, value)
+        StepResult r = scorer != null ? ScoredStep.observe(stepper, state, scorer, seasonSteps, t, value, judged)
                 : stepper.observe(state, t, value);
         return outcome(series, state, ts, value, count, min, max, beyondRange, previous, r, rewarmed, scorer != null);
     }
@@ -293,12 +295,13 @@ public final class PointStep {
             KeyState state = states[i];
             StepResult r = results[i];
             AnomalyScorer scorer = state.novelty;
-            double beyondRange = state.novelty != null ? state.novelty.widthsBeyondRange(values[i]) : Double.NaN;
-            if (scorer != null) {
-                r.score = r.scored ? scorer.update(r.expected, r.sigma, values[i], batchSeasonal[i])
-                        : scorer.update(Double.NaN, Double.NaN, values[i], batchSeasonal[i]);
-            }
             boolean window = counts != null;
+            double judged = window ? Point.trimmedMean(counts[i], values[i], mins[i], maxs[i]) : values[i];
+            double beyondRange = state.novelty != null ? state.novelty.widthsBeyondRange(judged) : Double.NaN;
+            if (scorer != null) {
+                r.score = r.scored ? scorer.update(r.expected, r.sigma, judged, batchSeasonal[i])
+                        : scorer.update(Double.NaN, Double.NaN, judged, batchSeasonal[i]);
+            }
             batchOutcomes[i] = outcome(series[i], state, ts[i], values[i], window ? counts[i] : 1,
                     window ? mins[i] : values[i], window ? maxs[i] : values[i],
                     beyondRange, batchPrevious[i], r, batchRewarmed[i], scorer != null);
@@ -367,7 +370,8 @@ public final class PointStep {
             state.alertReason = AlertReason.SCORE; // opened before alerts had reasons: by the score
         }
         boolean high = r.score >= rule.threshold();
-        double z = r.scored && r.sigma > 0 ? (value - r.expected) / r.sigma : Double.NaN;
+        double judged = Point.trimmedMean(count, value, min, max);
+        double z = r.scored && r.sigma > 0 ? (judged - r.expected) / r.sigma : Double.NaN;
         boolean opens = rule.opens(r.score, z);
         AlertKinds kinds = state.kinds;
         AlertReason kind = kinds == null ? null

@@ -24,10 +24,20 @@ public final class ScoredStep {
      */
     public static StepResult observe(Stepper stepper, KeyState state, AnomalyScorer scorer, int seasonSteps, long timestamp,
                                      double value) {
+        return observe(stepper, state, scorer, seasonSteps, timestamp, value, value);
+    }
+
+    /**
+     * As {@link #observe(Stepper, KeyState, AnomalyScorer, int, long, double)}, the model stepping {@code value} (a
+     * window's mean, which it forecasts) and the scorer judging {@code judged} (the window's trimmed mean, which one
+     * wild scrape does not move).
+     */
+    public static StepResult observe(Stepper stepper, KeyState state, AnomalyScorer scorer, int seasonSteps, long timestamp,
+                                     double value, double judged) {
         double seasonal = stepper.valueOneSeasonBefore(state, timestamp, seasonSteps);
         StepResult r = stepper.observe(state, timestamp, value);
-        r.score = r.scored ? scorer.update(r.expected, r.sigma, value, seasonal)
-                : scorer.update(Double.NaN, Double.NaN, value, seasonal);
+        r.score = r.scored ? scorer.update(r.expected, r.sigma, judged, seasonal)
+                : scorer.update(Double.NaN, Double.NaN, judged, seasonal);
         return r;
     }
 

@@ -29,4 +29,23 @@ public record Point(String series, Instant windowStart, Instant windowEnd, long 
         double extreme = Math.max(max - mean, mean - min);
         return Double.isFinite(extreme) ? extreme : Double.NaN;
     }
+
+    /** {@link #trimmedMean(long, double, double, double)} of this window. */
+    public double trimmedMean() {
+        return trimmedMean(count, mean, min, max);
+    }
+
+    /**
+     * The mean of a window's {@code count} events without its lowest and highest one (the median of three): one wild
+     * scrape moves a window's mean, not this. The {@code mean} itself for a window of fewer than {@value
+     * #EXTREME_MIN_COUNT} events or one whose min and max do not bracket it.
+     */
+    public static double trimmedMean(long count, double mean, double min, double max) {
+        if (count < EXTREME_MIN_COUNT || !(min <= mean && mean <= max)) {
+            return mean;
+        }
+        double trimmed = (count * mean - min - max) / (count - 2);
+        // Rounding may put it a hair outside [min, max]; a non-finite sum (huge values) falls back on the mean.
+        return Double.isFinite(trimmed) ? Math.max(min, Math.min(max, trimmed)) : mean;
+    }
 }

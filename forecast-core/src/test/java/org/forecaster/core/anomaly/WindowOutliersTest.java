@@ -242,7 +242,10 @@ class WindowOutliersTest {
     @ValueSource(longs = {2, 3, 5, 7})
     void shouldCallTwoScrapesFarOutASpikeWhenThePredictionFollowedThem(long seed) {
         Run two = run(seed, N, HEAVY, (t, j) -> t == AT && (j == 1 || j == 3) ? 30 : 0, true, 0.5);
-        assertEquals(List.of(AT + 1), two.at(AlertReason.SPIKE), describe(two));
+        List<Integer> spikes = two.at(AlertReason.SPIKE);
+        // The window's trimmed mean moved too, so the jump detector may confirm the same spike 3 points later.
+        assertEquals(AT + 1, spikes.isEmpty() ? -1 : spikes.get(0), describe(two));
+        assertTrue(spikes.stream().allMatch(t -> t <= AT + 1 + AlertKinds.Spec.DEFAULT.confirmSteps()), describe(two));
         Run stays = run(seed, N, HEAVY, (t, j) -> t >= AT && (t > AT || j >= 3) ? 30 : 0, true, 0.5);
         assertTrue(stays.at(AlertReason.SPIKE).isEmpty(), "a level shift in the window's last scrapes: " + describe(stays));
     }

@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.forecaster.core.anomaly.AlertKinds;
 import org.forecaster.core.anomaly.AlertRule;
 import org.forecaster.core.anomaly.AnomalyScorer;
+import org.forecaster.core.anomaly.NoveltyScore;
 import org.forecaster.core.kernel.ScalarKernels;
 import org.forecaster.core.model.CellType;
 import org.forecaster.core.model.Features;
@@ -74,6 +76,43 @@ class PointStepTest {
         // 8 alone does not open.
         assertEquals(Map.of(4, AnomalyRecord.State.OPEN, 7, AnomalyRecord.State.RESOLVED), transitions);
         assertEquals(List.of(true, true, false, false, false, false, false, false, false, false), cold);
+    }
+
+    /**
+     * A window is judged by its trimmed mean and forecast by its mean: a window whose one wild scrape moved its mean
+     * scores exactly as a window of the same trimmed mean without it (the model's prediction, sigma and the key's
+     * scorer state being the same before it), while its forecast record carries, and its model steps, the mean.
+     */
+    @Test
+    void shouldScoreAWindowByItsTrimmedMeanAndForecastItsMean() {
+        PointStep.Rules rules = new PointStep.Rules(0.95, 6, 16, 4, 0, NoveltyScore.Spec.DEFAULT,
+                new AlertRule(0.97, 1, 3, 10), AlertKinds.Spec.DEFAULT);
+        PointStep step = new PointStep(model(4), NormalizerSpec.DEFAULT, STEP, 1, rules);
+        KeyState wild = step.newState(), calm = step.newState(), single = step.newState();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+        int n = 400;
+        for (int i = 0; i < n; i++) {
+            double v = 50 + 10 * Math.sin(2 * Math.PI * i / 288.0) + r.nextGaussian();
+            wild = step.observe("k", wild, T0.plusMillis(i * STEP), v, 5, v - 1.5, v + 1.2).state();
+            calm = step.observe("k", calm, T0.plusMillis(i * STEP), v, 5, v - 1.5, v + 1.2).state();
+            single = step.observe("k", single, T0.plusMillis(i * STEP), v, 5, v - 1.5, v + 1.2).state();
+        }
+        // Five scrapes c, c, c, c - 1, c + 200: mean c + 39.8, trimmed mean c; the calm window: c, c, c, c - 1, c + 1.
+        double cycle = 50 + 10 * Math.sin(2 * Math.PI * n / 288.0);
+        Instant at = T0.plusMillis(n * STEP);
+        // The step's result is reused from point to point: read each before the next.
+        PointStep.Outcome w = step.observe("k", wild, at, cycle + 39.8, 5, cycle - 1, cycle + 200);
+        double wildScore = w.result().score, wildExpected = w.result().expected;
+        PointStep.Outcome c = step.observe("k", calm, at, cycle, 5, cycle - 1, cycle + 1);
+        double calmScore = c.result().score;
+        assertTrue(calmScore < 0.5, "an ordinary window: " + calmScore);
+        assertEquals(calmScore, wildScore, 1e-9, "scored by the trimmed mean");
+        assertEquals(c.result().expected, wildExpected, 0, "the same prediction before both");
+        assertEquals(cycle + 39.8, w.forecast().observedValue(), 0);
+        assertTrue(w.forecast().steps().get(0).mean() > c.forecast().steps().get(0).mean() + 1,
+                "the model stepped the mean: " + w.forecast().steps().get(0).mean() + " against " + c.forecast().steps().get(0).mean());
+        double byMean = step.observe("k", single, at, cycle + 39.8, 1, cycle + 39.8, cycle + 39.8).result().score;
+        assertTrue(byMean > calmScore + 0.5, "the same mean as a single value is judged as is: " + byMean);
     }
 
     @Test
