@@ -164,12 +164,7 @@ final class WindowedActuals {
     }
 
     /** Per window of a series, as {@link #means}: its accepted events' count, lowest and highest value (0 and 0 when none). */
-    record Events(int[] counts, double[] mins, double[] maxs) {
-        /** The largest distance of one event of window {@code w} from its mean ({@link Point#extreme}); NaN for too few. */
-        double extreme(int w, double mean) {
-            return Point.extreme(counts[w], mean, mins[w], maxs[w]);
-        }
-    }
+    record Events(int[] counts, double[] mins, double[] maxs) {}
 
     /** The window events of one series (shared, not copied), as {@link #means}. */
     Events events(String series) {

@@ -850,7 +850,7 @@ public final class AlertKinds {
         }
         // A jump pending under a longer confirmation than the spec's now is decided at its next point.
         k.pending = Math.min(k.pending, spec.confirmSteps());
-        if ((k.flags & ~(BURST_ON | FLAT_FIRED | JUMP_BACK | SCORE_HELD | QUIET_JUMP | QUIET_OUTLIERS | NOISY)) != 0 || k.seen < 0 || k.errors < 0 || k.run < 0 || k.sinceChange < 0) {
+        if ((k.flags & ~(BURST_ON | FLAT_FIRED | JUMP_BACK | SCORE_HELD | QUIET_JUMP | QUIET_OUTLIERS | NOISY | SEVERAL_RUN)) != 0 || k.seen < 0 || k.errors < 0 || k.run < 0 || k.sinceChange < 0) {
             throw new IllegalArgumentException("corrupt alert kinds state: flags " + k.flags + ", counts " + k.seen + "/" + k.errors + "/" + k.run);
         }
         return k;

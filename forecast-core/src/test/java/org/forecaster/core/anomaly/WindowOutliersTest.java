@@ -48,7 +48,7 @@ class WindowOutliersTest {
     static final Noise GAUSSIAN = new Noise(0, 1), HEAVY = new Noise(3, 1);
 
     /** What the detector reported at each window, by index (null: nothing), with the window extremes seen. */
-    record Run(AlertReason[] kinds, double[] extremes, AlertKinds detector) {
+    record Run(AlertReason[] kinds, double[] extremes, double[] means, AlertKinds detector) {
         List<Integer> at(AlertReason kind) {
             List<Integer> out = new ArrayList<>();
             for (int t = 0; t < kinds.length; t++) {
@@ -81,7 +81,7 @@ class WindowOutliersTest {
         AlertKinds kinds = new AlertKinds(AlertKinds.Spec.DEFAULT);
         SplittableRandom r = new SplittableRandom(seed);
         AlertReason[] reported = new AlertReason[n];
-        double[] extremes = new double[n];
+        double[] extremes = new double[n], means = new double[n];
         double previous = Double.NaN, lastError = 0;
         for (int t = 0; t < n; t++) {
             double cycle = 100 + 10 * Math.sin(2 * Math.PI * t / DAY);
@@ -94,13 +94,14 @@ class WindowOutliersTest {
             }
             double mean = sum / SCRAPES;
             double expected = cycle + follow * lastError;
+            means[t] = mean;
             extremes[t] = Point.extreme(SCRAPES, mean, min, max);
             reported[t] = withExtremes ? kinds.update(mean, previous, expected, noise.scale() * SIGMA_OF_MEAN, false, SCRAPES, min, max)
                     : kinds.update(mean, previous, expected, noise.scale() * SIGMA_OF_MEAN, false);
             previous = mean;
             lastError = mean - cycle;
         }
-        return new Run(reported, extremes, kinds);
+        return new Run(reported, extremes, means, kinds);
     }
 
     static String describe(Run run) {
@@ -274,6 +275,23 @@ class WindowOutliersTest {
         assertEquals(k, back);
         assertNotEquals(new AlertKinds(AlertKinds.Spec.DEFAULT), back);
         assertEquals(AlertReason.SPIKE, back.update(100, 100, 100, SIGMA_OF_MEAN, false, SCRAPES, 99.5, 100.25), "the pending outlier");
+    }
+
+    /** A run that ends on a window with several events out keeps that in its stored flags (the byte's top bit). */
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3})
+    void shouldRoundTripARunOfSeveralEventsOutExactly(long seed) {
+        Run run = run(seed, AT + 1, HEAVY, (t, j) -> t == AT && (j == 1 || j == 2) ? 30 : 0, true, 0.5);
+        AlertKinds k = run.detector();
+        ByteBuffer b = ByteBuffer.allocate(AlertKinds.ENCODED_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        k.writeTo(b);
+        AlertKinds back = AlertKinds.readFrom(AlertKinds.Spec.DEFAULT, b.flip());
+        assertEquals(k, back);
+        // Back past a prediction that followed the outlier: a spike only for a run with several events out.
+        double mean = run.means()[AT], expected = 100 + 10 * Math.sin(2 * Math.PI * (AT + 1) / DAY);
+        double followed = expected + 0.5 * (mean - (100 + 10 * Math.sin(2 * Math.PI * AT / DAY)));
+        assertEquals(AlertReason.SPIKE, back.update(expected, mean, followed, SIGMA_OF_MEAN, false, SCRAPES, expected - 1,
+                expected + 1), "the pending run");
     }
 
     private static int firstReport(Run run) {
