@@ -73,7 +73,8 @@ import org.forecaster.core.wire.Point;
  *     ({@code count * |mean error| - farthest}) reach {@value #SEVERAL_OUT} typical extremes. One wild scrape, however
  *     far, moves the others' sum by nothing, so a heavy-tailed key's single outliers stay quiet, while a spike of two
  *     or three scrapes, which the largest extreme hides in such noise, stands out. (Student-t noise of 3 degrees of
- *     freedom puts two scrapes of one window that far out about once in 10^7 windows.) As such a window moves the
+ *     freedom in windows of 5 does that about once in 2 million windows under an exact prediction, 19 years of
+ *     5-minute windows; numpy, 4 million windows.) As such a window moves the
  *     mean, the model's next prediction follows it part of the way; the point after it is then also back when that
  *     prediction lies between it and the outlier, the value having come back past it.</li>
  * <li><b>variance burst</b> (noisy scrapes): the recent windows' extremes (an exponential mean of their logs, rate
