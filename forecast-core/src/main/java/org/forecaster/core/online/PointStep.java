@@ -185,8 +185,9 @@ public final class PointStep {
 
     /**
      * As {@link #observe(String, KeyState, Instant, double)} for a point that is a window of {@code count} raw events
-     * between {@code min} and {@code max}, {@code value} their mean ({@link org.forecaster.core.wire.Point}'s fields),
-     * which the alert kinds judge outliers by.
+     * between {@code min} and {@code max}, {@code value} their mean ({@link org.forecaster.core.wire.Point}'s fields):
+     * the model steps the mean; the anomaly score and the alert kinds judge the window's {@link Point#trimmedMean
+     * trimmed mean}, and the kinds its outliers by the events.
      */
     public Outcome observe(String series, KeyState state, Instant ts, double value, long count, double min, double max) {
         return observe(series, state, ts, value, count, min, max, state.novelty);
@@ -257,7 +258,7 @@ public final class PointStep {
     /**
      * As {@link #observe(int, String[], KeyState[], Instant[], double[])} with each point's window of {@code counts}
      * events between {@code mins} and {@code maxs}
-     * (as {@link #observe(String, KeyState, Instant, double, double)} takes one; null: none).
+     * (as {@link #observe(String, KeyState, Instant, double, long, double, double)} takes one; null: single values).
      */
     public Outcome[] observe(int n, String[] series, KeyState[] states, Instant[] ts, double[] values, long[] counts,
                              double[] mins, double[] maxs) {

@@ -100,7 +100,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
     private final int[] keyHashes;
     private final Instant[] windowStarts;
     private final double[] means;
-    /** The points' windows: events, lowest and highest, which the alert kinds judge outliers by. */
+    /** The points' windows: events, lowest and highest, by which the score and the alert kinds judge a point. */
     private final long[] counts;
     private final double[] mins, maxs;
     private final byte[] status;
