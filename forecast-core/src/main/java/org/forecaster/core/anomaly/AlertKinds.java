@@ -462,7 +462,8 @@ public final class AlertKinds {
     /**
      * Whether several of a window's events lie far out on the side of its mean's error: the farthest event's distance
      * from {@code expected} and the sum of the other events' ({@code count * |mean error| - farthest}) both at least
-     * {@value #SEVERAL_OUT} typical extremes. Needs a window with an {@code extreme} and the key's typical extreme.
+     * {@value #SEVERAL_OUT} typical extremes. Needs a window with an {@code extreme} and the key's typical extreme over
+     * {@value #NOISY_WARMUP} windows, the warm-up the noisy-scrapes detector gives the same typical extreme.
      */
     private boolean severalOut(double extreme, long count, double min, double max, double value, double expected) {
         if (Double.isNaN(extreme) || Double.isNaN(expected) || Float.isNaN(extremeLogTypical) || extremes < NOISY_WARMUP

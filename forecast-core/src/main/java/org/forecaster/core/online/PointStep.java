@@ -216,7 +216,7 @@ public final class PointStep {
         long t = ts.toEpochMilli();
         StepResult r = scorer != null ? ScoredStep.observe(stepper, state, scorer, seasonSteps, t, value, judged)
                 : stepper.observe(state, t, value);
-        return outcome(series, state, ts, value, count, min, max, beyondRange, previous, r, rewarmed, scorer != null);
+        return outcome(series, state, ts, value, count, min, max, judged, beyondRange, previous, r, rewarmed, scorer != null);
     }
 
     /**
@@ -304,20 +304,24 @@ public final class PointStep {
                         : scorer.update(Double.NaN, Double.NaN, judged, batchSeasonal[i]);
             }
             batchOutcomes[i] = outcome(series[i], state, ts[i], values[i], window ? counts[i] : 1,
-                    window ? mins[i] : values[i], window ? maxs[i] : values[i],
-                    beyondRange, batchPrevious[i], r, batchRewarmed[i], scorer != null);
+                    window ? mins[i] : values[i], window ? maxs[i] : values[i], judged, beyondRange, batchPrevious[i], r, batchRewarmed[i], scorer != null);
         }
         return batchOutcomes;
     }
 
-    /** The cold flag, the alert transition and the records of a point the stepper (and scorer) has just observed. */
+    /**
+     * The cold flag, the alert transition and the records of a point the stepper (and scorer) has just observed;
+     * {@code judged} is the window's {@link Point#trimmedMean trimmed mean} of {@code value}, what the point is judged by.
+     */
     private Outcome outcome(String series, KeyState state, Instant ts, double value, long count, double min, double max,
-                            double beyondRange, double previous, StepResult r, boolean rewarmed, boolean scoredByScorer) {
+                            double judged, double beyondRange, double previous, StepResult r, boolean rewarmed,
+                            boolean scoredByScorer) {
         boolean cold = state.steps < rules.coldSteps();
         // The tail probability of a point without a prediction is 0 by definition, not a measurement; a scorer's
         // score is one (detect scores every point).
         boolean alertable = !cold && (r.scored || scoredByScorer);
-        AlertRule.Transition transition = transition(state, r, value, count, min, max, beyondRange, previous, alertable);
+        AlertRule.Transition transition = transition(state, r, value, count, min, max, judged, beyondRange, previous,
+                alertable);
         ForecastRecord forecast = new ForecastRecord(series, ts, value, modelVersion, cold, rules.intervalLevel(), steps(r));
         AnomalyRecord alert = transition == AlertRule.Transition.NONE ? null
                 : new AnomalyRecord(series, ts, value, r.expected, r.expected - intervalZ * r.sigma,
@@ -364,14 +368,12 @@ public final class PointStep {
      * pending. A {@code silent} alert resolves at the key's next point, which opens nothing itself.
      */
     private AlertRule.Transition transition(KeyState state, StepResult r, double value, long count, double min, double max,
-                                            double beyondRange,
-                                            double previous, boolean alertable) {
+                                            double judged, double beyondRange, double previous, boolean alertable) {
         AlertRule rule = rules.alertRule();
         if (state.alertOpen && state.alertReason == null) {
             state.alertReason = AlertReason.SCORE; // opened before alerts had reasons: by the score
         }
         boolean high = r.score >= rule.threshold();
-        double judged = Point.trimmedMean(count, value, min, max);
         double z = r.scored && r.sigma > 0 ? (judged - r.expected) / r.sigma : Double.NaN;
         boolean opens = rule.opens(r.score, z);
         AlertKinds kinds = state.kinds;

@@ -30,11 +30,6 @@ public record Point(String series, Instant windowStart, Instant windowEnd, long 
         return Double.isFinite(extreme) ? extreme : Double.NaN;
     }
 
-    /** {@link #trimmedMean(long, double, double, double)} of this window. */
-    public double trimmedMean() {
-        return trimmedMean(count, mean, min, max);
-    }
-
     /**
      * The mean of a window's {@code count} events without its lowest and highest one (the median of three): one wild
      * scrape moves a window's mean, not this. The {@code mean} itself for a window of fewer than {@value

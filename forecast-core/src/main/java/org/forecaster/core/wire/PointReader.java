@@ -87,10 +87,5 @@ public final class PointReader {
         public double max() {
             return max;
         }
-
-        /** {@link Point#extreme()}. */
-        public double extreme() {
-            return Point.extreme(count, mean, min, max);
-        }
     }
 }

@@ -171,13 +171,14 @@ class PointBinaryTest {
             Object expected = outcome(() -> PointReader.read(r));
             if (expected instanceof Point p) {
                 expected = Arrays.asList(p.series(), String.valueOf(p.windowStart()), Double.doubleToRawLongBits(p.mean()),
-                        Double.doubleToRawLongBits(p.extreme()));
+                        p.count(), Double.doubleToRawLongBits(p.min()), Double.doubleToRawLongBits(p.max()));
             }
             Object actual;
             try {
                 PointReader.read(r, fields);
                 actual = Arrays.asList(fields.series(), String.valueOf(fields.windowStart()),
-                        Double.doubleToRawLongBits(fields.mean()), Double.doubleToRawLongBits(fields.extreme()));
+                        Double.doubleToRawLongBits(fields.mean()), fields.count(), Double.doubleToRawLongBits(fields.min()),
+                        Double.doubleToRawLongBits(fields.max()));
             } catch (IllegalArgumentException e) {
                 actual = e.getMessage();
             }
