@@ -76,7 +76,7 @@ public class HorizonMae {
                 Arrays.fill(f, Double.NaN);
                 for (int t = 0; t < v.length; t++) {
                     if (Float.isNaN(v[t])) continue;
-                    StepResult res = st.observe(state, s.timestamp(t), v[t]);
+                    StepResult res = st.observe(state, s.timestamp(t), v[t], s.profileValue(t));
                     for (int h = 0; h < K; h++) f[t * K + h] = res.mean[h];
                 }
                 double[] sum = new double[K]; int[] cnt = new int[K];

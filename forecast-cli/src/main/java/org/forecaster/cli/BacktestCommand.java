@@ -270,7 +270,7 @@ final class BacktestCommand implements Callable<Integer> {
         float[] v = s.values();
         for (int t = 0; t < v.length; t++) {
             if (!Float.isNaN(v[t])) {
-                last = stepper.observe(state, s.timestamp(t), v[t]);
+                last = stepper.observe(state, s.timestamp(t), v[t], s.profileValue(t));
             }
         }
         if (last == null) {

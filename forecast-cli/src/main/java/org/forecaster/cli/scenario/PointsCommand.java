@@ -18,11 +18,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Writes a scenario's points as ingest would window them, one {@code timestamp,value} CSV per series: the input that
- * {@code backtest --format csv} trains on (the bundled first model is trained on such files, deploy/local).
+ * Writes a scenario's points as ingest would window them, one {@code timestamp,value,count,min,max} CSV per series
+ * (each window's mean and its events' count and extremes, as ingest's point carries them): the input that
+ * {@code backtest --format csv} trains on (the bundled first model is trained on such files, deploy/local); the
+ * window's trimmed mean, which the service's seasonal profile learns, is read from them.
  */
 @Command(name = "points", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write a scenario's points (ingest's window means) as one timestamp,value CSV per series, for backtest.",
+        description = {"Write a scenario's points (ingest's window means, event counts and extremes) as one"
+                + " timestamp,value,count,min,max CSV per series, for backtest.",
                 "Example: forecast scenario points --dir scn --out scn-points && forecast backtest --format csv --train scn-points ..."})
 final class PointsCommand implements Callable<Integer> {
     @Spec
@@ -51,11 +54,13 @@ final class PointsCommand implements Callable<Integer> {
         long points = 0;
         for (String series : actuals.series()) {
             double[] means = actuals.means(series);
+            WindowedActuals.Events events = actuals.events(series);
             try (BufferedWriter w = Files.newBufferedWriter(out.resolve(series + ".csv"), StandardCharsets.UTF_8)) {
-                w.write("timestamp,value\n");
+                w.write("timestamp,value,count,min,max\n");
                 for (int i = 0; i < means.length; i++) {
                     if (!Double.isNaN(means[i])) { // a window without events is a gap, as ingest emits no point for it
-                        w.write(actuals.windowStart(i) + "," + means[i] + "\n");
+                        w.write(actuals.windowStart(i) + "," + means[i] + "," + events.counts()[i] + ","
+                                + events.mins()[i] + "," + events.maxs()[i] + "\n");
                         points++;
                     }
                 }

@@ -62,6 +62,21 @@ class SimulateCommandTest {
                 assertEquals(3, own.get(i).steps().size());
             }
         }
+        // Each point carries its window's events, so backtest's profile learns the trimmed means the service feeds it.
+        List<String> rows = Files.readAllLines(points.resolve("scn-000.csv"));
+        assertEquals("timestamp,value,count,min,max", rows.getFirst());
+        var read = org.forecaster.core.data.SeriesFiles.readTimedCsv(points.resolve("scn-000.csv"));
+        int moved = 0;
+        for (int i = 0; i < read.size(); i++) {
+            String[] cells = rows.get(i + 1).split(",");
+            double min = Double.parseDouble(cells[3]), max = Double.parseDouble(cells[4]);
+            double trimmed = read.trimmed()[i];
+            // A flatline's equal events sum to a mean a rounding outside them: then it is its own trimmed mean.
+            assertTrue(Long.parseLong(cells[2]) >= 1 && (min <= trimmed && trimmed <= max || trimmed == read.values()[i]),
+                    rows.get(i + 1));
+            moved += read.trimmed()[i] != read.values()[i] ? 1 : 0;
+        }
+        assertTrue(moved > read.size() / 2, moved + " of " + read.size() + " windows' trimmed means differ from their means");
         assertTrue(forecasts.getFirst().cold(), "a new key's first forecast is cold");
         assertTrue(r.out().contains("2 series"), r.out());
     }

@@ -19,19 +19,29 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.forecaster.core.train.Series;
+import org.forecaster.core.wire.Point;
 
 /**
  * Reads the two file layouts we evaluate on: {@code timestamp,value} CSV (NAB's layout, also what
- * {@code replay} sends) and the M4 competition's wide CSV ({@code "V1"} = id, then values; rows of
- * different lengths), with Commons CSV (quoted cells, extra columns). Errors name the file and line.
+ * {@code replay} sends; optionally with a window's {@code count,min,max}, as {@code scenario points} writes) and the
+ * M4 competition's wide CSV ({@code "V1"} = id, then values; rows of different lengths), with Commons CSV (quoted
+ * cells, extra columns). Errors name the file and line.
  */
 public final class SeriesFiles {
     private static final DateTimeFormatter SPACE_SEPARATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private SeriesFiles() {}
 
-    /** Rows of a {@code timestamp,value} file, in file order. */
-    public record TimedValues(long[] timestamps, double[] values) {
+    /**
+     * Rows of a {@code timestamp,value} file, in file order; {@code trimmed}, when the file gives each row's window
+     * ({@code count,min,max}), the rows' trimmed means ({@link Point#trimmedMean}), else null.
+     */
+    public record TimedValues(long[] timestamps, double[] values, double[] trimmed) {
+        /** Rows of single values. */
+        public TimedValues(long[] timestamps, double[] values) {
+            this(timestamps, values, null);
+        }
+
         public int size() {
             return values.length;
         }
@@ -40,43 +50,76 @@ public final class SeriesFiles {
     /**
      * Reads a {@code timestamp,value} CSV with an optional header line (a first row whose first cell does not start
      * with a digit). Timestamps may be {@code yyyy-MM-dd HH:mm:ss} (UTC), ISO-8601 (instant or local date-time, UTC)
-     * or epoch milliseconds. Cells may be quoted; columns after the value (e.g. {@code detect}'s scores) are ignored.
+     * or epoch milliseconds. Cells may be quoted; columns after the value (e.g. {@code detect}'s scores) are ignored,
+     * except {@code count}, {@code min} and {@code max} named by the header: each row is then a window of
+     * {@code count} events between {@code min} and {@code max} with mean {@code value}, and its trimmed mean is read.
      */
     public static TimedValues readTimedCsv(Path file) throws IOException {
         List<TimedCells> rows = readTimedCells(file);
         long[] ts = new long[rows.size()];
         double[] vs = new double[rows.size()];
+        double[] trimmed = !rows.isEmpty() && rows.get(0).count() != null ? new double[rows.size()] : null;
         for (int i = 0; i < rows.size(); i++) {
             TimedCells row = rows.get(i);
             ts[i] = parseTimestamp(row.timestamp(), file, row.line());
-            try {
-                vs[i] = Double.parseDouble(row.value());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(file + ":" + row.line() + ": value '" + row.value() + "' is not a number");
+            vs[i] = number(row.value(), "value", file, row.line());
+            if (trimmed != null && Double.isNaN(vs[i])) {
+                trimmed[i] = Double.NaN; // a missing value, as in a single-value file
+            } else if (trimmed != null) {
+                double count = number(row.count(), "count", file, row.line());
+                double min = number(row.min(), "min", file, row.line()), max = number(row.max(), "max", file, row.line());
+                // A mean a rounding outside [min, max] (equal events summed) is fine: trimmedMean keeps the mean then.
+                if (count < 1 || count != Math.rint(count) || !(min <= max)) {
+                    throw new IllegalArgumentException(file + ":" + row.line() + ": a window of count " + row.count()
+                            + " with min " + row.min() + " and max " + row.max()
+                            + " is not possible (count a positive whole number, min <= max)");
+                }
+                trimmed[i] = Point.trimmedMean((long) count, vs[i], min, max);
             }
         }
-        return new TimedValues(ts, vs);
+        return new TimedValues(ts, vs, trimmed);
     }
 
-    /** The timestamp and value cells of one data row as written (unquoted), and the line it ends on. */
-    public record TimedCells(String timestamp, String value, int line) {}
+    private static double number(String cell, String column, Path file, int line) {
+        try {
+            return Double.parseDouble(cell);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(file + ":" + line + ": " + column + " '" + cell + "' is not a number");
+        }
+    }
+
+    /**
+     * The timestamp and value cells of one data row as written (unquoted), and the line it ends on; its window's
+     * {@code count}, {@code min} and {@code max} cells where the header names those columns, else null.
+     */
+    public record TimedCells(String timestamp, String value, int line, String count, String min, String max) {}
 
     /** The data rows of a {@code timestamp,value} CSV, the rows {@link #readTimedCsv} reads, in file order. */
     public static List<TimedCells> readTimedCells(Path file) throws IOException {
         List<TimedCells> out = new ArrayList<>();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); CSVParser csv = CSVParser.parse(in, CELLS)) {
             boolean first = true;
+            int countAt = -1, minAt = -1, maxAt = -1;
             for (CSVRecord r : csvRecords(csv, file)) {
                 int line = (int) csv.getCurrentLineNumber();
                 boolean header = first && (r.get(0).isEmpty() || !Character.isDigit(r.get(0).charAt(0)));
                 first = false;
                 if (header) {
+                    List<String> names = r.toList().stream().map(c -> c.toLowerCase(java.util.Locale.ROOT)).toList();
+                    if (names.contains("count") && names.contains("min") && names.contains("max")) {
+                        countAt = names.indexOf("count");
+                        minAt = names.indexOf("min");
+                        maxAt = names.indexOf("max");
+                    }
                     continue;
                 }
-                if (r.size() < 2) {
-                    throw new IllegalArgumentException(file + ":" + line + ": expected 'timestamp,value', got '" + String.join(",", r.toList()) + "'");
+                int width = Math.max(2, Math.max(countAt, Math.max(minAt, maxAt)) + 1);
+                if (r.size() < width) {
+                    throw new IllegalArgumentException(file + ":" + line + ": expected " + (width == 2 ? "'timestamp,value'"
+                            : width + " cells as the header names") + ", got '" + String.join(",", r.toList()) + "'");
                 }
-                out.add(new TimedCells(r.get(0), r.get(1), line));
+                out.add(countAt < 0 ? new TimedCells(r.get(0), r.get(1), line, null, null, null)
+                        : new TimedCells(r.get(0), r.get(1), line, r.get(countAt), r.get(minAt), r.get(maxAt)));
             }
         }
         return out;
@@ -223,7 +266,8 @@ public final class SeriesFiles {
 
     /**
      * Places rows on a regular grid of {@code stepMillis} starting at the first timestamp: each row goes to
-     * its nearest grid step (a later row wins a shared step), steps without a row are missing (NaN).
+     * its nearest grid step (a later row wins a shared step), steps without a row are missing (NaN). The rows'
+     * trimmed means, where read, go with them ({@link Series#trimmed}).
      */
     public static Series regularize(String id, TimedValues rows, long stepMillis) {
         if (rows.size() == 0) {
@@ -237,13 +281,17 @@ public final class SeriesFiles {
         }
         float[] v = new float[(int) steps];
         Arrays.fill(v, Float.NaN);
+        float[] trimmed = rows.trimmed() == null ? null : v.clone();
         for (int i = 0; i < rows.size(); i++) {
             long k = Math.floorDiv(rows.timestamps()[i] - start + stepMillis / 2, stepMillis);
             if (k >= 0) {
                 v[(int) k] = (float) rows.values()[i];
+                if (trimmed != null) {
+                    trimmed[(int) k] = (float) rows.trimmed()[i];
+                }
             }
         }
-        return new Series(id, start, stepMillis, v);
+        return new Series(id, start, stepMillis, v, trimmed);
     }
 
     /**

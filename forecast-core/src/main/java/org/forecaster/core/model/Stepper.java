@@ -138,8 +138,17 @@ public final class Stepper {
      * last one (the caller decides what a duplicate or late point means).
      */
     public StepResult observe(KeyState state, long timestamp, double value) {
-        check(state, timestamp, value);
-        beforeStep(state, timestamp, value, result);
+        return observe(state, timestamp, value, value);
+    }
+
+    /**
+     * As {@link #observe(KeyState, long, double)}, the key's seasonal profile learning {@code profileValue} instead
+     * of {@code value}: a window's trimmed mean, which one wild scrape does not move, while the network steps and
+     * forecasts the window's mean. Training feeds its profile the same ({@code Series.trimmed}).
+     */
+    public StepResult observe(KeyState state, long timestamp, double value, double profileValue) {
+        check(state, timestamp, value, profileValue);
+        beforeStep(state, timestamp, value, profileValue, result);
         run(state);
         afterStep(state, timestamp, value, result);
         return result;
@@ -179,11 +188,19 @@ public final class Stepper {
      * reused results, {@code [i]} for key {@code i}, valid until the next batch. Needs {@link #reserveBatch} first.
      */
     public StepResult[] observe(int n, KeyState[] states, long[] timestamps, double[] values) {
+        return observe(n, states, timestamps, values, values);
+    }
+
+    /**
+     * As {@link #observe(int, KeyState[], long[], double[])}, key {@code i}'s profile learning {@code profileValues[i]}
+     * (see {@link #observe(KeyState, long, double, double)}).
+     */
+    public StepResult[] observe(int n, KeyState[] states, long[] timestamps, double[] values, double[] profileValues) {
         if (n < 0 || n > batchCapacity) {
             throw new IllegalArgumentException("batch of " + n + " keys, capacity " + batchCapacity + " (reserveBatch)");
         }
         for (int i = 0; i < n; i++) {
-            check(states[i], timestamps[i], values[i]);
+            check(states[i], timestamps[i], values[i], profileValues[i]);
             for (int j = 0; j < i; j++) {
                 if (states[j] == states[i]) {
                     throw new IllegalArgumentException("key states " + j + " and " + i + " of a batch are the same object; "
@@ -195,7 +212,7 @@ public final class Stepper {
         int in = spec.inputSize(), per = spec.stateSizePerLayer(), horizon = spec.horizon(), o = model.outputSize();
         for (int i = 0; i < n; i++) {
             KeyState state = states[i];
-            beforeStep(state, timestamps[i], values[i], batchResults[i]);
+            beforeStep(state, timestamps[i], values[i], profileValues[i], batchResults[i]);
             System.arraycopy(x, 0, batchX, i * in, in);
             if (base != null) {
                 System.arraycopy(base, 0, batchBase, i * horizon, horizon);
@@ -276,9 +293,12 @@ public final class Stepper {
         return true;
     }
 
-    private void check(KeyState state, long timestamp, double value) {
+    private void check(KeyState state, long timestamp, double value, double profileValue) {
         if (!Double.isFinite(value)) {
             throw new IllegalArgumentException("value must be finite, got " + value);
+        }
+        if (!Double.isFinite(profileValue)) {
+            throw new IllegalArgumentException("profile value must be finite, got " + profileValue);
         }
         if (state.recurrent.length != model.spec().stateSize()) {
             throw new IllegalArgumentException("state has " + state.recurrent.length + " recurrent floats, model expects "
@@ -294,7 +314,7 @@ public final class Stepper {
      * or a reset), the score against the prediction made before the point, calibration, and the point's inputs
      * ({@link #prepare}) in {@code x} and {@code base}.
      */
-    private void beforeStep(KeyState state, long timestamp, double value, StepResult r) {
+    private void beforeStep(KeyState state, long timestamp, double value, double profileValue, StepResult r) {
         fitProfile(state);
         r.gapsFilled = 0;
         r.stateReset = false;
@@ -306,7 +326,7 @@ public final class Stepper {
                 r.stateReset = true;
             } else {
                 for (long g = 1; g <= gaps; g++) {
-                    advance(state, state.lastTimestamp + g * stepMillis, Double.NaN);
+                    advance(state, state.lastTimestamp + g * stepMillis);
                     r.gapsFilled++;
                 }
             }
@@ -318,7 +338,7 @@ public final class Stepper {
         if (r.scored) {
             calibrate(state, value);
         }
-        prepare(state, timestamp, value);
+        prepare(state, timestamp, value, profileValue);
     }
 
     /** Everything of {@link #observe} after the point's network step: the key's last point and the K-step forecast. */
@@ -452,7 +472,8 @@ public final class Stepper {
 
     /**
      * Gives {@code state} the profile this model reads: a missing or misshapen one is replaced by a new profile fed
-     * the ring's observed inputs (the most the state knows of the past), a model without one drops it.
+     * the ring's observed inputs (the most the state knows of the past; window means, as the ring keeps no trimmed
+     * means), a model without one drops it.
      */
     private void fitProfile(KeyState state) {
         if (profileFits(state)) {
@@ -559,14 +580,17 @@ public final class Stepper {
         return result;
     }
 
-    /** One step (NaN value: a missing step): normaliser, features, ring, network, prediction. */
-    private void advance(KeyState state, long timestamp, double value) {
-        prepare(state, timestamp, value);
+    /** One missing step: normaliser, features, ring, network, prediction. */
+    private void advance(KeyState state, long timestamp) {
+        prepare(state, timestamp, Double.NaN, Double.NaN);
         run(state);
     }
 
-    /** A step's inputs (NaN value: a missing step): normaliser, features into {@code x} and {@code base}, ring, profile. */
-    private void prepare(KeyState state, long timestamp, double value) {
+    /**
+     * A step's inputs (NaN value: a missing step): normaliser, features into {@code x} and {@code base}, ring, and the
+     * profile, which learns {@code profileValue}.
+     */
+    private void prepare(KeyState state, long timestamp, double value, double profileValue) {
         boolean missing = Double.isNaN(value);
         normalizer.set(state.normCount, state.normMean, state.normVariance);
         double z;
@@ -582,7 +606,7 @@ public final class Stepper {
         Features.fill(x, 0, z, missing, timestamp);
         state.remember((float) value);
         if (state.profile != null) {
-            state.profile.update(timestamp, value);
+            state.profile.update(timestamp, profileValue);
             fillProfile(state.profile, timestamp, z);
         } else {
             fillLag(state, state.remembered() - 1, z);

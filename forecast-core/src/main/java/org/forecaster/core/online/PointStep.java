@@ -93,7 +93,7 @@ public final class PointStep {
     /** Scratch of the batched observe, from {@link #reserveBatch}; none until then. */
     private int batchCapacity;
     private int exactWidth = 1;
-    private double[] batchPrevious, batchSeasonal;
+    private double[] batchPrevious, batchSeasonal, batchJudged;
     private long[] batchMillis;
     private boolean[] batchRewarmed;
     private Outcome[] batchOutcomes;
@@ -186,8 +186,8 @@ public final class PointStep {
     /**
      * As {@link #observe(String, KeyState, Instant, double)} for a point that is a window of {@code count} raw events
      * between {@code min} and {@code max}, {@code value} their mean ({@link org.forecaster.core.wire.Point}'s fields):
-     * the model steps the mean; the anomaly score and the alert kinds judge the window's {@link Point#trimmedMean
-     * trimmed mean}, and the kinds its outliers by the events.
+     * the model steps the mean; the key's seasonal profile learns, and the anomaly score and the alert kinds judge,
+     * the window's {@link Point#trimmedMean trimmed mean}, and the kinds its outliers by the events.
      */
     public Outcome observe(String series, KeyState state, Instant ts, double value, long count, double min, double max) {
         return observe(series, state, ts, value, count, min, max, state.novelty);
@@ -215,7 +215,7 @@ public final class PointStep {
         double beyondRange = state.novelty != null ? state.novelty.widthsBeyondRange(judged) : Double.NaN;
         long t = ts.toEpochMilli();
         StepResult r = scorer != null ? ScoredStep.observe(stepper, state, scorer, seasonSteps, t, value, judged)
-                : stepper.observe(state, t, value);
+                : stepper.observe(state, t, value, judged);
         return outcome(series, state, ts, value, count, min, max, judged, beyondRange, previous, r, rewarmed, scorer != null);
     }
 
@@ -231,6 +231,7 @@ public final class PointStep {
         if (maxPoints > batchCapacity) {
             batchPrevious = new double[maxPoints];
             batchSeasonal = new double[maxPoints];
+            batchJudged = new double[maxPoints];
             batchMillis = new long[maxPoints];
             batchRewarmed = new boolean[maxPoints];
             batchOutcomes = new Outcome[maxPoints];
@@ -290,14 +291,15 @@ public final class PointStep {
             // Read from the ring before the point enters it, as ScoredStep does.
             batchSeasonal[i] = state.novelty != null
                     ? stepper.valueOneSeasonBefore(state, batchMillis[i], seasonSteps) : Double.NaN;
+            batchJudged[i] = counts != null ? Point.trimmedMean(counts[i], values[i], mins[i], maxs[i]) : values[i];
         }
-        StepResult[] results = stepper.observe(n, states, batchMillis, values);
+        StepResult[] results = stepper.observe(n, states, batchMillis, values, batchJudged);
         for (int i = 0; i < n; i++) {
             KeyState state = states[i];
             StepResult r = results[i];
             AnomalyScorer scorer = state.novelty;
             boolean window = counts != null;
-            double judged = window ? Point.trimmedMean(counts[i], values[i], mins[i], maxs[i]) : values[i];
+            double judged = batchJudged[i];
             double beyondRange = state.novelty != null ? state.novelty.widthsBeyondRange(judged) : Double.NaN;
             if (scorer != null) {
                 r.score = r.scored ? scorer.update(r.expected, r.sigma, judged, batchSeasonal[i])

@@ -30,12 +30,12 @@ public final class ScoredStep {
     /**
      * As {@link #observe(Stepper, KeyState, AnomalyScorer, int, long, double)}, the model stepping {@code value} (a
      * window's mean, which it forecasts) and the scorer judging {@code judged} (the window's trimmed mean, which one
-     * wild scrape does not move).
+     * wild scrape does not move), which the key's seasonal profile also learns.
      */
     public static StepResult observe(Stepper stepper, KeyState state, AnomalyScorer scorer, int seasonSteps, long timestamp,
                                      double value, double judged) {
         double seasonal = stepper.valueOneSeasonBefore(state, timestamp, seasonSteps);
-        StepResult r = stepper.observe(state, timestamp, value);
+        StepResult r = stepper.observe(state, timestamp, value, judged);
         r.score = r.scored ? scorer.update(r.expected, r.sigma, judged, seasonal)
                 : scorer.update(Double.NaN, Double.NaN, judged, seasonal);
         return r;

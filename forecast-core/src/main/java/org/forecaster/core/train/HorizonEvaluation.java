@@ -96,8 +96,9 @@ public record HorizonEvaluation(List<Integer> horizons, int series, int unscaled
         /**
          * Observes the point {@code (timestamp, value)} and writes the forecasts of the next K steps: element
          * {@code h - 1} of each array is the mean and interval bounds of step {@code t + h}, raw units.
+         * {@code profileValue} is what a seasonal profile learns of the point ({@link Series#profileValue}).
          */
-        void observe(long timestamp, double value, double[] mean, double[] lower, double[] upper);
+        void observe(long timestamp, double value, double profileValue, double[] mean, double[] lower, double[] upper);
     }
 
     /** The online {@link Stepper} with a fresh key state, as the model service starts a new key. */
@@ -111,8 +112,9 @@ public record HorizonEvaluation(List<Integer> horizons, int series, int unscaled
             }
 
             @Override
-            public void observe(long timestamp, double value, double[] mean, double[] lower, double[] upper) {
-                StepResult r = stepper.observe(state, timestamp, value);
+            public void observe(long timestamp, double value, double profileValue, double[] mean, double[] lower,
+                                double[] upper) {
+                StepResult r = stepper.observe(state, timestamp, value, profileValue);
                 System.arraycopy(r.mean, 0, mean, 0, k);
                 System.arraycopy(r.lower, 0, lower, 0, k);
                 System.arraycopy(r.upper, 0, upper, 0, k);
@@ -178,7 +180,7 @@ public record HorizonEvaluation(List<Integer> horizons, int series, int unscaled
             if (Double.isNaN(v[t])) {
                 continue; // the service forecasts only when a point arrives
             }
-            model.observe(series.timestamp(t), v[t], mean, lower, upper);
+            model.observe(series.timestamp(t), v[t], series.profileValue(t), mean, lower, upper);
             if (t < firstOrigin) {
                 continue;
             }

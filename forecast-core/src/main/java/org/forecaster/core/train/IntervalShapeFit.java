@@ -62,7 +62,7 @@ public final class IntervalShapeFit {
             if (Float.isNaN(v[t])) {
                 continue; // the service forecasts only when a point arrives
             }
-            StepResult r = stepper.observe(state, series.timestamp(t), v[t]);
+            StepResult r = stepper.observe(state, series.timestamp(t), v[t], series.profileValue(t));
             for (int h = 1; h <= k && t + h < until; h++) {
                 int target = t + h;
                 double half = (r.upper[h - 1] - r.lower[h - 1]) / 2;

@@ -47,7 +47,7 @@ public record OneStepEvaluation(long count, double modelMae, double naiveMae, do
                     inside++;
                 }
             }
-            StepResult r = stepper.observe(state, series.timestamp(t), v[t]);
+            StepResult r = stepper.observe(state, series.timestamp(t), v[t], series.profileValue(t));
             lower = r.lower[0];
             upper = r.upper[0];
             last = v[t];

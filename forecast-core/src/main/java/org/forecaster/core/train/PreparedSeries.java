@@ -69,8 +69,9 @@ final class PreparedSeries {
             Features.fill(features, t * width, z, missing[t], ts);
             if (profile != null) {
                 // As Stepper.advance: the profile folds in the step's value, then forecasts the next K steps; the
-                // seasonal input is its forecast of the next one, persistence where its bin is unvisited.
-                profile.update(ts, v[t]);
+                // seasonal input is its forecast of the next one, persistence where its bin is unvisited. It learns
+                // the window's trimmed mean where the series has one, as PointStep feeds it.
+                profile.update(ts, series.profileValue(t));
                 Features.fillProfile(profile, ts, series.stepMillis(), mean[t], scale[t], profileBase, t * profileHorizon,
                         profileHorizon);
                 float next = profileBase[t * profileHorizon];

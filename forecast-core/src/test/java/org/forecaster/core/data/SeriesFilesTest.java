@@ -125,6 +125,39 @@ class SeriesFilesTest {
                 "line numbers count the blank line");
     }
 
+    /**
+     * A points file with each window's count, min and max (as {@code scenario points} writes, columns found by the
+     * header): its trimmed means are read and go onto the grid with the values; a file without them has none.
+     */
+    @Test
+    void shouldReadAWindowsCountMinAndMaxAsItsTrimmedMean(@TempDir Path dir) throws IOException {
+        Path f = Files.writeString(dir.resolve("w.csv"), """
+                timestamp,value,count,min,max
+                2015-01-01T00:00:00Z,4,5,0,16
+                2015-01-01T00:10:00Z,2,2,1,3
+                2015-01-01T00:15:00Z,0.1,3,0.1,0.1
+                """);
+        SeriesFiles.TimedValues rows = SeriesFiles.readTimedCsv(f);
+        // (5 x 4 - 0 - 16) / 3; two events: the mean; three equal events whose summed mean rounds: the mean.
+        assertArrayEquals(new double[] {4.0 / 3, 2, 0.1}, rows.trimmed(), 1e-12);
+        Series s = SeriesFiles.regularize("w", rows, 5 * MIN);
+        assertArrayEquals(new float[] {4, Float.NaN, 2, 0.1f}, s.values());
+        assertArrayEquals(new float[] {4f / 3, Float.NaN, 2, 0.1f}, s.trimmed());
+        assertEquals(4f / 3, s.profileValue(0));
+
+        Path plain = Files.writeString(dir.resolve("p.csv"), "timestamp,value,note\n2015-01-01T00:00:00Z,4,5\n");
+        assertEquals(null, SeriesFiles.readTimedCsv(plain).trimmed());
+        assertEquals(4f, SeriesFiles.regularize("p", SeriesFiles.readTimedCsv(plain), 5 * MIN).profileValue(0));
+
+        Path bad = Files.writeString(dir.resolve("bad.csv"), "timestamp,value,count,min,max\n2015-01-01T00:00:00Z,4,0,1,5\n");
+        var e = assertThrows(IllegalArgumentException.class, () -> SeriesFiles.readTimedCsv(bad));
+        assertEquals(bad + ":2: a window of count 0 with min 1 and max 5 is not possible (count a positive whole number,"
+                + " min <= max)", e.getMessage());
+        Path shortRow = Files.writeString(dir.resolve("short.csv"), "timestamp,value,count,min,max\n2015-01-01T00:00:00Z,4,3\n");
+        e = assertThrows(IllegalArgumentException.class, () -> SeriesFiles.readTimedCsv(shortRow));
+        assertEquals(shortRow + ":2: expected 5 cells as the header names, got '2015-01-01T00:00:00Z,4,3'", e.getMessage());
+    }
+
     @Test
     void shouldNameFileAndLineOfABadRow(@TempDir Path dir) throws IOException {
         Path f = Files.writeString(dir.resolve("bad.csv"), "timestamp,value\n2015-01-01 00:00:00,1\n2015-01-01 00:05:00,\"1,5\"\n");

@@ -205,10 +205,12 @@ class PointStepBatchTest {
     }
 
     @Test
-    void shouldEmitTheSameRecordsAndStatesForSeasonLagAndGruModels() {
+    void shouldEmitTheSameRecordsAndStatesForSeasonLagProfileAndGruModels() {
         int lag = 12;
         assertParity(new ModelSpec(CellType.LSTM, 1, Features.count(lag), 8, 3, lag), ScalarKernels.INSTANCE, 4);
         assertParity(new ModelSpec(CellType.GRU, 1, Features.COUNT, 12, 5), ScalarKernels.INSTANCE, 5);
+        // The profile learns each window's trimmed mean, in a batch as one by one.
+        assertParity(ModelSpec.withProfile(CellType.LSTM, 1, Features.COUNT + 1, 8, 3, 24, 24 * STEP), ScalarKernels.INSTANCE, 7);
     }
 
     /** On this machine's kernels, at the width {@code reserveBatch} allows: exact whatever that width is. */

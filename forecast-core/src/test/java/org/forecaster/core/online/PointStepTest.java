@@ -115,6 +115,24 @@ class PointStepTest {
         assertTrue(byMean > calmScore + 0.5, "the same mean as a single value is judged as is: " + byMean);
     }
 
+    /** A profile model's key profile learns each window's trimmed mean, as training feeds it ({@code Series.trimmed}). */
+    @Test
+    void shouldLetTheKeysProfileLearnEachWindowsTrimmedMean() {
+        ModelSpec spec = ModelSpec.withProfile(CellType.LSTM, 1, Features.COUNT + 1, 8, 3, 24, 24 * STEP);
+        PointStep step = new PointStep(Forecaster.initialize(spec, 3, ScalarKernels.INSTANCE), NormalizerSpec.DEFAULT, STEP, 1,
+                rules(16));
+        KeyState state = step.newState();
+        org.forecaster.core.baseline.SeasonalProfile mirror = spec.newProfile();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(2);
+        for (int i = 0; i < 100; i++) {
+            double v = 20 + 5 * Math.sin(2 * Math.PI * i / 24) + r.nextGaussian(), min = v - 1, max = v + 1 + 4 * r.nextDouble();
+            long count = 1 + r.nextInt(6);
+            state = step.observe("k", state, T0.plusMillis(i * STEP), v, count, min, max).state();
+            mirror.update(T0.toEpochMilli() + i * STEP, org.forecaster.core.wire.Point.trimmedMean(count, v, min, max));
+        }
+        assertEquals(mirror, state.profile);
+    }
+
     @Test
     void shouldLetTheScoreOpenOnlyOnAPointAtLeastTheGateOffItsPrediction() {
         // Every point scores 1 (a novelty each time); the gate decides by how far the point is off its prediction.

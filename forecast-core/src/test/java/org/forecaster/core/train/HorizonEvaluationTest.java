@@ -37,7 +37,7 @@ class HorizonEvaluationTest {
             }
 
             @Override
-            public void observe(long timestamp, double v, double[] mean, double[] lower, double[] upper) {
+            public void observe(long timestamp, double v, double profileValue, double[] mean, double[] lower, double[] upper) {
                 Arrays.fill(mean, value);
                 Arrays.fill(lower, value - 1);
                 Arrays.fill(upper, value + 1);
@@ -54,7 +54,7 @@ class HorizonEvaluationTest {
             }
 
             @Override
-            public void observe(long timestamp, double v, double[] mean, double[] lower, double[] upper) {
+            public void observe(long timestamp, double v, double profileValue, double[] mean, double[] lower, double[] upper) {
                 int t = (int) ((timestamp - T0) / STEP);
                 for (int h = 1; h <= k; h++) {
                     double y = t + h < values.length ? values[t + h] : Double.NaN;

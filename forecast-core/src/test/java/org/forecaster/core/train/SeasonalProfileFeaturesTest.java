@@ -70,6 +70,47 @@ class SeasonalProfileFeaturesTest {
         assertEquals(110, state.profile.count(), "observed values only");
     }
 
+    /**
+     * Train/serve parity for windows of several events: the profile learns each window's trimmed mean, the network
+     * steps its mean, in the trainer's forward pass ({@link Series#trimmed}) as in the Stepper's
+     * {@code observe(state, t, value, profileValue)}; and that is not what a profile of the means predicts.
+     */
+    @Test
+    void trainingAndServingLetTheProfileLearnTheTrimmedMeans() {
+        ModelSpec spec = spec(5);
+        TrainConfig config = TrainConfig.defaults(spec);
+        float[] params = Forecaster.initialize(spec, 12, ScalarKernels.INSTANCE).parameters();
+        float[] v = dailySeries(120, 6);
+        float[] trimmed = v.clone();
+        SplittableRandom r = new SplittableRandom(8);
+        for (int t = 0; t < v.length; t++) {
+            trimmed[t] = (float) (v[t] - 3 * Math.abs(r.nextGaussian())); // one wild scrape above moved each mean up
+        }
+        for (int missing : new int[] {4, 30, 31, 77}) {
+            v[missing] = Float.NaN;
+            trimmed[missing] = Float.NaN;
+        }
+        TbpttTrainer trainer = new TbpttTrainer(config, ScalarKernels.INSTANCE);
+        double[] trained = trainer.oneStepPredictions(params, new Series("s", T0, STEP, v, trimmed));
+        double[] ofMeans = trainer.oneStepPredictions(params, new Series("s", T0, STEP, v));
+        Stepper stepper = new Stepper(new Forecaster(spec, params, ScalarKernels.INSTANCE), config.normalizer(), STEP, 0.95,
+                10, 48);
+        KeyState state = stepper.newState(1);
+        SeasonalProfile mirror = spec.newProfile();
+        double apart = 0;
+        for (int t = 0; t < v.length; t++) {
+            mirror.update(T0 + t * STEP, trimmed[t]);
+            if (Float.isNaN(v[t])) {
+                continue;
+            }
+            stepper.observe(state, T0 + t * STEP, v[t], trimmed[t]);
+            assertEquals(trained[t], state.expected, 1e-6 * (1 + Math.abs(trained[t])), "prediction made at step " + t);
+            apart = Math.max(apart, Math.abs(ofMeans[t] - trained[t]));
+        }
+        assertEquals(mirror, state.profile, "the profile saw the trimmed means");
+        assertTrue(apart > 0.1, "a profile of the means predicts otherwise; largest difference " + apart);
+    }
+
     @Test
     void theInputIsTheProfilesForecastOfTheNextStepInTheStepsFrame() {
         ModelSpec spec = spec(3);

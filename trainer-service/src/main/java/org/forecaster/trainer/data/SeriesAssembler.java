@@ -26,13 +26,15 @@ import org.forecaster.core.wire.Point;
  *       the smallest seeded 64-bit hash of their id are kept: a stable, unbiased subset that changes only with
  *       the seed, not with arrival order or with which series are busiest.</li>
  * </ul>
- * Non-finite means are skipped (they would be rejected by {@link Series} anyway).
+ * Non-finite means are skipped (they would be rejected by {@link Series} anyway). Each step keeps the point's mean
+ * and its trimmed mean ({@link Point#trimmedMean}), which the seasonal profile learns in training as in serving.
  */
 public final class SeriesAssembler {
     private final long stepMillis;
     private final int maxSeries, maxPoints, minPoints;
     private final long seed;
-    private final Map<String, TreeMap<Long, Float>> bySeries = new HashMap<>();
+    /** Per series, per grid step: the mean's float bits in the high half, the trimmed mean's in the low half. */
+    private final Map<String, TreeMap<Long, Long>> bySeries = new HashMap<>();
     private long accepted, skipped;
 
     public SeriesAssembler(long stepMillis, int maxSeries, int maxPoints, int minPoints, long seed) {
@@ -49,8 +51,9 @@ public final class SeriesAssembler {
             return;
         }
         long step = Math.floorDiv(p.windowStart().toEpochMilli(), stepMillis);
-        TreeMap<Long, Float> steps = bySeries.computeIfAbsent(p.series(), k -> new TreeMap<>());
-        steps.put(step, (float) p.mean());
+        TreeMap<Long, Long> steps = bySeries.computeIfAbsent(p.series(), k -> new TreeMap<>());
+        float trimmed = (float) Point.trimmedMean(p.count(), p.mean(), p.min(), p.max());
+        steps.put(step, (long) Float.floatToRawIntBits((float) p.mean()) << 32 | Integer.toUnsignedLong(Float.floatToRawIntBits(trimmed)));
         // Keep the most recent maxPoints grid steps: drop what falls before the window.
         long oldestKept = steps.lastKey() - maxPoints + 1;
         while (steps.firstKey() < oldestKept) {
@@ -71,14 +74,14 @@ public final class SeriesAssembler {
 
     /** The capped series, ordered by id, and their time range. */
     public History build(long pointsRead) {
-        List<Map.Entry<String, TreeMap<Long, Float>>> qualifying = new ArrayList<>();
+        List<Map.Entry<String, TreeMap<Long, Long>>> qualifying = new ArrayList<>();
         for (var e : bySeries.entrySet()) {
             if (e.getValue().lastKey() - e.getValue().firstKey() + 1 >= minPoints) {
                 qualifying.add(e);
             }
         }
         if (qualifying.size() > maxSeries) {
-            qualifying.sort(Comparator.comparingLong((Map.Entry<String, TreeMap<Long, Float>> e) -> hash(e.getKey()))
+            qualifying.sort(Comparator.comparingLong((Map.Entry<String, TreeMap<Long, Long>> e) -> hash(e.getKey()))
                     .thenComparing(Map.Entry::getKey));
             qualifying = new ArrayList<>(qualifying.subList(0, maxSeries));
         }
@@ -86,12 +89,16 @@ public final class SeriesAssembler {
         List<Series> out = new ArrayList<>(qualifying.size());
         long first = Long.MAX_VALUE, last = Long.MIN_VALUE;
         for (var e : qualifying) {
-            TreeMap<Long, Float> steps = e.getValue();
+            TreeMap<Long, Long> steps = e.getValue();
             long from = steps.firstKey();
             float[] values = new float[(int) (steps.lastKey() - from + 1)];
             Arrays.fill(values, Float.NaN);
-            steps.forEach((s, v) -> values[(int) (s - from)] = v);
-            out.add(new Series(e.getKey(), from * stepMillis, stepMillis, values));
+            float[] trimmed = values.clone();
+            steps.forEach((s, both) -> {
+                values[(int) (s - from)] = Float.intBitsToFloat((int) (both >>> 32));
+                trimmed[(int) (s - from)] = Float.intBitsToFloat((int) (long) both);
+            });
+            out.add(new Series(e.getKey(), from * stepMillis, stepMillis, values, trimmed));
             first = Math.min(first, from);
             last = Math.max(last, steps.lastKey());
         }

@@ -41,6 +41,19 @@ class SeriesAssemblerTest {
         assertEquals(T0.plusMillis(5 * STEP), h.to());
     }
 
+    /** A window of several events keeps its trimmed mean beside its mean: the profile learns it in training as in serving. */
+    @Test
+    void shouldKeepEachWindowsTrimmedMeanBesideItsMean() {
+        SeriesAssembler a = new SeriesAssembler(STEP, 10, 100, 3, 1);
+        a.add(p("a", 0, 1));
+        a.add(new Point("a", T0.plusMillis(STEP), T0.plusMillis(2 * STEP), 5, 4, 0, 16, 2)); // trimmed (20 - 16) / 3
+        a.add(new Point("a", T0.plusMillis(3 * STEP), T0.plusMillis(4 * STEP), 2, 7, 6, 8, 8)); // two events: the mean
+
+        Series s = a.build(3).series().getFirst();
+        assertArrayEquals(new float[] {1, 4, Float.NaN, 7}, s.values());
+        assertArrayEquals(new float[] {1, 4f / 3, Float.NaN, 7}, s.trimmed());
+    }
+
     @Test
     void shouldKeepOnlyTheMostRecentPointsPerSeries() {
         SeriesAssembler a = new SeriesAssembler(STEP, 10, 4, 3, 1);
