@@ -385,6 +385,15 @@ public final class Stepper {
     }
 
     /**
+     * The key's seasonal profile's forecast of a point at {@code timestamp}, read before that point is observed (the
+     * anomaly score's seasonal reference where the ring does not reach a season back); NaN for a model without a
+     * profile, a state whose profile is not this model's (the next observe replaces it), or a bin not yet visited.
+     */
+    public double profileForecast(KeyState state, long timestamp) {
+        return state.profile != null && profileFits(state) ? state.profile.forecast(timestamp) : Double.NaN;
+    }
+
+    /**
      * Rebuilds {@code state}'s recurrent state under this stepper's model (after a weight swap) by replaying the
      * remembered inputs from a zero state with the key's current normaliser held fixed, and stamps it with
      * {@code modelVersion}. The last timestamp, normaliser, ring and profile are kept: the profile depends on the

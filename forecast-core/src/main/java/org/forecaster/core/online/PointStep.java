@@ -93,7 +93,7 @@ public final class PointStep {
     /** Scratch of the batched observe, from {@link #reserveBatch}; none until then. */
     private int batchCapacity;
     private int exactWidth = 1;
-    private double[] batchPrevious, batchSeasonal, batchJudged;
+    private double[] batchPrevious, batchSeasonal, batchSeasonalForecast, batchJudged;
     private long[] batchMillis;
     private boolean[] batchRewarmed;
     private Outcome[] batchOutcomes;
@@ -232,6 +232,7 @@ public final class PointStep {
             batchPrevious = new double[maxPoints];
             batchSeasonal = new double[maxPoints];
             batchJudged = new double[maxPoints];
+            batchSeasonalForecast = new double[maxPoints];
             batchMillis = new long[maxPoints];
             batchRewarmed = new boolean[maxPoints];
             batchOutcomes = new Outcome[maxPoints];
@@ -291,6 +292,7 @@ public final class PointStep {
             // Read from the ring before the point enters it, as ScoredStep does.
             batchSeasonal[i] = state.novelty != null
                     ? stepper.valueOneSeasonBefore(state, batchMillis[i], seasonSteps) : Double.NaN;
+            batchSeasonalForecast[i] = state.novelty != null ? stepper.profileForecast(state, batchMillis[i]) : Double.NaN;
             batchJudged[i] = counts != null ? Point.trimmedMean(counts[i], values[i], mins[i], maxs[i]) : values[i];
         }
         StepResult[] results = stepper.observe(n, states, batchMillis, values, batchJudged);
@@ -302,8 +304,8 @@ public final class PointStep {
             double judged = batchJudged[i];
             double beyondRange = state.novelty != null ? state.novelty.widthsBeyondRange(judged) : Double.NaN;
             if (scorer != null) {
-                r.score = r.scored ? scorer.update(r.expected, r.sigma, judged, batchSeasonal[i])
-                        : scorer.update(Double.NaN, Double.NaN, judged, batchSeasonal[i]);
+                r.score = r.scored ? scorer.update(r.expected, r.sigma, judged, batchSeasonal[i], batchSeasonalForecast[i])
+                        : scorer.update(Double.NaN, Double.NaN, judged, batchSeasonal[i], batchSeasonalForecast[i]);
             }
             batchOutcomes[i] = outcome(series[i], state, ts[i], values[i], window ? counts[i] : 1,
                     window ? mins[i] : values[i], window ? maxs[i] : values[i], judged, beyondRange, batchPrevious[i], r, batchRewarmed[i], scorer != null);

@@ -35,9 +35,10 @@ public final class ScoredStep {
     public static StepResult observe(Stepper stepper, KeyState state, AnomalyScorer scorer, int seasonSteps, long timestamp,
                                      double value, double judged) {
         double seasonal = stepper.valueOneSeasonBefore(state, timestamp, seasonSteps);
+        double seasonalForecast = stepper.profileForecast(state, timestamp);
         StepResult r = stepper.observe(state, timestamp, value, judged);
-        r.score = r.scored ? scorer.update(r.expected, r.sigma, judged, seasonal)
-                : scorer.update(Double.NaN, Double.NaN, judged, seasonal);
+        r.score = r.scored ? scorer.update(r.expected, r.sigma, judged, seasonal, seasonalForecast)
+                : scorer.update(Double.NaN, Double.NaN, judged, seasonal, seasonalForecast);
         return r;
     }
 

@@ -245,6 +245,35 @@ class NoveltyScoreTest {
                 + " value is in range: " + missingMax);
     }
 
+    /**
+     * The profile's forecast of a point stands in for an unknown value one season before, in the tail only: a point
+     * far off the model's prediction that the season expected (a daily peak the model missed) does not score as a
+     * surprise, one the season did not expect still does, and a known value one season before is used as before, the
+     * forecast ignored.
+     */
+    @Test
+    void shouldTakeTheProfilesForecastAsTheSeasonalReferenceOfTheTailWhereTheSeasonBeforeIsUnknown() {
+        NoveltyScore withProfile = new NoveltyScore(SPEC), without = new NoveltyScore(SPEC);
+        SplittableRandom r = new SplittableRandom(5);
+        for (int t = 0; t < 500; t++) {
+            double v = 10 * r.nextDouble();
+            withProfile.update(Double.NaN, Double.NaN, v, Double.NaN, v + 0.1 * r.nextGaussian());
+            without.update(Double.NaN, Double.NaN, v, Double.NaN, Double.NaN);
+        }
+        NoveltyScore unexpected = copy(withProfile);
+        // A value inside every range, 70 sigma off the model's prediction (the service's alert threshold is 0.97).
+        assertTrue(without.update(2, 0.1, 9, Double.NaN, Double.NaN) > 0.97);
+        assertTrue(unexpected.update(2, 0.1, 9, Double.NaN, 5) > 0.97, "the season expected 5");
+        assertTrue(withProfile.update(2, 0.1, 9, Double.NaN, 9.02) < 0.1, "the season expected it");
+
+        NoveltyScore a = copy(withProfile), b = copy(withProfile);
+        assertEquals(a.update(2, 0.1, 9, 8.5, 3), b.update(2, 0.1, 9, 8.5), 0);
+        ByteBuffer sa = ByteBuffer.allocate(a.encodedSize()), sb = ByteBuffer.allocate(b.encodedSize());
+        a.writeTo(sa);
+        b.writeTo(sb);
+        assertEquals(sb.flip(), sa.flip(), "a known value one season before: the forecast is not read");
+    }
+
     @Test
     void shouldNotBeSurprisedByAnExactRepeatOfTheSeasonBefore() {
         NoveltyScore s = new NoveltyScore(SPEC);

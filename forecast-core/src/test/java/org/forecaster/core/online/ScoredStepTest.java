@@ -45,6 +45,41 @@ class ScoredStepTest {
         }
     }
 
+    /** A profile model's key hands the scorer its profile's forecast of each point, read before the point updates it. */
+    @Test
+    void shouldHandTheScorerTheProfilesForecastOfEachPoint() {
+        long day = SEASON * STEP;
+        ModelSpec spec = ModelSpec.withProfile(CellType.LSTM, 1, Features.COUNT + 1, 8, 2, SEASON, day);
+        Stepper stepper = new Stepper(Forecaster.initialize(spec, 3, ScalarKernels.INSTANCE), NormalizerSpec.DEFAULT, STEP, 0.95,
+                4, RING);
+        KeyState state = stepper.newState(1);
+        org.forecaster.core.baseline.SeasonalProfile mirror = spec.newProfile();
+        List<Double> handed = new ArrayList<>();
+        AnomalyScorer scorer = new AnomalyScorer() {
+            @Override
+            public double update(double expected, double sigma, double value, double seasonal) {
+                throw new AssertionError("the five-argument update is called");
+            }
+
+            @Override
+            public double update(double expected, double sigma, double value, double seasonal, double seasonalForecast) {
+                handed.add(seasonalForecast);
+                return 0;
+            }
+        };
+        int known = 0;
+        for (int i = 0; i < 5 * SEASON; i++) {
+            long ts = T0 + i * STEP;
+            double v = 10 + Math.sin(2 * Math.PI * i / SEASON);
+            double expected = mirror.forecast(ts);
+            ScoredStep.observe(stepper, state, scorer, SEASON, ts, v);
+            mirror.update(ts, v);
+            assertEquals(expected, handed.get(i), 0, "point " + i);
+            known += Double.isNaN(expected) ? 0 : 1;
+        }
+        assertEquals(4 * SEASON, known, "every bin is known after the first season");
+    }
+
     @Test
     void shouldScoreEveryObservedPointAgainstThePredictionBeforeItAndTheValueOneSeasonBefore() {
         Stepper stepper = stepper();
