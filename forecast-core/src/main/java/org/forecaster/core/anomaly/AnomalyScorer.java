@@ -16,7 +16,8 @@ public interface AnomalyScorer {
      * As {@link #update(double, double, double, double)}, with {@code seasonalForecast} the key's seasonal profile's
      * forecast of this point (NaN when unknown): where the value one season before is unknown (a ring shorter than a
      * season, as the model service's), it stands in as the seasonal reference of the tail, so that a point far off the
-     * model's prediction that the season expects (a daily peak the model missed) is not surprising. By default it stands in for every use of the seasonal value.
+     * model's prediction that the season expects (a daily peak the model missed) is not surprising. By default it
+     * stands in for every use of the seasonal value.
      */
     default double update(double expected, double sigma, double value, double seasonal, double seasonalForecast) {
         return update(expected, sigma, value, Double.isNaN(seasonal) ? seasonalForecast : seasonal);

@@ -53,7 +53,8 @@ public final class SeriesAssembler {
         long step = Math.floorDiv(p.windowStart().toEpochMilli(), stepMillis);
         TreeMap<Long, Long> steps = bySeries.computeIfAbsent(p.series(), k -> new TreeMap<>());
         float trimmed = (float) Point.trimmedMean(p.count(), p.mean(), p.min(), p.max());
-        steps.put(step, (long) Float.floatToRawIntBits((float) p.mean()) << 32 | Integer.toUnsignedLong(Float.floatToRawIntBits(trimmed)));
+        long meanBits = Float.floatToRawIntBits((float) p.mean());
+        steps.put(step, meanBits << 32 | Integer.toUnsignedLong(Float.floatToRawIntBits(trimmed)));
         // Keep the most recent maxPoints grid steps: drop what falls before the window.
         long oldestKept = steps.lastKey() - maxPoints + 1;
         while (steps.firstKey() < oldestKept) {
