@@ -35,8 +35,10 @@ import org.forecaster.core.baseline.SeasonalProfile;
  * (791 in version 3, 789 in version 2), 952 with a novelty state whose 24-point ring of values is full and which has
  * no seasonal reference (a day of 5-minute steps does not fit 48), 1,081 with the alert kinds' 129 bytes too, and
  * 1,418 with the 144-bin daily profile of the default model (337 bytes; 1,488 with the earlier 96 bins of f32): the
- * model service's default, 1,426 in its store with the 8-byte stamp, within issue 15's 1.5 KB. With a seasonal reference (a season that fits the ring)
- * the novelty state is 120 bytes larger.
+ * model service's default, 1,426 in its store with the 8-byte stamp; 1,450 since the profile's forecast stands in as
+ * the novelty score's seasonal reference (its mean absolute difference, 24 bytes with the two ends of the seasonal
+ * range that stay unknown): within issue 15's 1.5 KB. With a seasonal reference from the ring (a season that fits
+ * it) the novelty state is 120 bytes larger than without any.
  */
 public final class KeyStateCodec {
     public static final byte VERSION = 6;

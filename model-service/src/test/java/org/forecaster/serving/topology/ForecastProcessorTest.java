@@ -716,12 +716,13 @@ class ForecastProcessorTest {
             tail.send("k", i, value(0, i));
         }
         // 8 (last seen) + 795 (recurrent state 128 floats, ring 48 floats, last value, interval scale, alert reason,
-        // kinds and scorer bytes) + 129 (the alert kinds' detectors) + 157 (novelty: its 24-value ring and 6 ranges'
-        // ends; a day of 1-minute steps does not fit the ring, so no seasonal part) + 317 (the profile: level, count,
-        // unit and 144 half-float seasonal indices). 954 before the alert kinds, 1,032 before the profile, the
-        // calibration and the shift CUSUM, 1,471 with 96 bins of f32, 1,377 before the kinds' level change rate, 1,381
-        // before their window extremes.
-        assertEquals(1426, novelty.store().get("k").length);
+        // kinds and scorer bytes) + 129 (the alert kinds' detectors) + 181 (novelty: its 24-value ring, 6 ranges' ends
+        // and its seasonal part: a day of 1-minute steps does not fit the ring, so the seasonal reference is the
+        // profile's forecast, whose mean absolute difference it keeps) + 317 (the profile: level, count, unit and 144
+        // half-float seasonal indices). 954 before the alert kinds, 1,032 before the profile, the calibration and the
+        // shift CUSUM, 1,471 with 96 bins of f32, 1,377 before the kinds' level change rate, 1,381 before their window
+        // extremes, 1,426 before the profile's forecast as the seasonal reference.
+        assertEquals(1450, novelty.store().get("k").length);
         assertEquals(1269, tail.store().get("k").length, "the tail scorer keeps no scorer state");
         assertTrue(novelty.store().get("k").length <= 1536, "under 1.5 KB");
     }

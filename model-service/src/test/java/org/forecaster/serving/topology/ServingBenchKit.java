@@ -39,7 +39,7 @@ final class ServingBenchKit {
 
     /**
      * {@link #H64} with the trainer's default seasonal profile ({@code bins} bins over a day, issue 15), so each
-     * key's state has the production size (1,426 bytes in the store at a full ring).
+     * key's state has the production size (1,450 bytes in the store at a full ring).
      */
     static ModelSpec h64WithProfile(int bins) {
         return ModelSpec.withProfile(CellType.LSTM, 1, Features.count(0, bins), 64, 12, bins, Duration.ofDays(1).toMillis());
