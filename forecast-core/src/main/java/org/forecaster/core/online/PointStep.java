@@ -308,7 +308,8 @@ public final class PointStep {
                         : scorer.update(Double.NaN, Double.NaN, judged, batchSeasonal[i], batchSeasonalForecast[i]);
             }
             batchOutcomes[i] = outcome(series[i], state, ts[i], values[i], window ? counts[i] : 1,
-                    window ? mins[i] : values[i], window ? maxs[i] : values[i], judged, beyondRange, batchPrevious[i], r, batchRewarmed[i], scorer != null);
+                    window ? mins[i] : values[i], window ? maxs[i] : values[i], judged, beyondRange, batchPrevious[i], r,
+                    batchRewarmed[i], scorer != null);
         }
         return batchOutcomes;
     }

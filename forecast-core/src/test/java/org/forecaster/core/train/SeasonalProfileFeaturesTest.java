@@ -38,6 +38,11 @@ class SeasonalProfileFeaturesTest {
         return v;
     }
 
+    /** The Stepper the service would run over the trainer's parameters (ring 48, gaps up to 10 filled). */
+    private static Stepper servingStepper(ModelSpec spec, TrainConfig config, float[] params) {
+        return new Stepper(new Forecaster(spec, params, ScalarKernels.INSTANCE), config.normalizer(), STEP, 0.95, 10, 48);
+    }
+
     /**
      * Train/serve parity with missing steps: the trainer's forward pass and the Stepper, which fills a gap with the
      * model's own forecasts, make the same one-step prediction at every observed step. Gaps sit in the first day
@@ -54,8 +59,7 @@ class SeasonalProfileFeaturesTest {
         }
         double[] trained = new TbpttTrainer(config, ScalarKernels.INSTANCE)
                 .oneStepPredictions(params, new Series("s", T0, STEP, v));
-        Stepper stepper = new Stepper(new Forecaster(spec, params, ScalarKernels.INSTANCE), config.normalizer(), STEP, 0.95,
-                10, 48);
+        Stepper stepper = servingStepper(spec, config, params);
         KeyState state = stepper.newState(1);
         int compared = 0;
         for (int t = 0; t < v.length; t++) {
@@ -93,8 +97,7 @@ class SeasonalProfileFeaturesTest {
         TbpttTrainer trainer = new TbpttTrainer(config, ScalarKernels.INSTANCE);
         double[] trained = trainer.oneStepPredictions(params, new Series("s", T0, STEP, v, trimmed));
         double[] ofMeans = trainer.oneStepPredictions(params, new Series("s", T0, STEP, v));
-        Stepper stepper = new Stepper(new Forecaster(spec, params, ScalarKernels.INSTANCE), config.normalizer(), STEP, 0.95,
-                10, 48);
+        Stepper stepper = servingStepper(spec, config, params);
         KeyState state = stepper.newState(1);
         SeasonalProfile mirror = spec.newProfile();
         double apart = 0;
