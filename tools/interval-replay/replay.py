@@ -9,7 +9,9 @@ when the point at window j arrives, the intervals issued for j are judged (cover
 then 0.01). Mode `near` scales every horizon by the near log-scale (today's Stepper); `both` keeps a second
 log-scale moved by the h = H misses and scales horizon k by the log-scale linear in k between the two.
 
-usage: replay.py SCENARIO_DIR FORECASTS_JSONL near|both [SKIP_POINTS [WARM_POINTS [WARM_RATE]]]
+usage: replay.py SCENARIO_DIR FORECASTS_JSONL near|both [SKIP [WARM_POINTS [WARM_RATE [FAR_SKIP [FAR_RATE]]]]]
+SKIP: points before the near end moves; FAR_SKIP: points before the far end moves, and FAR_RATE its rate after
+them (default: the near end's rates).
 """
 import json, math, os, sys
 import numpy as np
@@ -20,6 +22,8 @@ d, src, mode = sys.argv[1], sys.argv[2], sys.argv[3]
 SKIP = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 WARM = int(sys.argv[5]) if len(sys.argv) > 5 else 288
 WARM_RATE = float(sys.argv[6]) if len(sys.argv) > 6 else 0.05
+FAR_SKIP = int(sys.argv[7]) if len(sys.argv) > 7 else 0
+FAR_RATE = float(sys.argv[8]) if len(sys.argv) > 8 else 0
 RATE, MAX_LOG, MISS, H = 0.01, 1.79, 0.05, 12
 
 t0, Y = C.means(d)
@@ -51,7 +55,8 @@ for key, forecasts in per_key.items():
                     near = bound(near + rate * ((0 if inside else 1) - MISS))
                 if k == H and mode == 'both':
                     far_inside = abs(y[j] - mean) <= half * math.exp(far_at.pop(j))
-                    far = bound(far + rate * ((0 if far_inside else 1) - MISS))
+                    far_rate = 0 if count <= FAR_SKIP else (FAR_RATE or rate)
+                    far = bound(far + far_rate * ((0 if far_inside else 1) - MISS))
         else:
             issued.pop(j, None)
             far_at.pop(j, None)
