@@ -38,8 +38,7 @@ for key, forecasts in per_key.items():
     forecasts.sort(key=lambda f: C.ms(f['observedTs']))
     near = far = 0.0
     count = 0
-    issued = {}   # target window -> [(k, mean, model half-width, scale used)]
-    far_at = {}   # target window -> the far log-scale in force when its h = H interval was issued
+    issued = {}   # target window -> [(k, mean, model half-width, scale used)]; at k = H the scale is exp(far)
     bound = lambda v: max(-MAX_LOG, min(MAX_LOG, v))
     for f in forecasts:
         j = (C.ms(f['observedTs']) - t0) // C.STEP
@@ -54,17 +53,13 @@ for key, forecasts in per_key.items():
                 if k == 1:
                     near = bound(near + rate * ((0 if inside else 1) - MISS))
                 if k == H and mode == 'both':
-                    far_inside = abs(y[j] - mean) <= half * math.exp(far_at.pop(j))
                     far_rate = 0 if count <= FAR_SKIP else (FAR_RATE or rate)
-                    far = bound(far + far_rate * ((0 if far_inside else 1) - MISS))
+                    far = bound(far + far_rate * ((0 if inside else 1) - MISS))
         else:
             issued.pop(j, None)
-            far_at.pop(j, None)
         for st in f['steps']:
             k = (C.ms(st['ts']) - C.ms(f['observedTs'])) // C.STEP
             if 1 <= k <= H:
                 log_scale = near + (k - 1) / (H - 1) * (far - near) if mode == 'both' else near
                 issued.setdefault(j + k, []).append((k, st['mean'], (st['upper'] - st['lower']) / 2, math.exp(log_scale)))
-                if k == H:
-                    far_at[j + k] = far
 print(mode, os.path.basename(d.rstrip('/')), 'coverage h=1..%d:' % H, ' '.join('%.1f' % (100 * hits[k] / n[k]) for k in range(H)))
