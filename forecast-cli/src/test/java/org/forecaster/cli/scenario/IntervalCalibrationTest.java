@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 15: the 95 % intervals the service publishes cover 93-97 % of generated telemetry, light-tailed or heavy,
  * with the bundled first model. Its Gaussian head alone covered 86 % and 99.7 % of a noisy and a quiet training
- * scenario (docs/evaluation.md, "Interval calibration"); the per-key calibration in the Stepper brings both kinds of
- * series into the band, and the model's interval shape (fitted on its validation slice) keeps every horizon there.
+ * scenario (docs/evaluation.md, "Interval calibration"); the per-key calibration in the Stepper, at both ends of the
+ * horizon, brings both kinds of series into the band at every horizon.
  */
 class IntervalCalibrationTest {
     private static final Path BUNDLED_MODEL = Path.of("..", "deploy", "local", "bootstrap-model.fcst");
@@ -28,10 +28,11 @@ class IntervalCalibrationTest {
      * {@code laterWithin}: how far from 95 % the steps after the first may be. On heavy tails the model's interval
      * shape holds them within a point: without it the bundled model's coverage rose with the horizon there, 95.0 % at
      * h = 1 to 96.7 % at h = 12 on this scenario (97.1-97.7 % on the noisier training scenarios). On the quiet one the
-     * pooled shape narrows h = 12 a little too much (94.6 %, against 96.1 % without it): the band only.
+     * pooled shape alone left h = 1 at 96.4 % and h = 12 at 94.1 %; the calibration's far end (the h = 12 misses) holds
+     * every horizon at 94.2-95.0 %, the heavy-tailed scenario's at 95.0-95.1 %.
      */
     @ParameterizedTest(name = "noise {1}, Student-t with {2} degrees of freedom")
-    @CsvSource({"31, 0.02, 30, 0.02", "32, 0.2, 3, 0.01"})
+    @CsvSource({"31, 0.02, 30, 0.01", "32, 0.2, 3, 0.01"})
     void intervalsCoverWhatTheyClaimOnGeneratedTelemetry(int seed, double noise, int tailDof, double laterWithin)
             throws IOException {
         assertTrue(Files.isRegularFile(BUNDLED_MODEL), "the bundled model at " + BUNDLED_MODEL.toAbsolutePath());

@@ -27,13 +27,27 @@ public final class Stepper {
      */
     static final double CALIBRATION_RATE = 0.01;
     /**
-     * A new key's first points move the scale five times faster: a step down is only {@code RATE * 0.05}, so a key
+     * A new key's first points move the scale ten times faster: a step down is only {@code RATE * 0.05}, so a key
      * whose model intervals start twice too wide would otherwise take about five days of 5-minute steps to narrow
-     * them. Picked with the rate above (warm-up of 0 / 288 / 576 at 0.05 / 0.1). Counted by the normaliser's points,
-     * which a weight swap's re-warm carries over, so a new model does not restart the fast phase.
+     * them. Picked with the rate above (warm-up of 0 / 288 / 576 at 0.05 / 0.1); 0.05 until the far end below took
+     * h = H off the near end, which quiet keys' intervals (3.5 times their errors' spread on day 1) needed. Counted by
+     * the normaliser's points, which a weight swap's re-warm carries over, so a new model does not restart the fast
+     * phase.
      */
     static final long CALIBRATION_WARM_POINTS = 288;
-    static final double CALIBRATION_WARM_RATE = 0.05;
+    static final double CALIBRATION_WARM_RATE = 0.1;
+    /**
+     * The far end of the calibration: a second log-scale moved, at this rate, by whether each point fell inside the
+     * h = H interval issued for it H steps before; step k's intervals are widened by the log-scale linear in k between
+     * the two ends. One scale for every horizon left the far end to the model's interval shape, pooled over keys:
+     * too narrow for quiet keys (h = 12 coverage 92.4 % on a quiet sample) once the near end had narrowed theirs. The
+     * far end waits for {@link #FAR_CALIBRATION_SKIP_POINTS}: a new key's first day of h = H misses are the profile's
+     * first season. Rate and skip (with the near end's warm-up rate above) were chosen in an offline
+     * replay on training scenarios 1, 3, 4, 8 and three quiet samples, over skips 0 / 288 / 576 x rates 0.01-0.05
+     * (docs/evaluation.md, "The calibration at both ends").
+     */
+    static final double FAR_CALIBRATION_RATE = 0.05;
+    static final long FAR_CALIBRATION_SKIP_POINTS = 288;
     /** Bound of the log-scale: intervals from a sixth to six times the model's own width (ln 6 = 1.79). */
     static final double MAX_LOG_SCALE = 1.79;
 
@@ -127,7 +141,14 @@ public final class Stepper {
         KeyState s = new KeyState(model.spec().stateSize(), ringCapacity);
         s.modelVersion = modelVersion;
         s.profile = model.spec().newProfile();
+        s.keepIssued(issuedSlots());
         return s;
+    }
+
+    /** The h = H intervals a key keeps for the far end of its calibration: H, or none for a one-step model. */
+    private int issuedSlots() {
+        int horizon = model.spec().horizon();
+        return horizon > 1 ? horizon : 0;
     }
 
     /**
@@ -316,6 +337,7 @@ public final class Stepper {
      */
     private void beforeStep(KeyState state, long timestamp, double value, double profileValue, StepResult r) {
         fitProfile(state);
+        state.keepIssued(issuedSlots());
         r.gapsFilled = 0;
         r.stateReset = false;
         if (state.lastTimestamp != KeyState.NO_TIMESTAMP) {
@@ -323,6 +345,7 @@ public final class Stepper {
             if (gaps > maxGapSteps) {
                 state.resetRecurrent();
                 state.forgetInputs();
+                state.clearIssued();
                 r.stateReset = true;
             } else {
                 for (long g = 1; g <= gaps; g++) {
@@ -338,14 +361,23 @@ public final class Stepper {
         if (r.scored) {
             calibrate(state, value);
         }
+        calibrateFar(state, value);
         prepare(state, timestamp, value, profileValue);
     }
 
-    /** Everything of {@link #observe} after the point's network step: the key's last point and the K-step forecast. */
+    /**
+     * Everything of {@link #observe} after the point's network step: the key's last point, the K-step forecast, and
+     * its h = H interval kept for the far end of the calibration.
+     */
     private void afterStep(KeyState state, long timestamp, double value, StepResult r) {
         state.lastTimestamp = timestamp;
         state.lastValue = value;
-        writeForecast(r, timestamp, state.intervalLogScale);
+        writeForecast(r, timestamp, state.intervalLogScale, state.farLogScale);
+        if (state.issuedSlots() > 0) {
+            int last = r.horizon() - 1;
+            double halfInScales = (r.upper[last] - r.mean[last]) / normalizer.scale();
+            state.issue(state.steps, (float) r.mean[last], Float.floatToFloat16((float) halfInScales));
+        }
     }
 
     /**
@@ -400,7 +432,8 @@ public final class Stepper {
      * observed values only, and the replayed steps read the current one (which has already seen them; a re-warm
      * only has to bring the recurrent state near where the model would have it). A state without the profile this
      * model reads (decoded from an older state, or made under a model without one) gets one fed from the ring; a
-     * model without a profile drops the state's.
+     * model without a profile drops the state's. The interval scales are kept, the h = H intervals pending judgement
+     * forgotten (the replay recounts the steps they are filed by).
      */
     public void rewarm(KeyState state, long modelVersion) {
         replay(state, null);
@@ -415,6 +448,8 @@ public final class Stepper {
     private void replay(KeyState state, double[][] oneStep) {
         fitProfile(state);
         state.resetRecurrent();
+        state.keepIssued(issuedSlots());
+        state.clearIssued(); // the replay recounts the steps: pending intervals would be judged against other steps
         int n = state.remembered();
         normalizer.set(state.normCount, state.normMean, state.normVariance);
         double widen = Math.exp(state.intervalLogScale);
@@ -499,8 +534,9 @@ public final class Stepper {
 
     /**
      * A new state of this stepper's shape re-warmed from {@code state} under this model (see {@link #rewarm}):
-     * the normaliser, last timestamp, alert run and reason, novelty and alert kinds states, profile and the last {@code ringCapacity} remembered inputs are carried
-     * over, the recurrent state is rebuilt. {@code state} is not changed. Used where the shape changes (the model
+     * the normaliser, last timestamp, interval scales (not the intervals pending judgement), alert run and reason,
+     * novelty and alert kinds states, profile and the last {@code ringCapacity} remembered inputs are carried over, the
+     * recurrent state is rebuilt. {@code state} is not changed. Used where the shape changes (the model
      * service) and to read what this model would make of a key without storing it (the REST API).
      */
     public KeyState rewarmedCopy(KeyState state, long modelVersion) {
@@ -522,6 +558,7 @@ public final class Stepper {
         s.kinds = state.kinds;
         s.lastValue = state.lastValue;
         s.intervalLogScale = state.intervalLogScale;
+        s.farLogScale = state.farLogScale;
         s.novelty = state.novelty;
         s.profile = state.profile == null ? null : state.profile.copy();
         for (int i = Math.max(0, state.remembered() - ringCapacity); i < state.remembered(); i++) {
@@ -585,7 +622,7 @@ public final class Stepper {
         result.expected = Double.NaN;
         result.sigma = Double.NaN;
         result.score = 0;
-        writeForecast(result, state.lastTimestamp, state.intervalLogScale);
+        writeForecast(result, state.lastTimestamp, state.intervalLogScale, state.farLogScale);
         return result;
     }
 
@@ -593,6 +630,9 @@ public final class Stepper {
     private void advance(KeyState state, long timestamp) {
         prepare(state, timestamp, Double.NaN, Double.NaN);
         run(state);
+        if (state.issuedSlots() > 0) {
+            state.issue(state.steps, Float.NaN, (short) 0); // no forecast is issued at a missing step
+        }
     }
 
     /**
@@ -709,19 +749,46 @@ public final class Stepper {
         double half = intervalZ * state.sigma * Math.exp(state.intervalLogScale);
         double miss = Math.abs(value - state.expected) > half ? 1 : 0;
         double rate = state.normCount < CALIBRATION_WARM_POINTS ? CALIBRATION_WARM_RATE : CALIBRATION_RATE;
-        double next = state.intervalLogScale + rate * (miss - missRate);
-        state.intervalLogScale = (float) Math.max(-MAX_LOG_SCALE, Math.min(MAX_LOG_SCALE, next));
+        state.intervalLogScale = moved(state.intervalLogScale, rate, miss);
     }
 
-    private void writeForecast(StepResult r, long timestamp, float intervalLogScale) {
-        double widen = Math.exp(intervalLogScale);
-        for (int k = 0; k < r.horizon(); k++) {
+    /** A log-scale moved by one judged interval (1 a miss, 0 a hit) at {@code rate}, within the bound. */
+    private float moved(float logScale, double rate, double miss) {
+        double next = logScale + rate * (miss - missRate);
+        return (float) Math.max(-MAX_LOG_SCALE, Math.min(MAX_LOG_SCALE, next));
+    }
+
+    /**
+     * Moves the far end of the key's interval scale by whether {@code value} fell outside the h = H interval issued
+     * for its step (see {@link #FAR_CALIBRATION_RATE}); nothing when none was issued (the key's first H steps, after
+     * a gap-filled step, a reset or a re-warm). Before the point's {@link #prepare}: the normaliser as the issue left
+     * it, give or take the points between.
+     */
+    private void calibrateFar(KeyState state, double value) {
+        long step = state.steps + 1;
+        float mean = state.issuedMean(step);
+        if (Float.isNaN(mean)) {
+            return;
+        }
+        normalizer.set(state.normCount, state.normMean, state.normVariance);
+        double miss = Math.abs(value - mean) > state.issuedHalf(step) * normalizer.scale() ? 1 : 0;
+        double rate = state.normCount < FAR_CALIBRATION_SKIP_POINTS ? 0 : FAR_CALIBRATION_RATE;
+        state.farLogScale = moved(state.farLogScale, rate, miss);
+    }
+
+    /** The K-step forecast from the head's outputs, step k widened by the log-scale linear in k from near to far. */
+    private void writeForecast(StepResult r, long timestamp, float nearLogScale, float farLogScale) {
+        int horizon = r.horizon();
+        double widen = Math.exp(nearLogScale);
+        double perStep = horizon > 1 ? Math.exp((farLogScale - nearLogScale) / (double) (horizon - 1)) : 1;
+        for (int k = 0; k < horizon; k++) {
             double m = normalizer.denormalize(out[k]);
             double sd = sigmaAt(k) * widen * shape.width(k);
             r.timestamps[k] = timestamp + (k + 1) * stepMillis;
             r.mean[k] = m;
             r.lower[k] = m - intervalZ * sd;
             r.upper[k] = m + intervalZ * sd;
+            widen *= perStep;
         }
     }
 }

@@ -11,7 +11,8 @@ import org.forecaster.core.baseline.SeasonalProfile;
 /**
  * Everything the model service remembers about one series between points: the recurrent state of every
  * layer, the running normaliser, the last timestamp, the model version the state belongs to, the last
- * one-step prediction (to score the next point), the alert run and reason, the anomaly scorer's state, the
+ * one-step prediction (to score the next point), the interval calibration at both ends of the horizon with the
+ * h = H intervals it has yet to judge, the alert run and reason, the anomaly scorer's state, the
  * alert kinds' detectors, the seasonal profile of a profile model, and a ring of the
  * last inputs (raw values, NaN for missing steps) so the state can be rebuilt under new weights ("re-warm").
  *
@@ -42,6 +43,11 @@ public final class KeyState implements AlertRun {
      * intervals cover what they claim ({@code Stepper}'s adaptive calibration); 0 (factor 1) for a new key.
      */
     public float intervalLogScale;
+    /**
+     * The same log factor at the far end of the horizon (step H), moved by whether points fell inside the h = H
+     * interval issued for them; {@code Stepper} widens step k by the log factor linear in k between the two ends.
+     */
+    public float farLogScale;
     /** Consecutive points whose anomaly score passed the threshold, and whether an alert is open. */
     public int anomalyRun;
     public boolean alertOpen;
@@ -67,6 +73,13 @@ public final class KeyState implements AlertRun {
     private final float[] ring;
     private int ringStart;
     private int ringSize;
+    /**
+     * The h = H intervals issued and not yet judged, one slot per step of the horizon (the target step's count mod
+     * H): the mean in raw units (NaN where none is pending) and the half-width as a half-float in units of the
+     * normaliser's scale at issue (a raw half-width can pass the half-float's range). Null when none are kept.
+     */
+    private float[] issuedMean;
+    private short[] issuedHalf;
 
     public KeyState(int recurrentSize, int ringCapacity) {
         if (recurrentSize < 1 || ringCapacity < 1) {
@@ -134,6 +147,58 @@ public final class KeyState implements AlertRun {
         return ring;
     }
 
+    /** Slots of issued h = H intervals the state keeps: the model's horizon H, or 0 (none kept). */
+    public int issuedSlots() {
+        return issuedMean == null ? 0 : issuedMean.length;
+    }
+
+    /** Keeps {@code slots} issued intervals from now on, none pending; a state that already does is left as it is. */
+    public void keepIssued(int slots) {
+        if (slots < 0 || slots > 255) {
+            throw new IllegalArgumentException("issued intervals need 0 to 255 slots, got " + slots);
+        }
+        if (slots == issuedSlots()) {
+            return;
+        }
+        issuedMean = slots == 0 ? null : new float[slots];
+        issuedHalf = slots == 0 ? null : new short[slots];
+        clearIssued();
+    }
+
+    /** Forgets every pending issued interval (after a reset or re-warm their steps are no longer counted alike). */
+    public void clearIssued() {
+        if (issuedMean != null) {
+            Arrays.fill(issuedMean, Float.NaN);
+            Arrays.fill(issuedHalf, (short) 0);
+        }
+    }
+
+    /** Records the h = H interval issued for step {@code step} (NaN mean: none, as for a gap-filled step). */
+    public void issue(long step, float mean, short halfInScales) {
+        int slot = (int) Math.floorMod(step, (long) issuedMean.length);
+        issuedMean[slot] = mean;
+        issuedHalf[slot] = halfInScales;
+    }
+
+    /** The mean of the interval issued for step {@code step}; NaN when none is pending or no slots are kept. */
+    public float issuedMean(long step) {
+        return issuedMean == null ? Float.NaN : issuedMean[(int) Math.floorMod(step, (long) issuedMean.length)];
+    }
+
+    /** The half-width of the interval issued for step {@code step}, in units of the normaliser's scale at issue. */
+    public float issuedHalf(long step) {
+        return Float.float16ToFloat(issuedHalf[(int) Math.floorMod(step, (long) issuedHalf.length)]);
+    }
+
+    /** The slots' means and half-floats by slot, for the codec (same length; null when none are kept). */
+    float[] issuedMeans() {
+        return issuedMean;
+    }
+
+    short[] issuedHalves() {
+        return issuedHalf;
+    }
+
     @Override
     public int anomalyRun() {
         return anomalyRun;
@@ -177,7 +242,8 @@ public final class KeyState implements AlertRun {
                 && Double.compare(normVariance, k.normVariance) == 0 && Double.compare(expected, k.expected) == 0
                 && Double.compare(sigma, k.sigma) == 0
                 && Double.compare(lastValue, k.lastValue) == 0
-                && Float.compare(intervalLogScale, k.intervalLogScale) == 0 && anomalyRun == k.anomalyRun && alertOpen == k.alertOpen
+                && Float.compare(intervalLogScale, k.intervalLogScale) == 0 && Float.compare(farLogScale, k.farLogScale) == 0
+                && Arrays.equals(issuedMean, k.issuedMean) && Arrays.equals(issuedHalf, k.issuedHalf) && anomalyRun == k.anomalyRun && alertOpen == k.alertOpen
                 && Arrays.equals(recurrent, k.recurrent) && ring.length == k.ring.length
                 && Objects.equals(novelty, k.novelty) && alertReason == k.alertReason && Objects.equals(kinds, k.kinds)
                 && Objects.equals(profile, k.profile);

@@ -31,13 +31,19 @@ import org.forecaster.core.baseline.SeasonalProfile;
  * keys without a profile) read with a null profile; bytes written with it are rejected by a decoder without it
  * ("bytes after its end"), so the services must be rolled forward together.
  *
+ * <p>Appended after it, same version (issue 15): {@code u8 issued (2), f32 farLogScale, u8 slots (the model's
+ * horizon H), f32[slots] means, f16[slots] half-widths in normaliser scales}: the far end of the interval calibration
+ * and the h = H intervals issued and not yet judged ({@link KeyState#issuedSlots}), 78 bytes at H = 12; written only
+ * when the key keeps them. States without it read with a far scale of 0 and none pending.
+ *
  * <p>At hidden size 64 with one LSTM layer and a full 48-step ring that is 795 bytes without a scorer or kinds
  * (791 in version 3, 789 in version 2), 952 with a novelty state whose 24-point ring of values is full and which has
  * no seasonal reference (a day of 5-minute steps does not fit 48), 1,081 with the alert kinds' 129 bytes too, and
  * 1,418 with the 144-bin daily profile of the default model (337 bytes; 1,488 with the earlier 96 bins of f32): the
  * model service's default, 1,426 in its store with the 8-byte stamp; 1,450 since the profile's forecast stands in as
  * the novelty score's seasonal reference (its mean absolute difference, 24 bytes with the two ends of the seasonal
- * range that stay unknown): within issue 15's 1.5 KB. With a seasonal reference from the ring (a season that fits
+ * range that stay unknown), and 1,528 with the far-end calibration's 78 bytes at the default model's H = 12: within issue
+ * 15's 1.5 KB (1,536 bytes). With a seasonal reference from the ring (a season that fits
  * it) the novelty state is 120 bytes larger than without any.
  */
 public final class KeyStateCodec {
@@ -46,6 +52,8 @@ public final class KeyStateCodec {
     private static final byte NO_SCORER = 0, NOVELTY = 1;
     /** Marks the appended profile section. */
     private static final byte PROFILE = 1;
+    /** Marks the appended section of the far-end interval calibration. */
+    private static final byte ISSUED = 2;
     /** The version-1 header: everything up to the recurrent floats, plus the ring's two sizes. */
     private static final int FIXED = 1 + 8 * 8 + 4 + 1 + 2 + 2 + 2;
 
@@ -56,7 +64,8 @@ public final class KeyStateCodec {
         return FIXED + 4 * state.recurrent.length + 4 * state.remembered() + 8 + 4 + 1 + 1 + 1
                 + (state.kinds == null ? 0 : AlertKinds.ENCODED_SIZE)
                 + (state.novelty == null ? 0 : state.novelty.encodedSize())
-                + (state.profile == null ? 0 : 1 + state.profile.encodedSize());
+                + (state.profile == null ? 0 : 1 + state.profile.encodedSize())
+                + (state.issuedSlots() == 0 ? 0 : 1 + 4 + 1 + 6 * state.issuedSlots());
     }
 
     public static byte[] encode(KeyState state) {
@@ -95,6 +104,16 @@ public final class KeyStateCodec {
         if (s.profile != null) {
             b.put(PROFILE);
             s.profile.writeTo(b);
+        }
+        int slots = s.issuedSlots();
+        if (slots > 0) {
+            b.put(ISSUED).putFloat(s.farLogScale).put((byte) slots);
+            for (float mean : s.issuedMeans()) {
+                b.putFloat(mean);
+            }
+            for (short half : s.issuedHalves()) {
+                b.putShort(half);
+            }
         }
     }
 
@@ -243,6 +262,33 @@ public final class KeyStateCodec {
         if (version != VERSION_1 && b.hasRemaining() && b.get(b.position()) == PROFILE) {
             b.get();
             s.profile = SeasonalProfile.readFrom(b, oldProfile);
+        }
+        s.farLogScale = 0;
+        if (version != VERSION_1 && b.hasRemaining() && b.get(b.position()) == ISSUED) {
+            b.get();
+            if (b.remaining() < 5) {
+                throw new IllegalArgumentException("key state truncated in its issued intervals: " + b.remaining() + " bytes left");
+            }
+            s.farLogScale = b.getFloat();
+            if (!(Math.abs(s.farLogScale) <= 10)) {
+                throw new IllegalArgumentException("key state far interval scale " + s.farLogScale + " is not a log factor in [-10, 10]");
+            }
+            int slots = Byte.toUnsignedInt(b.get());
+            if (slots == 0 || b.remaining() < 6 * slots) {
+                throw new IllegalArgumentException("key state issued intervals of " + slots + " slots do not match "
+                        + b.remaining() + " bytes left");
+            }
+            s.keepIssued(slots);
+            float[] means = s.issuedMeans();
+            short[] halves = s.issuedHalves();
+            for (int i = 0; i < slots; i++) {
+                means[i] = b.getFloat();
+            }
+            for (int i = 0; i < slots; i++) {
+                halves[i] = b.getShort();
+            }
+        } else {
+            s.keepIssued(0);
         }
         if (b.hasRemaining()) {
             throw new IllegalArgumentException("key state has " + b.remaining() + " bytes after its end");

@@ -69,9 +69,112 @@ class StepperTest {
                 assertEquals(halfA * shape.width(k), halfB, 1e-9 * halfA, "step " + i + ", h" + (k + 1));
             }
         }
-        assertEquals(a, b); // the one-step calibration moved the same way: it does not see the shape
+        // The one-step calibration moved the same way: it does not see the shape (the far end waits 288 points).
+        assertEquals(a.intervalLogScale, b.intervalLogScale);
+        assertEquals(0f, a.farLogScale);
+        assertEquals(0f, b.farLogScale);
         assertThrows(IllegalArgumentException.class,
                 () -> new Stepper(model, NormalizerSpec.DEFAULT, STEP, 0.95, 100, 16, IntervalShape.flat(3)));
+    }
+
+    /**
+     * Issue 15: the far end of the calibration. Each point's step is judged against the h = H interval issued H steps
+     * before it (kept in the state, so a restored key judges alike): a miss moves the far log-scale up by
+     * {@code rate * 0.95}, a hit down by {@code rate * 0.05}, and not at all in the key's first 288 points.
+     */
+    @Test
+    void theFarEndMovesByWhetherEachPointFellInsideTheIntervalIssuedHStepsBefore() {
+        Stepper s = stepper(21);
+        KeyState st = s.newState(1);
+        double[] v = values(400, 21);
+        int i = 0;
+        for (; i < 300; i++) {
+            StepResult r = s.observe(st, T0 + i * STEP, v[i]);
+            // What the key keeps for its step H ahead is the h = H interval it was just given.
+            assertEquals((float) r.mean[3], st.issuedMean(st.steps + 4));
+            double halfInScales = (r.upper[3] - r.mean[3]) / Math.sqrt(st.normVariance);
+            assertEquals(halfInScales, st.issuedHalf(st.steps + 4), 1e-3 * halfInScales);
+            if (st.normCount < Stepper.FAR_CALIBRATION_SKIP_POINTS) {
+                assertEquals(0f, st.farLogScale, "step " + i + ": the far end waits for the key's 289th point");
+            }
+        }
+        KeyState hitting = KeyStateCodec.decode(KeyStateCodec.encode(st));
+        assertEquals(st, hitting, "the pending intervals are stored exactly");
+        // A next point far outside the interval issued for it: a miss.
+        st.issue(st.steps + 1, (float) (v[i] + 1000), Float.floatToFloat16(0.1f));
+        float before = st.farLogScale;
+        s.observe(st, T0 + i * STEP, v[i]);
+        assertEquals(before + Stepper.FAR_CALIBRATION_RATE * 0.95, st.farLogScale, 1e-6);
+        // The same point right on the issued mean: a hit.
+        hitting.issue(hitting.steps + 1, (float) v[i], Float.floatToFloat16(0.1f));
+        s.observe(hitting, T0 + i * STEP, v[i]);
+        assertEquals(before - Stepper.FAR_CALIBRATION_RATE * 0.05, hitting.farLogScale, 1e-6);
+        assertEquals(st.intervalLogScale, hitting.intervalLogScale, "the near end does not see the h = H interval");
+    }
+
+    /** Step k is widened by the log-scale linear in k between the near end (k = 1) and the far end (k = H). */
+    @Test
+    void eachHorizonIsWidenedBetweenTheNearAndFarScales() {
+        Stepper s = stepper(22);
+        KeyState st = s.newState(1);
+        double[] v = values(50, 22);
+        for (int i = 0; i < v.length; i++) {
+            s.observe(st, T0 + i * STEP, v[i]);
+        }
+        st.intervalLogScale = 0;
+        st.farLogScale = 0;
+        double[] flat = new double[4];
+        StepResult r = s.forecast(st);
+        for (int k = 0; k < 4; k++) {
+            flat[k] = r.upper[k] - r.lower[k];
+        }
+        st.intervalLogScale = -0.3f;
+        st.farLogScale = 0.6f;
+        r = s.forecast(st);
+        for (int k = 0; k < 4; k++) {
+            double logScale = -0.3f + k / 3.0 * (0.6f + 0.3f);
+            assertEquals(flat[k] * Math.exp(logScale), r.upper[k] - r.lower[k], 1e-9 * flat[k], "h" + (k + 1));
+        }
+    }
+
+    /**
+     * A gap-filled step issues nothing, so the point after a gap is judged only where an interval was issued for its
+     * step; a reset (a gap too long to fill) and a re-warm forget every pending interval, and keep the far scale.
+     */
+    @Test
+    void gapsResetsAndRewarmsLeaveNoStaleIntervalToJudge() {
+        Stepper s = stepper(23);
+        KeyState st = s.newState(1);
+        double[] v = values(40, 23);
+        for (int i = 0; i < 30; i++) {
+            s.observe(st, T0 + i * STEP, v[i]);
+        }
+        st.farLogScale = 0.25f;
+        s.observe(st, T0 + 31 * STEP, v[31]); // the step at 30 is filled
+        long filled = st.steps - 1;
+        assertTrue(Float.isNaN(st.issuedMean(filled + 4)), "nothing issued at the filled step");
+        assertFalse(Float.isNaN(st.issuedMean(st.steps + 4)));
+        for (long k = 1; k <= 4; k++) {
+            if (st.steps + k != filled + 4) {
+                assertFalse(Float.isNaN(st.issuedMean(st.steps + k)), "pending for step +" + k);
+            }
+        }
+        KeyState rewarmed = s.rewarmedCopy(st, 2);
+        s.rewarm(st, 2);
+        for (KeyState k : new KeyState[] {st, rewarmed}) {
+            for (long j = 1; j <= 4; j++) {
+                assertTrue(Float.isNaN(k.issuedMean(k.steps + j)), "a re-warm forgets what is pending");
+            }
+            assertEquals(0.25f, k.farLogScale);
+        }
+        s.observe(st, T0 + 33 * STEP, v[33]);
+        s.observe(st, T0 + 300 * STEP, v[34]); // a gap over the limit of 100: a reset
+        assertEquals(1, st.steps);
+        for (long j = 1; j <= 3; j++) {
+            assertTrue(Float.isNaN(st.issuedMean(st.steps + j)), "a reset forgets what is pending");
+        }
+        assertFalse(Float.isNaN(st.issuedMean(st.steps + 4)), "the point after it issues its own");
+        assertEquals(0.25f, st.farLogScale);
     }
 
     @Test

@@ -275,6 +275,53 @@ class KeyStateCodecTest {
         assertEquals(s.profile, skipped.profile);
     }
 
+    /**
+     * Issue 15: the far end of the interval calibration and the h = H intervals it has yet to judge are one appended,
+     * flag-marked section of 6 + 6 * H bytes (78 at the default model's H = 12), after the profile; the model service's
+     * default shape stays within the issue's 1.5 KB. States written before it read with a far scale of 0 and none
+     * pending.
+     */
+    @Test
+    void roundTripsTheIssuedIntervalsAndReadsStatesWithoutThem() {
+        KeyState service = withKinds(500);
+        service.profile = profile(144);
+        byte[] without = KeyStateCodec.encode(service);
+        service.keepIssued(12);
+        service.farLogScale = -0.3125f;
+        for (int i = 0; i < 12; i++) {
+            service.issue(60 + i, i == 5 ? Float.NaN : 100f + i / 8f, Float.floatToFloat16(1.5f + i));
+        }
+        byte[] bytes = KeyStateCodec.encode(service);
+        assertEquals(without.length + 78, bytes.length);
+        assertTrue(Arrays.equals(without, Arrays.copyOf(bytes, without.length)), "the section is appended");
+        assertTrue(8 + bytes.length + 24 <= 1536, "with the store's stamp and the novelty's seasonal reference: "
+                + (8 + bytes.length + 24));
+        KeyState back = KeyStateCodec.decode(bytes, 0, NOVELTY, KINDS);
+        assertEquals(service, back);
+        assertEquals(100.5f, back.issuedMean(64));
+        assertTrue(Float.isNaN(back.issuedMean(65)));
+        assertEquals(11.5f, back.issuedHalf(70));
+
+        KeyState old = KeyStateCodec.decode(without, 0, NOVELTY, KINDS, back); // into the state that had them
+        assertEquals(0, old.issuedSlots());
+        assertEquals(0f, old.farLogScale);
+
+        KeyState plain = sample();
+        plain.keepIssued(3);
+        assertEquals(795 + 6 + 18, KeyStateCodec.encode(plain).length, "without a profile too");
+        assertEquals(plain, KeyStateCodec.decode(KeyStateCodec.encode(plain)));
+
+        byte[] badScale = bytes.clone();
+        ByteBuffer.wrap(badScale).order(ByteOrder.LITTLE_ENDIAN).putFloat(without.length + 1, Float.NaN);
+        var e = assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(badScale, 0, NOVELTY, KINDS));
+        assertTrue(e.getMessage().contains("far interval scale"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> KeyStateCodec.decode(Arrays.copyOf(bytes, bytes.length - 1), 0, NOVELTY, KINDS));
+        byte[] noSlots = bytes.clone();
+        noSlots[without.length + 5] = 0;
+        assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(noSlots, 0, NOVELTY, KINDS));
+    }
+
     @Test
     void readsStatesWrittenBeforeTheProfileWithNone() {
         KeyState s = withNovelty(100, Integer.MAX_VALUE);

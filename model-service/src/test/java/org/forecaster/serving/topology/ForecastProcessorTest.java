@@ -704,7 +704,7 @@ class ForecastProcessorTest {
      */
     @Test
     void shouldStoreAtMost1500BytesPerKeyAtHidden64WithAFullRing() {
-        ModelSpec h64 = new ModelSpec(CellType.LSTM, 1, Features.count(0, 144), 64, 3, 0, 144, Duration.ofDays(1).toMillis());
+        ModelSpec h64 = new ModelSpec(CellType.LSTM, 1, Features.count(0, 144), 64, 12, 0, 144, Duration.ofDays(1).toMillis());
         ModelHeader header = new ModelHeader("forecaster", 1, null, h64, NormalizerSpec.DEFAULT, STEP, null, null, 4, 1,
                 Map.of(), Map.of(), Instant.parse("2024-06-01T00:00:00Z"));
         holder = new ModelHolder(KernelsProvider.get(), metrics);
@@ -719,11 +719,13 @@ class ForecastProcessorTest {
         // kinds and scorer bytes) + 129 (the alert kinds' detectors) + 181 (novelty: its 24-value ring, 6 ranges' ends
         // and its seasonal part: a day of 1-minute steps does not fit the ring, so the seasonal reference is the
         // profile's forecast, whose mean absolute difference it keeps) + 317 (the profile: level, count, unit and 144
-        // half-float seasonal indices). 954 before the alert kinds, 1,032 before the profile, the calibration and the
-        // shift CUSUM, 1,471 with 96 bins of f32, 1,377 before the kinds' level change rate, 1,381 before their window
-        // extremes, 1,426 before the profile's forecast as the seasonal reference.
-        assertEquals(1450, novelty.store().get("k").length);
-        assertEquals(1269, tail.store().get("k").length, "the tail scorer keeps no scorer state");
+        // half-float seasonal indices) + 78 (the far end of the interval calibration and the 12 h = 12 intervals it has
+        // yet to judge, at the default model's horizon). 954 before the alert kinds, 1,032 before the profile, the
+        // calibration and the shift CUSUM, 1,471 with 96 bins of f32, 1,377 before the kinds' level change rate, 1,381
+        // before their window extremes, 1,426 before the profile's forecast as the seasonal reference, 1,450 before the
+        // far end.
+        assertEquals(1528, novelty.store().get("k").length);
+        assertEquals(1347, tail.store().get("k").length, "the tail scorer keeps no scorer state");
         assertTrue(novelty.store().get("k").length <= 1536, "under 1.5 KB");
     }
 
