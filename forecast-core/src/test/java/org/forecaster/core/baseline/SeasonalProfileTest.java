@@ -42,6 +42,42 @@ class SeasonalProfileTest {
         assertTrue(Double.isNaN(p.forecast(T0 + 5 * HOUR)), "unvisited bin");
     }
 
+    /**
+     * A 10-minute bin is read with its neighbours within 40 minutes, weighted 3/4, 1/2 and 1/4 (the season wraps, an
+     * unvisited neighbour counts for nothing, an unvisited bin is still unknown); an hourly bin has no neighbour that
+     * close and reads alone.
+     */
+    @Test
+    void readsAFineBinAsATriangularMeanOfTheBinsWithin40Minutes() {
+        long width = DAY / 144;
+        SeasonalProfile p = new SeasonalProfile(144, DAY);
+        double[] value = new double[144];
+        SplittableRandom r = new SplittableRandom(11);
+        for (int b = 0; b < 144; b++) {
+            value[b] = b == 5 ? Double.NaN : 100 + r.nextInt(50); // integers: exact as half-float indices
+            p.update(T0 + b * width, value[b]);
+        }
+        double[] weight = {1, 0.75, 0.5, 0.25};
+        for (int b : new int[] {0, 2, 70, 143}) {
+            double sum = 0, weights = 0;
+            for (int k = -3; k <= 3; k++) {
+                double v = value[Math.floorMod(b + k, 144)];
+                if (!Double.isNaN(v)) {
+                    sum += weight[Math.abs(k)] * (v - value[0]); // the first season: level = the first value
+                    weights += weight[Math.abs(k)];
+                }
+            }
+            assertEquals(value[0] + sum / weights, p.forecast(T0 + DAY + b * width), 1e-9, "bin " + b);
+        }
+        assertTrue(Double.isNaN(p.forecast(T0 + DAY + 5 * width)), "unvisited bin");
+
+        SeasonalProfile hourly = new SeasonalProfile(24, DAY);
+        for (int h = 0; h < 24; h++) {
+            hourly.update(T0 + h * HOUR, 100 + h * h);
+        }
+        assertEquals(100 + 49, hourly.forecast(T0 + DAY + 7 * HOUR), 0, "hourly bins read alone");
+    }
+
     /** A pattern constant over each half hour of the day. */
     private static double halfHourly(long ts) {
         return 100 + 20 * Math.sin(2 * Math.PI * (Math.floorMod(ts, DAY) / (DAY / 48)) / 48.0);
@@ -63,7 +99,9 @@ class SeasonalProfileTest {
         }
         for (int b = 0; b < 48; b++) {
             long ts = T0 + 7 * DAY + b * (DAY / 48) + DAY / 96; // middle of each bin
-            assertEquals(halfHourly(ts), gappy.forecast(ts), 0.02, "bin " + b);
+            // read with the half hours beside it at 1/4 (40 minutes' smoothing)
+            double read = (halfHourly(ts) + 0.25 * (halfHourly(ts - DAY / 48) + halfHourly(ts + DAY / 48))) / 1.5;
+            assertEquals(read, gappy.forecast(ts), 0.02, "bin " + b);
         }
         assertEquals(0, gappy.bin(T0));
         assertEquals(47, gappy.bin(T0 - 1));
