@@ -44,7 +44,7 @@ public final class Stepper {
      * far end waits for {@link #FAR_CALIBRATION_SKIP_POINTS}: a new key's first day of h = H misses are the profile's
      * first season. Rate and skip (with the near end's warm-up rate above) were chosen in an offline
      * replay on training scenarios 1, 3, 4, 8 and three quiet samples, over skips 0 / 288 / 576 x rates 0.01-0.05
-     * (docs/evaluation.md, "The calibration at both ends").
+     * (docs/evaluation.md, "intervals calibrated at both ends of the horizon", and the replay before it).
      */
     static final double FAR_CALIBRATION_RATE = 0.05;
     static final long FAR_CALIBRATION_SKIP_POINTS = 288;
