@@ -55,7 +55,7 @@ public final class Features {
     public static void fillProfile(SeasonalProfile profile, long epochMillis, long stepMillis, double mean, double scale,
                                    float[] dst, int off, int horizon) {
         for (int k = 0; k < horizon; k++) {
-            double f = profile.forecast(epochMillis + (k + 1) * stepMillis);
+            double f = profile.forecast(epochMillis + (k + 1) * stepMillis, stepMillis);
             dst[off + k] = Double.isNaN(f) ? Float.NaN : (float) Math.max(-CLIP, Math.min(CLIP, (f - mean) / scale));
         }
     }

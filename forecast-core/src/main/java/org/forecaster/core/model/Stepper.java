@@ -422,7 +422,7 @@ public final class Stepper {
      * profile, a state whose profile is not this model's (the next observe replaces it), or a bin not yet visited.
      */
     public double profileForecast(KeyState state, long timestamp) {
-        return state.profile != null && profileFits(state) ? state.profile.forecast(timestamp) : Double.NaN;
+        return state.profile != null && profileFits(state) ? state.profile.forecast(timestamp, stepMillis) : Double.NaN;
     }
 
     /**

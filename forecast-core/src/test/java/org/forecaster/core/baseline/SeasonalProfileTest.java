@@ -78,6 +78,27 @@ class SeasonalProfileTest {
         assertEquals(100 + 49, hourly.forecast(T0 + DAY + 7 * HOUR), 0, "hourly bins read alone");
     }
 
+    /**
+     * A step shorter than a bin is read with the triangle centred on the step's middle, not the bin's: on a pattern
+     * linear in time the two 5-minute steps of a 10-minute bin read the pattern at their own middles (a quarter and
+     * three quarters into the bin), where the bin's read gives both its middle. Steps of a bin or longer read the bin.
+     */
+    @Test
+    void aShortStepReadsThePatternAtItsOwnMiddle() {
+        long width = DAY / 144, step = width / 2;
+        SeasonalProfile p = new SeasonalProfile(144, DAY);
+        for (int b = 30; b < 70; b++) {
+            p.update(T0 + b * width, 100 + 2 * b); // integers: exact as half-float indices
+        }
+        long bin50 = T0 + DAY + 50 * width;
+        assertEquals(100 + 2 * 50, p.forecast(bin50), 1e-9, "the bin's middle, where its value stands");
+        assertEquals(100 + 2 * 49.75, p.forecast(bin50, step), 1e-9, "the first step's middle, a quarter bin before");
+        assertEquals(100 + 2 * 50.25, p.forecast(bin50 + step, step), 1e-9, "the second step's middle, a quarter bin after");
+        assertEquals(p.forecast(bin50), p.forecast(bin50 + step, width), 1e-9, "a step of a bin reads the bin");
+        assertEquals(p.forecast(bin50), p.forecast(bin50, 3 * width), 1e-9, "and so does a longer one");
+        assertTrue(Double.isNaN(p.forecast(T0 + DAY + 20 * width, step)), "unvisited bin");
+    }
+
     /** A pattern constant over each half hour of the day. */
     private static double halfHourly(long ts) {
         return 100 + 20 * Math.sin(2 * Math.PI * (Math.floorMod(ts, DAY) / (DAY / 48)) / 48.0);
