@@ -13,7 +13,8 @@ import org.forecaster.core.state.KeyState;
  * horizon h cover the interval level there is the level's quantile of its ratios, q_h; the fitted shape is the current
  * one times q_h for h >= 2. The first step stays at 1: it is the per-key calibration's, which the shape does not
  * change (it widens the one-step interval by the key's own misses), so a run with the fitted shape makes the same
- * one-step intervals and covers the level at every later step of the slice.
+ * one-step intervals and covers the level at every later step of the slice. Since the calibration has a far end too
+ * (the key's own h = K misses), the shape is fitted over what both ends leave: the bundled model's is 0.97-1.01.
  *
  * <p>Ratios are counted in a histogram of {@link #BIN} wide bins up to {@link #RANGE} (beyond it, in the last), so a
  * fit over millions of pairs holds a few hundred kilobytes; a quantile is read to within one bin.
