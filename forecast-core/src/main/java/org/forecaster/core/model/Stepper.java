@@ -373,11 +373,9 @@ public final class Stepper {
         state.lastTimestamp = timestamp;
         state.lastValue = value;
         writeForecast(r, timestamp, state.intervalLogScale, state.farLogScale);
-        if (state.issuedSlots() > 0) {
-            int last = r.horizon() - 1;
-            double halfInScales = (r.upper[last] - r.mean[last]) / normalizer.scale();
-            state.issue(state.steps, (float) r.mean[last], Float.floatToFloat16((float) halfInScales));
-        }
+        int last = r.horizon() - 1;
+        double halfInScales = (r.upper[last] - r.mean[last]) / normalizer.scale();
+        state.issue(state.steps, (float) r.mean[last], Float.floatToFloat16((float) halfInScales));
     }
 
     /**
@@ -630,9 +628,7 @@ public final class Stepper {
     private void advance(KeyState state, long timestamp) {
         prepare(state, timestamp, Double.NaN, Double.NaN);
         run(state);
-        if (state.issuedSlots() > 0) {
-            state.issue(state.steps, Float.NaN, (short) 0); // no forecast is issued at a missing step
-        }
+        state.issue(state.steps, Float.NaN, (short) 0); // no forecast is issued at a missing step
     }
 
     /**

@@ -173,8 +173,14 @@ public final class KeyState implements AlertRun {
         }
     }
 
-    /** Records the h = H interval issued for step {@code step} (NaN mean: none, as for a gap-filled step). */
+    /**
+     * Records the h = H interval issued for step {@code step} (NaN mean: none, as for a gap-filled step); nothing
+     * when no slots are kept.
+     */
     public void issue(long step, float mean, short halfInScales) {
+        if (issuedMean == null) {
+            return;
+        }
         int slot = (int) Math.floorMod(step, (long) issuedMean.length);
         issuedMean[slot] = mean;
         issuedHalf[slot] = halfInScales;
