@@ -48,6 +48,15 @@ public final class KeyState implements AlertRun {
      * interval issued for them; {@code Stepper} widens step k by the log factor linear in k between the two ends.
      */
     public float farLogScale;
+    /**
+     * The memory of the one-step errors ({@code Stepper} carries a share of the last into every forecast): the running
+     * correlation of successive errors, their root mean square in units of the normaliser's scale, and the last error
+     * in those units (NaN when the last step had none). Each holds a half float's value, as the codec stores it, so a
+     * state read back goes on bit for bit.
+     */
+    public float residualCorrelation;
+    public float residualRms;
+    public float lastResidual = Float.NaN;
     /** Consecutive points whose anomaly score passed the threshold, and whether an alert is open. */
     public int anomalyRun;
     public boolean alertOpen;
@@ -123,6 +132,18 @@ public final class KeyState implements AlertRun {
     public void forgetInputs() {
         ringStart = 0;
         ringSize = 0;
+    }
+
+    /** Forgets the one-step errors' memory (the errors of another model, or of no model yet). */
+    public void forgetResiduals() {
+        residualCorrelation = 0;
+        residualRms = 0;
+        lastResidual = Float.NaN;
+    }
+
+    /** Whether the one-step errors' memory holds anything (else the codec writes none). */
+    public boolean remembersResiduals() {
+        return residualCorrelation != 0 || residualRms != 0 || !Float.isNaN(lastResidual);
     }
 
     /** Forgets the recurrent state and prediction (not the normaliser, timestamps or ring). */
@@ -248,6 +269,8 @@ public final class KeyState implements AlertRun {
                 && Double.compare(normVariance, k.normVariance) == 0 && Double.compare(expected, k.expected) == 0
                 && Double.compare(sigma, k.sigma) == 0
                 && Double.compare(lastValue, k.lastValue) == 0
+                && Float.compare(residualCorrelation, k.residualCorrelation) == 0 && Float.compare(residualRms, k.residualRms) == 0
+                && Float.compare(lastResidual, k.lastResidual) == 0
                 && Float.compare(intervalLogScale, k.intervalLogScale) == 0 && Float.compare(farLogScale, k.farLogScale) == 0
                 && Arrays.equals(issuedMean, k.issuedMean) && Arrays.equals(issuedHalf, k.issuedHalf) && anomalyRun == k.anomalyRun && alertOpen == k.alertOpen
                 && Arrays.equals(recurrent, k.recurrent) && ring.length == k.ring.length

@@ -36,14 +36,18 @@ import org.forecaster.core.baseline.SeasonalProfile;
  * and the h = H intervals issued and not yet judged ({@link KeyState#issuedSlots}), 78 bytes at H = 12; written only
  * when the key keeps them. States without it read with a far scale of 0 and none pending.
  *
+ * <p>Appended last, same version (issue 15): {@code u8 residuals (3), f16 correlation, f16 rms, f16 last}: the memory of
+ * the key's one-step errors that {@code Stepper} carries into its forecasts ({@link KeyState#residualCorrelation}),
+ * 7 bytes, written only when it holds anything. States without it read with none.
+ *
  * <p>At hidden size 64 with one LSTM layer and a full 48-step ring that is 795 bytes without a scorer or kinds
  * (791 in version 3, 789 in version 2), 952 with a novelty state whose 24-point ring of values is full and which has
  * no seasonal reference (a day of 5-minute steps does not fit 48), 1,081 with the alert kinds' 129 bytes too, and
  * 1,418 with the 144-bin daily profile of the default model (337 bytes; 1,488 with the earlier 96 bins of f32): the
  * model service's default, 1,426 in its store with the 8-byte stamp; 1,450 since the profile's forecast stands in as
  * the novelty score's seasonal reference (its mean absolute difference, 24 bytes with the two ends of the seasonal
- * range that stay unknown), and 1,528 with the far-end calibration's 78 bytes at the default model's H = 12: within issue
- * 15's 1.5 KB (1,536 bytes). With a seasonal reference from the ring (a season that fits
+ * range that stay unknown), 1,528 with the far-end calibration's 78 bytes at the default model's H = 12, and 1,535 with
+ * the one-step errors' memory: within issue 15's 1.5 KB (1,536 bytes). With a seasonal reference from the ring (a season that fits
  * it) the novelty state is 120 bytes larger than without any.
  */
 public final class KeyStateCodec {
@@ -54,6 +58,10 @@ public final class KeyStateCodec {
     private static final byte PROFILE = 1;
     /** Marks the appended section of the far-end interval calibration. */
     private static final byte ISSUED = 2;
+    /** Marks the appended section of the one-step errors' memory. */
+    private static final byte RESIDUALS = 3;
+    /** Largest correlation of successive errors a state may hold (a running ratio of two means; 1 in theory). */
+    private static final float MAX_RESIDUAL_CORRELATION = 4;
     /** The version-1 header: everything up to the recurrent floats, plus the ring's two sizes. */
     private static final int FIXED = 1 + 8 * 8 + 4 + 1 + 2 + 2 + 2;
 
@@ -65,7 +73,8 @@ public final class KeyStateCodec {
                 + (state.kinds == null ? 0 : AlertKinds.ENCODED_SIZE)
                 + (state.novelty == null ? 0 : state.novelty.encodedSize())
                 + (state.profile == null ? 0 : 1 + state.profile.encodedSize())
-                + (state.issuedSlots() == 0 ? 0 : 1 + 4 + 1 + 6 * state.issuedSlots());
+                + (state.issuedSlots() == 0 ? 0 : 1 + 4 + 1 + 6 * state.issuedSlots())
+                + (state.remembersResiduals() ? 1 + 3 * 2 : 0);
     }
 
     public static byte[] encode(KeyState state) {
@@ -114,6 +123,10 @@ public final class KeyStateCodec {
             for (short half : s.issuedHalves()) {
                 b.putShort(half);
             }
+        }
+        if (s.remembersResiduals()) {
+            b.put(RESIDUALS).putShort(Float.floatToFloat16(s.residualCorrelation)).putShort(Float.floatToFloat16(s.residualRms))
+                    .putShort(Float.floatToFloat16(s.lastResidual));
         }
     }
 
@@ -289,6 +302,21 @@ public final class KeyStateCodec {
             }
         } else {
             s.keepIssued(0);
+        }
+        s.forgetResiduals();
+        if (version != VERSION_1 && b.hasRemaining() && b.get(b.position()) == RESIDUALS) {
+            b.get();
+            if (b.remaining() < 6) {
+                throw new IllegalArgumentException("key state truncated in its one-step errors: " + b.remaining() + " bytes left");
+            }
+            s.residualCorrelation = Float.float16ToFloat(b.getShort());
+            s.residualRms = Float.float16ToFloat(b.getShort());
+            s.lastResidual = Float.float16ToFloat(b.getShort());
+            if (!(Math.abs(s.residualCorrelation) <= MAX_RESIDUAL_CORRELATION) || !(s.residualRms >= 0)
+                    || Float.isInfinite(s.residualRms) || Float.isInfinite(s.lastResidual)) {
+                throw new IllegalArgumentException("key state one-step errors' memory is corrupt: correlation "
+                        + s.residualCorrelation + ", rms " + s.residualRms + ", last " + s.lastResidual);
+            }
         }
         if (b.hasRemaining()) {
             throw new IllegalArgumentException("key state has " + b.remaining() + " bytes after its end");

@@ -12,7 +12,8 @@ import org.forecaster.core.state.KeyState;
  * arrives), and the naive value is older than one step.
  *
  * @param count          points scored (observed, with a prediction and a value one season back)
- * @param modelMae       mean absolute error of the model's one-step mean
+ * @param modelMae       mean absolute error of the one-step mean the stepper published (the model's, with the
+ *                       key's carried error)
  * @param naiveMae       of "the last observed value"
  * @param seasonalNaiveMae of "the value one season earlier"
  * @param coverage       fraction of points inside the model's forecast interval
@@ -28,14 +29,14 @@ public record OneStepEvaluation(long count, double modelMae, double naiveMae, do
         float[] v = series.values();
         double model = 0, naive = 0, seasonal = 0;
         long n = 0, inside = 0;
-        double lower = Double.NaN, upper = Double.NaN;
+        double mean = Double.NaN, lower = Double.NaN, upper = Double.NaN;
         float last = Float.NaN;
         int lastIndex = -2;
         for (int t = 0; t < until; t++) {
             if (Float.isNaN(v[t])) {
                 continue;
             }
-            double predicted = state.expected;
+            double predicted = mean;
             boolean scorable = t >= from && t >= season && !Float.isNaN(v[t - season]) && !Double.isNaN(predicted)
                     && lastIndex == t - 1;
             if (scorable) {
@@ -48,6 +49,7 @@ public record OneStepEvaluation(long count, double modelMae, double naiveMae, do
                 }
             }
             StepResult r = stepper.observe(state, series.timestamp(t), v[t], series.profileValue(t));
+            mean = r.mean[0];
             lower = r.lower[0];
             upper = r.upper[0];
             last = v[t];

@@ -4,6 +4,7 @@ import org.forecaster.core.stats.Gaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -175,6 +176,98 @@ class StepperTest {
         }
         assertFalse(Float.isNaN(st.issuedMean(st.steps + 4)), "the point after it issues its own");
         assertEquals(0.25f, st.farLogScale);
+    }
+
+    /** The scale of the key's normaliser as it stands. */
+    private static double scale(KeyState st) {
+        Normalizer n = new Normalizer(NormalizerSpec.DEFAULT);
+        n.set(st.normCount, st.normMean, st.normVariance);
+        return n.scale();
+    }
+
+    /**
+     * Issue 15: every forecast carries {@code s = c * p^(k-1)} of the key's last one-step error (in the normaliser's
+     * scale) into step k, p being 0.99 per five minutes, c being the running correlation of successive errors within [0, 0.98], and narrows step k's
+     * interval by {@code sqrt(1 - s^2)}. A smooth key's errors run in streaks and are carried; a noisy key's alternate and are
+     * not; the score keeps the model's own prediction.
+     */
+    @Test
+    void forecastsCarryTheLastOneStepErrorByTheErrorsCorrelation() {
+        Stepper s = stepper(24);
+        SplittableRandom random = new SplittableRandom(24);
+        KeyState smooth = s.newState(1), noisy = s.newState(1);
+        double published = Double.NaN;
+        for (int i = 0; i < 600; i++) {
+            StepResult r = s.observe(smooth, T0 + i * STEP, 100 + 10 * Math.sin(i / 40.0) + 0.01 * random.nextGaussian());
+            if (i > 300) {
+                assertNotEquals(published, r.expected, "step " + i + ": scored against the model's own prediction");
+            }
+            published = r.mean[0];
+            s.observe(noisy, T0 + i * STEP, 100 + random.nextGaussian());
+        }
+        assertTrue(smooth.residualCorrelation > 0.8, "smooth: " + smooth.residualCorrelation);
+        assertTrue(noisy.residualCorrelation < 0.2, "noisy: " + noisy.residualCorrelation);
+
+        StepResult r = s.forecast(smooth);
+        double[] carrying = r.mean.clone(), carryingWidth = new double[4];
+        for (int k = 0; k < 4; k++) {
+            carryingWidth[k] = r.upper[k] - r.lower[k];
+        }
+        double last = smooth.lastResidual, scale = scale(smooth);
+        assertFalse(Double.isNaN(last));
+        smooth.lastResidual = Float.NaN;
+        r = s.forecast(smooth);
+        double c = Math.min(Stepper.MAX_RESIDUAL_CARRY, smooth.residualCorrelation);
+        for (int k = 0; k < 4; k++) {
+            double share = c * Math.pow(Math.pow(Stepper.RESIDUAL_PERSISTENCE_PER_5_MINUTES, STEP / 300_000.0), k), width = r.upper[k] - r.lower[k];
+            assertEquals(share * last * scale, carrying[k] - r.mean[k], 1e-9 * Math.abs(r.mean[k]), "h" + (k + 1));
+            // The carried error's share of the step's error variance is taken off the width, as for an AR(1).
+            assertEquals(width * Math.sqrt(1 - share * share), carryingWidth[k], 1e-9 * width, "h" + (k + 1));
+        }
+        KeyState rewarmed = s.rewarmedCopy(smooth, 2);
+        assertEquals(0f, rewarmed.residualCorrelation, "a re-warm forgets the old model's errors");
+        assertEquals(0f, rewarmed.residualRms);
+        assertTrue(Float.isNaN(rewarmed.lastResidual));
+    }
+
+    /**
+     * The memory's update, point by point: the error clipped at 4 of its rms, the mean square and the mean product
+     * with the error before moved at the rate (no product after a filled gap, which leaves no error before), each
+     * rounded to a half float; a state restored from its bytes goes on alike.
+     */
+    @Test
+    void theOneStepErrorsMemoryFollowsItsUpdateAcrossGapsAndRestores() {
+        Stepper s = stepper(25);
+        KeyState st = s.newState(1);
+        double[] v = values(200, 25);
+        for (int i = 0; i < v.length; i++) {
+            if (i == 150) {
+                continue; // a missing step: filled when the next point comes
+            }
+            float corr = st.residualCorrelation, rms = st.residualRms, last = st.lastResidual;
+            StepResult r = s.observe(st, T0 + i * STEP, v[i]);
+            if (!r.scored) {
+                assertTrue(Float.isNaN(st.lastResidual));
+                continue;
+            }
+            double e = (v[i] - r.expected) / scale(st);
+            if (rms > 0) {
+                e = Math.max(-Stepper.RESIDUAL_CLIP * rms, Math.min(Stepper.RESIDUAL_CLIP * rms, e));
+            }
+            double ms = (double) rms * rms, product = corr * ms;
+            ms += Stepper.RESIDUAL_RATE * (e * e - ms);
+            if (i == 151) {
+                assertFalse(Float.isNaN(last), "the point before the gap had an error, not chained to this one");
+            } else if (!Float.isNaN(last)) {
+                product += Stepper.RESIDUAL_RATE * (e * last - product);
+            }
+            assertEquals(Float.float16ToFloat(Float.floatToFloat16((float) e)), st.lastResidual, "step " + i);
+            assertEquals(Float.float16ToFloat(Float.floatToFloat16((float) Math.sqrt(ms))), st.residualRms, "step " + i);
+            assertEquals(Float.float16ToFloat(Float.floatToFloat16((float) (product / ms))), st.residualCorrelation, "step " + i);
+            if (i % 37 == 0) {
+                assertEquals(st, KeyStateCodec.decode(KeyStateCodec.encode(st)), "step " + i);
+            }
+        }
     }
 
     @Test

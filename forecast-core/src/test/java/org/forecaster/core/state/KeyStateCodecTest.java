@@ -322,6 +322,53 @@ class KeyStateCodecTest {
         assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(noSlots, 0, NOVELTY, KINDS));
     }
 
+    /**
+     * Issue 15: the one-step errors' memory (their correlation, rms and the last error, half floats) is a last
+     * appended section of 7 bytes, written only when it holds something; the model service's default shape with
+     * every section stays within the issue's 1.5 KB. States written before it read with none.
+     */
+    @Test
+    void roundTripsTheOneStepErrorsMemoryAndReadsStatesWithoutIt() {
+        KeyState service = withKinds(500);
+        service.profile = profile(144);
+        service.keepIssued(12);
+        for (int i = 0; i < 12; i++) {
+            service.issue(60 + i, 100f + i, Float.floatToFloat16(1.5f));
+        }
+        byte[] without = KeyStateCodec.encode(service);
+        service.residualCorrelation = 0.8125f;
+        service.residualRms = 0.03125f;
+        service.lastResidual = -0.046875f;
+        byte[] bytes = KeyStateCodec.encode(service);
+        assertEquals(without.length + 7, bytes.length);
+        assertTrue(Arrays.equals(without, Arrays.copyOf(bytes, without.length)), "the section is appended");
+        assertTrue(8 + bytes.length + 24 <= 1536, "with the store's stamp and the novelty's seasonal reference: "
+                + (8 + bytes.length + 24));
+        KeyState back = KeyStateCodec.decode(bytes, 0, NOVELTY, KINDS);
+        assertEquals(service, back);
+
+        KeyState old = KeyStateCodec.decode(without, 0, NOVELTY, KINDS, back); // into the state that had it
+        assertEquals(0f, old.residualCorrelation);
+        assertEquals(0f, old.residualRms);
+        assertTrue(Float.isNaN(old.lastResidual));
+
+        KeyState gapped = sample(); // no last error (after a gap), the moments kept; no profile or issued section
+        gapped.residualCorrelation = -0.25f;
+        gapped.residualRms = 2f;
+        assertEquals(795 + 7, KeyStateCodec.encode(gapped).length);
+        assertEquals(gapped, KeyStateCodec.decode(KeyStateCodec.encode(gapped)));
+
+        byte[] badCorrelation = bytes.clone();
+        ByteBuffer.wrap(badCorrelation).order(ByteOrder.LITTLE_ENDIAN).putShort(without.length + 1, Float.floatToFloat16(9f));
+        var e = assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(badCorrelation, 0, NOVELTY, KINDS));
+        assertTrue(e.getMessage().contains("one-step errors"), e.getMessage());
+        byte[] badRms = bytes.clone();
+        ByteBuffer.wrap(badRms).order(ByteOrder.LITTLE_ENDIAN).putShort(without.length + 3, Float.floatToFloat16(-1f));
+        assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(badRms, 0, NOVELTY, KINDS));
+        assertThrows(IllegalArgumentException.class,
+                () -> KeyStateCodec.decode(Arrays.copyOf(bytes, bytes.length - 1), 0, NOVELTY, KINDS));
+    }
+
     @Test
     void readsStatesWrittenBeforeTheProfileWithNone() {
         KeyState s = withNovelty(100, Integer.MAX_VALUE);
