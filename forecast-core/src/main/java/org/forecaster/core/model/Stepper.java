@@ -51,16 +51,17 @@ public final class Stepper {
     /**
      * Rate of the one-step errors' running moments per scored point (about 100 points remembered). Each forecast
      * carries {@code s_k = c * p^(k-1)} of the key's last one-step error into step k, {@code c} being the running
-     * correlation of successive errors within [0, {@link #MAX_RESIDUAL_CARRY}] and {@code p} the
-     * {@link #RESIDUAL_PERSISTENCE_PER_5_MINUTES}: an ARMA(1, 1) of the model's own errors, whose lag-1 correlation is fitted per
-     * key. Where {@code s_k} is the errors' lag-k correlation, the carried step's error variance is {@code 1 - s_k^2}
-     * of the uncarried one, so step k's interval is narrowed by its square root (the calibration then judges what
-     * was published). Where the profile misses a quiet key's day by a
-     * smooth amount, the errors run in long streaks that the network, reading inputs scaled to the key's whole swing,
-     * does not see; noisy keys' errors are nearly independent and carry nothing. The anomaly score and the alerts
-     * keep the model's own prediction (their thresholds were chosen on it). The rate (0.003 / 0.01) was chosen in a
-     * numpy replay of the profile on training scenarios 5 and 8 and quiet samples 61 and 63, then checked served on
-     * training 5-8 and quiet 61-63 (docs/evaluation.md, "the model's own errors carried forward").
+     * correlation of successive errors within [0, {@link #MAX_RESIDUAL_CARRY}] and {@code p} the step's
+     * {@link #RESIDUAL_PERSISTENCE_PER_5_MINUTES}: an ARMA(1, 1) of the model's own errors, whose lag-1 correlation
+     * is fitted per key. Where {@code s_k} is the errors' lag-k correlation, the carried step's error variance is
+     * {@code 1 - s_k^2} of the uncarried one, so step k's interval is narrowed by its square root (the calibration
+     * then judges what was published). Where the profile misses a quiet key's day by a smooth amount, the errors run
+     * in long streaks that the network, reading inputs scaled to the key's whole swing, does not see; noisy keys'
+     * errors are nearly independent and carry nothing. The anomaly score and the alerts keep the model's own
+     * prediction (their thresholds were chosen on it). The rate (0.003 / 0.01) was chosen in a numpy replay of the
+     * profile on training scenarios 5 and 8 and quiet samples 61 and 63, then checked served on training 5-8 and
+     * quiet 61-63 (docs/evaluation.md, "the model's own errors carried forward"). The ratio stays within about
+     * +-1 (the codec rejects +-4): each pair's earlier error is in the mean square too (Cauchy-Schwarz).
      */
     static final double RESIDUAL_RATE = 0.01;
     static final double MAX_RESIDUAL_CARRY = 0.98;
