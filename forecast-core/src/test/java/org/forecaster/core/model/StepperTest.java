@@ -270,6 +270,28 @@ class StepperTest {
         }
     }
 
+    /** Whatever the errors, the memory stays one the codec reads back: wild values, steps, a flat stretch, a spike. */
+    @Test
+    void theOneStepErrorsMemoryStaysWithinTheCodecsBoundsOnWildSeries() {
+        Stepper s = stepper(26);
+        KeyState st = s.newState(1);
+        SplittableRandom random = new SplittableRandom(26);
+        for (int i = 0; i < 3000; i++) {
+            double v = switch ((i / 250) % 4) {
+                case 0 -> random.nextGaussian() / Math.max(1e-3, random.nextDouble()); // heavy tails
+                case 1 -> i % 50 < 25 ? 0 : 1e4; // steps
+                case 2 -> 42; // flat
+                default -> i % 97 == 0 ? 1e7 : random.nextDouble(); // spikes
+            };
+            s.observe(st, T0 + i * STEP, v);
+            assertTrue(Math.abs(st.residualCorrelation) <= 1.05, "step " + i + ": " + st.residualCorrelation);
+            assertTrue(Float.isFinite(st.residualRms) && (Float.isNaN(st.lastResidual) || Float.isFinite(st.lastResidual)));
+            if (i % 50 == 0) {
+                assertEquals(st, KeyStateCodec.decode(KeyStateCodec.encode(st)), "step " + i);
+            }
+        }
+    }
+
     @Test
     void gapsAreFilledWithTheModelsOwnForecastAndFlaggedMissing() {
         Stepper s = stepper(4);
