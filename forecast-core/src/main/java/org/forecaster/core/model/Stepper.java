@@ -778,9 +778,9 @@ public final class Stepper {
      */
     private void calibrate(KeyState state, double value) {
         normalizer.set(state.normCount, state.normMean, state.normVariance);
-        double c = Float.isNaN(state.lastResidual) ? 0 : carry(state);
+        double c = carry(state);
         double half = intervalZ * state.sigma * Math.exp(state.intervalLogScale) * Math.sqrt(1 - c * c);
-        double published = state.expected + carry(state) * carried(state);
+        double published = state.expected + c * carried(state);
         double miss = Math.abs(value - published) > half ? 1 : 0;
         double rate = state.normCount < CALIBRATION_WARM_POINTS ? CALIBRATION_WARM_RATE : CALIBRATION_RATE;
         state.intervalLogScale = moved(state.intervalLogScale, rate, miss);
@@ -839,9 +839,12 @@ public final class Stepper {
         return Float.float16ToFloat(Float.floatToFloat16(Math.max(-65504f, Math.min(65504f, v))));
     }
 
-    /** The share of the last one-step error carried into the next step: the errors' correlation within [0, max]. */
+    /**
+     * The share of the last one-step error carried into the next step: the errors' correlation within [0, max]; 0 when
+     * the last step left no error.
+     */
     private static double carry(KeyState state) {
-        return Math.max(0, Math.min(MAX_RESIDUAL_CARRY, state.residualCorrelation));
+        return Float.isNaN(state.lastResidual) ? 0 : Math.max(0, Math.min(MAX_RESIDUAL_CARRY, state.residualCorrelation));
     }
 
     /** The key's last one-step error in raw units, in the normaliser's current frame; 0 when there is none. */
@@ -858,7 +861,7 @@ public final class Stepper {
         int horizon = r.horizon();
         double widen = Math.exp(state.intervalLogScale);
         double perStep = horizon > 1 ? Math.exp((state.farLogScale - state.intervalLogScale) / (double) (horizon - 1)) : 1;
-        double share = Float.isNaN(state.lastResidual) ? 0 : carry(state), carried = carried(state);
+        double share = carry(state), carried = carried(state);
         for (int k = 0; k < horizon; k++) {
             double m = normalizer.denormalize(out[k]) + share * carried;
             double sd = sigmaAt(k) * widen * shape.width(k) * Math.sqrt(1 - share * share);

@@ -97,9 +97,8 @@ public final class TbpttTrainer {
             epochsRun++;
             trainHistory.add(run.lossCount == 0 ? Double.NaN : run.lossSum / run.lossCount);
             double validation = evaluate(model, series, Range.VALIDATION, run);
-            float[] candidate = model.parameters();
+            float[] params = model.parameters(), candidate = params;
             if (run.average != null) {
-                float[] params = model.parameters();
                 System.arraycopy(params, 0, run.saved, 0, params.length);
                 System.arraycopy(run.average, 0, params, 0, params.length);
                 double averaged = evaluate(model, series, Range.VALIDATION, run);

@@ -187,9 +187,9 @@ class StepperTest {
 
     /**
      * Issue 15: every forecast carries {@code s = c * p^(k-1)} of the key's last one-step error (in the normaliser's
-     * scale) into step k, p being 0.99 per five minutes, c being the running correlation of successive errors within [0, 0.98], and narrows step k's
-     * interval by {@code sqrt(1 - s^2)}. A smooth key's errors run in streaks and are carried; a noisy key's alternate and are
-     * not; the score keeps the model's own prediction.
+     * scale) into step k, p being 0.99 per five minutes and c the running correlation of successive errors within
+     * [0, 0.98], and narrows step k's interval by {@code sqrt(1 - s^2)}. A smooth key's errors run in streaks and are
+     * carried; a noisy key's alternate and are not; the score keeps the model's own prediction.
      */
     @Test
     void forecastsCarryTheLastOneStepErrorByTheErrorsCorrelation() {
