@@ -44,7 +44,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Model as the service's default: one-layer LSTM, H = 64, K = 12, 5-minute step, ring of 48, the trainer's
  * 144-bin daily profile, the service's default rules (novelty score, alert kinds). A pool of {@code keys} warm keys
- * (400 points each: past the alert probation, full ring and novelty ring; 1,535 bytes in the store) is stepped round
+ * (400 points each: past the alert probation, full ring and novelty ring; 1,536 bytes in the store) is stepped round
  * robin, one op = one point of one key, and each key's new bytes replace its old ones as the store's put does.
  * Setup runs a few keys through the op and checks the decoded result equal to the same points stepped directly on
  * in-memory states, so a broken codec or step fails instead of being timed. Score: ns per point; with

@@ -40,7 +40,7 @@ import java.util.Arrays;
  * 2,000 of its size is far below any series' noise, and it halves the bytes per bin, which pays for 144 bins (10
  * minutes of a day) within a key's budget. The unit follows the data's magnitude (set by the first value; raised,
  * never lowered, when an index would leave the half float's range), so a series of bytes and one of ratios both keep
- * that precision. Mutable, not thread-safe; {@code 48 + 2 * bins} bytes stored.
+ * that precision. Mutable, not thread-safe; {@code 40 + 2 * bins} bytes stored.
  */
 public final class SeasonalProfile {
     /**
@@ -68,6 +68,11 @@ public final class SeasonalProfile {
     public static final int MAX_BINS = 1024;
     /** Set in the stored bin count when the indices are half floats; the first format stored 32-bit floats. */
     private static final int HALF_FORMAT = 0x8000;
+    /**
+     * Set in the stored bin count when the season and the count of values are 32-bit (every season under 24 days and
+     * count under 2^31, which is all of them in practice): 8 bytes of a key's budget.
+     */
+    private static final int COMPACT_FORMAT = 0x2000;
     /** Set in the stored bin count when the start and the second season's level follow the unit (the ramp's state). */
     private static final int RAMP_FORMAT = 0x4000;
     /** {@link #start} once the first season's ramp is taken out (or never will be: a profile stored before it). */
@@ -282,25 +287,36 @@ public final class SeasonalProfile {
 
     /** Bytes {@link #writeTo} writes. */
     public int encodedSize() {
-        return Short.BYTES + Long.BYTES + Double.BYTES + Long.BYTES + Short.BYTES + Long.BYTES + Double.BYTES + Integer.BYTES
-                + Short.BYTES * bins;
+        return Short.BYTES + (compact() ? 2 * Integer.BYTES : 2 * Long.BYTES) + Double.BYTES + Short.BYTES + Long.BYTES
+                + Double.BYTES + Integer.BYTES + Short.BYTES * bins;
+    }
+
+    /** Whether {@link #writeTo} writes the season and the count in 32 bits. */
+    private boolean compact() {
+        return seasonMillis <= Integer.MAX_VALUE && count <= Integer.MAX_VALUE;
     }
 
     /**
-     * Writes {@code u16 (bins | 0xC000), i64 seasonMillis, f64 level, i64 count, i16 unitExponent, i64 start (MIN:
-     * none), f64 secondSeasonLevel (NaN: not yet), i32 secondSeasonValues, f16[bins] indices (NaN: unvisited)}.
+     * Writes {@code u16 (bins | 0xE000), i32 seasonMillis, f64 level, i32 count, i16 unitExponent, i64 start (MIN:
+     * none), f64 secondSeasonLevel (NaN: not yet), i32 secondSeasonValues, f16[bins] indices (NaN: unvisited)}; with
+     * flag 0x2000 clear and both as i64 when either passes 2^31 - 1.
      */
     public void writeTo(ByteBuffer out) {
-        out.putShort((short) (bins | HALF_FORMAT | RAMP_FORMAT)).putLong(seasonMillis).putDouble(level).putLong(count)
-                .putShort((short) unitExponent).putLong(start).putDouble(secondSeasonLevel).putInt(secondSeasonValues);
+        if (compact()) {
+            out.putShort((short) (bins | HALF_FORMAT | RAMP_FORMAT | COMPACT_FORMAT)).putInt((int) seasonMillis).putDouble(level)
+                    .putInt((int) count);
+        } else {
+            out.putShort((short) (bins | HALF_FORMAT | RAMP_FORMAT)).putLong(seasonMillis).putDouble(level).putLong(count);
+        }
+        out.putShort((short) unitExponent).putLong(start).putDouble(secondSeasonLevel).putInt(secondSeasonValues);
         for (short s : index) {
             out.putShort(s);
         }
     }
 
     /**
-     * Reads what {@link #writeTo} wrote, or an earlier format: without the start and second season's level (flag
-     * 0x4000 clear; such a profile keeps any ramp it has), or the first format ({@code u16 bins, i64, f64, i64,
+     * Reads what {@link #writeTo} wrote, or an earlier format: with the season and count in 64 bits (flag 0x2000
+     * clear), without the start and second season's level (flag 0x4000 clear; such a profile keeps any ramp it has), or the first format ({@code u16 bins, i64, f64, i64,
      * f32[bins]}, whose indices are rounded to half floats on reading: such a profile goes on within 1 part in 2,000
      * of where it was); rejects bytes that cannot be a profile.
      */
@@ -310,16 +326,20 @@ public final class SeasonalProfile {
 
     /** As {@link #readFrom(ByteBuffer)}, into {@code into} (every field overwritten) when it has the read shape, else into a new profile. */
     public static SeasonalProfile readFrom(ByteBuffer in, SeasonalProfile into) {
-        if (in.remaining() < Short.BYTES + 3 * Long.BYTES) {
-            throw new IllegalArgumentException("a seasonal profile needs at least 26 bytes, got " + in.remaining());
+        if (in.remaining() < Short.BYTES + 2 * Integer.BYTES + Double.BYTES) {
+            throw new IllegalArgumentException("a seasonal profile needs at least 18 bytes, got " + in.remaining());
         }
         int stored = Short.toUnsignedInt(in.getShort());
         boolean half = (stored & HALF_FORMAT) != 0;
         boolean ramp = half && (stored & RAMP_FORMAT) != 0;
-        int bins = stored & ~(HALF_FORMAT | (half ? RAMP_FORMAT : 0));
-        long season = in.getLong();
+        boolean compact = ramp && (stored & COMPACT_FORMAT) != 0;
+        int bins = stored & ~(HALF_FORMAT | (half ? RAMP_FORMAT : 0) | (ramp ? COMPACT_FORMAT : 0));
+        if (!compact && in.remaining() < 3 * Long.BYTES) {
+            throw new IllegalArgumentException("a seasonal profile needs at least 26 bytes, got " + (in.remaining() + Short.BYTES));
+        }
+        long season = compact ? in.getInt() : in.getLong();
         double level = in.getDouble();
-        long count = in.getLong();
+        long count = compact ? in.getInt() : in.getLong();
         int indexBytes = half ? Short.BYTES + (ramp ? Long.BYTES + Double.BYTES + Integer.BYTES : 0) + Short.BYTES * bins : Float.BYTES * bins;
         if (bins < 1 || bins > MAX_BINS || season < bins || count < 0 || (count > 0) == Double.isNaN(level)
                 || Double.isInfinite(level) || in.remaining() < indexBytes) {

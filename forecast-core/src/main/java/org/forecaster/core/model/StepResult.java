@@ -17,6 +17,11 @@ public final class StepResult {
      * {@code online.ScoredStep}.
      */
     public double expected, sigma, score;
+    /**
+     * The one-step prediction the key published for this point before its carried error: {@link #expected} with the
+     * network's correction weighed by the key ({@code Stepper.CORRECTION_RATE}); NaN when not {@link #scored}.
+     */
+    double weighed;
     /** The forecast for the next K steps: timestamps, means and interval bounds (raw units). */
     public final long[] timestamps;
     public final double[] mean, lower, upper;

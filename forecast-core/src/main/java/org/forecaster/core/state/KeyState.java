@@ -57,6 +57,16 @@ public final class KeyState implements AlertRun {
     public float residualCorrelation;
     public float residualRms;
     public float lastResidual = Float.NaN;
+    /**
+     * How much of the network's own correction of its means' base (the profile's forecast, or the seasonal-naive or
+     * last value) the key's published forecasts keep, in [0, 1], learnt from the key's one-step errors; 1 for a new
+     * key or model ({@code Stepper}). With it the root of the running mean square of that correction at h = 1 and the last one
+     * issued (NaN when none is pending), both in units of the normaliser's scale and holding a half float's value, as
+     * the codec stores them.
+     */
+    public float correctionWeight = 1f;
+    public float correctionRms;
+    public float lastCorrection = Float.NaN;
     /** Consecutive points whose anomaly score passed the threshold, and whether an alert is open. */
     public int anomalyRun;
     public boolean alertOpen;
@@ -139,6 +149,18 @@ public final class KeyState implements AlertRun {
         residualCorrelation = 0;
         residualRms = 0;
         lastResidual = Float.NaN;
+    }
+
+    /** Forgets what the key learnt of the network's corrections (those of another model, or of no model yet). */
+    public void forgetCorrections() {
+        correctionWeight = 1f;
+        correctionRms = 0;
+        lastCorrection = Float.NaN;
+    }
+
+    /** Whether the key has learnt anything of the network's corrections (else the codec writes none). */
+    public boolean remembersCorrections() {
+        return correctionWeight != 1f || correctionRms != 0 || !Float.isNaN(lastCorrection);
     }
 
     /** Whether the one-step errors' memory holds anything (else the codec writes none). */
@@ -271,6 +293,8 @@ public final class KeyState implements AlertRun {
                 && Double.compare(lastValue, k.lastValue) == 0
                 && Float.compare(residualCorrelation, k.residualCorrelation) == 0 && Float.compare(residualRms, k.residualRms) == 0
                 && Float.compare(lastResidual, k.lastResidual) == 0
+                && Float.compare(correctionWeight, k.correctionWeight) == 0 && Float.compare(correctionRms, k.correctionRms) == 0
+                && Float.compare(lastCorrection, k.lastCorrection) == 0
                 && Float.compare(intervalLogScale, k.intervalLogScale) == 0 && Float.compare(farLogScale, k.farLogScale) == 0
                 && Arrays.equals(issuedMean, k.issuedMean) && Arrays.equals(issuedHalf, k.issuedHalf) && anomalyRun == k.anomalyRun && alertOpen == k.alertOpen
                 && Arrays.equals(recurrent, k.recurrent) && ring.length == k.ring.length

@@ -23,8 +23,9 @@ import org.forecaster.core.baseline.SeasonalProfile;
  * read (alert reason none, a fresh kinds state when kinds are wanted, last value NaN for version 1).
  *
  * <p>Appended section, same version (issue 15): {@code u8 profile (1), [the profile as SeasonalProfile.writeTo
- * writes it: u16 (bins | 0xC000), i64 seasonMillis, f64 level, i64 count, i16 unitExponent, i64 start, f64
- * secondSeasonLevel, i32 secondSeasonValues, f16[bins]; profiles written before the first season's ramp was taken
+ * writes it: u16 (bins | 0xE000), i32 seasonMillis, f64 level, i32 count, i16 unitExponent, i64 start, f64
+ * secondSeasonLevel, i32 secondSeasonValues, f16[bins]; profiles written before the corrections' weight (or whose
+ * count passed 2^31 - 1) have no 0x2000 flag and both as i64, those written before the first season's ramp was taken
  * out have no 0x4000 flag and no start, level or values of the ramp, and those written before half-float indices,
  * without the 0x8000 flag and unit, hold f32[bins]; both are still read]}, written only when the key has a
  * {@link SeasonalProfile}. States that end after the scorer section (every state written before it, and those of
@@ -40,14 +41,19 @@ import org.forecaster.core.baseline.SeasonalProfile;
  * the key's one-step errors that {@code Stepper} carries into its forecasts ({@link KeyState#residualCorrelation}),
  * 7 bytes, written only when it holds anything. States without it read with none.
  *
+ * <p>Appended after it, same version (issue 15): {@code u8 corrections (4), f32 weight, f16 rms, f16 last}: how much
+ * of the network's correction of its base the key's forecasts keep ({@link KeyState#correctionWeight}), 9 bytes,
+ * written only when it holds anything. States without it read with a weight of 1 and nothing learnt.
+ *
  * <p>At hidden size 64 with one LSTM layer and a full 48-step ring that is 795 bytes without a scorer or kinds
  * (791 in version 3, 789 in version 2), 952 with a novelty state whose 24-point ring of values is full and which has
  * no seasonal reference (a day of 5-minute steps does not fit 48), 1,081 with the alert kinds' 129 bytes too, and
  * 1,418 with the 144-bin daily profile of the default model (337 bytes; 1,488 with the earlier 96 bins of f32): the
  * model service's default, 1,426 in its store with the 8-byte stamp; 1,450 since the profile's forecast stands in as
  * the novelty score's seasonal reference (its mean absolute difference, 24 bytes with the two ends of the seasonal
- * range that stay unknown), 1,528 with the far-end calibration's 78 bytes at the default model's H = 12, and 1,535 with
- * the one-step errors' memory: within issue 15's 1.5 KB (1,536 bytes). With a seasonal reference from the ring (a season that fits
+ * range that stay unknown), 1,528 with the far-end calibration's 78 bytes at the default model's H = 12, 1,535 with
+ * the one-step errors' memory, and 1,536 with the corrections' weight (9 bytes), for which the profile's season and
+ * count went to 32 bits (8 bytes): within issue 15's 1.5 KB (1,536 bytes). With a seasonal reference from the ring (a season that fits
  * it) the novelty state is 120 bytes larger than without any.
  */
 public final class KeyStateCodec {
@@ -60,6 +66,8 @@ public final class KeyStateCodec {
     private static final byte ISSUED = 2;
     /** Marks the appended section of the one-step errors' memory. */
     private static final byte RESIDUALS = 3;
+    /** Marks the appended section of the network corrections' weight. */
+    private static final byte CORRECTIONS = 4;
     /** Largest correlation of successive errors a state may hold (a running ratio of two means; 1 in theory). */
     private static final float MAX_RESIDUAL_CORRELATION = 4;
     /** The version-1 header: everything up to the recurrent floats, plus the ring's two sizes. */
@@ -74,7 +82,8 @@ public final class KeyStateCodec {
                 + (state.novelty == null ? 0 : state.novelty.encodedSize())
                 + (state.profile == null ? 0 : 1 + state.profile.encodedSize())
                 + (state.issuedSlots() == 0 ? 0 : 1 + 4 + 1 + 6 * state.issuedSlots())
-                + (state.remembersResiduals() ? 1 + 3 * 2 : 0);
+                + (state.remembersResiduals() ? 1 + 3 * 2 : 0)
+                + (state.remembersCorrections() ? 1 + 4 + 2 * 2 : 0);
     }
 
     public static byte[] encode(KeyState state) {
@@ -127,6 +136,10 @@ public final class KeyStateCodec {
         if (s.remembersResiduals()) {
             b.put(RESIDUALS).putShort(Float.floatToFloat16(s.residualCorrelation)).putShort(Float.floatToFloat16(s.residualRms))
                     .putShort(Float.floatToFloat16(s.lastResidual));
+        }
+        if (s.remembersCorrections()) {
+            b.put(CORRECTIONS).putFloat(s.correctionWeight).putShort(Float.floatToFloat16(s.correctionRms))
+                    .putShort(Float.floatToFloat16(s.lastCorrection));
         }
     }
 
@@ -316,6 +329,21 @@ public final class KeyStateCodec {
                     || Float.isInfinite(s.residualRms) || Float.isInfinite(s.lastResidual)) {
                 throw new IllegalArgumentException("key state one-step errors' memory is corrupt: correlation "
                         + s.residualCorrelation + ", rms " + s.residualRms + ", last " + s.lastResidual);
+            }
+        }
+        s.forgetCorrections();
+        if (version != VERSION_1 && b.hasRemaining() && b.get(b.position()) == CORRECTIONS) {
+            b.get();
+            if (b.remaining() < 8) {
+                throw new IllegalArgumentException("key state truncated in its corrections' weight: " + b.remaining() + " bytes left");
+            }
+            s.correctionWeight = b.getFloat();
+            s.correctionRms = Float.float16ToFloat(b.getShort());
+            s.lastCorrection = Float.float16ToFloat(b.getShort());
+            if (!(s.correctionWeight >= 0 && s.correctionWeight <= 1) || !(s.correctionRms >= 0)
+                    || Float.isInfinite(s.correctionRms) || Float.isInfinite(s.lastCorrection)) {
+                throw new IllegalArgumentException("key state corrections' weight is corrupt: weight " + s.correctionWeight
+                        + ", rms " + s.correctionRms + ", last " + s.lastCorrection);
             }
         }
         if (b.hasRemaining()) {

@@ -135,7 +135,7 @@ class SeasonalProfileTest {
             p.update(T0 + t * HOUR, daily(T0 + t * HOUR) + t % 5);
         }
         ByteBuffer b = written(p);
-        assertEquals(48 + 2 * 24, b.position());
+        assertEquals(40 + 2 * 24, b.position());
         SeasonalProfile back = SeasonalProfile.readFrom(b.flip());
         assertEquals(p, back);
         p.update(T0 + 200 * HOUR, 3);
@@ -293,8 +293,9 @@ class SeasonalProfileTest {
     void readsTheHalfFormatWithoutAStart() {
         SeasonalProfile p = rising(24, 30);
         ByteBuffer now = written(p);
-        ByteBuffer old = ByteBuffer.allocate(p.encodedSize() - 20).order(ByteOrder.LITTLE_ENDIAN);
-        old.putShort((short) (now.getShort(0) & ~0x4000)).put(now.array(), 2, 26).put(now.array(), 48, 2 * 24);
+        ByteBuffer old = ByteBuffer.allocate(p.encodedSize() - 20 + 8).order(ByteOrder.LITTLE_ENDIAN);
+        old.putShort((short) (now.getShort(0) & ~0x6000)).putLong(now.getInt(2)).put(now.array(), 6, 8).putLong(now.getInt(14))
+                .put(now.array(), 18, 2).put(now.array(), 40, 2 * 24);
         SeasonalProfile back = SeasonalProfile.readFrom(old.flip());
         assertEquals(p.count(), back.count());
         SeasonalProfile reused = p.copy(); // holds a start and a second season's level, which the old bytes do not
@@ -306,6 +307,31 @@ class SeasonalProfileTest {
         p.update(T0 + 50 * HOUR, 200);
         back.update(T0 + 50 * HOUR, 200);
         assertTrue(p.forecast(T0 + 70 * HOUR) != back.forecast(T0 + 70 * HOUR), "only the profile with a start took its ramp out");
+    }
+
+    /**
+     * The season and count are stored in 32 bits (8 bytes of a key's budget); the earlier bytes with both in 64 bits
+     * (flag 0x2000 clear) read back the same profile, and one whose count has passed 2^31 - 1 is written that way.
+     */
+    @Test
+    void readsTheSeasonAndCountIn64BitsAndWritesThemSoPast32() {
+        SeasonalProfile p = rising(24, 30);
+        ByteBuffer now = written(p);
+        assertEquals(0x2000, now.getShort(0) & 0x2000);
+        ByteBuffer wide = ByteBuffer.allocate(p.encodedSize() + 8).order(ByteOrder.LITTLE_ENDIAN);
+        wide.putShort((short) (now.getShort(0) & ~0x2000)).putLong(now.getInt(2)).put(now.array(), 6, 8).putLong(now.getInt(14))
+                .put(now.array(), 18, now.capacity() - 18);
+        SeasonalProfile back = SeasonalProfile.readFrom(wide.flip());
+        assertEquals(p, back);
+        assertEquals(0, wide.remaining());
+
+        ByteBuffer past = ByteBuffer.allocate(wide.capacity()).order(ByteOrder.LITTLE_ENDIAN);
+        past.put(wide.array()).putLong(2 + 8 + 8, 1L << 31);
+        SeasonalProfile old = SeasonalProfile.readFrom(past.flip());
+        assertEquals(1L << 31, old.count());
+        ByteBuffer rewritten = written(old);
+        assertEquals(wide.capacity(), rewritten.capacity(), "a count past 2^31 - 1 keeps 64 bits");
+        assertEquals(old, SeasonalProfile.readFrom(rewritten.flip()));
     }
 
     /** Bytes of the first format (32-bit float indices) are still read, within half-float rounding. */
@@ -333,7 +359,7 @@ class SeasonalProfileTest {
         SeasonalProfile p = new SeasonalProfile(4, DAY);
         p.update(T0, 5);
         ByteBuffer b = written(p);
-        b.putShort(48, Float.floatToFloat16(Float.POSITIVE_INFINITY));
+        b.putShort(40, Float.floatToFloat16(Float.POSITIVE_INFINITY));
         assertThrows(IllegalArgumentException.class, () -> SeasonalProfile.readFrom(b.flip()));
     }
 

@@ -245,12 +245,14 @@ class StepperTest {
                 continue; // a missing step: filled when the next point comes
             }
             float corr = st.residualCorrelation, rms = st.residualRms, last = st.lastResidual;
+            // the error is the published prediction's before the carry: the network's correction weighed by the key
+            double unkept = i == 151 || Float.isNaN(st.lastCorrection) ? 0 : (1 - st.correctionWeight) * st.lastCorrection * scale(st);
             StepResult r = s.observe(st, T0 + i * STEP, v[i]);
             if (!r.scored) {
                 assertTrue(Float.isNaN(st.lastResidual));
                 continue;
             }
-            double e = (v[i] - r.expected) / scale(st);
+            double e = (v[i] - (r.expected - unkept)) / scale(st);
             if (rms > 0) {
                 e = Math.max(-Stepper.RESIDUAL_CLIP * rms, Math.min(Stepper.RESIDUAL_CLIP * rms, e));
             }
@@ -268,6 +270,71 @@ class StepperTest {
                 assertEquals(st, KeyStateCodec.decode(KeyStateCodec.encode(st)), "step " + i);
             }
         }
+    }
+
+    /**
+     * The weight of the network's correction, point by point: its mean square set by the first correction, then moved
+     * at the rate, each rounded to a half float; the weight moved by one normalised LMS step on the published one-step
+     * error within [0, 1]; nothing learnt across a filled gap; a state restored from its bytes goes on alike.
+     */
+    @Test
+    void theCorrectionWeightFollowsItsLmsStepAcrossGapsAndRestores() {
+        Stepper s = stepper(25);
+        KeyState st = s.newState(1);
+        double[] v = values(600, 25);
+        int moved = 0;
+        for (int i = 0; i < v.length; i++) {
+            if (i == 300) {
+                continue; // a missing step: filled when the next point comes
+            }
+            float w = st.correctionWeight, rms = st.correctionRms, r = st.lastCorrection, last = st.lastResidual;
+            double scale = scale(st), share = Float.isNaN(last) ? 0 : Math.max(0, Math.min(Stepper.MAX_RESIDUAL_CARRY, st.residualCorrelation));
+            StepResult res = s.observe(st, T0 + i * STEP, v[i]);
+            if (!res.scored || i == 301 || Float.isNaN(r)) {
+                assertEquals(w, st.correctionWeight, "step " + i + ": nothing to judge");
+                assertEquals(rms, st.correctionRms, "step " + i);
+                continue;
+            }
+            assertEquals(res.expected - (1 - w) * r * scale, res.weighed, 1e-9 * Math.abs(res.expected), "step " + i);
+            double p = rms == 0 ? (double) r * r : (double) rms * rms + Stepper.CORRECTION_RATE * ((double) r * r - (double) rms * rms);
+            float halfRms = Float.float16ToFloat(Float.floatToFloat16((float) Math.sqrt(p)));
+            assertEquals(halfRms, st.correctionRms, "step " + i);
+            double published = res.weighed + (Float.isNaN(last) ? 0 : share * last * scale);
+            double next = w + Stepper.CORRECTION_RATE * (v[i] - published) / scale * r / ((double) halfRms * halfRms);
+            assertEquals((float) Math.max(0, Math.min(1, next)), st.correctionWeight, 1e-6f, "step " + i);
+            moved += st.correctionWeight != w ? 1 : 0;
+            if (i % 37 == 0) {
+                assertEquals(st, KeyStateCodec.decode(KeyStateCodec.encode(st)), "step " + i);
+            }
+        }
+        assertTrue(moved > 200, "the weight moved at " + moved + " points");
+        KeyState rewarmed = s.rewarmedCopy(st, 2);
+        assertEquals(1f, rewarmed.correctionWeight, "a re-warm forgets the old model's corrections");
+        assertEquals(0f, rewarmed.correctionRms);
+        assertTrue(Float.isNaN(rewarmed.lastCorrection));
+    }
+
+    /**
+     * Where the base already forecasts a key exactly (here the last value of a steady key) an untrained network's
+     * corrections are all error: the key learns to keep almost none of them, and the forecasts it publishes before
+     * the carried error beat the model's own prediction by far.
+     */
+    @Test
+    void aKeyKeepsLessOfCorrectionsThatDoNotHelpAndItsForecastsGainByIt() {
+        Stepper s = stepper(11);
+        KeyState st = s.newState(1);
+        double[] v = new double[4000];
+        java.util.Arrays.fill(v, 100);
+        double own = 0, weighed = 0;
+        for (int i = 0; i < v.length; i++) {
+            StepResult r = s.observe(st, T0 + i * STEP, v[i]);
+            if (i >= 2000) {
+                own += (v[i] - r.expected) * (v[i] - r.expected);
+                weighed += (v[i] - r.weighed) * (v[i] - r.weighed);
+            }
+        }
+        assertTrue(st.correctionWeight < 0.05, "weight " + st.correctionWeight);
+        assertTrue(weighed < 0.01 * own, "squared errors weighed " + weighed + " against the model's own " + own);
     }
 
     /** Whatever the errors, the memory stays one the codec reads back: wild values, steps, a flat stretch, a spike. */

@@ -244,7 +244,7 @@ class KeyStateCodecTest {
     }
 
     /**
-     * Issue 15: the profile is one appended, flag-marked section of 49 + 2 * bins bytes; the model service's default
+     * Issue 15: the profile is one appended, flag-marked section of 41 + 2 * bins bytes; the model service's default
      * shape (hidden 64, full ring, novelty without a seasonal part, alert kinds) with a 144-bin daily profile stays
      * within the issue's 1.5 KB per key.
      */
@@ -253,21 +253,21 @@ class KeyStateCodecTest {
         KeyState service = withKinds(500);
         service.profile = profile(144);
         byte[] serviceBytes = KeyStateCodec.encode(service);
-        assertEquals(795 + 157 + 129 + 49 + 2 * 144, serviceBytes.length);
+        assertEquals(795 + 157 + 129 + 41 + 2 * 144, serviceBytes.length);
         assertTrue(8 + serviceBytes.length <= 1536, "with the store's last-seen stamp: " + (8 + serviceBytes.length));
         assertEquals(service, KeyStateCodec.decode(serviceBytes, 0, NOVELTY, KINDS));
 
         KeyState s = withNovelty(500, 100);
         s.profile = profile(48);
         byte[] bytes = KeyStateCodec.encode(s);
-        assertEquals(795 + 277 + 49 + 2 * 48, bytes.length);
+        assertEquals(795 + 277 + 41 + 2 * 48, bytes.length);
         KeyState back = KeyStateCodec.decode(bytes, NOVELTY);
         assertEquals(s, back);
         assertEquals(s.profile.forecast(42), back.profile.forecast(42), 0);
 
         KeyState plain = sample();
         plain.profile = profile(48);
-        assertEquals(795 + 49 + 2 * 48, KeyStateCodec.encode(plain).length);
+        assertEquals(795 + 41 + 2 * 48, KeyStateCodec.encode(plain).length);
         assertEquals(plain, KeyStateCodec.decode(KeyStateCodec.encode(plain)));
 
         KeyState skipped = KeyStateCodec.decode(bytes); // the novelty state is read past, the profile kept
@@ -364,6 +364,58 @@ class KeyStateCodecTest {
         assertTrue(e.getMessage().contains("one-step errors"), e.getMessage());
         byte[] badRms = bytes.clone();
         ByteBuffer.wrap(badRms).order(ByteOrder.LITTLE_ENDIAN).putShort(without.length + 3, Float.floatToFloat16(-1f));
+        assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(badRms, 0, NOVELTY, KINDS));
+        assertThrows(IllegalArgumentException.class,
+                () -> KeyStateCodec.decode(Arrays.copyOf(bytes, bytes.length - 1), 0, NOVELTY, KINDS));
+    }
+
+    /**
+     * Issue 15: the weight of the network's corrections (f32, with their rms and the last one as half floats) is a
+     * last appended section of 9 bytes, written only when it holds something; the model service's default shape
+     * with every section stays within the issue's 1.5 KB (the profile's season and count in 32 bits pay for it).
+     * States written before it read with a weight of 1 and nothing learnt; a weight outside [0, 1] is rejected.
+     */
+    @Test
+    void roundTripsTheCorrectionWeightAndReadsStatesWithoutIt() {
+        KeyState service = withKinds(500);
+        service.profile = profile(144);
+        service.keepIssued(12);
+        for (int i = 0; i < 12; i++) {
+            service.issue(60 + i, 100f + i, Float.floatToFloat16(1.5f));
+        }
+        service.residualCorrelation = 0.8125f;
+        service.residualRms = 0.03125f;
+        service.lastResidual = -0.046875f;
+        byte[] without = KeyStateCodec.encode(service);
+        service.correctionWeight = 0.3f;
+        service.correctionRms = 0.0625f;
+        service.lastCorrection = -0.015625f;
+        byte[] bytes = KeyStateCodec.encode(service);
+        assertEquals(without.length + 9, bytes.length);
+        assertTrue(Arrays.equals(without, Arrays.copyOf(bytes, without.length)), "the section is appended");
+        assertEquals(1536, 8 + bytes.length + 24, "with the store's stamp and the novelty's seasonal reference");
+        KeyState back = KeyStateCodec.decode(bytes, 0, NOVELTY, KINDS);
+        assertEquals(service, back);
+
+        KeyState old = KeyStateCodec.decode(without, 0, NOVELTY, KINDS, back); // into the state that had it
+        assertEquals(1f, old.correctionWeight);
+        assertEquals(0f, old.correctionRms);
+        assertTrue(Float.isNaN(old.lastCorrection));
+
+        KeyState gapped = sample(); // no pending correction (after a gap), the weight kept; no other appended section
+        gapped.correctionWeight = 0f;
+        gapped.correctionRms = 2f;
+        assertEquals(795 + 9, KeyStateCodec.encode(gapped).length);
+        assertEquals(gapped, KeyStateCodec.decode(KeyStateCodec.encode(gapped)));
+
+        for (float weight : new float[] {1.5f, -0.25f, Float.NaN}) {
+            byte[] bad = bytes.clone();
+            ByteBuffer.wrap(bad).order(ByteOrder.LITTLE_ENDIAN).putFloat(without.length + 1, weight);
+            var e = assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(bad, 0, NOVELTY, KINDS));
+            assertTrue(e.getMessage().contains("corrections' weight"), e.getMessage());
+        }
+        byte[] badRms = bytes.clone();
+        ByteBuffer.wrap(badRms).order(ByteOrder.LITTLE_ENDIAN).putShort(without.length + 5, Float.floatToFloat16(-1f));
         assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(badRms, 0, NOVELTY, KINDS));
         assertThrows(IllegalArgumentException.class,
                 () -> KeyStateCodec.decode(Arrays.copyOf(bytes, bytes.length - 1), 0, NOVELTY, KINDS));

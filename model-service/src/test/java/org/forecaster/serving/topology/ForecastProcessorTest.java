@@ -718,15 +718,16 @@ class ForecastProcessorTest {
         // 8 (last seen) + 795 (recurrent state 128 floats, ring 48 floats, last value, interval scale, alert reason,
         // kinds and scorer bytes) + 129 (the alert kinds' detectors) + 181 (novelty: its 24-value ring, 6 ranges' ends
         // and its seasonal part: a day of 1-minute steps does not fit the ring, so the seasonal reference is the
-        // profile's forecast, whose mean absolute difference it keeps) + 317 (the profile: level, count, unit and 144
-        // half-float seasonal indices) + 78 (the far end of the interval calibration and the 12 h = 12 intervals it has
-        // yet to judge, at the default model's horizon) + 7 (the memory of the one-step errors: their correlation, rms
-        // and the last, half floats). 954 before the alert kinds, 1,032 before the profile, the calibration and the
+        // profile's forecast, whose mean absolute difference it keeps) + 309 (the profile: level, 32-bit season and count,
+        // unit and 144 half-float seasonal indices) + 78 (the far end of the interval calibration and the 12 h = 12
+        // intervals it has yet to judge, at the default model's horizon) + 7 (the memory of the one-step errors: their
+        // correlation, rms and the last, half floats) + 9 (the weight the key gives the network's corrections, their rms
+        // and the last). 954 before the alert kinds, 1,032 before the profile, the calibration and the
         // shift CUSUM, 1,471 with 96 bins of f32, 1,377 before the kinds' level change rate, 1,381 before their window
         // extremes, 1,426 before the profile's forecast as the seasonal reference, 1,450 before the far end, 1,528
-        // before the errors' memory.
-        assertEquals(1535, novelty.store().get("k").length);
-        assertEquals(1354, tail.store().get("k").length, "the tail scorer keeps no scorer state");
+        // before the errors' memory, 1,535 before the corrections' weight (and the profile's 64-bit season and count).
+        assertEquals(1536, novelty.store().get("k").length);
+        assertEquals(1355, tail.store().get("k").length, "the tail scorer keeps no scorer state");
         assertTrue(novelty.store().get("k").length <= 1536, "under 1.5 KB");
     }
 

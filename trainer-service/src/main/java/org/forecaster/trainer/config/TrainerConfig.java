@@ -143,7 +143,7 @@ public interface TrainerConfig {
         /**
          * Seasonal profile (issue 15): per key a smoothed level and this many seasonal indices over {@code profile-season},
          * by time of day, whose forecast the means are residual over and whose next-step forecast is an extra input;
-         * 49 + 2 * bins bytes of key state (144 bins: 337, a key at hidden 64 stores 1,450). 0: no profile
+         * 41 + 2 * bins bytes of key state (144 bins: 329; a key at hidden 64 stores 1,536 in all). 0: no profile
          * (the means are residual over the last value).
          */
         @WithDefault("144")
