@@ -1,4 +1,4 @@
-# replay.py DIR...: the seasonal profile alone (numpy transcription of SeasonalProfile: 144 daily bins, first season's
+# replay.py DIR...: the seasonal profile alone (numpy transcription of SeasonalProfile: 144 daily bins (BINS=288: one per step), first season's
 # ramp taken out, step-centred triangular read, no half floats) over generated scenarios' 5-minute window means, with
 # a share of its last one-step error carried into each forecast step; mean scaled MAE at h = 1 / 12 / all, days 2-14.
 #   MODE=none          no carry
@@ -7,7 +7,8 @@
 #   MODE=fixed PHI=... PHI^k, the same for every key
 # Inputs: DIR/windows.npz from tools/profile-ramp/windows.py.
 import os, sys, numpy as np
-ALPHA, GAMMA, BINS, S, STEP, HALF_WIDTH, H = 0.05, 0.15, 144, 86400, 300, 2400.0, 12
+ALPHA, GAMMA, S, STEP, HALF_WIDTH, H = 0.05, 0.15, 86400, 300, 2400.0, 12
+BINS = int(os.environ.get('BINS', 144))  # daily bins; 288 = one per 5-minute step
 MODE = os.environ.get('MODE', 'arma'); LAM = float(os.environ.get('LAM', 0.01)); PMAX = float(os.environ.get('PMAX', 0.98))
 RHO = float(os.environ.get('RHO', 0.99)); PHI = float(os.environ.get('PHI', 0.9))
 
@@ -65,9 +66,10 @@ def run(arr):
     day = (ts - ts[0]) // S
     return np.nanmean(errs[day >= 1], axis=0) / np.mean(seasonal)
 
-out = []
-for d in sys.argv[1:]:
-    z = np.load(d + '/windows.npz')
-    m = np.array([run(z[k]) for k in z.files if len(z[k]) >= 2000]).mean(axis=0)
-    out.append(f"{os.path.basename(d)} {m[0]:.3f}/{m[11]:.3f}/{m.mean():.3f}")
-print(MODE, ' '.join(out), flush=True)
+if __name__ == '__main__':  # tools/correction-weight imports the profile
+  out = []
+  for d in sys.argv[1:]:
+      z = np.load(d + '/windows.npz')
+      m = np.array([run(z[k]) for k in z.files if len(z[k]) >= 2000]).mean(axis=0)
+      out.append(f"{os.path.basename(d)} {m[0]:.3f}/{m[11]:.3f}/{m.mean():.3f}")
+  print(MODE, ' '.join(out), flush=True)
