@@ -316,9 +316,9 @@ public final class SeasonalProfile {
 
     /**
      * Reads what {@link #writeTo} wrote, or an earlier format: with the season and count in 64 bits (flag 0x2000
-     * clear), without the start and second season's level (flag 0x4000 clear; such a profile keeps any ramp it has), or the first format ({@code u16 bins, i64, f64, i64,
-     * f32[bins]}, whose indices are rounded to half floats on reading: such a profile goes on within 1 part in 2,000
-     * of where it was); rejects bytes that cannot be a profile.
+     * clear), without the start and second season's level (flag 0x4000 clear; such a profile keeps any ramp it has),
+     * or the first format ({@code u16 bins, i64, f64, i64, f32[bins]}, whose indices are rounded to half floats on
+     * reading: such a profile goes on within 1 part in 2,000 of where it was); rejects bytes that cannot be a profile.
      */
     public static SeasonalProfile readFrom(ByteBuffer in) {
         return readFrom(in, null);

@@ -79,17 +79,16 @@ public final class Stepper {
      * (plus the carried error), and after each one-step forecast {@code w} takes a normalised least-mean-squares step
      * on its error, {@code w += RATE * e * r / P} within [0, 1], {@code r} being the correction the network made to
      * that step and {@code P} the running mean square of {@code r} at the same rate (first set to {@code r^2}; its
-     * root kept as a half float, as the codec stores it). One
-     * global network corrects every key, and where a key's base already forecasts well (a quiet key, whose profile
-     * carries its day) the correction is mostly noise, larger at long horizons: served, the network was no better at
-     * h = 12 than the profile with the carried error on the training scenarios' keys, and on quiet samples some seeds'
-     * networks were 1.3-2 x Holt-Winters there where others were 1.1 x. A weight judged at h = 1 and applied to every
-     * step did as well as one weight per step in a numpy replay of the served forecasts on training scenarios 5 and 8
-     * and quiet samples 61 and 63 ({@code tools/correction-weight}). Of the rates 0.003 / 0.01 / 0.03 / 0.1 there,
-     * 0.03 and 0.1 did best; served, 0.03 was within 1 % of 0.01 on those four but worse on M4's own cut (OWA 0.525
-     * against 0.522 over three seeds) and on a bad draw of the network (quiet 61 1.117 against 1.070 x Holt-Winters),
-     * so 0.01 (docs/evaluation.md, "the network's correction weighed per key"). The anomaly score and alerts keep the
-     * model's own prediction.
+     * root kept as a half float, as the codec stores it). One global network corrects every key, and where a key's
+     * base already forecasts well (a quiet key, whose profile carries its day) the correction is mostly noise, larger
+     * at long horizons: served, the network was no better at h = 12 than the profile with the carried error on the
+     * training scenarios' keys, and on quiet samples some draws of the network were 1.3-1.5 x Holt-Winters where
+     * others were 1.1 x. A weight judged at h = 1 and applied to every step did as well as one weight per step in a
+     * numpy replay of the served forecasts on training scenarios 5 and 8 and quiet samples 61 and 63
+     * ({@code tools/correction-weight}). Of the rates 0.003 / 0.01 / 0.03 / 0.1 there, 0.03 and 0.1 did best; served,
+     * 0.03 was within 1 % of 0.01 on those four but worse on M4's own cut (OWA 0.525 against 0.522 over three seeds)
+     * and on a bad draw of the network (quiet 61 1.117 against 1.070 x Holt-Winters), so 0.01 (docs/evaluation.md,
+     * issue 15's twentieth session). The anomaly score and alerts keep the model's own prediction.
      */
     static final double CORRECTION_RATE = 0.01;
     /** One-step errors are clipped at this many of the key's error rms before they are carried or counted. */

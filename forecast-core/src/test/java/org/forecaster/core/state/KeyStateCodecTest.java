@@ -322,6 +322,17 @@ class KeyStateCodecTest {
         assertThrows(IllegalArgumentException.class, () -> KeyStateCodec.decode(noSlots, 0, NOVELTY, KINDS));
     }
 
+    /** The model service's default shape (hidden 64, full ring, novelty, alert kinds, 144 bins) with 12 issued intervals. */
+    private static KeyState serviceWithIssued() {
+        KeyState service = withKinds(500);
+        service.profile = profile(144);
+        service.keepIssued(12);
+        for (int i = 0; i < 12; i++) {
+            service.issue(60 + i, 100f + i, Float.floatToFloat16(1.5f));
+        }
+        return service;
+    }
+
     /**
      * Issue 15: the one-step errors' memory (their correlation, rms and the last error, half floats) is a last
      * appended section of 7 bytes, written only when it holds something; the model service's default shape with
@@ -329,12 +340,7 @@ class KeyStateCodecTest {
      */
     @Test
     void roundTripsTheOneStepErrorsMemoryAndReadsStatesWithoutIt() {
-        KeyState service = withKinds(500);
-        service.profile = profile(144);
-        service.keepIssued(12);
-        for (int i = 0; i < 12; i++) {
-            service.issue(60 + i, 100f + i, Float.floatToFloat16(1.5f));
-        }
+        KeyState service = serviceWithIssued();
         byte[] without = KeyStateCodec.encode(service);
         service.residualCorrelation = 0.8125f;
         service.residualRms = 0.03125f;
@@ -377,12 +383,7 @@ class KeyStateCodecTest {
      */
     @Test
     void roundTripsTheCorrectionWeightAndReadsStatesWithoutIt() {
-        KeyState service = withKinds(500);
-        service.profile = profile(144);
-        service.keepIssued(12);
-        for (int i = 0; i < 12; i++) {
-            service.issue(60 + i, 100f + i, Float.floatToFloat16(1.5f));
-        }
+        KeyState service = serviceWithIssued();
         service.residualCorrelation = 0.8125f;
         service.residualRms = 0.03125f;
         service.lastResidual = -0.046875f;
