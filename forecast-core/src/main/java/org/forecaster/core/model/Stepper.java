@@ -416,9 +416,12 @@ public final class Stepper {
         r.score = r.scored ? 1 - Gaussian.twoSidedTail((value - state.expected) / state.sigma) : 0;
         r.weighed = Double.NaN;
         if (r.scored) {
-            calibrate(state, value);
+            // Judged once, as published: the key's normaliser, weight and carry of the forecast's time.
+            normalizer.set(state.normCount, state.normMean, state.normVariance);
             r.weighed = weighedOneStep(state);
-            learnCorrection(state, value);
+            double published = r.weighed + carry(state) * carried(state);
+            calibrate(state, value, published);
+            learnCorrection(state, value, published);
         }
         calibrateFar(state, value);
         prepare(state, timestamp, value, profileValue);
@@ -802,26 +805,22 @@ public final class Stepper {
 
     /**
      * Moves the key's interval scale by whether {@code value} fell outside the one-step interval predicted for it
-     * (see {@link #CALIBRATION_RATE}). The anomaly score keeps the model's own sigma: its thresholds were chosen on it.
+     * (see {@link #CALIBRATION_RATE}), {@code published} being its mean. The anomaly score keeps the model's own sigma:
+     * its thresholds were chosen on it.
      */
-    private void calibrate(KeyState state, double value) {
-        normalizer.set(state.normCount, state.normMean, state.normVariance);
+    private void calibrate(KeyState state, double value, double published) {
         double c = carry(state);
         double half = intervalZ * state.sigma * Math.exp(state.intervalLogScale) * Math.sqrt(1 - c * c);
-        double miss = Math.abs(value - publishedOneStep(state)) > half ? 1 : 0;
+        double miss = Math.abs(value - published) > half ? 1 : 0;
         double rate = state.normCount < CALIBRATION_WARM_POINTS ? CALIBRATION_WARM_RATE : CALIBRATION_RATE;
         state.intervalLogScale = moved(state.intervalLogScale, rate, miss);
     }
 
     /**
-     * The one-step forecast published for the point after the key's last: the model's own prediction with the network's
-     * correction weighed ({@link #CORRECTION_RATE}) and the last error carried. The normaliser must be the key's.
+     * The one-step forecast published for the point after the key's last before its carried error (what the carry's
+     * errors are taken against): the model's own prediction with the network's correction weighed
+     * ({@link #CORRECTION_RATE}). The normaliser must be the key's.
      */
-    private double publishedOneStep(KeyState state) {
-        return weighedOneStep(state) + carry(state) * carried(state);
-    }
-
-    /** {@link #publishedOneStep} before the carried error: what the carry's errors are taken against. */
     private double weighedOneStep(KeyState state) {
         double unkept = Float.isNaN(state.lastCorrection) ? 0 : (1 - state.correctionWeight) * state.lastCorrection;
         return state.expected - unkept * normalizer.scale();
@@ -829,19 +828,18 @@ public final class Stepper {
 
     /**
      * Moves the key's weight of the network's correction by one normalised LMS step on the error of the published
-     * one-step forecast (see {@link #CORRECTION_RATE}); nothing when no correction is pending. The normaliser must be
-     * the key's, as the forecast left it.
+     * one-step forecast {@code published} (see {@link #CORRECTION_RATE}); nothing when no correction is pending. The
+     * normaliser must be the key's, as the forecast left it.
      */
-    private void learnCorrection(KeyState state, double value) {
+    private void learnCorrection(KeyState state, double value, double published) {
         float r = state.lastCorrection;
         if (Float.isNaN(r)) {
             return;
         }
-        normalizer.set(state.normCount, state.normMean, state.normVariance);
         double rms = state.correctionRms, power = rms == 0 ? r * r : rms * rms + CORRECTION_RATE * (r * r - rms * rms);
         state.correctionRms = half((float) Math.sqrt(power));
         if (state.correctionRms > 0) {
-            double e = (value - publishedOneStep(state)) / normalizer.scale();
+            double e = (value - published) / normalizer.scale();
             double w = state.correctionWeight + CORRECTION_RATE * e * r / ((double) state.correctionRms * state.correctionRms);
             state.correctionWeight = (float) Math.max(0, Math.min(1, w));
         }
