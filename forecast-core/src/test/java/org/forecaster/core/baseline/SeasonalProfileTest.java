@@ -122,7 +122,9 @@ class SeasonalProfileTest {
             long ts = T0 + 7 * DAY + b * (DAY / 48) + DAY / 96; // middle of each bin
             // read with the half hours beside it at 1/4 (40 minutes' smoothing)
             double read = (halfHourly(ts) + 0.25 * (halfHourly(ts - DAY / 48) + halfHourly(ts + DAY / 48))) / 1.5;
-            assertEquals(read, gappy.forecast(ts), 0.02, "bin " + b);
+            // Half floats, and the first season's ramp read off the indices beside the start phase (SeasonalProfile's
+            // seam): here 0.19 where none is, the gap having left the bins before midnight a day older than those after.
+            assertEquals(read, gappy.forecast(ts), 0.15, "bin " + b);
         }
         assertEquals(0, gappy.bin(T0));
         assertEquals(47, gappy.bin(T0 - 1));
@@ -152,21 +154,26 @@ class SeasonalProfileTest {
      */
     @Test
     void matchesTheEquationsInDoublesAtEveryMagnitude() {
-        for (double magnitude : new double[] {1e10, 1e-6, 1}) {
-            for (boolean startsAtZero : new boolean[] {false, true}) {
-                SeasonalProfile p = new SeasonalProfile(24, DAY);
-                DoubleProfile reference = new DoubleProfile(24);
-                SplittableRandom r = new SplittableRandom(5);
-                for (int t = -1; t < 24 * 20; t++) {
-                    long ts = T0 + t * HOUR;
-                    double y = t < 0 ? (startsAtZero ? 0 : Double.NaN) : magnitude * (daily(ts) + r.nextGaussian());
-                    p.update(ts, y);
-                    reference.update(ts, p.bin(ts), y);
-                }
-                for (int h = 0; h < 24; h++) {
-                    long ts = T0 + (24 * 20 + h) * HOUR;
-                    assertEquals(reference.forecast(p.bin(ts)), p.forecast(ts), 2e-3 * reference.largestIndex(),
-                            "magnitude " + magnitude + (startsAtZero ? " from 0" : "") + ", hour " + h);
+        // Hourly bins (none near enough for the neighbours' reading): over a day the level's move sizes the first
+        // season's ramp, over two days (48 bins) the seam's lines.
+        for (int bins : new int[] {24, 48}) {
+            long step = HOUR, season = bins * HOUR;
+            for (double magnitude : new double[] {1e10, 1e-6, 1}) {
+                for (boolean startsAtZero : new boolean[] {false, true}) {
+                    SeasonalProfile p = new SeasonalProfile(bins, season);
+                    DoubleProfile reference = new DoubleProfile(bins, season);
+                    SplittableRandom r = new SplittableRandom(5);
+                    for (int t = -1; t < bins * 20; t++) {
+                        long ts = T0 + t * step;
+                        double y = t < 0 ? (startsAtZero ? 0 : Double.NaN) : magnitude * (daily(ts) + r.nextGaussian() + t / 10.0);
+                        p.update(ts, y);
+                        reference.update(ts, p.bin(ts), y);
+                    }
+                    for (int b = 0; b < bins; b++) {
+                        long ts = T0 + (bins * 20L + b) * step;
+                        assertEquals(reference.forecast(p.bin(ts)), p.forecast(ts), 2e-3 * reference.largestIndex(),
+                                bins + " bins, magnitude " + magnitude + (startsAtZero ? " from 0" : "") + ", bin " + b);
+                    }
                 }
             }
         }
@@ -179,23 +186,26 @@ class SeasonalProfileTest {
         long start;
         int startBin = -1, secondSeasonValues;
 
-        DoubleProfile(int bins) {
+        final long season;
+
+        DoubleProfile(int bins, long season) {
+            this.season = season;
             index = new double[bins];
             java.util.Arrays.fill(index, Double.NaN);
         }
 
-        /** The bins' time is the test's whole days, so the phase after the start is {@code (b - startBin) / bins}. */
+        /** The bins' time is the test's whole seasons, so the phase after the start is {@code (b - startBin) / bins}. */
         void update(long ts, int b, double y) {
             if (Double.isNaN(y)) {
                 return;
             }
             if (startBin >= 0) {
-                if (ts - start >= DAY && Double.isNaN(secondSeasonLevel)) {
+                if (ts - start >= season && Double.isNaN(secondSeasonLevel)) {
                     secondSeasonLevel = level;
                     secondSeasonValues = 0;
                 }
-                if (ts - start >= 2 * DAY) {
-                    double step = level - secondSeasonLevel;
+                if (ts - start >= 2 * season) {
+                    double step = seamStep();
                     for (int i = 0; i < index.length; i++) {
                         index[i] -= step * Math.floorMod(i - startBin, index.length) / index.length;
                     }
@@ -222,6 +232,35 @@ class SeasonalProfileTest {
             }
         }
 
+        /** The jump between lines through the {@code bins / 12} indices on each side of the start phase, read there; else the level's move. */
+        double seamStep() {
+            int k = index.length / 12;
+            double[] left = k < 4 ? null : line(startBin - k, k), right = k < 4 ? null : line(startBin, k);
+            if (left == null || right == null) {
+                return level - secondSeasonLevel;
+            }
+            return (left[0] + left[1] * (k - 0.5)) - (right[0] + right[1] * -0.5);
+        }
+
+        /** Intercept and slope of the least-squares line through the visited indices {@code from .. from + k - 1}; null if fewer than half. */
+        double[] line(int from, int k) {
+            java.util.List<double[]> points = new java.util.ArrayList<>();
+            for (int i = 0; i < k; i++) {
+                double y = index[Math.floorMod(from + i, index.length)];
+                if (!Double.isNaN(y)) {
+                    points.add(new double[] {i, y});
+                }
+            }
+            if (points.size() < Math.max(2, k / 2.0)) {
+                return null;
+            }
+            double mx = points.stream().mapToDouble(q -> q[0]).average().orElseThrow();
+            double my = points.stream().mapToDouble(q -> q[1]).average().orElseThrow();
+            double sxy = points.stream().mapToDouble(q -> (q[0] - mx) * (q[1] - my)).sum();
+            double sxx = points.stream().mapToDouble(q -> (q[0] - mx) * (q[0] - mx)).sum();
+            return new double[] {my - sxy / sxx * mx, sxy / sxx};
+        }
+
         double forecast(int b) {
             return level + index[b];
         }
@@ -236,7 +275,8 @@ class SeasonalProfileTest {
      * from the cycle, so the first season's indices ramp up by the day's rise, and before the ramp was taken out the
      * level stepped by it at 07:00 each day: the one-step forecast was 5.5 too low in the hour after 07:00 on the
      * third day and still 2.7 on the sixth, against at most 0.08 in the hour before. Now the two hours differ by less
-     * than 0.7 (0.59 on the third day, 0.24-0.35 after).
+     * than 0.7 (0.17 on the third day, 0.03-0.09 after; 0.53 and 0.15-0.18 with the ramp sized by the level's move over
+     * the second season, before the seam's lines).
      */
     @Test
     void takesTheFirstSeasonsTrendOutOfTheIndices() {
@@ -253,6 +293,53 @@ class SeasonalProfileTest {
         for (int day = 2; day < 6; day++) {
             double before = mean(errors, day * perDay - 12, day * perDay), after = mean(errors, day * perDay, day * perDay + 12);
             assertEquals(before, after, 0.7, "day " + (day + 1) + ": the hour after 07:00 against the hour before");
+        }
+    }
+
+    /**
+     * A trend that bends (a weekly cycle, 30 high: its slope changes by about 15 a day from day to day): the first
+     * season's ramp is the rise of that first day, which the level's move over the second season (a day later)
+     * misjudged: the hour after 07:00 was 4.0 to 7.2 off against the hour before on days 3-6. The ramp is now the jump
+     * between the indices on both sides of the start phase: 0.23-0.39.
+     */
+    @Test
+    void takesABendingTrendsFirstSeasonOutWhereTheIndicesMeet() {
+        SeasonalProfile p = new SeasonalProfile(144, DAY);
+        long step = 300_000L, start = T0 + 7 * HOUR;
+        int perDay = (int) (DAY / step);
+        double[] errors = new double[6 * perDay];
+        for (int i = 0; i < errors.length; i++) {
+            long ts = start + i * step;
+            double y = 30 * Math.sin(2 * Math.PI * i / (7.0 * perDay)) + daily(ts);
+            errors[i] = y - p.forecast(ts);
+            p.update(ts, y);
+        }
+        for (int day = 2; day < 6; day++) {
+            double before = mean(errors, day * perDay - 12, day * perDay), after = mean(errors, day * perDay, day * perDay + 12);
+            assertEquals(before, after, 0.5, "day " + (day + 1) + ": the hour after 07:00 against the hour before");
+        }
+    }
+
+    /**
+     * A key without values around its start phase in its first two days (07:05-09:00 missing): too few indices for a
+     * line there, so the ramp is the level's move over the second season, which takes a straight trend out as well.
+     */
+    @Test
+    void fallsBackOnTheLevelsMoveWhereTheStartPhaseHasNoIndices() {
+        SeasonalProfile p = new SeasonalProfile(144, DAY);
+        long step = 300_000L, start = T0 + 7 * HOUR;
+        int perDay = (int) (DAY / step);
+        double[] errors = new double[6 * perDay];
+        for (int i = 0; i < errors.length; i++) {
+            long ts = start + i * step;
+            double y = 10.0 * i / perDay + daily(ts);
+            errors[i] = y - p.forecast(ts);
+            boolean lost = i < 2 * perDay && Math.floorMod(i, perDay) >= 1 && Math.floorMod(i, perDay) < 24;
+            p.update(ts, lost ? Double.NaN : y);
+        }
+        for (int day = 3; day < 6; day++) {
+            double before = mean(errors, day * perDay - 12, day * perDay), after = mean(errors, day * perDay + 24, day * perDay + 36);
+            assertEquals(before, after, 0.7, "day " + (day + 1) + ": 09:00-10:00 against the hour before 07:00");
         }
     }
 
