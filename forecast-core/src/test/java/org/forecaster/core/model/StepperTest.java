@@ -113,6 +113,32 @@ class StepperTest {
         assertEquals(st.intervalLogScale, hitting.intervalLogScale, "the near end does not see the h = H interval");
     }
 
+    /**
+     * The near end of the calibration moves fast over a key's first day (0.1 a judged point), faster than for good
+     * over the rest of its first week (0.03), then at 0.01: a miss raises its log-scale by {@code rate * 0.95}.
+     */
+    @Test
+    void theNearEndMovesFastForADayAndFasterForTheRestOfTheFirstWeek() {
+        Stepper s = stepper(23);
+        KeyState st = s.newState(1);
+        double[] v = values(2600, 23);
+        double[] rates = {Stepper.CALIBRATION_WARM_RATE, Stepper.CALIBRATION_YOUNG_RATE, Stepper.CALIBRATION_RATE};
+        int[] at = {100, 1000, 2500};
+        int i = 0;
+        for (int phase = 0; phase < 3; phase++) {
+            for (; i < at[phase]; i++) {
+                s.observe(st, T0 + i * STEP, v[i]);
+            }
+            KeyState missing = KeyStateCodec.decode(KeyStateCodec.encode(st));
+            missing.intervalLogScale = 0;
+            s.observe(missing, T0 + i * STEP, v[i] + 1000 * Math.sqrt(st.normVariance));
+            assertEquals(rates[phase] * 0.95, missing.intervalLogScale, 1e-6, "after " + i + " points");
+        }
+        assertEquals(0.1, Stepper.CALIBRATION_WARM_RATE);
+        assertEquals(0.03, Stepper.CALIBRATION_YOUNG_RATE);
+        assertEquals(0.01, Stepper.CALIBRATION_RATE);
+    }
+
     /** Step k is widened by the log-scale linear in k between the near end (k = 1) and the far end (k = H). */
     @Test
     void eachHorizonIsWidenedBetweenTheNearAndFarScales() {
