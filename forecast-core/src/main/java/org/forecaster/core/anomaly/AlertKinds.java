@@ -44,7 +44,9 @@ import org.forecaster.core.wire.Point;
  *     half in about 1,400 points), by a key of which at most {@code flatlineMaxRepeatShare} of the recent
  *     point-to-point steps repeated the value (a plain share over the first 2,016 steps, then exponential; a run
  *     already {@code flatlineSteps} long is not learnt from). So a series constant from the start (an error counter
- *     that stays 0), or one that rests on a value every night, never flatlines. It lasts while the value repeats.</li>
+ *     that stays 0), or one that rests on a value every night, never flatlines. It lasts while the value repeats;
+ *     its end holds the shift CUSUM, bursts and the score as a reported level change does (the model learnt the
+ *     stuck value, and its errors while it catches up are the flatline's).</li>
  * </ul>
  * A key whose level changes (level shifts and drifts) have been reported more often than 3 times per 2,016 points
  * on average (exponential, from 0, this change included: the fourth within a day or two, or one every 2.8 days or
@@ -186,9 +188,9 @@ public final class AlertKinds {
      */
     static final double SHIFT_MAX_REPEAT_SHARE = 0.5;
     /**
-     * Points after a reported level change (of any detector) during which the shift CUSUM does not sum: the model
-     * needs them to catch up with the new level (the profile's level has a time constant of 20 points), and its
-     * errors meanwhile are the change already reported. No variance burst starts during it either.
+     * Points after a reported level change (of any detector) or a flatline's end during which the shift CUSUM does
+     * not sum: the model needs them to catch up with the new level (the profile's level has a time constant of 20
+     * points), and its errors meanwhile are the change already reported. No variance burst starts during it either.
      */
     static final int SHIFT_HOLD = 36;
     /** A CUSUM run that fires within this many points is a level shift, a longer one a drift. */
@@ -691,6 +693,11 @@ public final class AlertKinds {
                 longestRun = Math.max(longestRun, run);
             }
             run = 1;
+            if ((flags & FLAT_FIRED) != 0) {
+                // A stuck value that moves again: the model learnt the stuck value, and its errors while it catches
+                // up are the flatline's, not a burst or a level shift (held as after a reported level change).
+                sinceChange = 0;
+            }
             flags &= ~FLAT_FIRED;
         }
         longestRun *= (float) (1 - 1.0 / REPEAT_MEMORY);
@@ -727,8 +734,8 @@ public final class AlertKinds {
 
     /**
      * Whether an anomaly score alone should not open an alert now: within {@code driftSteps} points (a day) of a
-     * level shift or drift this key's detectors reported, the new level's first daily highs or lows are new
-     * extremes to a novelty score, but not news to whoever got that alert.
+     * level shift or drift this key's detectors reported (or of a flatline's end), the new level's first daily highs
+     * or lows are new extremes to a novelty score, but not news to whoever got that alert.
      */
     public boolean settling() {
         return sinceChange < spec.driftSteps();

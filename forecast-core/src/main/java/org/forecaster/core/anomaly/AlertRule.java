@@ -11,7 +11,8 @@ package org.forecaster.core.anomaly;
  * <p>{@code openMinSigmas}: a score opens an alert only on a point at least that many sigmas off its one-step
  * prediction (a point without one is not held back). A novelty says "never seen before", which a trending series
  * or a heavy-tailed one says every few days although the model expected the value; an on-call engineer wants the
- * values the model did not expect. Resolving is unchanged.
+ * values the model did not expect. Resolving is unchanged. The model service counts the sigmas as its published
+ * intervals do where their calibration widened the model's ({@code PointStep}).
  */
 public record AlertRule(double threshold, int openAfter, int resolveAfter, int probationPoints, double openMinSigmas) {
     /**

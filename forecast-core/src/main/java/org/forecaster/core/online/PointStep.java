@@ -379,7 +379,11 @@ public final class PointStep {
             state.alertReason = AlertReason.SCORE; // opened before alerts had reasons: by the score
         }
         boolean high = r.score >= rule.threshold();
-        double z = r.scored && r.sigma > 0 ? (judged - r.expected) / r.sigma : Double.NaN;
+        // Sigmas of the key's own errors: a model sigma that its interval calibration has widened (heavy-tailed noise,
+        // a young key) made ordinary points look two sigmas out. Never narrower than the model's: the gate's 2 was
+        // chosen on it.
+        double sigma = r.sigma * Math.max(1, Math.exp(state.intervalLogScale));
+        double z = r.scored && r.sigma > 0 ? (judged - r.expected) / sigma : Double.NaN;
         boolean opens = rule.opens(r.score, z);
         AlertKinds kinds = state.kinds;
         AlertReason kind = kinds == null ? null

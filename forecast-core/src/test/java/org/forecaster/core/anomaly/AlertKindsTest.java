@@ -164,6 +164,38 @@ class AlertKindsTest {
     }
 
     /**
+     * The score's gate counts sigmas as the key's published intervals do: a new record 3 model sigmas above its
+     * prediction opens a score alert, but not on a key whose calibration has doubled its intervals (1.5 sigmas of its
+     * own errors); a calibration that narrowed them does not loosen the gate.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3, 5})
+    void shouldGateTheScoreInTheSigmasOfTheKeysOwnIntervals(long seed) {
+        double[] values = series(N, seed, NONE);
+        int at = 7 * DAY + DAY / 4; // a daily peak
+        PointStep step = step();
+        KeyState state = step.newState();
+        for (int t = 0; t < at; t++) {
+            state = step.observe("s", state, T0.plusMillis(t * STEP), values[t]).state();
+        }
+        double record = Arrays.stream(values, 0, at).max().orElseThrow();
+        double value = Math.max(record + 0.1, state.expected + 3.05 * state.sigma);
+        double z = (value - state.expected) / state.sigma;
+        assertTrue(z >= 3 && z < 3.5, "a record " + z + " model sigmas out");
+        for (double scale : new double[] {1, 0.5, 2}) {
+            KeyState copy = org.forecaster.core.state.KeyStateCodec.decode(org.forecaster.core.state.KeyStateCodec.encode(state));
+            copy.intervalLogScale = (float) Math.log(scale);
+            AnomalyRecord alert = step.observe("s", copy, T0.plusMillis(at * STEP), value).alert();
+            if (scale <= 1) {
+                assertTrue(alert != null && alert.state() == AnomalyRecord.State.OPEN && alert.reason().equals("score"),
+                        "intervals x" + scale + ": " + alert);
+            } else {
+                assertEquals(null, alert, "intervals x" + scale);
+            }
+        }
+    }
+
+    /**
      * A spike far beyond anything the jumpy key's outliers reach (its tail score alone passes the threshold) is news:
      * it opens at once, without waiting for the jump's shape, and the quiet follow does not take it back.
      */
@@ -299,6 +331,42 @@ class AlertKindsTest {
             assertTrue(a.index() > from, "nothing before the drift: " + describe(alerts));
             assertTrue(List.of("drift", "score").contains(a.record().reason()), describe(alerts));
         }
+    }
+
+    /**
+     * A value stuck for four hours on a daily cycle's rising side, under a model whose level learns it (time constant
+     * 40 points) over an exact daily pattern: when the value moves again the model is 4-5 noise sigmas off, and its
+     * errors while it caught up made a variance burst 3-8 points later (seeds 3 and 5). The flatline's end holds bursts
+     * and level shifts (and the score) as a reported level change does; noise five times as large a day later is a
+     * burst.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {3, 5})
+    void shouldNotCallTheModelCatchingUpAfterAFlatlineABurst(long seed) {
+        AlertKinds kinds = new AlertKinds(AlertKinds.Spec.DEFAULT);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double offset = 0, previous = Double.NaN;
+        int stuck = 6 * DAY, moves = stuck + 48, burst = moves + DAY;
+        List<String> afterwards = new ArrayList<>();
+        for (int t = 0; t < burst + 60; t++) {
+            double seasonal = 100 + 10 * Math.sin(2 * Math.PI * t / DAY);
+            double value = t >= stuck && t < moves ? previous : seasonal + rnd.nextGaussian() * (t >= burst ? 5 : 1);
+            AlertReason kind = kinds.update(value, previous, seasonal + offset, 1, false);
+            if (t == stuck + 10) { // 12 equal values: the last moving one and 11 stuck
+                assertEquals(AlertReason.FLATLINE, kind);
+            }
+            if (kind != null && t >= moves) {
+                afterwards.add(kind.name() + "@" + t);
+            }
+            if (t == moves) {
+                assertTrue(kinds.settling(), "held after the flatline");
+            }
+            offset += (value - seasonal - offset) / 40;
+            previous = value;
+        }
+        assertEquals(1, afterwards.size(), "reported after the flatline's end at " + moves + ": " + afterwards);
+        int at = Integer.parseInt(afterwards.get(0).split("@")[1]);
+        assertTrue(afterwards.get(0).startsWith("VARIANCE_BURST@") && at >= burst && at < burst + 30, "reported " + afterwards);
     }
 
     @Test
