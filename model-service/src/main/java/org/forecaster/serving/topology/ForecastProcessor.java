@@ -44,7 +44,8 @@ import org.forecaster.streams.CommitHook;
  * offset commit together under {@code exactly_once_v2}.
  *
  * <p>A wall-clock punctuator deletes keys idle for longer than the TTL and opens {@code silent} alerts for keys that
- * stopped reporting (their next point resolves them). One instance per task; the
+ * stopped reporting (their next point resolves them); a silence it could not see (a replay far faster than real time)
+ * is opened when the key's point returns ({@link #silenceMissed}). One instance per task; the
  * {@link PointStep} (scratch buffers) is rebuilt when the {@link ModelHolder} has a new model, between records.
  *
  * <p>Micro-batches (issue 18): points are gathered, up to {@code batch.max-points}, and applied together (their
@@ -115,6 +116,11 @@ public final class ForecastProcessor implements Processor<String, byte[], String
      */
     private final KeyState[] pool;
     private final PointStep.Outcome[] outcomes;
+    /**
+     * Silent alerts opened when a key's point returns after a gap the wall-clock scan did not see (see
+     * {@link #silenceMissed}), forwarded just before that point's own outputs; null for none.
+     */
+    private final AnomalyRecord[] missedSilences;
     /** One call's worth of the batch (the points still to step), up to {@link #width}. */
     private final int[] chunkSlots;
     private final String[] chunkKeys;
@@ -129,6 +135,8 @@ public final class ForecastProcessor implements Processor<String, byte[], String
      */
     private long startedAt = Long.MIN_VALUE;
     private long newestPoint = Long.MIN_VALUE;
+    /** The newest point time stepped before {@link #newestPoint} (none: MIN_VALUE), for {@link #silenceMissed}. */
+    private long newestBefore = Long.MIN_VALUE;
 
     public ForecastProcessor(ServingSpec spec, ModelHolder holder, ServingMetrics metrics, ServingEvents events) {
         this.spec = spec;
@@ -154,6 +162,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         this.states = new KeyState[maxPoints];
         this.pool = new KeyState[maxPoints];
         this.outcomes = new PointStep.Outcome[maxPoints];
+        this.missedSilences = new AnomalyRecord[maxPoints];
         this.chunkSlots = new int[maxPoints];
         this.chunkKeys = new String[maxPoints];
         this.chunkStates = new KeyState[maxPoints];
@@ -309,6 +318,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
                 stored[i] = null;
                 states[i] = null;
                 outcomes[i] = null;
+                missedSilences[i] = null;
                 deadReasons[i] = null;
                 deadMessages[i] = null;
             }
@@ -320,8 +330,13 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         }
     }
 
-    /** The stored states of the points to step; duplicates, late points and undecodable states are set aside. */
+    /**
+     * The stored states of the points to step; duplicates, late points and undecodable states are set aside. A key
+     * whose point returns after a gap that other keys' points had already passed opens its missed silence here
+     * ({@link #silenceMissed}), before the point resolves it.
+     */
     private void decodeAll(int n) {
+        long newest = newestPoint, before = newestBefore;
         for (int i = 0; i < n; i++) {
             if (status[i] != STEP) {
                 continue;
@@ -346,7 +361,31 @@ public final class ForecastProcessor implements Processor<String, byte[], String
                             + Instant.ofEpochMilli(state.lastTimestamp));
                 }
             }
+            if (status[i] == STEP) {
+                long ts = windowStarts[i].toEpochMilli();
+                missedSilences[i] = silenceMissed(keys[i], state, ts, newest < ts ? newest : before < ts ? before : Long.MIN_VALUE);
+                before = ts > newest ? newest : ts < newest ? Math.max(before, ts) : before;
+                newest = Math.max(newest, ts);
+            }
         }
+    }
+
+    /**
+     * The silent alert the wall-clock scan missed for a key whose point at {@code ts} returns after the silent time,
+     * when other keys' points had moved on meanwhile: the task had stepped a point ({@code moved}: the newest before
+     * {@code ts}) at or past the time the key became silent. So a replay far faster than real time (the scan needs the
+     * silent time by the wall clock too) or a gap shorter than the scan's interval still tells; an outage of the whole
+     * pipeline (every key back at once) or a key replayed from a file after others does not. Opened on {@code state} at
+     * that time, it is resolved by the point itself; null when the scan saw it (the alert is open) or the key may not
+     * alert yet.
+     */
+    private AnomalyRecord silenceMissed(String key, KeyState state, long ts, long moved) {
+        long silentMillis = step.silentMillis();
+        if (silentMillis == 0 || state.lastTimestamp == KeyState.NO_TIMESTAMP) {
+            return null;
+        }
+        long due = state.lastTimestamp + silentMillis;
+        return ts > due && moved >= due ? step.silence(key, state, Instant.ofEpochMilli(due)) : null;
     }
 
     /** Decodes slot {@code i}'s stored state into its pooled state (a new one when the shape changed, kept for next time). */
@@ -409,6 +448,9 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         long start = System.nanoTime();
         try {
             KeyState state = stored[i] == null ? step.newState() : decodePooled(i, stored[i]);
+            if (missedSilences[i] != null) {
+                step.silence(keys[i], state, missedSilences[i].ts()); // decoded afresh: open it again
+            }
             outcomes[i] = step.observe(keys[i], state, windowStarts[i], means[i], counts[i], mins[i], maxs[i]);
         } catch (IllegalArgumentException | IllegalStateException | ArithmeticException | DateTimeException e) {
             // Nothing was stored: the key's state is as before this point.
@@ -440,7 +482,14 @@ public final class ForecastProcessor implements Processor<String, byte[], String
             default -> {
                 PointStep.Outcome out = outcomes[i];
                 String key = keys[i];
-                newestPoint = Math.max(newestPoint, windowStarts[i].toEpochMilli());
+                AnomalyRecord missed = missedSilences[i];
+                if (missed != null) {
+                    context.forward(new Record<>(key, WireJson.write(missed), missed.ts().toEpochMilli()), ANOMALIES_SINK);
+                    counted(key, missed);
+                }
+                long t = windowStarts[i].toEpochMilli();
+                newestBefore = t > newestPoint ? newestPoint : t < newestPoint ? Math.max(newestBefore, t) : newestBefore;
+                newestPoint = Math.max(newestPoint, t);
                 store.put(key, stateBuffer.encode(out.state(), context.currentSystemTimeMs()));
                 metrics.point();
                 if (out.rewarmed()) {
@@ -552,7 +601,8 @@ public final class ForecastProcessor implements Processor<String, byte[], String
      * {@code silent} alert for each key without a point for {@link PointStep#silentMillis} both by wall clock (since
      * its last point or, after a restart or rebalance, since this task started: a backlog is not silence) and by
      * point time (the newest point this task has stepped is that far past the key's last one: a consumer that lags
-     * behind, or a replay faster than real time, does not make keys silent). So nothing is silent while no point at
+     * behind, or a replay faster than real time, does not make keys silent here; {@link #silenceMissed} opens such a
+     * silence when the key returns). So nothing is silent while no point at
      * all arrives (an outage of the whole pipeline is for the pipeline's own alerts), and the check runs only as
      * often as this scan ({@code ttl-scan-interval}).
      */

@@ -621,6 +621,41 @@ class ForecastProcessorTest {
     }
 
     /**
+     * A replay far faster than real time gives the wall-clock scan no silent time: a key that stops while the others go
+     * on opens its silent alert when its point returns, dated when it became silent, and that point resolves it. When
+     * every key stops and comes back at once (an outage of the whole pipeline), none was silent.
+     */
+    @Test
+    void shouldOpenTheSilenceAFastReplayHidFromTheScanWhenTheKeyReturns() {
+        Harness h = new Harness(spec());
+        int silent = spec().alertKinds().silentSteps();
+        for (int i = 0; i < 30; i++) {
+            h.send("a", i, value(0, i));
+            h.send("b", i, value(1, i));
+        }
+        for (int i = 30; i < 50; i++) {
+            h.send("b", i, value(1, i)); // "a" stops at 29; no wall clock passes
+        }
+        assertEquals(List.of(), h.anomalies(), "the scan has seen no silent time");
+        h.send("b", 50, value(1, 50));
+        h.send("a", 50, value(0, 50));
+        List<AnomalyRecord> alerts = h.anomalies();
+        assertEquals(2, alerts.size(), alerts.toString());
+        assertEquals(List.of("a", "a"), alerts.stream().map(AnomalyRecord::series).toList());
+        assertEquals(List.of(AnomalyRecord.State.OPEN, AnomalyRecord.State.RESOLVED), alerts.stream().map(AnomalyRecord::state).toList());
+        assertEquals(List.of("silent", "silent"), alerts.stream().map(AnomalyRecord::reason).toList());
+        assertEquals(T0.plusMillis((29 + silent) * STEP), alerts.get(0).ts(), "silent from the " + silent + "th missing step on");
+        assertEquals(T0.plusMillis(50 * STEP), alerts.get(1).ts(), "resolved by the point that came back");
+        assertFalse(StoredState.alertOpen(h.store().get("a")));
+
+        for (int i = 70; i < 72; i++) { // both stop at 50 and come back at 70: the pipeline, not a key
+            h.send("b", i, value(1, i));
+            h.send("a", i, value(0, i));
+        }
+        assertEquals(List.of(), h.anomalies(), "every key back at once: no silence");
+    }
+
+    /**
      * After a restart the backlog is not silence: a key whose last point is old by the wall clock is not silent until
      * this task has itself waited the silent time, counted from its first wall-clock reading. Kafka Streams sets a
      * task's wall clock only when it first processes or punctuates, so it reads 0 in {@code init()}; counted from
