@@ -280,20 +280,8 @@ class SeasonalProfileTest {
      */
     @Test
     void takesTheFirstSeasonsTrendOutOfTheIndices() {
-        SeasonalProfile p = new SeasonalProfile(144, DAY);
-        long step = 300_000L, start = T0 + 7 * HOUR;
-        int perDay = (int) (DAY / step);
-        double[] errors = new double[6 * perDay];
-        for (int i = 0; i < errors.length; i++) {
-            long ts = start + i * step;
-            double y = 10.0 * i / perDay + daily(ts);
-            errors[i] = y - p.forecast(ts);
-            p.update(ts, y);
-        }
-        for (int day = 2; day < 6; day++) {
-            double before = mean(errors, day * perDay - 12, day * perDay), after = mean(errors, day * perDay, day * perDay + 12);
-            assertEquals(before, after, 0.7, "day " + (day + 1) + ": the hour after 07:00 against the hour before");
-        }
+        double[] errors = startPhaseErrors(i -> 10.0 * i / PER_DAY, i -> false);
+        assertNoStepAtTheStartPhase(errors, 2, 0, 0.7);
     }
 
     /**
@@ -304,20 +292,8 @@ class SeasonalProfileTest {
      */
     @Test
     void takesABendingTrendsFirstSeasonOutWhereTheIndicesMeet() {
-        SeasonalProfile p = new SeasonalProfile(144, DAY);
-        long step = 300_000L, start = T0 + 7 * HOUR;
-        int perDay = (int) (DAY / step);
-        double[] errors = new double[6 * perDay];
-        for (int i = 0; i < errors.length; i++) {
-            long ts = start + i * step;
-            double y = 30 * Math.sin(2 * Math.PI * i / (7.0 * perDay)) + daily(ts);
-            errors[i] = y - p.forecast(ts);
-            p.update(ts, y);
-        }
-        for (int day = 2; day < 6; day++) {
-            double before = mean(errors, day * perDay - 12, day * perDay), after = mean(errors, day * perDay, day * perDay + 12);
-            assertEquals(before, after, 0.5, "day " + (day + 1) + ": the hour after 07:00 against the hour before");
-        }
+        double[] errors = startPhaseErrors(i -> 30 * Math.sin(2 * Math.PI * i / (7.0 * PER_DAY)), i -> false);
+        assertNoStepAtTheStartPhase(errors, 2, 0, 0.5);
     }
 
     /**
@@ -326,20 +302,40 @@ class SeasonalProfileTest {
      */
     @Test
     void fallsBackOnTheLevelsMoveWhereTheStartPhaseHasNoIndices() {
+        double[] errors = startPhaseErrors(i -> 10.0 * i / PER_DAY,
+                i -> i < 2 * PER_DAY && Math.floorMod(i, PER_DAY) >= 1 && Math.floorMod(i, PER_DAY) < 24);
+        assertNoStepAtTheStartPhase(errors, 3, 24, 0.7); // 09:00-10:00 against the hour before 07:00
+    }
+
+    private static final long FIVE_MINUTES = 300_000L;
+    private static final int PER_DAY = (int) (DAY / FIVE_MINUTES);
+
+    /**
+     * One-step errors of a 144-bin profile over six days of 5-minute values from 07:00, {@code trend(i) + daily(ts)}
+     * at step {@code i}, a missing value where {@code lost(i)}.
+     */
+    private static double[] startPhaseErrors(java.util.function.IntToDoubleFunction trend,
+                                             java.util.function.IntPredicate lost) {
         SeasonalProfile p = new SeasonalProfile(144, DAY);
-        long step = 300_000L, start = T0 + 7 * HOUR;
-        int perDay = (int) (DAY / step);
-        double[] errors = new double[6 * perDay];
+        double[] errors = new double[6 * PER_DAY];
         for (int i = 0; i < errors.length; i++) {
-            long ts = start + i * step;
-            double y = 10.0 * i / perDay + daily(ts);
+            long ts = T0 + 7 * HOUR + i * FIVE_MINUTES;
+            double y = trend.applyAsDouble(i) + daily(ts);
             errors[i] = y - p.forecast(ts);
-            boolean lost = i < 2 * perDay && Math.floorMod(i, perDay) >= 1 && Math.floorMod(i, perDay) < 24;
-            p.update(ts, lost ? Double.NaN : y);
+            p.update(ts, lost.test(i) ? Double.NaN : y);
         }
-        for (int day = 3; day < 6; day++) {
-            double before = mean(errors, day * perDay - 12, day * perDay), after = mean(errors, day * perDay + 24, day * perDay + 36);
-            assertEquals(before, after, 0.7, "day " + (day + 1) + ": 09:00-10:00 against the hour before 07:00");
+        return errors;
+    }
+
+    /**
+     * On each day from {@code fromDay} (0: the first) on, the mean error of the hour {@code after} steps past 07:00
+     * within {@code tolerance} of the hour before 07:00.
+     */
+    private static void assertNoStepAtTheStartPhase(double[] errors, int fromDay, int after, double tolerance) {
+        for (int day = fromDay; day < 6; day++) {
+            int at = day * PER_DAY;
+            assertEquals(mean(errors, at - 12, at), mean(errors, at + after, at + after + 12), tolerance,
+                    "day " + (day + 1) + ": the hour " + after + " steps past 07:00 against the hour before");
         }
     }
 

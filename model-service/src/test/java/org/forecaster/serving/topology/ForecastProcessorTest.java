@@ -586,13 +586,7 @@ class ForecastProcessorTest {
     void shouldOpenASilentAlertForAKeyThatStopsReportingAndResolveItWhenPointsReturn() {
         Harness h = new Harness(spec());
         int silent = spec().alertKinds().silentSteps();
-        for (int i = 0; i < 30; i++) {
-            h.send("a", i, value(0, i));
-            h.send("b", i, value(1, i));
-        }
-        for (int i = 30; i < 50; i++) {
-            h.send("b", i, value(1, i)); // "a" stops at 29; the points move on 20 steps
-        }
+        aStopsWhileBGoesOn(h);
         h.driver.advanceWallClockTime(Duration.ofMillis((silent - 1) * STEP));
         assertEquals(List.of(), h.anomalies(), (silent - 1) + " steps of wall clock are not yet silence");
         h.driver.advanceWallClockTime(Duration.ofMillis(2 * STEP));
@@ -629,13 +623,7 @@ class ForecastProcessorTest {
     void shouldOpenTheSilenceAFastReplayHidFromTheScanWhenTheKeyReturns() {
         Harness h = new Harness(spec());
         int silent = spec().alertKinds().silentSteps();
-        for (int i = 0; i < 30; i++) {
-            h.send("a", i, value(0, i));
-            h.send("b", i, value(1, i));
-        }
-        for (int i = 30; i < 50; i++) {
-            h.send("b", i, value(1, i)); // "a" stops at 29; no wall clock passes
-        }
+        aStopsWhileBGoesOn(h); // no wall clock passes
         assertEquals(List.of(), h.anomalies(), "the scan has seen no silent time");
         h.send("b", 50, value(1, 50));
         h.send("a", 50, value(0, 50));
@@ -653,6 +641,17 @@ class ForecastProcessorTest {
             h.send("a", i, value(0, i));
         }
         assertEquals(List.of(), h.anomalies(), "every key back at once: no silence");
+    }
+
+    /** Points 0-29 of keys "a" and "b", then 30-49 of "b" alone: "a" stops at 29 while the points move on 20 steps. */
+    private static void aStopsWhileBGoesOn(Harness h) {
+        for (int i = 0; i < 30; i++) {
+            h.send("a", i, value(0, i));
+            h.send("b", i, value(1, i));
+        }
+        for (int i = 30; i < 50; i++) {
+            h.send("b", i, value(1, i));
+        }
     }
 
     /**
