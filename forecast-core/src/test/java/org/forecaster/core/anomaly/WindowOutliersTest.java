@@ -235,6 +235,19 @@ class WindowOutliersTest {
     }
 
     /**
+     * Three scrapes 30 noise scales out inside Student-t noise, two at the end of one window and one at the start of
+     * the next: the first window has several events out (an outlier), the second only its one wild scrape (no
+     * outlier in such a tail, and no calm window either). The spike is judged one window later, when it is over.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3, 5, 7})
+    void shouldCallThreeScrapesFarOutAcrossTwoWindowsOfAHeavyTailOneSpike(long seed) {
+        Run run = run(seed, N, HEAVY, (t, j) -> (t == AT && j >= 3) || (t == AT + 1 && j == 0) ? 30 : 0, true);
+        assertEquals(List.of(AT + 2), run.at(AlertReason.SPIKE), describe(run));
+        assertEquals(AT + 2, firstReport(run), describe(run));
+    }
+
+    /**
      * The same two scrapes under a prediction that follows the last window's error halfway: the window after the
      * spike then misses the prediction by half the spike's mean, on the other side, which is no "back within 4
      * typical errors" of it; the value has come back past it, and that is a spike's end too.

@@ -579,7 +579,7 @@ class ForecastProcessorTest {
 
     /**
      * A key that stops reporting while the others go on opens one {@code silent} alert from the wall-clock scan, once
-     * both the wall clock and the newest point are the silent steps (6 by default) past its last point; its next point
+     * both the wall clock and the newest point are the silent steps (5 by default) past its last point; its next point
      * resolves it.
      */
     @Test
