@@ -319,6 +319,19 @@ class AlertKindsTest {
         assertEquals(AT + 62, alerts.get(1).index(), "open while stuck, resolved after 3 moving points");
     }
 
+    /**
+     * A value stuck 3 noise sigmas above where the key was, under a model that forecasts the daily profile: each stuck
+     * point misses its prediction by about 4 typical errors, which the shift CUSUM would sum to a level shift within
+     * five points. The same value over and over is no level: the alert waits for the flatline and says so.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {2, 3, 5})
+    void shouldCallAStuckValueOffTheLevelAFlatlineNotALevelShift(long seed) {
+        List<Alert> alerts = alerts(profileStep(), series(N, seed, (t, s, e, v) -> t >= AT && t < AT + 60 ? v[AT - 1] + 3 : s + e));
+        assertEquals(AlertReason.FLATLINE.wireName(), alerts.isEmpty() ? null : alerts.get(0).record().reason(), describe(alerts));
+        assertTrue(alerts.get(0).index() >= AT && alerts.get(0).index() <= AT + 11, describe(alerts));
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {2, 3, 5})
     void shouldCallASlowTrendADrift(long seed) {
