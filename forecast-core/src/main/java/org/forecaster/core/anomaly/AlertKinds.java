@@ -384,8 +384,9 @@ public final class AlertKinds {
         int count = Integer.bitCount(burstMask & windowMask());
         if (spec.burstCount() > 0) {
             // Within the hold after a reported level change the large errors are that change's, not a burst.
+            // Nor are a repeated value's: a stuck value is the flatline's (STUCK_RUN).
             boolean starts = (flags & (BURST_ON | NOISY)) == 0 && count >= spec.burstCount()
-                    && sinceChange >= SHIFT_HOLD;
+                    && sinceChange >= SHIFT_HOLD && run < STUCK_RUN;
             int oneSided = spec.shiftH() == 0 || pending > 0 || repeatShare > SHIFT_MAX_REPEAT_SHARE ? 0
                     : shiftUpLength >= spec.burstCount() && shiftUp >= spec.shiftH() / 2 ? 1
                     : shiftDownLength >= spec.burstCount() && shiftDown >= spec.shiftH() / 2 ? -1 : 0;
@@ -563,6 +564,10 @@ public final class AlertKinds {
      * drift detector move by the run's mean error, so the same change does not fire again as a drift.
      */
     private AlertReason shift(double u, double error) {
+        if (run >= STUCK_RUN) {
+            resetShift(); // a stuck value's errors are no level's, not even after it moves again
+            return null;
+        }
         shiftUp = (float) Math.max(0, shiftUp + u - spec.shiftK());
         shiftDown = (float) Math.max(0, shiftDown - u - spec.shiftK());
         if (shiftUp > 0) {
@@ -581,7 +586,7 @@ public final class AlertKinds {
         }
         boolean up = shiftUp >= spec.shiftH();
         if (!up && shiftDown < spec.shiftH() || (flags & BURST_ON) != 0 || pending > 0 || repeatShare > SHIFT_MAX_REPEAT_SHARE
-                || scrapesNoisier() || run >= STUCK_RUN) {
+                || scrapesNoisier()) {
             return null;
         }
         return fireShift(up);
@@ -673,6 +678,10 @@ public final class AlertKinds {
                 if ((flags & QUIET_JUMP) != 0) {
                     return decided(AlertReason.LEVEL_SHIFT); // reports nothing; its held score opens
                 }
+                if (stuckSinceJump()) {
+                    flags |= FLAT_FIRED; // lasts while the value repeats, as the flatline detector's own
+                    return decided(AlertReason.FLATLINE);
+                }
                 fastLevel += jump;
                 slowLevel += jump;
                 sinceChange = 0;
@@ -692,6 +701,16 @@ public final class AlertKinds {
      * The kind a followed jump turned out to be. A quiet jump reports none; one that came back (a spike) drops the
      * score it held, one that stayed lets it open.
      */
+    /**
+     * Whether the jump's point and every point since are one value, by a key whose values rarely repeat and whose
+     * runs of equal values are short: a value that jumped and stuck is a flatline (reported at once, not after
+     * {@code flatlineSteps}: the jump already tells it from the key's level), not a level.
+     */
+    private boolean stuckSinceJump() {
+        return spec.flatlineSteps() > 0 && run > spec.confirmSteps() && run >= 2 * longestRun
+                && repeatShare <= spec.flatlineMaxRepeatShare();
+    }
+
     private AlertReason decided(AlertReason kind) {
         boolean quiet = (flags & QUIET_JUMP) != 0;
         cancelJump();

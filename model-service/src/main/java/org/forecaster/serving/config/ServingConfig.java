@@ -226,7 +226,7 @@ public interface ServingConfig {
         double flatlineMaxRepeatShare();
 
         /** Steps (of the model's step) without a point, by wall clock and by the task's newest point, that make a key silent; 0: off. */
-        @WithDefault("6")
+        @WithDefault("5")
         int silentSteps();
 
         /** Allowance per point of the level-shift and drift CUSUM on the one-step errors, in typical errors. */
@@ -234,7 +234,7 @@ public interface ServingConfig {
         double shiftK();
 
         /** Sum of errors beyond the allowance, of one sign, that makes a level shift (within 12 points) or a drift; 0: off. */
-        @WithDefault("10")
+        @WithDefault("7")
         double shiftH();
 
         default AlertKinds.Spec toSpec() {
