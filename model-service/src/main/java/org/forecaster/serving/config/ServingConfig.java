@@ -234,7 +234,7 @@ public interface ServingConfig {
         double shiftK();
 
         /** Sum of errors beyond the allowance, of one sign, that makes a level shift (within 12 points) or a drift; 0: off. */
-        @WithDefault("7")
+        @WithDefault("10")
         double shiftH();
 
         default AlertKinds.Spec toSpec() {
