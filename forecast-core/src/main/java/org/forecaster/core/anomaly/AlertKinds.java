@@ -77,8 +77,8 @@ import org.forecaster.core.wire.Point;
  *     ({@code count * |mean error| - farthest}) reach {@value #SEVERAL_OUT} typical extremes. One wild scrape, however
  *     far, moves the others' sum by nothing, so a heavy-tailed key's single outliers stay quiet, while a spike of two
  *     or three scrapes, which the largest extreme hides in such noise, stands out. (Student-t noise of 3 degrees of
- *     freedom in windows of 5 does that about once in 2 million windows under an exact prediction, 19 years of
- *     5-minute windows; numpy, 4 million windows.) As such a window moves the
+ *     freedom in windows of 5 does that about once in 900,000 windows under an exact prediction, 8 years of
+ *     5-minute windows; numpy, 8 million windows.) As such a window moves the
  *     mean, the model's next prediction follows it part of the way; the point after it is then also back when that
  *     prediction lies between it and the outlier, the value having come back past it.</li>
  * <li><b>variance burst</b> (noisy scrapes): the recent windows' extremes (an exponential mean of their logs, rate
@@ -222,8 +222,9 @@ public final class AlertKinds {
      * Several events of a window this many typical extremes from the prediction make it an outlier (see the class
      * comment). Chosen on the generated training scenarios 1-8 and the 6-day development scenarios among 7 to 11:
      * 10 finds two windows more than 11 (spikes of two or three scrapes 17 noise scales out in a key's first days,
-     * before its extremes' maximum is warm) at the same false alerts, 8 and 9 one more at one false alert more, 7
-     * loses a window at three more (docs/evaluation.md, issue 15's twenty-second session; 11 since its fifteenth).
+     * before its extremes' maximum is warm) at the same false alerts, 9 the same windows at one false alert more, 8
+     * one window more at one false alert more, 7 loses a window at four more (docs/evaluation.md, issue 15's
+     * twenty-second session; 11 since its fifteenth).
      */
     static final double SEVERAL_OUT = 10;
     /** Outliers in a row that are no spike (a burst of noisy scrapes, for that detector). */
