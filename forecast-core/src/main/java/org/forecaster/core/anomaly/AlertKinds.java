@@ -708,19 +708,19 @@ public final class AlertKinds {
     }
 
     /**
-     * The kind a followed jump turned out to be. A quiet jump reports none; one that came back (a spike) drops the
-     * score it held, one that stayed lets it open.
-     */
-    /**
-     * Whether the jump's point and every point since are one value, by a key whose values rarely repeat and whose
-     * runs of equal values are short: a value that jumped and stuck is a flatline (reported at once, not after
-     * {@code flatlineSteps}: the jump already tells it from the key's level), not a level.
+     * Whether the jump's point and every point since are one value ({@link #stuck}), by a key whose values rarely
+     * repeat: a value that jumped and stuck is a flatline (reported at once, not after {@code flatlineSteps}: the jump
+     * already tells it from the key's level), not a level.
      */
     private boolean stuckSinceJump() {
-        return spec.flatlineSteps() > 0 && run > spec.confirmSteps() && run >= 2 * longestRun
+        return spec.flatlineSteps() > 0 && run > spec.confirmSteps() && stuck()
                 && repeatShare <= spec.flatlineMaxRepeatShare();
     }
 
+    /**
+     * The kind a followed jump turned out to be. A quiet jump reports none; one that came back (a spike) drops the
+     * score it held, one that stayed lets it open.
+     */
     private AlertReason decided(AlertReason kind) {
         boolean quiet = (flags & QUIET_JUMP) != 0;
         cancelJump();

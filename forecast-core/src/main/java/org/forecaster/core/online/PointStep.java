@@ -167,11 +167,31 @@ public final class PointStep {
         state.alertOpen = true;
         state.alertReason = AlertReason.SILENT;
         state.anomalyRun = 0;
+        return lastPointRecord(series, state, ts, 1.0, AnomalyRecord.State.OPEN);
+    }
+
+    /**
+     * Resolves the open alert of a key about to be forgotten (the model service deletes keys idle past their TTL):
+     * no point of it will resolve the alert later, and one left open would fire on at Alertmanager for ever (a host
+     * taken away stays "silent"). Returns the RESOLVED record at {@code ts}, with the OPEN's reason, the key's last value
+     * and the prediction it made for its next step; null, changing nothing, when no alert is open.
+     */
+    public AnomalyRecord forget(String series, KeyState state, Instant ts) {
+        if (!state.alertOpen) {
+            return null;
+        }
+        state.alertOpen = false;
+        state.anomalyRun = 0;
+        return lastPointRecord(series, state, ts, 0.0, AnomalyRecord.State.RESOLVED);
+    }
+
+    /** An alert record at {@code ts} without a point of its own: the key's last value and its pending prediction. */
+    private AnomalyRecord lastPointRecord(String series, KeyState state, Instant ts, double score, AnomalyRecord.State transition) {
         double last = !Double.isNaN(state.lastValue) ? state.lastValue
                 : state.remembered() > 0 ? state.recall(state.remembered() - 1) : Double.NaN;
+        AlertReason reason = state.alertReason != null ? state.alertReason : AlertReason.SCORE;
         return new AnomalyRecord(series, ts, last, state.expected, state.expected - intervalZ * state.sigma,
-                state.expected + intervalZ * state.sigma, 1.0, AnomalyRecord.State.OPEN, modelVersion,
-                AlertReason.SILENT.wireName());
+                state.expected + intervalZ * state.sigma, score, transition, modelVersion, reason.wireName());
     }
 
     /**

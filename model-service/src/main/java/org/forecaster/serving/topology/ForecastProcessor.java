@@ -43,7 +43,7 @@ import org.forecaster.streams.CommitHook;
  * {@code anomalies}, also appended to the key's {@link AlertLog}. The state, the alert log, the outputs and the input
  * offset commit together under {@code exactly_once_v2}.
  *
- * <p>A wall-clock punctuator deletes keys idle for longer than the TTL and opens {@code silent} alerts for keys that
+ * <p>A wall-clock punctuator deletes keys idle for longer than the TTL (resolving an alert they left open) and opens {@code silent} alerts for keys that
  * stopped reporting (their next point resolves them); a silence it could not see (a replay far faster than real time)
  * is opened when the key's point returns ({@link #silenceMissed}). One instance per task; the
  * {@link PointStep} (scratch buffers) is rebuilt when the {@link ModelHolder} has a new model, between records.
@@ -582,6 +582,24 @@ public final class ForecastProcessor implements Processor<String, byte[], String
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Sends the RESOLVED of an idle key's open alert before its state is deleted ({@link PointStep#forget}), dated the
+     * TTL after its last point: nothing else would ever close it.
+     */
+    private void resolveForgotten(String key) {
+        byte[] stored = store.get(key);
+        if (step == null || stored == null || !StoredState.alertOpen(stored)) {
+            return;
+        }
+        KeyState state = StoredState.decode(stored, spec.keyNovelty(), spec.alertKinds());
+        long ts = state.lastTimestamp + spec.stateTtl().toMillis();
+        AnomalyRecord resolved = step.forget(key, state, Instant.ofEpochMilli(ts));
+        if (resolved != null) {
+            context.forward(new Record<>(key, WireJson.write(resolved), ts), ANOMALIES_SINK);
+            counted(key, resolved);
+        }
+    }
+
     /** Opens a silent alert for {@code key} (unless its state says it may not alert yet) and stores its state. */
     private void silence(String key) {
         byte[] stored = store.get(key);
@@ -634,6 +652,7 @@ public final class ForecastProcessor implements Processor<String, byte[], String
             }
         }
         for (String k : idle) {
+            resolveForgotten(k);
             store.delete(k);
             alertLog.delete(k);
         }

@@ -789,6 +789,29 @@ class ForecastProcessorTest {
         assertEquals(0, count("forecast.rewarms"));
     }
 
+    /**
+     * A key that goes silent and never returns is deleted after the TTL; its open silent alert is resolved then, dated
+     * the TTL after its last point, or Alertmanager would be sent it, firing, for ever (a host taken away). A key
+     * without an open alert is deleted without one.
+     */
+    @Test
+    void shouldResolveTheOpenAlertOfAKeyEvictedAfterTheTtl() {
+        Duration ttl = Duration.ofHours(1);
+        Harness h = new Harness(spec().withTtl(ttl, Duration.ofMinutes(1)));
+        aStopsWhileBGoesOn(h);
+        h.driver.advanceWallClockTime(Duration.ofMinutes(31));
+        List<AnomalyRecord> opened = h.anomalies();
+        assertEquals(List.of("a OPEN silent"), opened.stream().map(r -> r.series() + " " + r.state() + " " + r.reason()).toList());
+        h.driver.advanceWallClockTime(Duration.ofMinutes(30));
+        assertNull(h.store().get("a"));
+        assertNull(h.store().get("b"));
+        List<AnomalyRecord> resolved = h.anomalies();
+        assertEquals(List.of("a RESOLVED silent"), resolved.stream().map(r -> r.series() + " " + r.state() + " " + r.reason()).toList());
+        assertEquals(T0.plusMillis(29 * STEP).plus(ttl), resolved.get(0).ts(), "the TTL after its last point");
+        assertEquals(value(0, 29), resolved.get(0).value(), "the last value seen");
+        assertEquals(1, registry.get("forecast.alerts").tag("transition", "resolved").counter().count());
+    }
+
     @Test
     void shouldEvictKeysIdleLongerThanTheTtl() {
         Harness h = new Harness(spec().withTtl(Duration.ofHours(1), Duration.ofMinutes(1)));
